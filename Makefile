@@ -1,0 +1,29 @@
+# Tank Arena — the commands a developer and CI need.
+# `make test` is the one CI runs; it installs the npm packages it needs from the committed lockfile.
+
+GO       ?= go
+GOFILES  := $(shell find . -name '*.go' -not -path './compat/node_modules/*' -not -path './.git/*')
+
+.PHONY: test fmt-check vet compat-deps gotest run
+
+## test: format check, vet, and every Go test under the race detector (incl. the npm compatibility tests)
+test: fmt-check vet compat-deps gotest
+
+fmt-check:
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+## compat-deps: the official socket.io / engine.io packages, exactly as locked
+compat-deps: compat/node_modules/.package-lock.json
+
+compat/node_modules/.package-lock.json: compat/package.json compat/package-lock.json
+	cd compat && npm ci --no-audit --no-fund
+
+gotest:
+	$(GO) test -race -count=1 ./...
+
+## run: start the game server on :8080
+run:
+	$(GO) run .
