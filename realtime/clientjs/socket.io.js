@@ -1,0 +1,1 @@
+// The client is being written; see realtime/clientjs/embed.go.
