@@ -1,0 +1,101 @@
+package arena
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+)
+
+
+// MaxNameLength is the longest player name, in characters.
+const MaxNameLength = 16
+
+// JoinRequest is the payload of the "join" event.
+type JoinRequest struct {
+	Name  string `json:"name"`
+	Token string `json:"token"`
+}
+
+// JoinAck answers "join": everything the client needs to predict and draw the arena.
+type JoinAck struct {
+	ID           int             `json:"id"`
+	Arena        int             `json:"arena"`
+	Token        string          `json:"token"`
+	Map          json.RawMessage `json:"map"`
+	Config       json.RawMessage `json:"config"`
+	TickRate     int             `json:"tickRate"`
+	SnapshotRate int             `json:"snapshotRate"`
+}
+
+// JoinError answers a refused "join".
+type JoinError struct {
+	Error string `json:"error"`
+}
+
+// RosterEntry is one player in the "roster" event.
+type RosterEntry struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
+}
+
+// Input is one decoded "input" event.
+type Input struct {
+	Seq      uint32
+	Throttle float64
+	Turn     float64
+	Aim      float64
+	Fire     bool
+}
+
+var errMalformedInput = errors.New("arena: malformed input")
+
+// ParseInput decodes an "input" payload, [seq, throttle, turn, aim, fire]. Anything else — wrong
+// length, non-numbers, NaN, out of range — is an error; the caller ignores such inputs.
+func ParseInput(raw json.RawMessage) (Input, error) {
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	var arr []json.Number
+	if err := dec.Decode(&arr); err != nil {
+		return Input{}, fmt.Errorf("%w: %w", errMalformedInput, err)
+	}
+	if len(arr) != 5 {
+		return Input{}, fmt.Errorf("%w: %d fields, want 5", errMalformedInput, len(arr))
+	}
+	var f [5]float64
+	for i, n := range arr {
+		x, err := n.Float64()
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return Input{}, fmt.Errorf("%w: field %d is not a finite number", errMalformedInput, i)
+		}
+		f[i] = x
+	}
+	if f[0] < 0 || f[0] > math.MaxUint32 || f[0] != math.Trunc(f[0]) {
+		return Input{}, fmt.Errorf("%w: bad seq", errMalformedInput)
+	}
+	if math.Abs(f[1]) > 1 || math.Abs(f[2]) > 1 || math.Abs(f[3]) > 2*math.Pi || (f[4] != 0 && f[4] != 1) {
+		return Input{}, fmt.Errorf("%w: value out of range", errMalformedInput)
+	}
+	return Input{Seq: uint32(f[0]), Throttle: f[1], Turn: f[2], Aim: f[3], Fire: f[4] == 1}, nil
+}
+
+// CleanName makes a player-chosen name safe to show: control and format characters are
+// removed, surrounding space trimmed, and the result cut to MaxNameLength characters.
+// It returns "" when nothing printable is left.
+func CleanName(raw string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.TrimSpace(raw) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
+			continue
+		}
+		if n == MaxNameLength {
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}
