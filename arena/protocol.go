@@ -9,7 +9,6 @@ import (
 	"unicode"
 )
 
-
 // MaxNameLength is the longest player name, in characters.
 const MaxNameLength = 16
 
