@@ -54,22 +54,12 @@ var errMalformedInput = errors.New("arena: malformed input")
 // ParseInput decodes an "input" payload, [seq, throttle, turn, aim, fire]. Anything else — wrong
 // length, non-numbers, NaN, out of range — is an error; the caller ignores such inputs.
 func ParseInput(raw json.RawMessage) (Input, error) {
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.UseNumber()
-	var arr []json.Number
-	if err := dec.Decode(&arr); err != nil {
+	var f []float64 // encoding/json refuses strings, booleans and numbers beyond float64 here
+	if err := json.Unmarshal(raw, &f); err != nil {
 		return Input{}, fmt.Errorf("%w: %w", errMalformedInput, err)
 	}
-	if len(arr) != 5 {
-		return Input{}, fmt.Errorf("%w: %d fields, want 5", errMalformedInput, len(arr))
-	}
-	var f [5]float64
-	for i, n := range arr {
-		x, err := n.Float64()
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return Input{}, fmt.Errorf("%w: field %d is not a finite number", errMalformedInput, i)
-		}
-		f[i] = x
+	if len(f) != 5 {
+		return Input{}, fmt.Errorf("%w: %d fields, want 5", errMalformedInput, len(f))
 	}
 	if f[0] < 0 || f[0] > math.MaxUint32 || f[0] != math.Trunc(f[0]) {
 		return Input{}, fmt.Errorf("%w: bad seq", errMalformedInput)

@@ -6,19 +6,18 @@ export function clientConfig(raw, tickRate, snapshotRate) {
   const c = raw || {};
   const pick = (...vals) => vals.find((v) => typeof v === 'number' && Number.isFinite(v));
   const tick = 1 / (tickRate || 60);
-  const ticks = (v) => (v === undefined ? undefined : v * tick);
   return {
     tickRate: tickRate || 60,
     snapshotRate: snapshotRate || 30,
     dt: tick,
-    tankRadius: pick(c.tankRadius, c.TankRadius, 18),
-    barrelLength: pick(c.barrelLength, c.BarrelLength, (c.tankRadius || 18) * 1.4),
-    shellRadius: pick(c.shellRadius, c.ShellRadius, 4),
-    shellSpeed: pick(c.shellSpeed, c.ShellSpeed, 600),
-    shellLifetime: pick(ticks(c.shellLifetimeTicks), c.shellLifetime, 1.5),
-    reloadTime: pick(ticks(c.reloadTicks), c.reloadTime, c.reload, 0.6),
-    respawnTime: pick(ticks(c.respawnTicks), c.respawnTime, c.respawnDelay, 3),
-    maxHealth: pick(c.maxHealth, c.MaxHealth, c.health, 100),
+    tankRadius: pick(c.tankRadius, 18),
+    barrelLength: pick(c.muzzleOffset, (c.tankRadius || 18) * 1.4),
+    shellRadius: pick(c.shellRadius, 4),
+    shellSpeed: pick(c.shellSpeed, 600),
+    shellRange: pick(c.shellRange, 900),
+    reloadTime: pick(c.reloadTime, 0.6),
+    respawnTime: pick(c.respawnDelay, 3),
+    maxHealth: pick(c.maxHealth, 100),
     raw: c,
   };
 }
