@@ -2,11 +2,14 @@ package arena
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
 	"time"
+
+	"tankarena/game"
 )
 
 const (
@@ -22,47 +25,55 @@ const (
 	maxQueuedInputs = 8
 )
 
-// player is one tank's seat in an arena. Guarded by Arena.mu.
+// errArenaFull means every seat of the arena is taken by a human.
+var errArenaFull = errors.New("arena: full")
+
+// player is one human tank's seat in an arena. Guarded by Arena.mu.
 type player struct {
-	id     int
-	name   string
+	id     game.PlayerID
 	token  string
 	peer   Peer // nil while the player is disconnected and may still reconnect
 	lag    LagProfile
-	queue  []Input
+	queue  []game.Input
 	budget float64 // inputs the player may still send now (the rate limiter's bucket)
 	gen    int     // bumped on every (re)connect, so a stale reconnect timer does nothing
-	// lastSeq and lastAim are from the newest queued input, for the neutral input on disconnect.
+	// lastSeq and lastAim are from the newest queued input: the neutral input queued on
+	// disconnect follows it, and a reconnecting client continues numbering after it.
 	lastSeq uint32
 	lastAim float64
 }
 
-// Arena is one running match: a world stepped by its own goroutine at a fixed tick rate.
+// Arena is one running match: a game world stepped by its own goroutine at a fixed tick rate.
+//
+// Locks: worldMu guards the world (the loop holds it for a whole tick; joins and leaves take it
+// briefly); mu guards the seats and input queues, so socket handlers queuing inputs never wait
+// for a tick. When both are needed, worldMu is taken first.
 type Arena struct {
 	ID   int
 	room string
 	opts *Options
 	log  *slog.Logger
 
-	mu      sync.Mutex
-	players map[int]*player
-	added   []int // tanks to add to the world on the next tick
-	removed []int // tanks to remove on the next tick
+	worldMu sync.Mutex
+	world   *game.World
+	roster  uint64 // the world's roster version last broadcast
+	snap    []byte // reused snapshot buffer
 
-	world  World
+	mu      sync.Mutex
+	players map[game.PlayerID]*player
+
 	cancel context.CancelFunc
 	done   chan struct{}
-	snap   []byte // reused snapshot buffer; only the arena goroutine touches it
 }
 
-func newArena(id int, world World, opts *Options) *Arena {
+func newArena(id int, world *game.World, opts *Options) *Arena {
 	return &Arena{
 		ID:      id,
 		room:    "arena-" + strconv.Itoa(id),
 		opts:    opts,
 		log:     opts.Logger.With("arena", id),
-		players: make(map[int]*player),
 		world:   world,
+		players: make(map[game.PlayerID]*player),
 		done:    make(chan struct{}),
 	}
 }
@@ -82,8 +93,8 @@ func (a *Arena) stop() {
 	<-a.done
 }
 
-// run is the fixed-timestep loop: a ticker wakes it, an accumulator of real (monotonic) time
-// decides how many ticks are due, so ticker jitter never makes the simulation drift.
+// run is the fixed-timestep loop: a ticker wakes it, and an accumulator of real (monotonic)
+// time decides how many ticks are due, so ticker jitter never makes the simulation drift.
 func (a *Arena) run(ctx context.Context) {
 	tick := time.Second / time.Duration(a.opts.TickRate)
 	ticker := time.NewTicker(tick)
@@ -98,19 +109,17 @@ func (a *Arena) run(ctx context.Context) {
 		case now := <-ticker.C:
 			acc += now.Sub(last)
 			last = now
-			steps := 0
-			for acc >= tick && steps < maxCatchUpTicks {
-				begin := time.Now()
-				a.step()
+			for steps := 0; acc >= tick && steps < maxCatchUpTicks; steps++ {
 				// Snapshots go out snapshotRate times per tickRate ticks, spread evenly.
 				snapAcc += a.opts.SnapshotRate
-				if snapAcc >= a.opts.TickRate {
+				send := snapAcc >= a.opts.TickRate
+				if send {
 					snapAcc -= a.opts.TickRate
-					a.broadcastSnapshot()
 				}
+				begin := time.Now()
+				a.tick(send)
 				a.opts.Metrics.observeTick(time.Since(begin))
 				acc -= tick
-				steps++
 			}
 			if acc >= tick {
 				a.opts.Metrics.skippedTicks.Add(uint64(acc / tick))
@@ -120,38 +129,37 @@ func (a *Arena) run(ctx context.Context) {
 	}
 }
 
-// step applies pending joins and leaves, gives each tank its next input and advances the world.
-func (a *Arena) step() {
+// tick gives each tank its next queued input, steps the world and, when due, sends a snapshot.
+func (a *Arena) tick(sendSnapshot bool) {
+	a.worldMu.Lock()
+	defer a.worldMu.Unlock()
 	a.mu.Lock()
-	added, removed := a.added, a.removed
-	a.added, a.removed = nil, nil
-	for _, id := range removed {
-		a.world.RemoveTank(id)
-	}
-	for _, id := range added {
-		if err := a.world.AddTank(id); err != nil {
-			a.log.Warn("add tank", "tank", id, "err", err)
-		}
-	}
 	for _, p := range a.players {
 		p.budget = min(p.budget+inputsPerTick, inputBurst)
 		if len(p.queue) == 0 {
-			continue // the held input stays in force
+			continue // the world keeps the held input in force
 		}
-		a.world.SetInput(p.id, p.queue[0])
+		_ = a.world.SetInput(p.id, p.queue[0]) // the seat and the tank come and go together
 		p.queue = p.queue[1:]
 	}
 	a.mu.Unlock()
 	a.world.Step()
+	if v := a.world.RosterVersion(); v != a.roster {
+		a.roster = v
+		a.sendRoster(a.world.Players(nil))
+	}
+	if sendSnapshot {
+		a.snap = encodeSnapshot(a.world, a.snap[:0])
+		a.broadcastSnapshot(a.snap)
+	}
 }
 
-// broadcastSnapshot encodes the world once and sends it to the room; players with a simulated
-// bad network get their copy through their LagProfile instead.
-func (a *Arena) broadcastSnapshot() {
-	a.snap = a.world.AppendSnapshot(a.snap[:0])
-	// The bytes leave this goroutine (queued in connections, or held by lag timers): send a copy
-	// so the next tick can reuse the buffer.
-	data := append([]byte(nil), a.snap...)
+// broadcastSnapshot sends one encoded snapshot to the room; players with a simulated bad network
+// get their copy through their LagProfile instead.
+func (a *Arena) broadcastSnapshot(encoded []byte) {
+	// The bytes leave this goroutine (queued in connections, held by lag timers): send a copy so
+	// the next tick can reuse the encoding buffer.
+	data := append([]byte(nil), encoded...)
 	a.mu.Lock()
 	recipients := 0
 	for _, p := range a.players {
@@ -170,29 +178,64 @@ func (a *Arena) broadcastSnapshot() {
 	a.opts.Metrics.bytesSent.Add(uint64(len(data) * recipients))
 }
 
-// addPlayer seats a new player; the tank enters the world on the next tick.
-func (a *Arena) addPlayer(p *player) {
+// sendRoster tells everyone in the arena who is in it (humans and bots).
+func (a *Arena) sendRoster(players []game.PlayerInfo) {
+	a.opts.Out.Broadcast(a.room, "roster", players)
 	a.mu.Lock()
-	p.budget = inputBurst
-	a.players[p.id] = p
-	a.added = append(a.added, p.id)
-	a.mu.Unlock()
-	a.attach(p, p.peer)
+	defer a.mu.Unlock()
+	for _, p := range a.players {
+		if p.peer != nil && p.lag.Active() {
+			_ = p.peer.Emit("roster", players)
+		}
+	}
 }
 
-// attach binds a connection to the player's seat (on join and on reconnect).
-func (a *Arena) attach(p *player, peer Peer) {
+// join adds a human tank for peer, unless the arena's human seats are all taken.
+func (a *Arena) join(name, token string, peer Peer, lag LagProfile) (*player, error) {
+	a.worldMu.Lock()
+	defer a.worldMu.Unlock()
+	if a.humans() >= a.opts.MaxPlayers {
+		return nil, errArenaFull
+	}
+	id, err := a.world.AddPlayer(name)
+	if err != nil {
+		return nil, fmt.Errorf("arena %d: %w", a.ID, err)
+	}
+	p := &player{id: id, token: token, lag: lag, budget: inputBurst}
+	a.mu.Lock()
+	a.players[id] = p
+	a.mu.Unlock()
+	a.attach(p, peer, lag)
+	return p, nil
+}
+
+// attach binds a connection to the player's seat. The caller holds worldMu.
+func (a *Arena) attach(p *player, peer Peer, lag LagProfile) {
 	a.mu.Lock()
 	p.peer = peer
+	p.lag = lag
 	p.gen++
 	p.queue = p.queue[:0]
-	lagged := p.lag.Active()
 	a.mu.Unlock()
-	// A player on a simulated bad network is kept out of the room: its snapshots are sent one by
-	// one through the lag simulator instead of with the room broadcast.
-	if !lagged {
+	// A player on a simulated bad network stays out of the room: its snapshots go one by one
+	// through the lag simulator instead of with the room broadcast.
+	if !lag.Active() {
 		peer.Join(a.room)
 	}
+	// The roster is broadcast when it changes; a (re)connecting client needs it now. The
+	// caller holds worldMu.
+	_ = peer.Emit("roster", a.world.Players(nil))
+}
+
+// reattach gives a seat kept for reconnection to a new connection, detaching any old one (a
+// reload can arrive before the old connection is noticed gone).
+func (a *Arena) reattach(p *player, peer Peer, lag LagProfile) {
+	a.worldMu.Lock()
+	defer a.worldMu.Unlock()
+	if a.peerOf(p) != nil {
+		a.detach(p)
+	}
+	a.attach(p, peer, lag)
 }
 
 // detach unbinds the connection; the tank stays, driving nowhere, until reconnect or removal.
@@ -204,14 +247,17 @@ func (a *Arena) detach(p *player) int {
 		p.peer.Leave(a.room)
 	}
 	p.peer = nil
-	// Stop driving and firing: the world keeps the last input held, so queue a neutral one
-	// carrying the last seq (the client reconciles against it if it comes back).
-	p.queue = append(p.queue[:0], Input{Seq: p.lastSeq, Aim: p.lastAim})
+	// The world holds the last input; queue a neutral one so the tank stops driving and firing.
+	p.lastSeq++
+	p.queue = append(p.queue[:0], game.Input{Seq: p.lastSeq, Aim: p.lastAim})
 	return p.gen
 }
 
-// removePlayer takes the tank out of the world on the next tick. It reports how many players remain.
-func (a *Arena) removePlayer(p *player) int {
+// leave removes the tank from the world and reports how many humans remain.
+func (a *Arena) leave(p *player) int {
+	a.worldMu.Lock()
+	defer a.worldMu.Unlock()
+	_ = a.world.RemovePlayer(p.id) // only fails for an unknown id, which is already gone
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if p.peer != nil {
@@ -219,12 +265,11 @@ func (a *Arena) removePlayer(p *player) int {
 		p.peer = nil
 	}
 	delete(a.players, p.id)
-	a.removed = append(a.removed, p.id)
 	return len(a.players)
 }
 
 // input queues one parsed input from the player, enforcing the rate limit and the queue bound.
-func (a *Arena) input(p *player, in Input) {
+func (a *Arena) input(p *player, in game.Input) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if p.peer == nil {
@@ -244,40 +289,12 @@ func (a *Arena) input(p *player, in Input) {
 	a.opts.Metrics.inputs.Add(1)
 }
 
-// roster lists the players, sorted by id, for the "roster" event.
-func (a *Arena) roster() []RosterEntry {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	list := make([]RosterEntry, 0, len(a.players))
-	for _, p := range a.players {
-		list = append(list, RosterEntry{ID: p.id, Name: p.name})
-	}
-	sortRoster(list)
-	return list
-}
-
-// sendRoster tells everyone in the arena who is in it.
-func (a *Arena) sendRoster() {
-	list := a.roster()
-	a.opts.Out.Broadcast(a.room, "roster", list)
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, p := range a.players {
-		if p.peer != nil && p.lag.Active() {
-			peer := p.peer
-			_ = peer.Emit("roster", list)
-		}
-	}
-}
-
-// playerCount is the number of seats, including players inside their reconnect window.
-func (a *Arena) playerCount() int {
+// humans is the number of seats, including players inside their reconnect window.
+func (a *Arena) humans() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return len(a.players)
 }
-
-func (a *Arena) String() string { return fmt.Sprintf("arena %d", a.ID) }
 
 func (a *Arena) peerOf(p *player) Peer {
 	a.mu.Lock()
@@ -291,8 +308,8 @@ func (a *Arena) generation(p *player) int {
 	return p.gen
 }
 
-func (a *Arena) setLag(p *player, lag LagProfile) {
+func (a *Arena) lastSeq(p *player) uint32 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	p.lag = lag
+	return p.lastSeq
 }

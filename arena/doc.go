@@ -11,6 +11,8 @@
 // Client → server
 //
 //	"join"    {"name": string, "token": string}            with ack → JoinAck (or {"error": string})
+//	          JoinAck: {id, arena, token, map, config, tickRate, snapshotRate, seq}; seq is where the
+//	          client continues numbering its inputs.
 //	          name: trimmed, control characters stripped, at most 16 characters (CleanName).
 //	          token: the reconnect token from an earlier JoinAck ("" for a new player); within
 //	          ReconnectWindow of a disconnect it gives back the same tank, score and arena.
@@ -27,6 +29,7 @@
 //	"snapshot" <binary>     the game's snapshot encoding (web/js/snapshot.js decodes it); volatile,
 //	                        sent at the snapshot rate to the arena's room. Each tank's seq is the
 //	                        last input seq the server applied for it (for reconciliation).
-//	"roster"   [{"id": int, "name": string}, ...]   everyone in the arena, on every join and leave
+//	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   everyone in the arena (game.PlayerInfo),
+//	                        sent to the room whenever it changes and to each (re)joining client
 //	"shutdown" {"message": string}                  the server is stopping
 package arena

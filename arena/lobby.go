@@ -1,7 +1,6 @@
 package arena
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"tankarena/game"
 )
 
 // ReconnectWindow is how long a dropped player's tank, score and seat are kept for its token.
@@ -25,8 +26,8 @@ type Options struct {
 	SnapshotRate int // snapshots per second, at most TickRate; default 30
 	MaxPlayers   int // per arena; default 16
 
-	// NewWorld builds the simulation for a new arena.
-	NewWorld func() (World, error)
+	// NewWorld builds the simulation for a new arena (with its bots).
+	NewWorld func() (*game.World, error)
 	// Out broadcasts to rooms (the Socket.IO server).
 	Out Broadcaster
 	// Map and Config are sent to every client in its JoinAck, for drawing and prediction.
@@ -58,7 +59,7 @@ type Seat struct {
 }
 
 // ID is the player's tank id; Arena the arena's number.
-func (s *Seat) ID() int    { return s.p.id }
+func (s *Seat) ID() int    { return int(s.p.id) }
 func (s *Seat) Arena() int { return s.arena.ID }
 
 // NewLobby returns a lobby whose arenas run until ctx ends.
@@ -98,36 +99,37 @@ func (l *Lobby) Join(peer Peer, req JoinRequest, lag LagProfile) (*Seat, JoinAck
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if seat, ok := l.seats[req.Token]; ok && req.Token != "" {
-		if seat.arena.peerOf(seat.p) != nil {
-			seat.arena.detach(seat.p) // a reload can arrive before the old connection is noticed gone
-		}
-		seat.arena.setLag(seat.p, lag)
-		seat.arena.attach(seat.p, peer)
-		seat.arena.sendRoster()
+		seat.arena.reattach(seat.p, peer, lag)
 		return seat, l.ack(seat), nil
 	}
 	name := CleanName(req.Name)
 	if name == "" {
 		return nil, JoinAck{}, ErrBadName
 	}
-	a, err := l.arenaWithSpace()
-	if err != nil {
-		return nil, JoinAck{}, err
+	token := rand.Text()
+	for attempt := 0; ; attempt++ {
+		a, err := l.arenaWithSpace()
+		if err != nil {
+			return nil, JoinAck{}, err
+		}
+		p, err := a.join(name, token, peer, lag)
+		if errors.Is(err, errArenaFull) && attempt < 2 {
+			continue // filled up by the world's own limit; the next call opens a new arena
+		}
+		if err != nil {
+			return nil, JoinAck{}, err
+		}
+		seat := &Seat{arena: a, p: p}
+		l.seats[token] = seat
+		l.opts.Metrics.players.Add(1)
+		return seat, l.ack(seat), nil
 	}
-	l.nextTank++
-	p := &player{id: l.nextTank, name: name, token: rand.Text(), peer: peer, lag: lag}
-	seat := &Seat{arena: a, p: p}
-	l.seats[p.token] = seat
-	a.addPlayer(p)
-	l.opts.Metrics.players.Add(1)
-	a.sendRoster()
-	return seat, l.ack(seat), nil
 }
 
 func (l *Lobby) ack(s *Seat) JoinAck {
 	return JoinAck{
-		ID: s.p.id, Arena: s.arena.ID, Token: s.p.token, Map: l.opts.Map, Config: l.opts.Config,
-		TickRate: l.opts.TickRate, SnapshotRate: l.opts.SnapshotRate,
+		ID: int(s.p.id), Arena: s.arena.ID, Token: s.p.token, Map: l.opts.Map, Config: l.opts.Config,
+		TickRate: l.opts.TickRate, SnapshotRate: l.opts.SnapshotRate, Seq: s.arena.lastSeq(s.p),
 	}
 }
 
@@ -135,7 +137,7 @@ func (l *Lobby) ack(s *Seat) JoinAck {
 // Called with l.mu held.
 func (l *Lobby) arenaWithSpace() (*Arena, error) {
 	for _, a := range l.arenas {
-		if a.playerCount() < l.opts.MaxPlayers {
+		if a.humans() < l.opts.MaxPlayers {
 			return a, nil
 		}
 	}
@@ -196,8 +198,7 @@ func (l *Lobby) remove(s *Seat) {
 	}
 	delete(l.seats, s.p.token)
 	l.opts.Metrics.players.Add(-1)
-	if s.arena.removePlayer(s.p) > 0 {
-		s.arena.sendRoster()
+	if s.arena.leave(s.p) > 0 {
 		return
 	}
 	l.arenas = slices.DeleteFunc(l.arenas, func(a *Arena) bool { return a == s.arena })
@@ -224,6 +225,3 @@ func (l *Lobby) Close() {
 	}
 }
 
-func sortRoster(list []RosterEntry) {
-	slices.SortFunc(list, func(a, b RosterEntry) int { return cmp.Compare(a.ID, b.ID) })
-}

@@ -1,7 +1,7 @@
 package arena
 
 // The arena's view of its neighbours, kept to what it uses so the runner stays independent of
-// how sockets and the simulation are built; socket.go and world.go adapt the real packages.
+// how sockets and the simulation are built; socket.go adapts the Socket.IO server.
 
 // Peer is one player's connection.
 type Peer interface {
@@ -20,15 +20,3 @@ type Broadcaster interface {
 	BroadcastVolatile(room, event string, args ...any)
 }
 
-// World is one arena's simulation. Only the arena's goroutine calls it.
-type World interface {
-	// AddTank puts a new tank with this id into the world (it spawns at a free spawn point).
-	AddTank(id int) error
-	RemoveTank(id int)
-	// SetInput sets the tank's held input for the following steps.
-	SetInput(id int, in Input)
-	// Step advances the world one tick.
-	Step()
-	// AppendSnapshot appends the binary snapshot of the current state to dst.
-	AppendSnapshot(dst []byte) []byte
-}

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"unicode"
+
+	"tankarena/game"
 )
 
 // MaxNameLength is the longest player name, in characters.
@@ -27,6 +29,9 @@ type JoinAck struct {
 	Config       json.RawMessage `json:"config"`
 	TickRate     int             `json:"tickRate"`
 	SnapshotRate int             `json:"snapshotRate"`
+	// Seq is the last input seq the server holds for this tank: a reconnecting client numbers its
+	// inputs on from here (the world ignores inputs that are not newer).
+	Seq uint32 `json:"seq"`
 }
 
 // JoinError answers a refused "join".
@@ -34,40 +39,25 @@ type JoinError struct {
 	Error string `json:"error"`
 }
 
-// RosterEntry is one player in the "roster" event.
-type RosterEntry struct {
-	ID   int    `json:"id"`
-	Name string `json:"name"`
-}
-
-// Input is one decoded "input" event.
-type Input struct {
-	Seq      uint32
-	Throttle float64
-	Turn     float64
-	Aim      float64
-	Fire     bool
-}
-
 var errMalformedInput = errors.New("arena: malformed input")
 
 // ParseInput decodes an "input" payload, [seq, throttle, turn, aim, fire]. Anything else — wrong
 // length, non-numbers, NaN, out of range — is an error; the caller ignores such inputs.
-func ParseInput(raw json.RawMessage) (Input, error) {
+func ParseInput(raw json.RawMessage) (game.Input, error) {
 	var f []float64 // encoding/json refuses strings, booleans and numbers beyond float64 here
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return Input{}, fmt.Errorf("%w: %w", errMalformedInput, err)
+		return game.Input{}, fmt.Errorf("%w: %w", errMalformedInput, err)
 	}
 	if len(f) != 5 {
-		return Input{}, fmt.Errorf("%w: %d fields, want 5", errMalformedInput, len(f))
+		return game.Input{}, fmt.Errorf("%w: %d fields, want 5", errMalformedInput, len(f))
 	}
 	if f[0] < 0 || f[0] > math.MaxUint32 || f[0] != math.Trunc(f[0]) {
-		return Input{}, fmt.Errorf("%w: bad seq", errMalformedInput)
+		return game.Input{}, fmt.Errorf("%w: bad seq", errMalformedInput)
 	}
 	if math.Abs(f[1]) > 1 || math.Abs(f[2]) > 1 || math.Abs(f[3]) > 2*math.Pi || (f[4] != 0 && f[4] != 1) {
-		return Input{}, fmt.Errorf("%w: value out of range", errMalformedInput)
+		return game.Input{}, fmt.Errorf("%w: value out of range", errMalformedInput)
 	}
-	return Input{Seq: uint32(f[0]), Throttle: f[1], Turn: f[2], Aim: f[3], Fire: f[4] == 1}, nil
+	return game.Input{Seq: uint32(f[0]), Throttle: f[1], Turn: f[2], Aim: f[3], Fire: f[4] == 1}, nil
 }
 
 // CleanName makes a player-chosen name safe to show: control and format characters are

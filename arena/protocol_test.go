@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tankarena/game"
 )
 
 func TestParseInputAcceptsTheDocumentedPayload(t *testing.T) {
@@ -13,7 +15,7 @@ func TestParseInputAcceptsTheDocumentedPayload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Input{Seq: 42, Throttle: 1, Turn: -0.5, Aim: 3.141, Fire: true}
+	want := game.Input{Seq: 42, Throttle: 1, Turn: -0.5, Aim: 3.141, Fire: true}
 	if in != want {
 		t.Fatalf("got %+v, want %+v", in, want)
 	}

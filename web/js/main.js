@@ -41,6 +41,7 @@ const net = new Net({
     const fresh = game.me !== ack.id || !game.predictor;
     Object.assign(game, { me: ack.id, arena: ack.arena, map: ack.map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30 });
     game.config = clientConfig(ack.config, game.tickRate, game.snapshotRate);
+    game.seq = Math.max(game.seq, ack.seq || 0); // the server ignores inputs that are not newer
     if (fresh) {
       game.predictor = new Predictor(ack.config, ack.map);
       game.buffer = new SnapshotBuffer(game.tickRate);
@@ -58,7 +59,7 @@ const net = new Net({
     hud.scoreboard(snap.scores || [], nameOf, game.me);
   },
   roster(list) {
-    game.names = new Map(list.map((p) => [p.id, String(p.name)]));
+    game.names = new Map(list.map((p) => [p.id, p.bot ? `${p.name} (bot)` : String(p.name)]));
     hud.scoreKey = ''; // names changed: redraw the scoreboard on the next snapshot
   },
   state(name) { game.connState = name; },
@@ -184,22 +185,25 @@ function playEvents(renderTime, world) {
   const volumeAt = (x, y) => Math.max(0, 1 - Math.hypot(x - own.x, y - own.y) / HEARING);
   while (game.events.length && game.events[0].time <= renderTime) {
     const { e } = game.events.shift();
-    const x = e.x ?? world.tanks.get(e.victim ?? e.id)?.x ?? own.x;
-    const y = e.y ?? world.tanks.get(e.victim ?? e.id)?.y ?? own.y;
+    const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/events.go): type, tank, victim, shell, x, y
     switch (e.type) {
       case 'fire': {
-        if (e.owner === game.me) break; // already shown when the player fired
-        const shooter = world.tanks.get(e.owner);
-        effects.muzzle(x, y, e.angle ?? shooter?.turret ?? 0);
+        if (e.tank === game.me) break; // already shown when the player fired
+        effects.muzzle(x, y, world.tanks.get(e.tank)?.turret ?? 0);
         sound.fire(volumeAt(x, y));
         break;
       }
-      case 'hit': effects.spark(x, y); effects.explosion(x, y, false); sound.hit(volumeAt(x, y)); break;
+      case 'hit':
+        effects.spark(x, y); effects.explosion(x, y, false);
+        sound.hit(e.victim === game.me ? 1 : volumeAt(x, y));
+        if (e.victim === game.me) effects.shake = Math.max(effects.shake, 4);
+        break;
       case 'bounce': effects.spark(x, y); sound.bounce(volumeAt(x, y)); break;
       case 'kill':
         effects.explosion(x, y, true); sound.explode(volumeAt(x, y));
-        hud.kill(nameOf(e.killer), nameOf(e.victim), performance.now());
+        hud.kill(nameOf(e.tank), nameOf(e.victim), performance.now());
         break;
+      case 'respawn': effects.explosion(x, y, false); break;
       default: break;
     }
   }
