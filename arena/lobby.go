@@ -20,7 +20,7 @@ const ReconnectWindow = 10 * time.Second
 // ErrBadName is returned by Join when no printable name is left after cleaning.
 var ErrBadName = errors.New("arena: empty name")
 
-// Options configures a Lobby. NewWorld, Out, Map and Config are required.
+// Options configures a Lobby. NewWorld, Map and Config are required; Out is set by Serve.
 type Options struct {
 	TickRate     int // simulation ticks per second; default 60
 	SnapshotRate int // snapshots per second, at most TickRate; default 30
@@ -28,7 +28,7 @@ type Options struct {
 
 	// NewWorld builds the simulation for a new arena (with its bots).
 	NewWorld func() (*game.World, error)
-	// Out broadcasts to rooms (the Socket.IO server).
+	// Out broadcasts to rooms; Serve sets it to the Socket.IO namespace.
 	Out Broadcaster
 	// Map and Config are sent to every client in its JoinAck, for drawing and prediction.
 	Map, Config json.RawMessage
@@ -64,8 +64,8 @@ func (s *Seat) Arena() int { return s.arena.ID }
 
 // NewLobby returns a lobby whose arenas run until ctx ends.
 func NewLobby(ctx context.Context, opts Options) (*Lobby, error) {
-	if opts.NewWorld == nil || opts.Out == nil {
-		return nil, errors.New("arena: Options.NewWorld and Options.Out are required")
+	if opts.NewWorld == nil {
+		return nil, errors.New("arena: Options.NewWorld is required")
 	}
 	if opts.TickRate <= 0 {
 		opts.TickRate = 60
@@ -224,4 +224,3 @@ func (l *Lobby) Close() {
 		a.stop()
 	}
 }
-

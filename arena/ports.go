@@ -19,4 +19,3 @@ type Broadcaster interface {
 	Broadcast(room, event string, args ...any)
 	BroadcastVolatile(room, event string, args ...any)
 }
-
