@@ -2,7 +2,7 @@
 // past (the interpolation delay, ~100 ms), between the two snapshots around that moment, so
 // they move smoothly even though snapshots arrive at 30 Hz with jitter and occasional loss.
 
-import { lerpAngle } from './predict.js';
+import { lerpAngle } from './angle.js';
 
 const KEEP_MS = 1000;
 const TELEPORT = 120; // world units between snapshots: a respawn, not movement

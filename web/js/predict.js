@@ -5,6 +5,7 @@
 // rubber-banding; big ones (respawn, collision with another tank) snap.
 
 import { stepTank } from './movement.js';
+import { lerpAngle } from './angle.js';
 
 const FIELDS = ['x', 'y', 'vx', 'vy', 'hull', 'turret'];
 const SNAP_DISTANCE = 80; // world units: beyond this a correction is a teleport, not an error
@@ -70,12 +71,4 @@ export class Predictor {
       vx: b.vx, vy: b.vy,
     };
   }
-}
-
-/** Interpolates between two angles the short way round. */
-export function lerpAngle(a, b, t) {
-  let d = (b - a) % (2 * Math.PI);
-  if (d > Math.PI) d -= 2 * Math.PI;
-  if (d < -Math.PI) d += 2 * Math.PI;
-  return a + d * t;
 }

@@ -1,8 +1,10 @@
-// The client's half of the arena wire protocol. arena/protocol.go documents the whole protocol
+// The client's half of the arena wire protocol. arena/doc.go documents the whole protocol
 // (events, payloads, acks) and is the one reference; this file only builds and reads the payloads.
 
 // Quantisation keeps each input message tiny and, more importantly, makes the client predict
 // with exactly the numbers the server will apply (both sides see the rounded values).
+import { normaliseAngle } from './angle.js';
+
 const round = (v, places) => { const k = 10 ** places; return Math.round(v * k) / k; };
 const clamp1 = (v) => Math.max(-1, Math.min(1, v || 0));
 
@@ -14,13 +16,6 @@ export function encodeInput(seq, { throttle, turn, aim, fire }) {
 /** Reads an `input` payload back into the object movement.js takes; used so prediction matches the server. */
 export function decodeInput(payload) {
   return { seq: payload[0], throttle: payload[1], turn: payload[2], aim: payload[3], fire: payload[4] === 1 };
-}
-
-/** Wraps an angle into (-π, π]. */
-export function normaliseAngle(a) {
-  a = (a + Math.PI) % (2 * Math.PI);
-  if (a < 0) a += 2 * Math.PI;
-  return a - Math.PI;
 }
 
 /** Cleans a player name the same way the server does: control characters out, trimmed, at most 16 characters. */
