@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"tankarena/internal/browsertest"
+	"tankarena/internal/testenv"
+)
+
+// pageView is what web/js/main.js exposes as tankArena.view(): what the page is drawing.
+type pageView struct {
+	Me    int    `json:"me"`
+	Arena int    `json:"arena"`
+	Conn  string `json:"conn"`
+	Tanks []struct {
+		ID    int     `json:"id"`
+		X     float64 `json:"x"`
+		Y     float64 `json:"y"`
+		Alive bool    `json:"alive"`
+	} `json:"tanks"`
+	Shells []struct {
+		Owner int `json:"owner"`
+	} `json:"shells"`
+}
+
+func (v pageView) tank(id int) (x, y float64, ok bool) {
+	for _, t := range v.Tanks {
+		if t.ID == id && t.Alive {
+			return t.X, t.Y, true
+		}
+	}
+	return 0, 0, false
+}
+
+// TestTwoBrowsersPlayTogether runs the real server and two real headless Chromium pages: both
+// join the same arena, one drives and fires with the keyboard, and the other must see that
+// tank move and its shell fly. Screenshots of both pages land in testenv.OutDir.
+func TestTwoBrowsersPlayTogether(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := newServer(ctx, settings{tickRate: 60, snapshotRate: 30, maxPlayers: 16, mapName: "arena"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.http.Handler)
+	defer ts.Close()
+	defer srv.lobby.Close()
+	defer srv.rt.Close()
+
+	driver := browsertest.New(t)
+	watcher, closeWatcher := chromedp.NewContext(driver) // a second tab in the same browser
+	defer closeWatcher()
+
+	join := func(ctx context.Context, name string) pageView {
+		t.Helper()
+		err := chromedp.Run(ctx,
+			chromedp.EmulateViewport(1000, 700),
+			chromedp.Navigate(ts.URL+"/"),
+			chromedp.WaitVisible("#name", chromedp.ByID),
+			chromedp.SendKeys("#name", name, chromedp.ByID),
+			chromedp.Click("#join button", chromedp.ByQuery),
+		)
+		if err != nil {
+			t.Fatalf("%s: join: %v", name, err)
+		}
+		return waitView(t, ctx, name+" in the arena", func(v pageView) bool {
+			_, _, ok := v.tank(v.Me)
+			return v.Me != 0 && ok
+		})
+	}
+	a := join(driver, "Driver")
+	b := join(watcher, "Watcher")
+	if a.Arena != b.Arena {
+		t.Fatalf("players landed in different arenas: %d and %d", a.Arena, b.Arena)
+	}
+
+	start := waitView(t, watcher, "the watcher sees the driver", func(v pageView) bool {
+		_, _, ok := v.tank(a.Me)
+		return ok
+	})
+	x0, y0, _ := start.tank(a.Me)
+
+	// Drive forward, turning a little so a wall cannot stop the tank for the whole run.
+	hold(t, driver, "KeyW", "w", "W")
+	hold(t, driver, "KeyD", "d", "D")
+	moved := waitView(t, watcher, "the driver's tank moving on the watcher's screen", func(v pageView) bool {
+		x, y, ok := v.tank(a.Me)
+		return ok && math.Hypot(x-x0, y-y0) > 40
+	})
+	release(t, driver, "KeyD", "d", "D")
+	release(t, driver, "KeyW", "w", "W")
+	x1, y1, _ := moved.tank(a.Me)
+	t.Logf("watcher saw tank %d move from (%.0f,%.0f) to (%.0f,%.0f)", a.Me, x0, y0, x1, y1)
+
+	hold(t, driver, "Space", " ", " ")
+	waitView(t, watcher, "the driver's shell on the watcher's screen", func(v pageView) bool {
+		for _, s := range v.Shells {
+			if s.Owner == a.Me {
+				return true
+			}
+		}
+		return false
+	})
+	waitView(t, driver, "the driver's own shell", func(v pageView) bool { return len(v.Shells) > 0 })
+	out := testenv.OutDir(t)
+	screenshot(t, driver, filepath.Join(out, "driver.png"))
+	screenshot(t, watcher, filepath.Join(out, "watcher.png"))
+	release(t, driver, "Space", " ", " ")
+}
+
+// waitView polls the page's view until ok accepts it; only a generous overall deadline, never
+// the time taken, can fail the test.
+func waitView(t *testing.T, ctx context.Context, what string, ok func(pageView) bool) pageView {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var last pageView
+	for time.Now().Before(deadline) {
+		v, err := browsertest.Eval[pageView](ctx, `globalThis.tankArena ? tankArena.view() : {}`)
+		if err == nil {
+			last = v
+			if ok(v) {
+				return v
+			}
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s; last view: %+v", what, last)
+	return last
+}
+
+func keyEvent(kind input.KeyType, code, key, text string) *input.DispatchKeyEventParams {
+	p := input.DispatchKeyEvent(kind).WithCode(code).WithKey(key)
+	if kind == input.KeyDown && text != "" {
+		p = p.WithText(text)
+	}
+	return p
+}
+
+// hold presses a key without releasing it: the game reads held keys, as a player holds them.
+func hold(t *testing.T, ctx context.Context, code, key, text string) {
+	t.Helper()
+	if err := chromedp.Run(ctx, keyEvent(input.KeyDown, code, key, text)); err != nil {
+		t.Fatalf("key down %s: %v", code, err)
+	}
+}
+
+func release(t *testing.T, ctx context.Context, code, key, text string) {
+	t.Helper()
+	if err := chromedp.Run(ctx, keyEvent(input.KeyUp, code, key, "")); err != nil {
+		t.Fatalf("key up %s: %v", code, err)
+	}
+}
+
+func screenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.CaptureScreenshot(&png)); err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Log(fmt.Sprintf("screenshot: %s", path))
+}
