@@ -56,8 +56,9 @@ type Arena struct {
 
 	worldMu sync.Mutex
 	world   *game.World
-	roster  uint64 // the world's roster version last broadcast
-	snap    []byte // reused snapshot buffer
+	roster  uint64        // the world's roster version last broadcast
+	state   game.Snapshot // reused between snapshots
+	snap    []byte        // reused encoding buffer
 
 	mu      sync.Mutex
 	players map[game.PlayerID]*player
@@ -149,7 +150,10 @@ func (a *Arena) tick(sendSnapshot bool) {
 		a.sendRoster(a.world.Players(nil))
 	}
 	if sendSnapshot {
-		a.snap = encodeSnapshot(a.world, a.snap[:0])
+		// Every snapshot is a keyframe: they go out volatile (a slow connection skips some) and
+		// through the loss simulator, and a delta needs its exact base to have arrived.
+		a.world.Snapshot(&a.state)
+		a.snap = game.EncodeSnapshot(a.snap[:0], &a.state, nil)
 		a.broadcastSnapshot(a.snap)
 	}
 }
