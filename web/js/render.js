@@ -63,9 +63,10 @@ export class Renderer {
     ctx.fillStyle = '#4f5b3e';
     ctx.fillRect(0, 0, map.width, map.height);
     ctx.strokeStyle = 'rgba(0, 0, 0, 0.08)'; ctx.lineWidth = 2;
+    const step = (map.tileSize || 32) * 2;
     ctx.beginPath();
-    for (let x = 0; x <= map.width; x += 100) { ctx.moveTo(x, 0); ctx.lineTo(x, map.height); }
-    for (let y = 0; y <= map.height; y += 100) { ctx.moveTo(0, y); ctx.lineTo(map.width, y); }
+    for (let x = 0; x <= map.width; x += step) { ctx.moveTo(x, 0); ctx.lineTo(x, map.height); }
+    for (let y = 0; y <= map.height; y += step) { ctx.moveTo(0, y); ctx.lineTo(map.width, y); }
     ctx.stroke();
     ctx.strokeStyle = '#2a2f24'; ctx.lineWidth = 8;
     ctx.strokeRect(-4, -4, map.width + 8, map.height + 8);
