@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -63,12 +62,13 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 
 	join := func(ctx context.Context, name string) pageView {
 		t.Helper()
-		err := chromedp.Run(ctx,
+		err := chromedp.Do(ctx,
 			chromedp.EmulateViewport(1000, 700),
 			chromedp.Navigate(ts.URL+"/"),
-			chromedp.WaitVisible("#name", chromedp.ByID),
-			chromedp.SendKeys("#name", name, chromedp.ByID),
-			chromedp.Click("#join button", chromedp.ByQuery),
+			chromedp.WaitVisible(chromedp.CSS("#name")),
+			chromedp.SetValue(chromedp.CSS("#name"), ""), // the page offers the last name used in this browser
+			chromedp.SendKeys(chromedp.CSS("#name"), name),
+			chromedp.Click(chromedp.CSS("#join button")),
 		)
 		if err != nil {
 			t.Fatalf("%s: join: %v", name, err)
@@ -91,14 +91,14 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 	x0, y0, _ := start.tank(a.Me)
 
 	// Drive forward, turning a little so a wall cannot stop the tank for the whole run.
-	hold(t, driver, "KeyW", "w", "W")
-	hold(t, driver, "KeyD", "d", "D")
+	hold(t, driver, "KeyW", "w", "w")
+	hold(t, driver, "KeyD", "d", "d")
 	moved := waitView(t, watcher, "the driver's tank moving on the watcher's screen", func(v pageView) bool {
 		x, y, ok := v.tank(a.Me)
 		return ok && math.Hypot(x-x0, y-y0) > 40
 	})
-	release(t, driver, "KeyD", "d", "D")
-	release(t, driver, "KeyW", "w", "W")
+	release(t, driver, "KeyD", "d")
+	release(t, driver, "KeyW", "w")
 	x1, y1, _ := moved.tank(a.Me)
 	t.Logf("watcher saw tank %d move from (%.0f,%.0f) to (%.0f,%.0f)", a.Me, x0, y0, x1, y1)
 
@@ -115,7 +115,7 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 	out := testenv.OutDir(t)
 	screenshot(t, driver, filepath.Join(out, "driver.png"))
 	screenshot(t, watcher, filepath.Join(out, "watcher.png"))
-	release(t, driver, "Space", " ", " ")
+	release(t, driver, "Space", " ")
 }
 
 // waitView polls the page's view until ok accepts it; only a generous overall deadline, never
@@ -138,37 +138,37 @@ func waitView(t *testing.T, ctx context.Context, what string, ok func(pageView) 
 	return last
 }
 
-func keyEvent(kind input.KeyType, code, key, text string) *input.DispatchKeyEventParams {
-	p := input.DispatchKeyEvent(kind).WithCode(code).WithKey(key)
-	if kind == input.KeyDown && text != "" {
-		p = p.WithText(text)
+// key sends one raw key event, as a keyboard would: the game reads KeyboardEvent.code.
+func key(t *testing.T, ctx context.Context, kind input.DispatchKeyEventType, code, name, text string) {
+	t.Helper()
+	p := input.DispatchKeyEventParams{Type: kind, Code: code, Key: name}
+	if kind == input.DispatchKeyEventTypeKeyDown {
+		p.Text = text
 	}
-	return p
+	if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, p); err != nil {
+		t.Fatalf("key %s %s: %v", kind, code, err)
+	}
 }
 
 // hold presses a key without releasing it: the game reads held keys, as a player holds them.
-func hold(t *testing.T, ctx context.Context, code, key, text string) {
+func hold(t *testing.T, ctx context.Context, code, name, text string) {
 	t.Helper()
-	if err := chromedp.Run(ctx, keyEvent(input.KeyDown, code, key, text)); err != nil {
-		t.Fatalf("key down %s: %v", code, err)
-	}
+	key(t, ctx, input.DispatchKeyEventTypeKeyDown, code, name, text)
 }
 
-func release(t *testing.T, ctx context.Context, code, key, text string) {
+func release(t *testing.T, ctx context.Context, code, name string) {
 	t.Helper()
-	if err := chromedp.Run(ctx, keyEvent(input.KeyUp, code, key, "")); err != nil {
-		t.Fatalf("key up %s: %v", code, err)
-	}
+	key(t, ctx, input.DispatchKeyEventTypeKeyUp, code, name, "")
 }
 
 func screenshot(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
-	var png []byte
-	if err := chromedp.Run(ctx, chromedp.CaptureScreenshot(&png)); err != nil {
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Log(fmt.Sprintf("screenshot: %s", path))
+	t.Logf("screenshot: %s", path)
 }

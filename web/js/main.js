@@ -220,6 +220,6 @@ globalThis.tankArena = {
   view: () => ({
     me: game.me, arena: game.arena, seq: game.seq, conn: game.connState,
     tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, name: t.name })),
-    shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner })),
+    shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner ?? game.me })), // own shots carry no owner
   }),
 };

@@ -6,7 +6,26 @@ import { decodeSnapshot } from './snapshot.js';
 import { lagQuery } from './protocol.js';
 
 const TOKEN_KEY = 'tankarena.token';
+const BEAT_KEY = 'tankarena.tokenBeat';
 const PING_EVERY_MS = 1000;
+const BEAT_EVERY_MS = 1000;
+
+// The reconnect token lives in sessionStorage (this tab, survives a reload) and in localStorage
+// with a heartbeat, so a tab reopened within the reconnect window gets the tank back while a
+// second tab open at the same time (fresh heartbeat) joins as a new player instead of stealing it.
+function savedToken() {
+  const own = sessionStorage.getItem(TOKEN_KEY);
+  if (own) return own;
+  const shared = localStorage.getItem(TOKEN_KEY);
+  const beat = Number(localStorage.getItem(BEAT_KEY)) || 0;
+  return shared && Date.now() - beat > 2.5 * BEAT_EVERY_MS ? shared : '';
+}
+
+function keepToken(token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  localStorage.setItem(TOKEN_KEY, token);
+  localStorage.setItem(BEAT_KEY, String(Date.now()));
+}
 
 export class Net {
   /** handlers: {joined(ack), snapshot(snap, bytes), roster(list), state(name), shutdown(msg), failed(error)} */
@@ -20,6 +39,7 @@ export class Net {
     this.rates = { bytes: 0, snaps: 0, inputs: 0 };
     this.lag = lagQuery(location.search);
     this.socket = null;
+    this.token = '';
   }
 
   /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
@@ -36,13 +56,17 @@ export class Net {
     s.on('roster', (list) => { if (Array.isArray(list)) this.h.roster(list); });
     s.on('shutdown', (msg) => this.h.shutdown(msg));
     setInterval(() => this.measurePing(), PING_EVERY_MS);
+    setInterval(() => { if (this.token) keepToken(this.token); }, BEAT_EVERY_MS);
+    // Closing or reloading the tab: let the next tab take the token over at once.
+    addEventListener('pagehide', () => { if (this.token) localStorage.setItem(BEAT_KEY, '0'); });
   }
 
   sendJoin() {
-    const token = localStorage.getItem(TOKEN_KEY) || '';
+    const token = this.token || savedToken();
     this.socket.emit('join', { name: this.name, token }, (ack) => {
       if (!ack || ack.error) { this.h.failed(ack?.error || 'join refused'); return; }
-      localStorage.setItem(TOKEN_KEY, ack.token);
+      this.token = ack.token;
+      keepToken(ack.token);
       this.h.state('connected');
       this.h.joined(ack);
     });
@@ -54,8 +78,6 @@ export class Net {
     this.socket.emit('input', payload);
     this.counts.inputs++;
   }
-
-  leave() { this.socket?.emit('leave'); localStorage.removeItem(TOKEN_KEY); }
 
   measurePing() {
     if (!this.socket?.connected) return;

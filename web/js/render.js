@@ -34,7 +34,7 @@ export class Renderer {
   draw(scene) {
     const { ctx, camera } = this;
     camera.zoom = Math.max(0.35, Math.min(1.6, Math.min(this.width, this.height) / VIEW_SPAN));
-    if (scene.focus) { camera.x = scene.focus.x; camera.y = scene.focus.y; }
+    if (scene.focus) this.follow(scene.focus, scene.map);
     const shake = scene.effects.shake;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = '#1d2420';
@@ -56,6 +56,13 @@ export class Renderer {
     for (const t of scene.tanks) if (t.alive) this.label(t, scene.config, t.id === scene.me);
     ctx.restore();
     this.minimap(scene);
+  }
+
+  /** Centres the camera on the focus, but keeps the map filling the view where it is big enough. */
+  follow(focus, map) {
+    const c = this.camera, halfW = this.width / 2 / c.zoom, halfH = this.height / 2 / c.zoom;
+    c.x = map.width > 2 * halfW ? Math.max(halfW, Math.min(map.width - halfW, focus.x)) : map.width / 2;
+    c.y = map.height > 2 * halfH ? Math.max(halfH, Math.min(map.height - halfH, focus.y)) : map.height / 2;
   }
 
   ground(map) {
