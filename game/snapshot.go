@@ -4,11 +4,14 @@ package game
 // since the previous snapshot. Names are not included (the host sends the roster separately).
 // Tanks and Shells are sorted by ID; Scores[i] belongs to Tanks[i].
 type Snapshot struct {
-	Tick   uint64       `json:"tick"`
-	Tanks  []TankState  `json:"tanks"`
-	Shells []ShellState `json:"shells"`
-	Scores []Score      `json:"scores"`
-	Events []Event      `json:"events"`
+	Tick uint64 `json:"tick"`
+	// TickRate is the world's steps per second; decoders need it to advance shells that a
+	// delta snapshot leaves out.
+	TickRate int          `json:"tickRate"`
+	Tanks    []TankState  `json:"tanks"`
+	Shells   []ShellState `json:"shells"`
+	Scores   []Score      `json:"scores"`
+	Events   []Event      `json:"events"`
 }
 
 // TankState is one tank as clients see it. Velocity is included because a predicting client
@@ -42,6 +45,7 @@ type ShellState struct {
 // produced since the previous call (so each event goes into exactly one snapshot).
 func (w *World) Snapshot(dst *Snapshot) {
 	dst.Tick = w.tick
+	dst.TickRate = w.cfg.TickRate
 	dst.Tanks = dst.Tanks[:0]
 	dst.Scores = dst.Scores[:0]
 	for i := range w.tanks {
