@@ -48,3 +48,16 @@ func tankOf(t testing.TB, w *World, id PlayerID) *tank {
 	}
 	return &w.tanks[i]
 }
+
+// touchesWall reports whether a circle at x,y with radius r overlaps a wall or the arena edge.
+func touchesWall(m *Map, x, y, r float64) bool {
+	if x < r || y < r || x > m.Width-r || y > m.Height-r {
+		return true
+	}
+	for _, w := range m.Walls {
+		if segmentPointDist2(x, y, x, y, clamp(x, w.X, w.X+w.W), clamp(y, w.Y, w.Y+w.H)) < r*r {
+			return true
+		}
+	}
+	return false
+}
