@@ -47,7 +47,8 @@ type botBrain struct {
 
 // SetBotFill keeps humans plus bots at n (bots of the given level) from the next step on: bots
 // join while fewer than n humans play and leave, newest first, as humans join. n=0 removes all
-// bots. This is the bot API hosts should use; AddBot exists for tests and custom modes.
+// bots. This is the bot API hosts should use; AddBot exists for tests and custom modes (once
+// SetBotFill has been called, the fill rule also governs bots added with AddBot).
 func (w *World) SetBotFill(n int, level BotLevel) {
 	w.botFill = min(max(n, 0), w.cfg.MaxPlayers)
 	w.botLevel = level
@@ -67,6 +68,9 @@ func (w *World) AddBot(level BotLevel) (PlayerID, error) {
 
 // fillBots adds or removes bots to honour SetBotFill.
 func (w *World) fillBots() {
+	if w.botFill < 0 {
+		return
+	}
 	humans, bots := 0, 0
 	for i := range w.tanks {
 		if w.tanks[i].bot != nil {
@@ -158,7 +162,8 @@ func (w *World) botInput(t *tank) Input {
 		}
 	} else {
 		b.seenTicks = 0
-		if b.repath--; b.repath <= 0 {
+		near := math.Hypot(b.waypoint.X-t.X, b.waypoint.Y-t.Y) < w.m.TileSize/2
+		if b.repath--; b.repath <= 0 || near {
 			b.repath = 20
 			b.waypoint = w.nav.nextWaypoint(w.m, t.X, t.Y, target.X, target.Y)
 		}

@@ -63,7 +63,7 @@ type World struct {
 	nav    navScratch
 	roster uint64
 
-	botFill  int
+	botFill  int // -1 until SetBotFill is called: bots added by AddBot stay
 	botLevel BotLevel
 }
 
@@ -75,7 +75,7 @@ func NewWorld(cfg Config, m *Map, seed uint64) (*World, error) {
 	if m == nil || len(m.Spawns) == 0 {
 		return nil, errors.New("game: map with at least one spawn required")
 	}
-	w := &World{cfg: cfg, m: m, dt: cfg.Dt(), rng: rng{s: seed}}
+	w := &World{cfg: cfg, m: m, dt: cfg.Dt(), rng: rng{s: seed}, botFill: -1}
 	w.tanks = make([]tank, 0, cfg.MaxPlayers)
 	w.shells = make([]shell, 0, min(cfg.MaxShells, 4096))
 	w.events = make([]Event, 0, 64)
