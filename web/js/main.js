@@ -59,7 +59,7 @@ const net = new Net({
     hud.scoreboard(snap.scores || [], nameOf, game.me);
   },
   roster(list) {
-    game.names = new Map(list.map((p) => [p.id, p.bot ? `${p.name} (bot)` : String(p.name)]));
+    game.names = new Map(list.map((p) => [p.id, String(p.name)]));
     hud.scoreKey = ''; // names changed: redraw the scoreboard on the next snapshot
   },
   state(name) { game.connState = name; },
@@ -219,6 +219,7 @@ setInterval(() => { const now = performance.now(); if (now - game.lastFrame > 10
 globalThis.tankArena = {
   view: () => ({
     me: game.me, arena: game.arena, seq: game.seq, conn: game.connState,
+    correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
     tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, name: t.name })),
     shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner ?? game.me })), // own shots carry no owner
   }),

@@ -143,8 +143,11 @@ export class Renderer {
       ctx.beginPath(); ctx.arc(x0 + t.x * k, y0 + t.y * k, mine ? 3.5 : 2.5, 0, Math.PI * 2); ctx.fill();
     }
     const c = this.camera, vw = width / c.zoom * k, vh = height / c.zoom * k;
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x0, y0, w, h); ctx.clip();
     ctx.strokeStyle = 'rgba(255, 255, 255, 0.35)'; ctx.lineWidth = 1;
     ctx.strokeRect(x0 + c.x * k - vw / 2, y0 + c.y * k - vh / 2, vw, vh);
+    ctx.restore();
   }
 }
 
