@@ -51,7 +51,12 @@ func (l *Lobby) handle(s *realtime.Socket) {
 			l.Input(st, e.Raw(0))
 		}
 	})
-	s.On("latency", func(e *realtime.Event) { _ = e.Ack(e.Raw(0)) })
+	// The ping answer crosses the simulated network both ways, so the net graph shows the
+	// latency the lag simulator adds.
+	s.On("latency", func(e *realtime.Event) {
+		value := e.Raw(0)
+		lag.Deliver(func() { lag.Deliver(func() { _ = e.Ack(value) }) })
+	})
 	s.On("leave", func(*realtime.Event) {
 		mu.Lock()
 		defer mu.Unlock()
