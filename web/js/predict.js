@@ -23,6 +23,7 @@ export class Predictor {
     this.pending = []; // [{seq, input, dt}] sent but not yet applied by the server
     this.offset = { x: 0, y: 0 }; // visual correction still being blended away
     this.lastError = 0; // size of the last correction, for the net graph
+    this.alive = false; // a dead tank waits for its respawn where the server has it
   }
 
   /** Applies one input locally (the same one just sent to the server). */
@@ -31,12 +32,13 @@ export class Predictor {
     this.pending.push({ seq, input, dt });
     if (this.pending.length > MAX_PENDING) this.pending.shift();
     this.prev = copy(this.state);
-    stepTank(this.state, input, this.config, this.map, dt);
+    if (this.alive) stepTank(this.state, input, this.config, this.map, dt);
   }
 
   /** Rebases the prediction on the server's state of the own tank and replays what it has not applied yet. */
   reconcile(server) {
     while (this.pending.length && this.pending[0].seq <= server.seq) this.pending.shift();
+    this.alive = server.alive;
     if (!this.state || !server.alive) {
       this.state = copy(server); this.prev = copy(server);
       this.offset = { x: 0, y: 0 };
