@@ -4,4 +4,4 @@ go 1.26
 
 require github.com/go-chi/chi/v5 v5.5.0
 
-require github.com/gorilla/websocket v1.5.3 // indirect
+require github.com/gorilla/websocket v1.5.3
