@@ -102,9 +102,9 @@ func TestDecodePayloadMalformed(t *testing.T) {
 		in        string
 		goodFirst int // packets before the malformed record
 	}{
-		{"", 0},            // an empty body is no packet at all
-		{"\x1e", 0},        // empty records
-		{"4a\x1e", 1},      // trailing separator leaves an empty record
+		{"", 0},       // an empty body is no packet at all
+		{"\x1e", 0},   // empty records
+		{"4a\x1e", 1}, // trailing separator leaves an empty record
 		{"4a\x1e9\x1e4b", 1},
 		{"4a\x1e4b\x1eb@@@", 2},
 		{"x4a", 0},
