@@ -155,7 +155,7 @@ func TestCompatServerClose(t *testing.T) {
 func TestCompatHeartbeat(t *testing.T) {
 	for _, transport := range []string{TransportPolling, TransportWebSocket} {
 		t.Run(transport, func(t *testing.T) {
-			ts := compatServer(t, Options{PingInterval: 50 * time.Millisecond, PingTimeout: 5 * time.Second})
+			ts := compatServer(t, Options{PingInterval: 50 * time.Millisecond, PingTimeout: waitLong})
 			lines := runNode(t, "heartbeat.mjs", ts.http.URL, transport, "4")
 			hasLine(t, lines, "pings: 4 over "+transport)
 			hasLine(t, lines, "close: forced close")

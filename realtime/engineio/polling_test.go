@@ -238,9 +238,9 @@ func TestSessionCloseFlushesOverPolling(t *testing.T) {
 }
 
 func TestPollingHeartbeat(t *testing.T) {
-	ts := startServer(t, Options{PingInterval: 30 * time.Millisecond, PingTimeout: 300 * time.Millisecond}, false)
-
-	// A client that answers every ping stays connected.
+	// A client that answers every ping stays connected. The timeout is long so that a slow
+	// machine cannot make this client look dead.
+	ts := startServer(t, Options{PingInterval: 20 * time.Millisecond, PingTimeout: waitLong}, false)
 	live := pollingHandshake(t, ts).SID
 	liveSess := ts.nextSession(t)
 	for pings := 0; pings < 3; {
@@ -257,8 +257,11 @@ func TestPollingHeartbeat(t *testing.T) {
 		t.Fatalf("answering client was closed: %s", reason)
 	default:
 	}
+}
 
+func TestPollingPingTimeout(t *testing.T) {
 	// A client that takes the ping and goes silent is closed for it.
+	ts := startServer(t, Options{PingInterval: 20 * time.Millisecond, PingTimeout: 50 * time.Millisecond}, false)
 	silent := pollingHandshake(t, ts).SID
 	silentSess := ts.nextSession(t)
 	if _, body := do(t, "GET", ts.sessionURL(silent), ""); body != "2" {

@@ -121,7 +121,9 @@ func TestWebSocketBadInputClosesOnlyThatSession(t *testing.T) {
 }
 
 func TestWebSocketHeartbeat(t *testing.T) {
-	ts := startServer(t, Options{PingInterval: 20 * time.Millisecond, PingTimeout: 300 * time.Millisecond}, false)
+	// Answered pings keep the session; the timeout is long so a slow machine cannot make
+	// the answering client look dead.
+	ts := startServer(t, Options{PingInterval: 20 * time.Millisecond, PingTimeout: waitLong}, false)
 	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
 	readFrame(t, c)
 	sess := ts.nextSession(t)
@@ -131,10 +133,22 @@ func TestWebSocketHeartbeat(t *testing.T) {
 		}
 		writeFrameT(t, c, websocket.TextMessage, "3")
 	}
-	// Now go silent: the next ping goes unanswered.
+	select {
+	case reason := <-sess.closed:
+		t.Fatalf("answering client was closed: %s", reason)
+	default:
+	}
+}
+
+func TestWebSocketPingTimeout(t *testing.T) {
+	ts := startServer(t, Options{PingInterval: 20 * time.Millisecond, PingTimeout: 50 * time.Millisecond}, false)
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
+	readFrame(t, c)
+	sess := ts.nextSession(t)
 	if _, got := readFrame(t, c); got != "2" {
 		t.Fatalf("frame %q, want a ping", got)
 	}
+	// Silent from here on: the ping goes unanswered.
 	if reason := sess.waitClosed(t); reason != ReasonPingTimeout {
 		t.Errorf("close reason %q, want %q", reason, ReasonPingTimeout)
 	}
