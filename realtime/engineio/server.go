@@ -12,9 +12,10 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// wsReadBufferSize is small on purpose: an idle connection keeps its read buffer for life,
-// and larger messages are still read fine, just in more syscalls.
-const wsReadBufferSize = 1024
+// wsReadBufferSize is small on purpose: an idle connection keeps its read buffer for life.
+// It holds frame headers and small messages; larger payloads are read straight into the
+// message's own buffer, so they cost no extra copies.
+const wsReadBufferSize = 256
 
 // Server is an Engine.IO v4 server; it is an http.Handler to mount at Options.Path.
 type Server struct {
