@@ -284,3 +284,60 @@ func TestUpgradeAbortedByJunkKeepsPolling(t *testing.T) {
 		t.Errorf("message %q", m.Data)
 	}
 }
+
+func TestStalledWriteClosesSession(t *testing.T) {
+	ts := startServer(t, Options{WriteTimeout: 100 * time.Millisecond, SendQueueSize: 1 << 20}, false)
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
+	readFrame(t, c) // then never read again: the socket buffers fill and writes stall
+	sess := ts.nextSession(t)
+	big := Message{Binary: true, Data: make([]byte, 256<<10)}
+	deadline := time.Now().Add(waitLong)
+	for sess.Send(big) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("session still accepting sends although its client reads nothing")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if reason := sess.waitClosed(t); reason != ReasonTransportError {
+		t.Errorf("close reason %q, want %q", reason, ReasonTransportError)
+	}
+}
+
+func TestConcurrentSendsAndClose(t *testing.T) {
+	ts := startServer(t, Options{}, false)
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
+	readFrame(t, c)
+	sess := ts.nextSession(t)
+	go func() { // drain until the server closes
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				if err := sess.Send(Message{Data: []byte{byte('a' + g), byte(i)}}); err != nil {
+					return // ErrClosed once the close below lands
+				}
+				if g == 0 && i == 100 {
+					sess.Close(ReasonForcedClose)
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if reason := sess.waitClosed(t); reason != ReasonForcedClose {
+		t.Errorf("close reason %q", reason)
+	}
+	select {
+	case r := <-sess.closed:
+		t.Errorf("OnClose called twice (second: %q)", r)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
