@@ -2,6 +2,8 @@ module tankarena
 
 go 1.26
 
-require github.com/go-chi/chi/v5 v5.5.0
-
-require github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // indirect
+require (
+	github.com/go-chi/chi/v5 v5.5.0
+	github.com/gorilla/websocket v1.5.3
+	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
+)
