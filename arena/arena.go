@@ -272,11 +272,12 @@ func (a *Arena) leave(p *player) int {
 	return len(a.players)
 }
 
-// input queues one parsed input from the player, enforcing the rate limit and the queue bound.
-func (a *Arena) input(p *player, in game.Input) {
+// input queues one parsed input from the player's current connection, enforcing the rate limit
+// and the queue bound. Inputs from a connection the seat was taken over from are ignored.
+func (a *Arena) input(p *player, from Peer, in game.Input) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if p.peer == nil {
+	if p.peer == nil || p.peer != from {
 		return
 	}
 	if p.budget < 1 {

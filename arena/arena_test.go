@@ -246,3 +246,23 @@ func TestLagSimulatorStillDeliversSnapshots(t *testing.T) {
 }
 
 func angleDiff(a, b float64) float64 { return math.Remainder(a-b, 2*math.Pi) }
+
+func TestATakenOverConnectionNoLongerSpeaksForTheSeat(t *testing.T) {
+	h := newHarness(t, nil)
+	old := h.join(t, "Twice", "")
+	fresh := h.join(t, "Twice", old.ack.Token) // a reload before the old connection is noticed gone
+	if fresh.ack.ID != old.ack.ID {
+		t.Fatalf("takeover got tank %d, want %d", fresh.ack.ID, old.ack.ID)
+	}
+	if err := old.s.Emit("leave"); err != nil {
+		t.Fatal(err)
+	}
+	// The ack of a later event on the same connection proves "leave" was handled.
+	if _, err := old.s.EmitWithAck(t.Context(), "latency", 1); err != nil {
+		t.Fatal(err)
+	}
+	s := fresh.waitSnapshot("any", func(*game.Snapshot) bool { return true })
+	if _, ok := tankIn(&s, fresh.ack.ID); !ok || h.lobby.Arenas() != 1 {
+		t.Fatalf("the old connection's leave removed the taken-over tank")
+	}
+}

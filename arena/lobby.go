@@ -154,9 +154,9 @@ func (l *Lobby) arenaWithSpace() (*Arena, error) {
 	return a, nil
 }
 
-// Input queues one raw "input" payload from the seat's connection. Malformed payloads are
-// counted and ignored.
-func (l *Lobby) Input(s *Seat, raw json.RawMessage) {
+// Input queues one raw "input" payload that arrived on the seat's connection peer. Malformed
+// payloads are counted and ignored.
+func (l *Lobby) Input(s *Seat, peer Peer, raw json.RawMessage) {
 	in, err := ParseInput(raw)
 	if err != nil {
 		l.opts.Metrics.droppedBroken.Add(1)
@@ -165,14 +165,17 @@ func (l *Lobby) Input(s *Seat, raw json.RawMessage) {
 	s.arena.mu.Lock()
 	lag := s.p.lag
 	s.arena.mu.Unlock()
-	lag.Deliver(func() { s.arena.input(s.p, in) })
+	lag.Deliver(func() { s.arena.input(s.p, peer, in) })
 }
 
-// Leave removes the seat's tank at once (the "leave" event).
-func (l *Lobby) Leave(s *Seat) {
+// Leave removes the seat's tank at once (the "leave" event on connection peer). A connection
+// whose seat was taken over by a reconnect no longer speaks for it.
+func (l *Lobby) Leave(s *Seat, peer Peer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.remove(s)
+	if s.arena.peerOf(s.p) == peer {
+		l.remove(s)
+	}
 }
 
 // Disconnected keeps the seat for the reconnect window, then removes it unless its token was

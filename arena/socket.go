@@ -35,7 +35,7 @@ func (l *Lobby) handle(s *realtime.Socket) {
 		mu.Lock()
 		defer mu.Unlock()
 		if seat != nil && req.Token != seat.p.token {
-			l.Leave(seat) // joining afresh on the same connection: give up the old tank
+			l.Leave(seat, peer) // joining afresh on the same connection: give up the old tank
 			seat = nil
 		}
 		joined, ack, err := l.Join(peer, req, lag)
@@ -48,7 +48,7 @@ func (l *Lobby) handle(s *realtime.Socket) {
 	})
 	s.On("input", func(e *realtime.Event) {
 		if st := current(); st != nil {
-			l.Input(st, e.Raw(0))
+			l.Input(st, peer, e.Raw(0))
 		}
 	})
 	// The ping answer crosses the simulated network both ways, so the net graph shows the
@@ -61,7 +61,7 @@ func (l *Lobby) handle(s *realtime.Socket) {
 		mu.Lock()
 		defer mu.Unlock()
 		if seat != nil {
-			l.Leave(seat)
+			l.Leave(seat, peer)
 			seat = nil
 		}
 	})
