@@ -73,10 +73,11 @@ export class Hud {
 
   showBoard(shown) { this.board.hidden = !shown; }
 
+  /** Adds a kill to the feed; killer is '' for a self-kill (own shell after a ricochet). */
   kill(killer, victim, now) {
     const li = document.createElement('li');
     const a = document.createElement('span'); a.textContent = killer;
-    const gun = document.createElement('span'); gun.className = 'gun'; gun.textContent = '▸';
+    const gun = document.createElement('span'); gun.className = 'gun'; gun.textContent = killer ? '▸' : '✹';
     const b = document.createElement('span'); b.textContent = victim;
     li.append(a, gun, b);
     this.feed.prepend(li);

@@ -201,7 +201,7 @@ function playEvents(renderTime, world) {
       case 'bounce': effects.spark(x, y); sound.bounce(volumeAt(x, y)); break;
       case 'kill':
         effects.explosion(x, y, true); sound.explode(volumeAt(x, y));
-        hud.kill(nameOf(e.tank), nameOf(e.victim), performance.now());
+        hud.kill(e.tank === e.victim ? '' : nameOf(e.tank), nameOf(e.victim), performance.now());
         break;
       case 'respawn': effects.explosion(x, y, false); break;
       default: break;

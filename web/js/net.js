@@ -45,11 +45,12 @@ export class Net {
   /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
   join(name) {
     this.name = name;
+    if (this.socket) { this.sendJoin(); return; } // a refused join, tried again with another name
     if (typeof globalThis.io !== 'function') { this.h.failed('the realtime client did not load'); return; }
     this.h.state('connecting');
     const s = globalThis.io({ query: this.lag, transports: ['websocket', 'polling'] });
     this.socket = s;
-    s.on('connect', () => this.sendJoin());
+    s.on('connect', () => this.sendJoin()); // also after every reconnect: the token brings the tank back
     s.on('disconnect', (reason) => this.h.state(reason === 'io client disconnect' ? 'offline' : 'reconnecting'));
     s.on('connect_error', () => this.h.state('reconnecting'));
     s.on('snapshot', (data) => this.onSnapshot(data));
