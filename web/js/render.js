@@ -2,7 +2,8 @@
 // The canvas backing store follows devicePixelRatio so lines stay sharp on phones and HiDPI
 // screens; the camera keeps the own tank in the middle.
 
-const VIEW_SPAN = 1000; // world units that fit across the shorter side of the window
+const VIEW_SPAN = 1100; // world units that fit across the longer side of the window
+const TOUCH = matchMedia('(pointer: coarse)').matches; // phones: the minimap moves clear of the sticks
 
 export class Renderer {
   constructor(canvas) {
@@ -33,7 +34,7 @@ export class Renderer {
    */
   draw(scene) {
     const { ctx, camera } = this;
-    camera.zoom = Math.max(0.35, Math.min(1.6, Math.min(this.width, this.height) / VIEW_SPAN));
+    camera.zoom = Math.max(0.45, Math.min(1.6, Math.max(this.width, this.height) / VIEW_SPAN));
     if (scene.focus) this.follow(scene.focus, scene.map);
     const shake = scene.effects.shake;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
@@ -131,7 +132,7 @@ export class Renderer {
     const size = Math.min(170, Math.min(width, height) * 0.28);
     const k = size / Math.max(map.width, map.height);
     const w = map.width * k, h = map.height * k;
-    const x0 = width - w - 12, y0 = height - h - 12;
+    const x0 = TOUCH ? 12 : width - w - 12, y0 = TOUCH ? 48 : height - h - 12;
     ctx.fillStyle = 'rgba(16, 20, 18, 0.7)'; ctx.fillRect(x0 - 4, y0 - 4, w + 8, h + 8);
     ctx.fillStyle = 'rgba(79, 91, 62, 0.8)'; ctx.fillRect(x0, y0, w, h);
     ctx.fillStyle = '#a39b89';

@@ -14,9 +14,13 @@ export class TouchSticks {
       if (m > 0.15) this.aim = Math.atan2(y, x);
       this.fire = held && m > FIRE_AT;
     });
-    // Shown only once the player really touches the screen, so desktops never see the sticks.
-    addEventListener('touchstart', () => { this.active = true; this.root.hidden = false; }, { once: true, passive: true });
+    // Shown on touch screens from the start, and elsewhere once the player really touches the
+    // screen (a laptop with a touch panel), so mouse-only desktops never see the sticks.
+    if (matchMedia('(pointer: coarse)').matches) this.show();
+    addEventListener('touchstart', () => this.show(), { once: true, passive: true });
   }
+
+  show() { this.active = true; this.root.hidden = false; }
 }
 
 class Stick {
