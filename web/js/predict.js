@@ -29,10 +29,11 @@ export class Predictor {
   /** Applies one input locally (the same one just sent to the server). */
   apply(seq, input, dt) {
     if (!this.state) return;
+    if (!this.alive) return; // nothing to predict or replay until the respawn
     this.pending.push({ seq, input, dt });
     if (this.pending.length > MAX_PENDING) this.pending.shift();
     this.prev = copy(this.state);
-    if (this.alive) stepTank(this.state, input, this.config, this.map, dt);
+    stepTank(this.state, input, this.config, this.map, dt);
   }
 
   /** Rebases the prediction on the server's state of the own tank and replays what it has not applied yet. */

@@ -3,6 +3,7 @@
 // screens; the camera keeps the own tank in the middle.
 
 const VIEW_SPAN = 1100; // world units that fit across the longer side of the window
+const EDGE_MARGIN = 140; // world units the camera may show beyond the map's edge
 const TOUCH = matchMedia('(pointer: coarse)').matches; // phones: the minimap moves clear of the sticks
 
 export class Renderer {
@@ -59,11 +60,15 @@ export class Renderer {
     this.minimap(scene);
   }
 
-  /** Centres the camera on the focus, but keeps the map filling the view where it is big enough. */
+  /**
+   * Centres the camera on the focus, but keeps the map filling the view where it is big enough,
+   * with a margin beyond the edge so a tank in a corner is not hidden under the HUD.
+   */
   follow(focus, map) {
-    const c = this.camera, halfW = this.width / 2 / c.zoom, halfH = this.height / 2 / c.zoom;
-    c.x = map.width > 2 * halfW ? Math.max(halfW, Math.min(map.width - halfW, focus.x)) : map.width / 2;
-    c.y = map.height > 2 * halfH ? Math.max(halfH, Math.min(map.height - halfH, focus.y)) : map.height / 2;
+    const c = this.camera, m = EDGE_MARGIN;
+    const halfW = this.width / 2 / c.zoom, halfH = this.height / 2 / c.zoom;
+    c.x = map.width + 2 * m > 2 * halfW ? Math.max(halfW - m, Math.min(map.width + m - halfW, focus.x)) : map.width / 2;
+    c.y = map.height + 2 * m > 2 * halfH ? Math.max(halfH - m, Math.min(map.height + m - halfH, focus.y)) : map.height / 2;
   }
 
   ground(map) {
@@ -155,5 +160,5 @@ export class Renderer {
 /** A stable colour per tank id, away from the own tank's green. */
 export function hueOf(id) {
   const hue = (id * 137.5 + 180) % 360;
-  return hue > 60 && hue < 140 ? hue + 120 : hue;
+  return hue > 50 && hue < 170 ? hue + 130 : hue; // keep clear of the own tank's green
 }
