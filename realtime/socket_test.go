@@ -356,7 +356,7 @@ func TestBroadcastWithAck(t *testing.T) {
 	}
 
 	go func() {
-		_, err := srv.Timeout(10 * time.Millisecond).EmitWithAck(context.Background(), "ignored")
+		_, err := srv.Timeout(10*time.Millisecond).EmitWithAck(context.Background(), "ignored")
 		done <- err
 	}()
 	if err := <-done; !errors.Is(err, context.DeadlineExceeded) {
