@@ -104,6 +104,15 @@ func (a *MemoryAdapter) Sockets(rooms, except []string) []string {
 		}
 		return ids
 	}
+	if len(rooms) == 1 { // the common case needs no de-duplication
+		ids = make([]string, 0, len(a.rooms[rooms[0]]))
+		for id := range a.rooms[rooms[0]] {
+			if !excluded(id) {
+				ids = append(ids, id)
+			}
+		}
+		return ids
+	}
 	seen := make(map[string]struct{})
 	for _, room := range rooms {
 		for id := range a.rooms[room] {
