@@ -12,8 +12,8 @@ import (
 )
 
 // client is one Engine.IO connection and the namespace sockets multiplexed over it. Its
-// onMessage runs on the connection's single delivery goroutine, so packets — and the handlers
-// they trigger — are processed in order.
+// onMessage runs on the connection's single delivery goroutine, so packets are processed in
+// order; each socket then runs its handlers, in that order, on its own goroutine.
 type client struct {
 	server  *Server
 	conn    conn
@@ -135,12 +135,13 @@ func (c *client) connect(p *parser.Packet) {
 	c.mu.Unlock()
 	c.timer.Stop()
 	ns.add(s)
+	go s.run()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
 	if err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}); err != nil {
 		s.onClose(ReasonTransportError)
 		return
 	}
-	ns.runConnectionHandlers(s)
+	s.enqueue(func() { ns.runConnectionHandlers(s) })
 }
 
 // refuse answers a CONNECT with CONNECT_ERROR {"message":..., "data":...}.

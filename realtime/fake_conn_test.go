@@ -64,9 +64,28 @@ func (f *fakeConn) text(s string) { f.client.onMessage(engineio.Message{Data: []
 // binary feeds the client a binary message.
 func (f *fakeConn) binary(b []byte) { f.client.onMessage(engineio.Message{Binary: true, Data: b}) }
 
-// packets decodes everything sent so far and forgets it.
+// settle waits until the handler calls queued so far for this connection's sockets have run.
+func (f *fakeConn) settle() {
+	f.client.mu.Lock()
+	sockets := make([]*Socket, 0, len(f.client.sockets))
+	for _, s := range f.client.sockets {
+		sockets = append(sockets, s)
+	}
+	f.client.mu.Unlock()
+	for _, s := range sockets {
+		ran := make(chan struct{})
+		s.enqueue(func() { close(ran) })
+		select {
+		case <-ran:
+		case <-s.exited:
+		}
+	}
+}
+
+// packets waits for the handlers to settle, then decodes everything sent so far and forgets it.
 func (f *fakeConn) packets(t *testing.T) []*parser.Packet {
 	t.Helper()
+	f.settle()
 	f.mu.Lock()
 	sent := f.sent
 	f.sent = nil

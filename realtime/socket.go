@@ -21,9 +21,12 @@ type Socket struct {
 	client    *client
 	handshake *Handshake
 	done      chan struct{} // closed when the socket leaves its namespace
+	inbox     chan func()   // handler calls, run in order by run
+	exited    chan struct{} // closed when run has returned
 
 	mu              sync.Mutex
 	connected       bool
+	reason          string // why the socket left
 	handlers        map[string][]func(*Event)
 	onDisconnecting []func(reason string)
 	onDisconnect    []func(reason string)
@@ -37,9 +40,48 @@ func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
 		client:    c,
 		handshake: hs,
 		done:      make(chan struct{}),
+		inbox:     make(chan func(), inboxSize),
+		exited:    make(chan struct{}),
 		connected: true,
 		handlers:  make(map[string][]func(*Event)),
 		acks:      make(map[uint64]func(*Args)),
+	}
+}
+
+// inboxSize bounds the handler calls waiting for a socket; when a client sends faster than its
+// handlers run, its connection stops being read until they catch up.
+const inboxSize = 128
+
+// run calls the socket's handlers one at a time, in order, off the connection's reader, so a
+// handler may wait for an ack from its own client. When the socket disconnects it finishes
+// the calls already queued, then runs the disconnect hooks.
+func (s *Socket) run() {
+	defer close(s.exited)
+	for {
+		select {
+		case fn := <-s.inbox:
+			fn()
+		case <-s.done:
+			for {
+				select {
+				case fn := <-s.inbox:
+					fn()
+					continue
+				default:
+				}
+				break
+			}
+			s.leave()
+			return
+		}
+	}
+}
+
+// enqueue queues a handler call; calls for a socket that is gone are dropped.
+func (s *Socket) enqueue(fn func()) {
+	select {
+	case s.inbox <- fn:
+	case <-s.exited:
 	}
 }
 
@@ -70,8 +112,9 @@ func (s *Socket) Connected() bool {
 func (s *Socket) Done() <-chan struct{} { return s.done }
 
 // On adds a handler for event. Handlers of one socket run one at a time, in the order the
-// events arrived, on the connection's reader: a slow handler delays the next event of this
-// client only. A panicking handler is logged and the socket carries on.
+// events arrived, on a goroutine of the socket's own: a slow handler delays the next events of
+// this socket only, and may wait in EmitWithAck for its own client. A panicking handler is
+// logged and the socket carries on.
 func (s *Socket) On(event string, handler func(*Event)) {
 	s.mu.Lock()
 	s.handlers[event] = append(s.handlers[event], handler)
@@ -245,15 +288,17 @@ func (s *Socket) onEvent(p *parser.Packet) {
 		ev.ackable = true
 		ev.ack = func(args ...any) error { return s.sendAck(id, args) }
 	}
-	s.mu.Lock()
-	handlers := s.handlers[name]
-	s.mu.Unlock()
-	if len(handlers) == 0 {
-		s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
-	}
-	for _, h := range handlers {
-		guard(s.client.log, "event "+name, func() { h(ev) })
-	}
+	s.enqueue(func() {
+		s.mu.Lock()
+		handlers := s.handlers[name]
+		s.mu.Unlock()
+		if len(handlers) == 0 {
+			s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
+		}
+		for _, h := range handlers {
+			guard(s.client.log, "event "+name, func() { h(ev) })
+		}
+	})
 }
 
 func (s *Socket) sendAck(id uint64, args []any) error {
@@ -283,7 +328,8 @@ func (s *Socket) onAck(p *parser.Packet) {
 	guard(s.client.log, "ack", func() { fn(&Args{raw: raw}) })
 }
 
-// onClose makes the socket leave its namespace, once.
+// onClose marks the socket disconnected, once; run then finishes its queued handler calls and
+// calls leave. Nothing here waits for handlers, so a handler may disconnect its own socket.
 func (s *Socket) onClose(reason string) {
 	s.mu.Lock()
 	if !s.connected {
@@ -291,15 +337,23 @@ func (s *Socket) onClose(reason string) {
 		return
 	}
 	s.connected = false
+	s.reason = reason
 	s.acks = nil
-	disconnecting, disconnect := s.onDisconnecting, s.onDisconnect
+	s.mu.Unlock()
+	s.client.forget(s)
+	close(s.done)
+}
+
+// leave runs on the socket's goroutine after it disconnected: the disconnecting hooks while
+// the socket is still in its rooms, then the rooms are left, then the disconnect hooks.
+func (s *Socket) leave() {
+	s.mu.Lock()
+	reason, disconnecting, disconnect := s.reason, s.onDisconnecting, s.onDisconnect
 	s.mu.Unlock()
 	for _, fn := range disconnecting {
 		guard(s.client.log, "disconnecting", func() { fn(reason) })
 	}
 	s.ns.remove(s)
-	s.client.forget(s)
-	close(s.done)
 	for _, fn := range disconnect {
 		guard(s.client.log, "disconnect", func() { fn(reason) })
 	}

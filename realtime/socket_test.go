@@ -201,6 +201,46 @@ func TestEmitWithAck(t *testing.T) {
 	}
 }
 
+// TestEmitWithAckFromAHandler waits for the client's answer inside an event handler of the
+// same client: handlers run off the connection's reader, so the answer can still come in.
+func TestEmitWithAckFromAHandler(t *testing.T) {
+	srv := NewServer(Options{})
+	answers := make(chan string, 1)
+	srv.OnConnection(func(s *Socket) {
+		s.On("start", func(ev *Event) {
+			a, err := s.Timeout(time.Minute).EmitWithAck(context.Background(), "name?")
+			var name string
+			if err == nil {
+				err = a.Decode(0, &name)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			answers <- name
+		})
+	})
+	f := connectFake(srv, "")
+	f.text(`0`)
+	connected(t, f, "/")
+	f.text(`2["start"]`)
+	var p *parser.Packet
+	for p == nil {
+		f.mu.Lock()
+		sent := f.sent
+		f.sent = nil
+		f.mu.Unlock()
+		for _, m := range sent {
+			var d parser.Decoder
+			p, _ = d.Add(m.Data, m.Binary)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	f.text(`3` + itoa(p.ID) + `["tank"]`)
+	if name := <-answers; name != "tank" {
+		t.Fatalf("answer = %q", name)
+	}
+}
+
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
 func TestBinary(t *testing.T) {
@@ -277,6 +317,7 @@ func TestRoomsAndBroadcast(t *testing.T) {
 	}
 
 	conns[2].text(`2["shout",{"msg":"hi"}]`)
+	conns[2].settle()
 	for i, c := range conns {
 		ps := c.packets(t)
 		if i == 2 && len(ps) != 0 {
@@ -315,13 +356,14 @@ func TestRoomsAndBroadcast(t *testing.T) {
 	}
 
 	mu.Lock()
-	s0 := sockets[ids[0]]
+	s0, s1 := sockets[ids[0]], sockets[ids[1]]
 	mu.Unlock()
 	s0.Leave("red")
 	if got := srv.To("red").Sockets(); len(got) != 1 || got[0].ID() != ids[1] {
 		t.Fatalf("red after leave = %v", got)
 	}
 	conns[1].Close(ReasonTransportClose)
+	<-s1.exited
 	if got := srv.To("red").Sockets(); len(got) != 0 {
 		t.Fatalf("a disconnected socket stayed in its room: %v", got)
 	}
