@@ -134,14 +134,17 @@ func (c *client) connect(p *parser.Packet) {
 	c.sockets[ns.name] = s
 	c.mu.Unlock()
 	c.timer.Stop()
-	ns.add(s)
 	go s.run()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
 	if err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}); err != nil {
 		s.onClose(ReasonTransportError)
-		return
 	}
-	s.enqueue(func() { ns.runConnectionHandlers(s) })
+	// Joining the namespace happens on the socket's goroutine, which also leaves it: so the
+	// two cannot race, and no broadcast can reach the client before its CONNECT answer.
+	s.enqueue(func() {
+		ns.add(s)
+		ns.runConnectionHandlers(s)
+	})
 }
 
 // refuse answers a CONNECT with CONNECT_ERROR {"message":..., "data":...}.

@@ -38,18 +38,18 @@ func FuzzClientInput(f *testing.F) {
 		bystander.text(`0`)
 		bystander.text(`0/admin,`)
 
-		f := connectFake(srv, "")
-		f.text(first)
-		f.client.onMessage(engineio.Message{Binary: secondBinary, Data: second})
-		f.text(third)
+		c := connectFake(srv, "")
+		c.text(first)
+		c.client.onMessage(engineio.Message{Binary: secondBinary, Data: second})
+		c.text(third)
 
+		bystander.packets(t) // waits for its handlers; everything the server sent must decode
 		if reason := bystander.closeReason(); reason != "" {
 			t.Fatalf("the bystander was closed: %s", reason)
 		}
 		if n := len(srv.Of("/").Sockets()); n < 1 {
 			t.Fatalf("the bystander left the main namespace (%d sockets)", n)
 		}
-		bystander.packets(t) // everything the server sent must decode
-		f.packets(t)
+		c.packets(t)
 	})
 }

@@ -155,8 +155,12 @@ func (s *Socket) Volatile() Emitter { return Emitter{socket: s, volatile: true} 
 // Timeout returns an emitter whose EmitWithAck gives up after d.
 func (s *Socket) Timeout(d time.Duration) Emitter { return Emitter{socket: s, timeout: d} }
 
-// Join puts the socket into rooms of its namespace.
-func (s *Socket) Join(rooms ...string) { s.ns.adapter.AddAll(s.id, rooms...) }
+// Join puts the socket into rooms of its namespace; a disconnected socket joins nothing.
+func (s *Socket) Join(rooms ...string) {
+	if s.Connected() {
+		s.ns.adapter.AddAll(s.id, rooms...)
+	}
+}
 
 // Leave takes the socket out of a room.
 func (s *Socket) Leave(room string) { s.ns.adapter.Del(s.id, room) }
