@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -220,4 +221,54 @@ func newCompatServer(logger *slog.Logger) *Server {
 		})
 	})
 	return srv
+}
+
+// TestCompatServerShutdown closes the server under a connected official client: both sides
+// see the connection end, the server's socket with ReasonServerShutdown.
+func TestCompatServerShutdown(t *testing.T) {
+	node := testenv.Node(t)
+	dir := filepath.Join(testenv.CompatDir(t), "socketio")
+	for _, mode := range []string{"polling", "websocket"} {
+		t.Run(mode, func(t *testing.T) {
+			srv := NewServer(Options{})
+			reasons := make(chan string, 1)
+			srv.OnConnection(func(s *Socket) { s.OnDisconnect(func(r string) { reasons <- r }) })
+			hs := httptest.NewServer(srv)
+			defer hs.Close()
+
+			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "shutdown.mjs"), hs.URL, mode)
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr lockedBuffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			lines := bufio.NewScanner(stdout)
+			if !lines.Scan() || lines.Text() != "connected" {
+				cmd.Wait()
+				t.Fatalf("client did not connect: %q\n%s", lines.Text(), stderr.String())
+			}
+			srv.Close()
+			if !lines.Scan() {
+				cmd.Wait()
+				t.Fatalf("client saw no disconnect\n%s", stderr.String())
+			}
+			// With polling, whether the close packet or an HTTP 400 ends the session depends
+			// on whether a poll was parked at that instant: the engine's business.
+			if got := lines.Text(); got != "transport close" && got != "transport error" {
+				t.Errorf("client's reason = %q, want transport close or error", got)
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("node: %v\n%s", err, stderr.String())
+			}
+			if got := <-reasons; got != ReasonServerShutdown {
+				t.Errorf("server's reason = %q, want %q", got, ReasonServerShutdown)
+			}
+		})
+	}
 }
