@@ -11,7 +11,8 @@ import (
 // Middleware runs for every socket that asks to join a namespace, before it joins; the
 // socket's Handshake holds the auth payload, headers, query and address. Returning an error
 // refuses the connection: the client gets a connect_error with the error's text as message,
-// and with data when the error is a *ConnectError.
+// and with data when the error is a *ConnectError. Middlewares run on the connection's reader,
+// one CONNECT at a time: a slow check (a database lookup) delays only that client.
 type Middleware func(s *Socket) error
 
 // Namespace is a communication channel multiplexed over the connections ("/", "/admin", ...),

@@ -76,7 +76,8 @@ func (s *Server) Of(name string) *Namespace {
 // OfFunc declares dynamic namespaces: the first time a client asks for a namespace nobody
 // created, match decides, with the client's handshake, whether it exists. Middlewares and
 // connection handlers set on the returned parent apply to every namespace it creates, and its
-// broadcasts reach all of them.
+// broadcasts reach all of them. The parent itself has no name and no sockets; each created
+// namespace is also reachable with Of.
 func (s *Server) OfFunc(match func(name string, hs *Handshake) bool) *Namespace {
 	parent := newNamespace(s, "", &hooks{})
 	parent.match = match
