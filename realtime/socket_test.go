@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"tankarena/realtime/engineio"
 	"tankarena/realtime/parser"
 )
 
@@ -573,5 +574,20 @@ func TestServesClientScript(t *testing.T) {
 	srv.ServeHTTP(rec, req)
 	if rec.Code != http.StatusNotModified {
 		t.Fatalf("revalidation got %d", rec.Code)
+	}
+}
+
+func TestClientScriptFollowsThePath(t *testing.T) {
+	srv := NewServer(Options{Engine: engineio.Options{Path: "/rt/"}})
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/rt/socket.io.js", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("custom path: %d", rec.Code)
+	}
+	off := NewServer(Options{DisableClientScript: true})
+	rec = httptest.NewRecorder()
+	off.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/socket.io/socket.io.js", nil))
+	if rec.Code == http.StatusOK {
+		t.Fatal("the script was served although disabled")
 	}
 }
