@@ -232,6 +232,58 @@ func holdsBytes(t reflect.Type, seen map[reflect.Type]bool) bool {
 // reconstruct puts the attachments of a complete binary packet into its payload, in place of
 // their placeholders, as base64 JSON strings.
 func reconstruct(p *Packet) error {
+	if data, ok := replaceCanonicalPlaceholders(p.Data, p.Attachments); ok {
+		p.Data = data
+		return nil
+	}
+	return reconstructTree(p)
+}
+
+var canonicalPlaceholder = []byte(`{"_placeholder":true,"num":`)
+
+// replaceCanonicalPlaceholders is the fast path for placeholders written exactly as the
+// official clients write them. It reports false when anything else is found (an out-of-range
+// num, other spacing or key order), leaving the decision to the full JSON walk.
+func replaceCanonicalPlaceholders(data []byte, attachments [][]byte) ([]byte, bool) {
+	out := make([]byte, 0, len(data)+2*len(attachments)+base64Len(attachments))
+	rest := data
+	for {
+		i := bytes.Index(rest, canonicalPlaceholder)
+		if i < 0 {
+			break
+		}
+		out = append(out, rest[:i]...)
+		rest = rest[i+len(canonicalPlaceholder):]
+		end := bytes.IndexByte(rest, '}')
+		if end <= 0 || end > 3 {
+			return nil, false
+		}
+		num, err := strconv.Atoi(string(rest[:end]))
+		if err != nil || num < 0 || num >= len(attachments) || rest[0] == '+' || rest[0] == '-' {
+			return nil, false
+		}
+		out = append(out, '"')
+		out = base64.StdEncoding.AppendEncode(out, attachments[num])
+		out = append(out, '"')
+		rest = rest[end+1:]
+	}
+	out = append(out, rest...)
+	if bytes.Contains(out, []byte(`"_placeholder"`)) {
+		return nil, false
+	}
+	return out, true
+}
+
+func base64Len(attachments [][]byte) int {
+	n := 0
+	for _, a := range attachments {
+		n += base64.StdEncoding.EncodedLen(len(a))
+	}
+	return n
+}
+
+// reconstructTree replaces placeholders written in any valid JSON form.
+func reconstructTree(p *Packet) error {
 	var tree any
 	dec := json.NewDecoder(bytes.NewReader(p.Data))
 	dec.UseNumber()

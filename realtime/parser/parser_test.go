@@ -243,3 +243,39 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("round trip = %+v", av)
 	}
 }
+
+// TestPlaceholderForms checks that the fast path and the JSON walk agree: placeholders written
+// with other spacing or key order are still found, and bad ones are still refused.
+func TestPlaceholderForms(t *testing.T) {
+	good := []string{
+		`51-["x",{"_placeholder":true,"num":0}]`,
+		`51-["x", { "num": 0, "_placeholder": true }]`,
+		`51-["x",{"a":[{"_placeholder":true,"num":0}]}]`,
+		`51-["x",{"_placeholder":true,"num":0,"extra":1}]`,
+	}
+	for _, in := range good {
+		var d Decoder
+		d.Add([]byte(in), false)
+		p, err := d.Add([]byte("hi"), true)
+		if err != nil || p == nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if bytes.Contains(p.Data, []byte("_placeholder")) || !bytes.Contains(p.Data, []byte(`"aGk="`)) {
+			t.Errorf("%s: data %s", in, p.Data)
+		}
+	}
+	bad := []string{
+		`51-["x",{"_placeholder":true,"num":1}]`,
+		`51-["x",{"_placeholder":true,"num":-1}]`,
+		`51-["x",{"num":7,"_placeholder":true}]`,
+		`51-["x",{"_placeholder":true,"num":0.5}]`,
+		`51-["x",{"_placeholder":true}]`,
+	}
+	for _, in := range bad {
+		var d Decoder
+		d.Add([]byte(in), false)
+		if _, err := d.Add([]byte("hi"), true); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: err = %v", in, err)
+		}
+	}
+}
