@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -31,16 +32,21 @@ func (c *countingConn) Close(string)                               {}
 func benchServer(b *testing.B, n int) (*Server, []*countingConn) {
 	b.Helper()
 	srv := NewServer(Options{})
+	var joined sync.WaitGroup
+	joined.Add(n)
+	srv.OnConnection(func(s *Socket) {
+		s.Join("arena")
+		joined.Done()
+	})
 	req := httptest.NewRequest(http.MethodGet, "/socket.io/?EIO=4&transport=websocket", nil)
 	conns := make([]*countingConn, n)
 	for i := range conns {
 		conns[i] = &countingConn{req: req}
-		c := newClient(srv, conns[i])
-		c.onMessage(engineio.Message{Data: []byte(`0`)})
+		newClient(srv, conns[i]).onMessage(engineio.Message{Data: []byte(`0`)})
 	}
-	srv.OnConnection(func(s *Socket) {})
-	for _, s := range srv.Of("/").Sockets() {
-		s.Join("arena")
+	joined.Wait()
+	for _, c := range conns {
+		c.messages.Store(0) // the CONNECT answers
 	}
 	return srv, conns
 }
@@ -71,6 +77,9 @@ func BenchmarkBroadcast1000(b *testing.B) {
 			for _, c := range conns {
 				delivered += c.messages.Load()
 			}
+			if delivered != int64(b.N)*int64(len(conns)) {
+				b.Fatalf("delivered %d messages in %d broadcasts to %d sockets", delivered, b.N, len(conns))
+			}
 			b.ReportMetric(float64(delivered)/float64(b.N), "msgs/op")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(delivered), "ns/recipient")
 		})
@@ -90,6 +99,9 @@ func BenchmarkBroadcastBinary1000(b *testing.B) {
 	var delivered int64
 	for _, c := range conns {
 		delivered += c.messages.Load()
+	}
+	if delivered != 2*int64(b.N)*int64(len(conns)) {
+		b.Fatalf("delivered %d messages in %d binary broadcasts to %d sockets", delivered, b.N, len(conns))
 	}
 	b.ReportMetric(float64(delivered)/float64(b.N), "msgs/op")
 }
