@@ -1,17 +1,9 @@
 /*
- * Tank Arena's browser Socket.IO client: Socket.IO v5 over Engine.IO v4, no dependencies.
- *
- * Load it as a classic script, which defines the global `io`:
- *   <script src="/socket.io/socket.io.js"></script>
- *   <script>const socket = io(); socket.on("connect", () => socket.emit("hello"));</script>
- * or import it for its side effect from a module, then use the same global:
- *   import "/socket.io/socket.io.js"; const socket = globalThis.io("/admin");
- * (Under CommonJS it is also module.exports.)
- *
- * The API follows socket.io-client v4: io(url?, opts?) returns a Socket; sockets of one origin
- * share a Manager (socket.io) and its Engine (socket.io.engine) unless opts.forceNew is set.
- * Transports are tried in the order of opts.transports (default websocket, then long-polling);
- * the first that opens is kept for the whole connection (no upgrade).
+ * Tank Arena's Socket.IO v5 / Engine.IO v4 browser client, without dependencies.
+ * Classic script: <script src="/socket.io/socket.io.js"></script> defines the global io.
+ * From a module: import "/socket.io/socket.io.js"; then use globalThis.io.
+ * The API follows socket.io-client v4. Transports are tried in the order of opts.transports
+ * (default websocket, then polling); the first that opens is kept (no upgrade).
  */
 (function () {
   "use strict";
@@ -55,7 +47,6 @@
       return this;
     }
   }
-  Emitter.prototype.addEventListener = Emitter.prototype.addListener = Emitter.prototype.on;
   Emitter.prototype.removeListener = Emitter.prototype.removeAllListeners = Emitter.prototype.off;
 
   // ---------------------------------------------------------------- binary helpers
@@ -118,7 +109,6 @@
   }
 
   const utf8Length = (s) => new TextEncoder().encode(s).length;
-  let cacheBuster = 0;
 
   /**
    * PollingTransport keeps one GET waiting for server packets and sends with one POST at a time
@@ -137,12 +127,10 @@
       this.getAbort = new AbortController();
       this.poll();
     }
+    // A string body goes as text/plain;charset=UTF-8; "no-store" keeps caches out of the way.
     request(method, body, signal) {
-      let url = this.url + "&t=" + Date.now().toString(36) + (cacheBuster++).toString(36);
-      if (this.sid) url += "&sid=" + encodeURIComponent(this.sid);
-      const init = { method, body, signal, credentials: this.credentials, cache: "no-store" };
-      if (body !== undefined) init.headers = { "Content-Type": "text/plain;charset=UTF-8" };
-      return fetch(url, init).then((r) => {
+      const url = this.sid ? this.url + "&sid=" + encodeURIComponent(this.sid) : this.url;
+      return fetch(url, { method, body, signal, credentials: this.credentials, cache: "no-store" }).then((r) => {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.text();
       });
@@ -384,13 +372,13 @@
     }
     if (i < s.length) p.data = JSON.parse(s.slice(i));
     const d = p.data;
-    const valid = {
-      [CONNECT]: d === undefined || isPlainObject(d),
-      [DISCONNECT]: d === undefined,
-      [CONNECT_ERROR]: typeof d === "string" || isPlainObject(d),
-      [EVENT]: Array.isArray(d) && (typeof d[0] === "string" || typeof d[0] === "number"),
-      [ACK]: Array.isArray(d) && p.id !== undefined,
-    }[p.type < BINARY_EVENT ? p.type : p.type - 3];
+    const valid = [
+      d === undefined || isPlainObject(d), // CONNECT
+      d === undefined, // DISCONNECT
+      Array.isArray(d) && (typeof d[0] === "string" || typeof d[0] === "number"), // EVENT
+      Array.isArray(d) && p.id !== undefined, // ACK
+      typeof d === "string" || isPlainObject(d), // CONNECT_ERROR
+    ][p.type < BINARY_EVENT ? p.type : p.type - 3];
     if (!valid) throw new Error("invalid packet");
     return p;
   }
@@ -484,9 +472,6 @@
       engine.on("ping", () => this.emitReserved("ping"));
       engine.on("close", (reason) => this._onClose(reason));
       return this;
-    }
-    connect(callback) {
-      return this.open(callback);
     }
     socket(nsp, opts) {
       let socket = this.nsps[nsp];
@@ -664,16 +649,9 @@
       this._anyListeners.push(fn);
       return this;
     }
-    prependAny(fn) {
-      this._anyListeners.unshift(fn);
-      return this;
-    }
     offAny(fn) {
       this._anyListeners = fn ? this._anyListeners.filter((f) => f !== fn) : [];
       return this;
-    }
-    listenersAny() {
-      return this._anyListeners.slice();
     }
     disconnect() {
       if (this.connected) this.io._send({ type: DISCONNECT, nsp: this.nsp });
