@@ -21,6 +21,9 @@ type target struct {
 	name        string
 	url         string
 	pollingOnly string
+	// noHooks: the server has no way to drop a connection's transport or silence its
+	// heartbeat from a handler (the reference server's internals allow both).
+	noHooks bool
 }
 
 // startReferenceServer runs compat/clientjs/server.js: the official socket.io server with the
