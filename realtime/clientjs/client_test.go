@@ -295,6 +295,11 @@ func TestClientAgainstReferenceServer(t *testing.T) {
 	runClientCases(t, startReferenceServer(t))
 }
 
+func TestClientAgainstGoServer(t *testing.T) {
+	t.Parallel()
+	runClientCases(t, startGoServer(t))
+}
+
 func runClientCases(t *testing.T, srv target) {
 	ctx := browsertest.New(t)
 	closedURL := closedAddress(t)
