@@ -42,7 +42,7 @@ func TestPacketRoundTrip(t *testing.T) {
 
 func TestDecodeRejects(t *testing.T) {
 	for _, text := range []string{"", "7", "x", `1{"a":1}`, `2`, `2{"a":1}`, `3["no id"]`, `5["x"]`, `5-["x"]`,
-		`51["x"]`, `51001-["x"]`, `599999-["x"]`, `2["bad json`, `0[1]`, `4[1]`, `29999999999999999999["x"]`} {
+		`51["x"]`, `51001-["x"]`, `599999-["x"]`, `0[1]`, `4[1]`, `29999999999999999999["x"]`} {
 		if p, err := decodePacket([]byte(text)); !errors.Is(err, errMalformed) {
 			t.Errorf("decode %q = %+v, %v; want errMalformed", text, p, err)
 		}
@@ -88,5 +88,31 @@ func TestArgsDecodeResolvesPlaceholders(t *testing.T) {
 	}
 	if got := tree.(map[string]any)["blob"]; !bytes.Equal(got.([]byte), []byte{0xa}) {
 		t.Fatalf("tree blob = %#v", got)
+	}
+}
+
+func TestSplitArray(t *testing.T) {
+	got, err := splitArray([]byte(` [ "a,b" , {"x":[1,2],"y":"}"}, "q\"]" ,3,[],null ] `))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"a,b"`, `{"x":[1,2],"y":"}"}`, `"q\"]"`, `3`, `[]`, `null`}
+	if len(got) != len(want) {
+		t.Fatalf("got %d elements %q, want %q", len(got), got, want)
+	}
+	for i := range want {
+		if string(got[i]) != want[i] {
+			t.Errorf("element %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+	for _, in := range []string{`[]`, ` [ ] `} {
+		if got, err := splitArray([]byte(in)); err != nil || len(got) != 0 {
+			t.Errorf("splitArray(%s) = %q, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{``, `[`, `[1,]`, `{"a":1}`, `"s"`, `["bad json`} {
+		if got, err := splitArray([]byte(in)); !errors.Is(err, errMalformed) {
+			t.Errorf("splitArray(%s) = %q, %v; want errMalformed", in, got, err)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"testing"
 )
@@ -27,6 +29,7 @@ func FuzzDecodePacket(f *testing.F) {
 		if err != nil || !reflect.DeepEqual(again, p) {
 			t.Fatalf("decode(encode(decode(%q))) = %+v, %v; want %+v", in, again, err, p)
 		}
+		checkSplitArray(t, p.data)
 		if p.typ != packetEvent && p.typ != packetBinaryEvent {
 			return
 		}
@@ -43,4 +46,28 @@ func FuzzDecodePacket(f *testing.F) {
 			_ = args.Decode(i, &b)
 		}
 	})
+}
+
+// checkSplitArray holds the zero-copy splitter to encoding/json's verdict.
+func checkSplitArray(t *testing.T, data []byte) {
+	got, err := splitArray(data)
+	var want []json.RawMessage
+	wantErr := json.Unmarshal(data, &want)
+	isArray := len(bytes.TrimSpace(data)) > 0 && bytes.TrimSpace(data)[0] == '['
+	switch {
+	case wantErr != nil || !isArray:
+		if err == nil {
+			t.Fatalf("splitArray(%q) accepted what encoding/json rejects", data)
+		}
+	case err != nil:
+		t.Fatalf("splitArray(%q): %v", data, err)
+	case len(got) != len(want):
+		t.Fatalf("splitArray(%q) = %q, want %q", data, got, want)
+	default:
+		for i := range want {
+			if !bytes.Equal(got[i], want[i]) {
+				t.Fatalf("splitArray(%q)[%d] = %q, want %q", data, i, got[i], want[i])
+			}
+		}
+	}
 }

@@ -395,9 +395,9 @@ func (s *Socket) onPacket(c *engineConn, p *packet, attachments [][]byte) error 
 	case packetEvent, packetBinaryEvent:
 		return s.onEvent(c, p, attachments)
 	case packetAck, packetBinaryAck:
-		var raw []json.RawMessage
-		if err := json.Unmarshal(p.data, &raw); err != nil {
-			return fmt.Errorf("%w: ack: %v", errMalformed, err)
+		raw, err := splitArray(p.data)
+		if err != nil {
+			return err
 		}
 		if pa := s.takeAck(p.id); pa != nil {
 			pa.callback(Args{raw: raw, attachments: attachments}, nil)
