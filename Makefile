@@ -4,10 +4,10 @@
 GO       ?= go
 GOFILES  := $(shell find . -name '*.go' -not -path './compat/node_modules/*' -not -path './.git/*')
 
-.PHONY: test fmt-check vet compat-deps gotest run
+.PHONY: test fmt-check vet compat-deps gotest fuzz-short fuzz run
 
 ## test: format check, vet, and every Go test under the race detector (incl. the npm compatibility tests)
-test: fmt-check vet compat-deps gotest
+test: fmt-check vet compat-deps gotest fuzz-short
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -23,6 +23,14 @@ compat/node_modules/.package-lock.json: compat/package.json compat/package-lock.
 
 gotest:
 	$(GO) test -race -count=1 ./...
+
+## fuzz-short: every fuzz target for a few seconds (part of `make test`)
+fuzz-short:
+	scripts/fuzz.sh $${FUZZTIME_SHORT:-5s}
+
+## fuzz: every fuzz target for longer (FUZZTIME=10m by default)
+fuzz:
+	scripts/fuzz.sh $${FUZZTIME:-10m}
 
 ## run: start the game server on :8080
 run:

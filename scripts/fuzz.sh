@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every Go fuzz target in the module for the given time each (default 5s).
+# `go test -fuzz` accepts one target in one package at a time, so we list them first.
+#   scripts/fuzz.sh 5s     # the short pass that `make test` runs
+#   scripts/fuzz.sh 10m    # the long pass (`make fuzz`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${1:-5s}
+found=0
+for pkg in $(go list ./...); do
+  for target in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
+    found=$((found + 1))
+    echo "fuzz: $pkg $target for $fuzztime"
+    go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime"
+  done
+done
+echo "fuzz: ran $found targets for $fuzztime each"
