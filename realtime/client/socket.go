@@ -65,6 +65,7 @@ type Socket struct {
 
 	hmu            sync.RWMutex
 	handlers       map[string]EventHandler
+	onAny          func(name string, args Args, ack AckFunc)
 	onConnect      func()
 	onDisconnect   func(reason string)
 	onConnectError func(err *ConnectError)
@@ -104,6 +105,14 @@ func (s *Socket) On(name string, h EventHandler) {
 		s.handlers = make(map[string]EventHandler)
 	}
 	s.handlers[name] = h
+}
+
+// OnAny sets the function that receives every event without a handler of its
+// own (a load generator counting broadcasts, a logger, a proxy).
+func (s *Socket) OnAny(f func(name string, args Args, ack AckFunc)) {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	s.onAny = f
 }
 
 // OnConnect sets the function called each time the namespace (re)connects.
@@ -471,16 +480,20 @@ func (s *Socket) onEvent(c *engineConn, p *packet, attachments [][]byte) error {
 		return err
 	}
 	s.hmu.RLock()
-	h := s.handlers[name]
+	h, fallback := s.handlers[name], s.onAny
 	s.hmu.RUnlock()
-	if h == nil {
+	if h == nil && fallback == nil {
 		return nil
 	}
 	var ack AckFunc
 	if p.id >= 0 {
 		ack = s.ackFunc(c, p.id)
 	}
-	h(Args{raw: raw, attachments: attachments}, ack)
+	if h != nil {
+		h(Args{raw: raw, attachments: attachments}, ack)
+	} else {
+		fallback(name, Args{raw: raw, attachments: attachments}, ack)
+	}
 	return nil
 }
 

@@ -237,8 +237,13 @@ func testMultiplex(t *testing.T, baseURL string) {
 func testEventArgs(t *testing.T, baseURL string) {
 	_, s := newSocket(t, baseURL, client.Options{}, "/", nil)
 	rec := record(s, "echo")
+	unhandled := make(chan string, 4)
+	s.OnAny(func(name string, _ client.Args, _ client.AckFunc) { unhandled <- name })
 	if err := s.Connect(testCtx(t)); err != nil {
 		t.Fatal(err)
+	}
+	if name := waitFor(t, unhandled, "unhandled hello"); name != "hello" {
+		t.Fatalf("OnAny saw %q, want hello", name)
 	}
 	sent := []any{1.5, "two", map[string]any{"three": 3.0, "list": []any{true, nil}}, []any{"x", 4.0}}
 	if err := s.Emit("echo", sent...); err != nil {
