@@ -121,3 +121,30 @@ func TestUnreachableServerGivesConnectErrors(t *testing.T) {
 		t.Fatalf("%d connect_error events, want 3 (first try and 2 retries)", n)
 	}
 }
+
+func TestFullSendQueueFailsInsteadOfBlocking(t *testing.T) {
+	// the server stops reading after accepting, so the writer cannot keep
+	// up for long: a fast producer must meet the one-slot bound as an error
+	stalled := make(chan struct{})
+	srv := scriptedServer(25000, 20000, acceptRoot(func(*websocket.Conn) { <-stalled }))
+	defer srv.Close()
+	defer close(stalled)
+	_, s := newSocket(t, srv.URL, client.Options{SendQueue: 1}, "/", nil)
+	if err := s.Connect(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 256<<10)
+	for i := 0; ; i++ {
+		err := s.Emit("load", chunk)
+		if errors.Is(err, client.ErrSendQueueFull) {
+			t.Logf("queue full after %d emits of %d KiB", i, len(chunk)>>10)
+			return
+		}
+		if err != nil {
+			t.Fatalf("emit %d: %v", i, err)
+		}
+		if i > 4096 {
+			t.Fatal("1 GiB went out to a server that reads nothing")
+		}
+	}
+}
