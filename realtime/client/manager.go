@@ -315,13 +315,15 @@ func (m *Manager) releaseLocked() {
 	}
 }
 
-// dispatch routes a complete packet from the reader to its namespace's socket.
+// dispatch routes a complete packet from the reader to its namespace's
+// socket; packets for a namespace not (or no longer) opened on c are dropped.
 func (m *Manager) dispatch(c *engineConn, p *packet, attachments [][]byte) error {
 	m.mu.Lock()
 	s := m.sockets[p.nsp]
+	live := s != nil && s.sentOn == c
 	m.mu.Unlock()
-	if s == nil {
-		m.log.Debug("socket.io client: packet for unknown namespace", "nsp", p.nsp)
+	if !live {
+		m.log.Debug("socket.io client: packet for a namespace not open", "nsp", p.nsp, "type", p.typ)
 		return nil
 	}
 	return s.onPacket(c, p, attachments)
