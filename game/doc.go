@@ -1,0 +1,22 @@
+// Package game is Tank Arena's simulation: a deterministic, fixed-tick world of tanks, shells,
+// walls and scores, with no networking, no goroutines and no clocks.
+//
+// The world only advances when [World.Step] is called, always by the same dt (1/[Config.TickRate]
+// seconds). Given the same map, [Config], seed and input stream, two worlds stay bit-identical;
+// [World.StateHash] proves it. This is what lets the browser predict its own tank with the same
+// movement rules (web/js/movement.js) and lets tests replay whole matches.
+//
+// Coordinates are world units with x to the right and y downwards (screen orientation); one map
+// tile is [Map.TileSize] units. Angles are radians in (-π, π]; angle 0 points along +x and a
+// positive angle turns clockwise on screen.
+//
+// A typical host loop:
+//
+//	w, _ := game.NewWorld(game.DefaultConfig(), m, seed)
+//	id, _ := w.AddPlayer("ann")
+//	w.SetInput(id, game.Input{Seq: 1, Throttle: 1})
+//	for range ticker { events := w.Step(); ... w.Snapshot(&snap) ... }
+//
+// Snapshots for clients are encoded with [EncodeSnapshot] (layout in SNAPSHOT.md) and decoded by
+// [DecodeSnapshot] or, in the browser, by web/js/snapshot.js.
+package game

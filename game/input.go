@@ -1,0 +1,42 @@
+package game
+
+import "math"
+
+// Input is one player's held controls. The world applies the latest Input it was given on every
+// step until a newer one arrives, so a lost or late packet just repeats the last state.
+type Input struct {
+	// Seq numbers the client's inputs; the world reports the last one applied per tank so a
+	// predicting client knows which of its inputs the server has already simulated.
+	Seq uint32 `json:"seq"`
+	// Throttle drives forward (1) or backward (-1).
+	Throttle float64 `json:"throttle"`
+	// Turn turns the hull clockwise (1) or anticlockwise (-1) on screen.
+	Turn float64 `json:"turn"`
+	// Aim is the turret's target angle in radians; the turret swings towards it at a limited rate.
+	Aim float64 `json:"aim"`
+	// Fire shoots whenever the gun is reloaded, for as long as it is held.
+	Fire bool `json:"fire"`
+}
+
+// sanitize makes an input from the network safe to simulate: Throttle and Turn are clamped to
+// -1..1 (NaN becomes 0), and a non-finite Aim keeps the previous aim; finite aims are wrapped.
+func (in Input) sanitize(prevAim float64) Input {
+	in.Throttle = clampAxis(in.Throttle)
+	in.Turn = clampAxis(in.Turn)
+	if math.IsNaN(in.Aim) || math.IsInf(in.Aim, 0) {
+		in.Aim = prevAim
+	} else {
+		in.Aim = wrapAngle(math.Mod(in.Aim, 2*math.Pi))
+	}
+	return in
+}
+
+func clampAxis(v float64) float64 {
+	if math.IsNaN(v) {
+		return 0
+	}
+	return clamp(v, -1, 1)
+}
+
+// seqNewer reports whether a is after b in a wrapping uint32 sequence.
+func seqNewer(a, b uint32) bool { return int32(a-b) > 0 }

@@ -1,0 +1,155 @@
+package game
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"tankarena/internal/testenv"
+)
+
+// jsEvent is an Event as web/js/snapshot.js returns it: only the fields its type carries.
+func jsEvent(e Event) map[string]any {
+	m := map[string]any{"type": e.Type.String()}
+	f := eventFields[e.Type]
+	if f&efTank != 0 {
+		m["tank"] = e.Tank
+	}
+	if f&efVictim != 0 {
+		m["victim"] = e.Victim
+	}
+	if f&efShell != 0 {
+		m["shell"] = e.Shell
+	}
+	if f&efDamage != 0 {
+		m["damage"] = e.Damage
+	}
+	if f&efPos != 0 {
+		m["x"], m["y"] = e.X, e.Y
+	}
+	return m
+}
+
+type jsBody struct {
+	X      float64 `json:"x"`
+	Y      float64 `json:"y"`
+	VX     float64 `json:"vx"`
+	VY     float64 `json:"vy"`
+	Hull   float64 `json:"hull"`
+	Turret float64 `json:"turret"`
+}
+
+// TestJSMatchesGo proves the browser modules agree with Go: web/js/movement.js must follow the
+// same path as stepBody for a scripted drive that scrapes walls, and web/js/snapshot.js must
+// decode a Go-encoded keyframe-and-delta stream to exactly what DecodeSnapshot returns.
+func TestJSMatchesGo(t *testing.T) {
+	node := testenv.Node(t)
+	cfg := DefaultConfig()
+	m := shippedMap(t, "bunkers")
+
+	// A drive through the map: full throttle into walls at angles, reversing, turning in place,
+	// sweeping the turret, plus junk values the input rules must clamp.
+	type jsInput struct {
+		Throttle float64 `json:"throttle"`
+		Turn     float64 `json:"turn"`
+		Aim      float64 `json:"aim"`
+	}
+	var inputs []jsInput
+	var want []jsBody
+	b := body{X: m.Spawns[0].X, Y: m.Spawns[0].Y}
+	start := jsBody{b.X, b.Y, b.VX, b.VY, b.Hull, b.Turret}
+	scrapes := 0
+	for i := range 1500 {
+		in := Input{Throttle: 1, Turn: math.Sin(float64(i) / 40), Aim: float64(i) / 30}
+		switch {
+		case i%300 > 240:
+			in.Throttle = -1
+		case i%500 > 450:
+			in.Throttle = 0
+		case i%200 == 0:
+			in.Throttle, in.Turn = 7, -3 // clamped to 1, -1
+		}
+		inputs = append(inputs, jsInput{in.Throttle, in.Turn, in.Aim})
+		stepBody(&b, in.sanitize(b.Turret), &cfg, m, cfg.Dt())
+		want = append(want, jsBody{b.X, b.Y, b.VX, b.VY, b.Hull, b.Turret})
+		if touchesWall(m, b.X, b.Y, cfg.TankRadius+1e-6) {
+			scrapes++
+		}
+	}
+	if scrapes < 50 {
+		t.Fatalf("the scripted drive touched walls on only %d ticks; it must exercise collisions", scrapes)
+	}
+
+	// A bot match, snapshotted at 30 Hz with a keyframe every 40 snapshots.
+	type frame struct {
+		Bytes []byte    `json:"bytes"`
+		Delta bool      `json:"delta"`
+		Want  *Snapshot `json:"-"`
+		JS    any       `json:"want"`
+	}
+	w := mustWorld(t, cfg, m, 11)
+	w.SetBotFill(8, BotHard)
+	var frames []frame
+	var truth [2]Snapshot
+	var decoded [2]Snapshot
+	for i := 0; i < 200; i++ {
+		w.Step()
+		w.Step()
+		cur, prev := &truth[i%2], &truth[(i+1)%2]
+		w.Snapshot(cur)
+		base, dbase := prev, &decoded[(i+1)%2]
+		if i%40 == 0 {
+			base, dbase = nil, nil
+		}
+		data := EncodeSnapshot(nil, cur, base)
+		out := &decoded[i%2]
+		if err := DecodeSnapshot(out, data, dbase); err != nil {
+			t.Fatal(err)
+		}
+		events := make([]map[string]any, 0, len(out.Events))
+		for _, e := range out.Events {
+			events = append(events, jsEvent(e))
+		}
+		frames = append(frames, frame{Bytes: data, Delta: base != nil, JS: map[string]any{
+			"tick": out.Tick, "tanks": nonNil(out.Tanks), "shells": nonNil(out.Shells), "scores": nonNil(out.Scores), "events": events,
+		}})
+		// The JSON is built now because the decoded buffers are reused.
+		js, err := json.Marshal(frames[len(frames)-1].JS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames[len(frames)-1].JS = json.RawMessage(js)
+	}
+	frames[len(frames)-1].Delta = true
+
+	c := map[string]any{
+		"config": cfg, "map": m,
+		"movement":  map[string]any{"start": start, "inputs": inputs, "want": want},
+		"snapshots": frames,
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	casePath := filepath.Join(t.TempDir(), "case.json")
+	if err := os.WriteFile(casePath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jsDir := filepath.Join(testenv.RepoRoot(t), "web", "js")
+	out, err := exec.Command(node, filepath.Join("testdata", "parity.mjs"), jsDir, casePath).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node parity check failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// nonNil makes empty lists JSON [] rather than null, as the JS decoder returns them.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,37 @@
+package game
+
+import "slices"
+
+// Score is one tank's tally in the current match.
+type Score struct {
+	ID     PlayerID `json:"id"`
+	Kills  int      `json:"kills"`
+	Deaths int      `json:"deaths"`
+	Streak int      `json:"streak"` // kills since this tank last died
+}
+
+// Leaderboard appends every tank's score to dst, best first: most kills, then fewest deaths,
+// then lowest ID.
+func (w *World) Leaderboard(dst []Score) []Score {
+	start := len(dst)
+	for i := range w.tanks {
+		t := &w.tanks[i]
+		dst = append(dst, Score{ID: t.id, Kills: t.kills, Deaths: t.deaths, Streak: t.streak})
+	}
+	SortLeaderboard(dst[start:])
+	return dst
+}
+
+// SortLeaderboard orders scores best first (most kills, fewest deaths, lowest ID); clients that
+// decoded a snapshot's scores use it to rank them.
+func SortLeaderboard(s []Score) {
+	slices.SortFunc(s, func(a, b Score) int {
+		if a.Kills != b.Kills {
+			return b.Kills - a.Kills
+		}
+		if a.Deaths != b.Deaths {
+			return a.Deaths - b.Deaths
+		}
+		return int(a.ID) - int(b.ID)
+	})
+}

@@ -1,0 +1,265 @@
+package game
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// PlayerID names a tank (human or bot) in one world. IDs are handed out by the world, never 0,
+// and not reused until the 16-bit space wraps, so a client never confuses a newcomer with a
+// tank that just left.
+type PlayerID uint16
+
+const maxPlayerID = math.MaxUint16
+
+// Errors returned by the player API.
+var (
+	ErrFull          = errors.New("game: world is full")
+	ErrUnknownPlayer = errors.New("game: unknown player")
+)
+
+// tank is one player's whole state. Bots are tanks whose input a botBrain writes every step.
+type tank struct {
+	id   PlayerID
+	name string
+	bot  *botBrain // nil for humans
+	// joined orders tanks by arrival; the newest bot leaves first.
+	joined uint64
+
+	body
+	health       int
+	alive        bool
+	shieldTicks  int
+	reloadTicks  int
+	respawnTicks int
+
+	input   Input  // held input, repeated until a newer one arrives
+	applied uint32 // Seq of the input simulated in the last step
+
+	kills, deaths, streak int
+}
+
+// World is one arena match. It is not safe for concurrent use: the host owns it and calls
+// SetInput, Step and Snapshot from one goroutine.
+type World struct {
+	cfg  Config
+	m    *Map
+	dt   float64
+	rng  rng
+	tick uint64
+
+	tanks     []tank // sorted by id
+	shells    []shell
+	nextShell uint32
+	nextID    PlayerID
+	joins     uint64
+
+	events  []Event // produced by the current step
+	pending []Event // produced since the last Snapshot
+
+	grid   tankGrid
+	nav    navScratch
+	roster uint64
+
+	botFill  int // -1 until SetBotFill is called: bots added by AddBot stay
+	botLevel BotLevel
+}
+
+// NewWorld creates an empty world on map m. Equal seeds give equal matches for equal inputs.
+func NewWorld(cfg Config, m *Map, seed uint64) (*World, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if m == nil || len(m.Spawns) == 0 {
+		return nil, errors.New("game: map with at least one spawn required")
+	}
+	w := &World{cfg: cfg, m: m, dt: cfg.Dt(), rng: rng{s: seed}, botFill: -1}
+	w.tanks = make([]tank, 0, cfg.MaxPlayers)
+	w.shells = make([]shell, 0, min(cfg.MaxShells, 4096))
+	w.events = make([]Event, 0, 64)
+	w.pending = make([]Event, 0, 256)
+	w.grid.init(m, 2*cfg.TankRadius+cfg.ShellSpeed*w.dt+cfg.ShellRadius+cfg.MuzzleOffset)
+	w.nav.init(m)
+	return w, nil
+}
+
+// Config returns the world's tuning (send it to browsers as JSON).
+func (w *World) Config() Config { return w.cfg }
+
+// Map returns the arena.
+func (w *World) Map() *Map { return w.m }
+
+// Tick returns how many steps the world has run.
+func (w *World) Tick() uint64 { return w.tick }
+
+// PlayerInfo describes a tank for the roster the host sends to clients.
+type PlayerInfo struct {
+	ID   PlayerID `json:"id"`
+	Name string   `json:"name"`
+	Bot  bool     `json:"bot"`
+}
+
+// Players appends the current roster, ordered by ID, to dst.
+func (w *World) Players(dst []PlayerInfo) []PlayerInfo {
+	for i := range w.tanks {
+		t := &w.tanks[i]
+		dst = append(dst, PlayerInfo{ID: t.id, Name: t.name, Bot: t.bot != nil})
+	}
+	return dst
+}
+
+// RosterVersion changes whenever a tank joins or leaves (including bots coming and going), so
+// the host knows when to resend the roster.
+func (w *World) RosterVersion() uint64 { return w.roster }
+
+// AddPlayer adds a human tank, which spawns on the next step. If the world is full, a bot
+// leaves to make room; ErrFull means every slot is taken by humans.
+func (w *World) AddPlayer(name string) (PlayerID, error) {
+	if len(w.tanks) >= w.cfg.MaxPlayers && !w.removeNewestBot() {
+		return 0, ErrFull
+	}
+	return w.addTank(name, nil), nil
+}
+
+// RemovePlayer removes a tank (human or bot); its shells keep flying but score for nobody.
+func (w *World) RemovePlayer(id PlayerID) error {
+	i, ok := w.find(id)
+	if !ok {
+		return fmt.Errorf("remove %d: %w", id, ErrUnknownPlayer)
+	}
+	w.tanks = slices.Delete(w.tanks, i, i+1)
+	w.roster++
+	return nil
+}
+
+// SetInput sets the controls tank id holds from the next step on. Inputs whose Seq is not newer
+// than the last one given are stale (reordered packets) and ignored. Non-finite or out-of-range
+// values are clamped (see Input).
+func (w *World) SetInput(id PlayerID, in Input) error {
+	i, ok := w.find(id)
+	if !ok {
+		return fmt.Errorf("input for %d: %w", id, ErrUnknownPlayer)
+	}
+	t := &w.tanks[i]
+	if t.input.Seq != 0 && !seqNewer(in.Seq, t.input.Seq) {
+		return nil
+	}
+	t.input = in.sanitize(t.input.Aim)
+	return nil
+}
+
+// LastInputSeq returns the Seq of the input tank id had applied in the last step.
+func (w *World) LastInputSeq(id PlayerID) (uint32, bool) {
+	i, ok := w.find(id)
+	if !ok {
+		return 0, false
+	}
+	return w.tanks[i].applied, true
+}
+
+func (w *World) find(id PlayerID) (int, bool) {
+	return slices.BinarySearchFunc(w.tanks, id, func(t tank, id PlayerID) int { return int(t.id) - int(id) })
+}
+
+// addTank inserts a new tank with the next free ID; it starts dead with no delay, so it spawns
+// at the best spawn point on the next step.
+func (w *World) addTank(name string, brain *botBrain) PlayerID {
+	id := w.nextID
+	for {
+		id++
+		if id == 0 {
+			continue
+		}
+		if _, taken := w.find(id); !taken {
+			break
+		}
+	}
+	w.nextID = id
+	w.joins++
+	i, _ := w.find(id)
+	w.tanks = slices.Insert(w.tanks, i, tank{id: id, name: name, bot: brain, joined: w.joins, health: 0})
+	w.roster++
+	return id
+}
+
+// Step advances the world by one tick and returns what happened. The returned slice is reused by
+// the next Step; copy what you keep. Events also queue up for the next Snapshot.
+func (w *World) Step() []Event {
+	w.tick++
+	w.events = w.events[:0]
+	w.fillBots()
+	w.thinkBots()
+	for i := range w.tanks {
+		w.stepTank(&w.tanks[i])
+	}
+	w.grid.build(w.tanks)
+	w.separateTanks()
+	w.grid.build(w.tanks)
+	w.stepShells()
+	return w.events
+}
+
+// stepTank applies one tank's held input, or counts down its respawn.
+func (w *World) stepTank(t *tank) {
+	if !t.alive {
+		if t.respawnTicks--; t.respawnTicks <= 0 {
+			w.respawn(t)
+		}
+		return
+	}
+	t.applied = t.input.Seq
+	stepBody(&t.body, t.input, &w.cfg, w.m, w.dt)
+	if t.shieldTicks > 0 {
+		t.shieldTicks--
+	}
+	if t.reloadTicks > 0 {
+		t.reloadTicks--
+	}
+	if t.input.Fire && t.reloadTicks == 0 && len(w.shells) < w.cfg.MaxShells {
+		w.fire(t)
+	}
+}
+
+// separateTanks pushes overlapping tanks apart, half each, removes their closing speed, and keeps
+// both out of walls. Pairs come from the spatial grid, so this is near linear in tank count.
+func (w *World) separateTanks() {
+	r := w.cfg.TankRadius
+	minD := 2 * r
+	for i := range w.tanks {
+		a := &w.tanks[i]
+		if !a.alive {
+			continue
+		}
+		w.grid.visit(a.X-minD, a.Y-minD, a.X+minD, a.Y+minD, func(j int32) {
+			if int(j) <= i {
+				return
+			}
+			b := &w.tanks[j]
+			dx, dy := b.X-a.X, b.Y-a.Y
+			d2 := dx*dx + dy*dy
+			if d2 >= minD*minD {
+				return
+			}
+			nx, ny, d := 1.0, 0.0, 0.0
+			if d2 > 0 {
+				d = math.Sqrt(d2)
+				nx, ny = dx/d, dy/d
+			}
+			push := (minD - d) / 2
+			a.X -= nx * push
+			a.Y -= ny * push
+			b.X += nx * push
+			b.Y += ny * push
+			if closing := (b.VX-a.VX)*nx + (b.VY-a.VY)*ny; closing < 0 {
+				a.VX += nx * closing / 2
+				a.VY += ny * closing / 2
+				b.VX -= nx * closing / 2
+				b.VY -= ny * closing / 2
+			}
+			collideWalls(&a.body, r, w.m)
+			collideWalls(&b.body, r, w.m)
+		})
+	}
+}

@@ -1,0 +1,31 @@
+// Package engineio is an Engine.IO protocol v4 server: the transport layer under Socket.IO,
+// compatible with the official engine.io-client v6 (and so socket.io-client v4).
+//
+// A client opens a session with a handshake, over HTTP long-polling
+// (GET <path>?EIO=4&transport=polling) or directly over websocket
+// (transport=websocket), and gets an open packet with its session id and the heartbeat
+// settings. A polling session may then upgrade to websocket: the client probes a new
+// websocket ("2probe" / "3probe"), pauses polling, and sends "5"; packets queued meanwhile
+// go out over the websocket afterwards, so message order survives the upgrade.
+//
+// The server pings every PingInterval and closes sessions whose pong is later than
+// PingTimeout. Every session has one bounded outgoing queue; Send never blocks, and a
+// client too slow to drain its queue, or whose writes stall past WriteTimeout, is closed
+// rather than allowed to hold memory or goroutines.
+//
+// Bad input (unknown transports or sessions, wrong protocol versions, malformed packets,
+// oversize bodies, overlapping polls) gets the reference server's HTTP error or closes only
+// the offending session; it is logged at Debug level and never panics.
+//
+// Idle sessions are kept lean: the heartbeat is a timer, websocket writer goroutines run
+// only while there is something to write, write buffers are pooled, and the read buffer is
+// small.
+//
+// Usage with chi:
+//
+//	eio := engineio.NewServer(engineio.Options{})
+//	eio.OnConnection(func(s *engineio.Session) {
+//		s.OnMessage(func(m engineio.Message) { _ = s.Send(m) })
+//	})
+//	router.Handle("/socket.io/*", eio)
+package engineio

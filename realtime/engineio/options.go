@@ -1,0 +1,95 @@
+package engineio
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Transport names as they appear in the "transport" query parameter.
+const (
+	TransportPolling   = "polling"
+	TransportWebSocket = "websocket"
+)
+
+// Options configures a Server. The zero value of every field means the reference server's
+// default, so Options{} behaves like `new engine.io.Server()` mounted at /socket.io/.
+type Options struct {
+	Path            string        // default "/socket.io/"
+	PingInterval    time.Duration // default 25s
+	PingTimeout     time.Duration // default 20s
+	UpgradeTimeout  time.Duration // default 10s
+	MaxPayload      int64         // bytes; default 1_000_000 (reference maxHttpBufferSize)
+	Transports      []string      // default {"polling", "websocket"}
+	DisableUpgrades bool          // reference allowUpgrades defaults to true
+	// AllowRequest vets every handshake; a non-nil error answers HTTP 403
+	// {"code":4,"message":"Forbidden"} and no session is created.
+	AllowRequest func(r *http.Request) error
+	CORS         CORSOptions // for polling responses (origins allow-list, credentials)
+	// CheckOrigin vets websocket upgrades; nil allows requests without an Origin header,
+	// same-origin requests and origins allowed by CORS.
+	CheckOrigin   func(r *http.Request) bool
+	SendQueueSize int           // bounded per-session outgoing queue, in messages; default 1024
+	WriteTimeout  time.Duration // a single network write blocked longer closes the session; default 10s
+	Logger        *slog.Logger  // default slog.Default(); bad input is logged at Debug
+}
+
+// CORSOptions controls the Cross-Origin Resource Sharing headers of polling responses, which
+// a browser needs when the page is served from another origin than the Engine.IO endpoint.
+// With no AllowedOrigins no CORS headers are sent (the reference's default).
+type CORSOptions struct {
+	// AllowedOrigins lists exact origins ("http://192.168.1.5:3000"); "*" allows any origin.
+	AllowedOrigins []string
+	// AllowCredentials lets browsers send cookies; the request's origin is then echoed
+	// instead of "*", as browsers demand.
+	AllowCredentials bool
+	// AllowedHeaders answers preflights; empty echoes the headers the browser asks for.
+	AllowedHeaders []string
+}
+
+// withDefaults returns o with every zero field replaced by the reference default.
+func (o Options) withDefaults() Options {
+	if o.Path == "" {
+		o.Path = "/socket.io/"
+	}
+	if o.PingInterval <= 0 {
+		o.PingInterval = 25 * time.Second
+	}
+	if o.PingTimeout <= 0 {
+		o.PingTimeout = 20 * time.Second
+	}
+	if o.UpgradeTimeout <= 0 {
+		o.UpgradeTimeout = 10 * time.Second
+	}
+	if o.MaxPayload <= 0 {
+		o.MaxPayload = 1_000_000
+	}
+	if len(o.Transports) == 0 {
+		o.Transports = []string{TransportPolling, TransportWebSocket}
+	}
+	if o.SendQueueSize <= 0 {
+		o.SendQueueSize = 1024
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// transportEnabled reports whether name is a known transport this server accepts.
+func (o Options) transportEnabled(name string) bool {
+	return (name == TransportPolling || name == TransportWebSocket) && slices.Contains(o.Transports, name)
+}
+
+// upgradesFrom lists the transports a session opened on transport may upgrade to, for the
+// open packet.
+func (o Options) upgradesFrom(transport string) []string {
+	if transport == TransportPolling && !o.DisableUpgrades && o.transportEnabled(TransportWebSocket) {
+		return []string{TransportWebSocket}
+	}
+	return []string{}
+}

@@ -1,0 +1,228 @@
+package engineio
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gorilla/websocket"
+)
+
+// wsReadBufferSize is small on purpose: an idle connection keeps its read buffer for life.
+// It holds frame headers and small messages; larger payloads are read straight into the
+// message's own buffer, so they cost no extra copies.
+const wsReadBufferSize = 256
+
+// Server is an Engine.IO v4 server; it is an http.Handler to mount at Options.Path.
+type Server struct {
+	opts     Options
+	log      *slog.Logger
+	upgrader websocket.Upgrader
+
+	mu           sync.Mutex
+	sessions     map[string]*Session
+	closed       bool
+	onConnection func(*Session)
+}
+
+// NewServer returns a server with opts, zero fields replaced by the reference defaults.
+func NewServer(opts Options) *Server {
+	opts = opts.withDefaults()
+	s := &Server{
+		opts:     opts,
+		log:      opts.Logger,
+		sessions: make(map[string]*Session),
+	}
+	s.upgrader = websocket.Upgrader{
+		ReadBufferSize:  wsReadBufferSize,
+		WriteBufferPool: &sync.Pool{}, // write buffers only while writing: idle sessions hold none
+		CheckOrigin:     s.checkWebSocketOrigin,
+	}
+	return s
+}
+
+// OnConnection sets the function called with every new session. It must be set before
+// serving; fn returns before the session's first message is delivered, so it is the place
+// to call Session.OnMessage and Session.OnClose.
+func (s *Server) OnConnection(fn func(*Session)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onConnection = fn
+}
+
+// Count returns the number of open sessions.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Close closes every session with ReasonServerShutdown; later handshakes get HTTP 503 and
+// requests for old sessions 400 "Session ID unknown".
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	open := make([]*Session, 0, len(s.sessions))
+	for _, sess := range s.sessions {
+		open = append(open, sess)
+	}
+	s.mu.Unlock()
+	for _, sess := range open {
+		sess.closeNow(ReasonServerShutdown)
+	}
+}
+
+// ServeHTTP routes one Engine.IO request: a handshake, a poll (GET), a data POST, or a
+// websocket upgrade (a new session, or the upgrade of a polling one).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, strings.TrimSuffix(s.opts.Path, "/")) {
+		http.NotFound(w, r)
+		return
+	}
+	upgrade := websocket.IsWebSocketUpgrade(r)
+	if !upgrade && s.opts.CORS.writeCORS(w, r) {
+		return
+	}
+	fail := func(code errorCode, why string) {
+		s.log.Debug("engineio: request refused", "code", int(code), "why", why,
+			"method", r.Method, "url", r.URL.String(), "remote", r.RemoteAddr)
+		if upgrade {
+			writeUpgradeError(w, code)
+		} else {
+			writeRequestError(w, code)
+		}
+	}
+
+	query := r.URL.Query()
+	transport := query.Get("transport")
+	if !s.opts.transportEnabled(transport) {
+		fail(errUnknownTransport, "transport "+transport)
+		return
+	}
+	if !validHeaderValue(r.Header.Get("Origin")) {
+		fail(errBadRequest, "invalid origin header")
+		return
+	}
+
+	if sid := query.Get("sid"); sid != "" {
+		sess := s.session(sid)
+		switch {
+		case sess == nil:
+			fail(errUnknownSID, "unknown sid")
+		case query.Get("EIO") != "4":
+			fail(errBadRequest, "protocol mismatch")
+		case upgrade && transport == TransportWebSocket:
+			s.upgradeSession(sess, w, r)
+		case upgrade || sess.Transport() != transport:
+			fail(errBadRequest, "transport mismatch")
+		case r.Method == http.MethodGet:
+			sess.servePoll(w, r)
+		case r.Method == http.MethodPost:
+			sess.serveData(w, r)
+		default:
+			// The reference answers other methods on a session with a bare 500.
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+		return
+	}
+
+	switch {
+	case r.Method != http.MethodGet:
+		fail(errBadHandshakeMethod, "method "+r.Method)
+		return
+	case transport == TransportWebSocket && !upgrade:
+		fail(errBadRequest, "websocket handshake without upgrade")
+		return
+	}
+	if s.opts.AllowRequest != nil {
+		if err := s.opts.AllowRequest(r); err != nil {
+			fail(errForbidden, err.Error())
+			return
+		}
+	}
+	if query.Get("EIO") != "4" {
+		fail(errUnsupportedProtocolVersion, "EIO "+query.Get("EIO"))
+		return
+	}
+	if transport == TransportWebSocket {
+		s.handshakeWebSocket(w, r)
+	} else {
+		s.handshakePolling(w, r)
+	}
+}
+
+// session returns the open (or closing) session with id, or nil.
+func (s *Server) session(id string) *Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions[id]
+}
+
+// register creates a session for the handshake request r, already holding the open packet
+// in its queue, adds it to the server and runs OnConnection. It returns nil when the
+// server is shutting down.
+func (s *Server) register(r *http.Request, transport string, ws *websocket.Conn) *Session {
+	sess := newSession(s, rand.Text(), handshakeRequest(r), transport)
+	sess.ws = ws
+	open, _ := json.Marshal(struct {
+		SID          string   `json:"sid"`
+		Upgrades     []string `json:"upgrades"`
+		PingInterval int64    `json:"pingInterval"`
+		PingTimeout  int64    `json:"pingTimeout"`
+		MaxPayload   int64    `json:"maxPayload"`
+	}{sess.id, s.opts.upgradesFrom(transport), s.opts.PingInterval.Milliseconds(),
+		s.opts.PingTimeout.Milliseconds(), s.opts.MaxPayload})
+	sess.queue = append(sess.queue, packet{typ: packetOpen, data: open})
+
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.sessions[sess.id] = sess
+	onConnection := s.onConnection
+	s.mu.Unlock()
+
+	s.log.Debug("engineio: session opened", "sid", sess.id, "transport", transport, "remote", r.RemoteAddr)
+	if onConnection != nil {
+		onConnection(sess)
+	}
+	sess.startHeartbeat()
+	sess.mu.Lock()
+	sess.flushLocked() // the open packet, and whatever OnConnection sent
+	sess.mu.Unlock()
+	return sess
+}
+
+// unregister removes a closed session.
+func (s *Server) unregister(sess *Session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions[sess.id] == sess {
+		delete(s.sessions, sess.id)
+	}
+}
+
+// handshakePolling opens a session whose first poll is the handshake request itself.
+func (s *Server) handshakePolling(w http.ResponseWriter, r *http.Request) {
+	sess := s.register(r, TransportPolling, nil)
+	if sess == nil {
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	sess.servePoll(w, r)
+}
+
+// handshakeRequest keeps what Session.Request promises (method, URL, headers, remote
+// address, TLS state) without the body or the connection's context, which belong to a
+// request that is over.
+func handshakeRequest(r *http.Request) *http.Request {
+	kept := r.WithContext(context.Background())
+	kept.Body = http.NoBody
+	kept.GetBody = nil
+	return kept
+}

@@ -1,0 +1,294 @@
+package engineio
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Message is the payload of one Engine.IO "message" (type 4) packet.
+type Message struct {
+	Binary bool   // binary frame on websocket; "b"+base64 on polling
+	Data   []byte // the engine never modifies Data; the same slice may be sent to many sessions
+}
+
+type sessionState uint8
+
+const (
+	stateOpen    sessionState = iota
+	stateClosing              // Close called: flushing the queue, then a close packet
+	stateClosed
+)
+
+// Session is one Engine.IO client connection. It outlives its transports: a polling session
+// keeps its id, queue and heartbeat when it upgrades to websocket.
+//
+// Nothing here owns a goroutine while idle: the heartbeat is a time.AfterFunc timer, a
+// websocket writer goroutine exists only while there are packets to write, and the only
+// long-lived goroutine is the websocket reader (polling uses the request goroutines).
+type Session struct {
+	id  string
+	srv *Server
+	req *http.Request
+
+	// deliverMu is held while OnMessage or OnClose runs, so handlers run one at a time and
+	// OnClose runs after the last OnMessage has returned.
+	deliverMu sync.Mutex
+
+	mu            sync.Mutex
+	state         sessionState
+	closeReason   string
+	closeNotified bool // OnClose has been called (or is being called)
+	transport     string
+	queue         []packet // waiting to be written; control packets and messages, in order
+	queuedMsgs    int      // messages in queue, bounded by Options.SendQueueSize
+	onMessage     func(Message)
+	onClose       func(reason string)
+
+	// Heartbeat: one timer that alternates between "send the next ping" (after
+	// PingInterval) and "the pong is late" (after PingTimeout).
+	heartbeat    *time.Timer
+	heartbeatDue time.Time // when the timer is meant to fire; earlier firings are stale
+	awaitingPong bool
+	pongGrace    bool // a non-pong packet already extended the current ping timeout once
+
+	// Polling transport.
+	pollWake    chan struct{} // wakes the parked GET; created by the first poll
+	pollActive  bool          // a GET is parked or collecting its payload
+	pollWaiting bool          // a GET is parked and can take packets right now
+	dataActive  bool          // a POST is being processed
+	drainTimer  *time.Timer   // bounds the wait for a GET to carry the final close packet
+
+	// WebSocket transport.
+	ws           *websocket.Conn // the active websocket, once the transport is websocket
+	writing      bool            // a writer goroutine owns ws writes
+	probe        *websocket.Conn // upgrade candidate, not yet the transport
+	probed       bool            // "3probe" sent: parked polls are released so the client can pause
+	upgradeTimer *time.Timer
+}
+
+func newSession(srv *Server, id string, req *http.Request, transport string) *Session {
+	return &Session{id: id, srv: srv, req: req, transport: transport}
+}
+
+// ID returns the session id (the "sid" of the open packet).
+func (s *Session) ID() string { return s.id }
+
+// Request returns the handshake request: headers, URL query, RemoteAddr. Its body is gone.
+func (s *Session) Request() *http.Request { return s.req }
+
+// Transport returns the current transport, "polling" or "websocket".
+func (s *Session) Transport() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.transport
+}
+
+// OnMessage sets the handler for incoming messages. Messages are delivered in order, one at
+// a time, on a goroutine of the transport (so a slow handler slows that client's reads);
+// fn may keep Data.
+func (s *Session) OnMessage(fn func(Message)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onMessage = fn
+}
+
+// OnClose sets the handler called exactly once, on its own goroutine, after the session is
+// closed and after the last OnMessage call has returned. Being asynchronous, it may take
+// locks its caller holds while sending. Set after the close, it is still called.
+func (s *Session) OnClose(fn func(reason string)) {
+	s.mu.Lock()
+	s.onClose = fn
+	late, reason := s.closeNotified, s.closeReason
+	s.mu.Unlock()
+	if late && fn != nil {
+		go fn(reason)
+	}
+}
+
+// Send queues msgs atomically and in order, and never blocks on the network. It returns
+// ErrClosed once the session is closing, or ErrQueueFull when the queue would exceed
+// Options.SendQueueSize, in which case the session is closed with ReasonTransportError.
+func (s *Session) Send(msgs ...Message) error {
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	if s.queuedMsgs+len(msgs) > s.srv.opts.SendQueueSize {
+		s.mu.Unlock()
+		s.srv.log.Debug("engineio: send queue full", "sid", s.id)
+		s.closeNow(ReasonTransportError)
+		return ErrQueueFull
+	}
+	s.pushMessagesLocked(msgs)
+	s.flushLocked()
+	s.mu.Unlock()
+	return nil
+}
+
+// SendVolatile queues msgs only if the transport can write them right away: the session is
+// open, not mid-upgrade, nothing is queued, and a poll is parked or the websocket writer is
+// idle. Otherwise it drops them and returns false; meant for data a newer send supersedes.
+func (s *Session) SendVolatile(msgs ...Message) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stateOpen || s.probe != nil || len(s.queue) > 0 ||
+		len(msgs) > s.srv.opts.SendQueueSize {
+		return false
+	}
+	switch s.transport {
+	case TransportPolling:
+		if !s.pollWaiting {
+			return false
+		}
+	default:
+		if s.writing {
+			return false
+		}
+	}
+	s.pushMessagesLocked(msgs)
+	s.flushLocked()
+	return true
+}
+
+func (s *Session) pushMessagesLocked(msgs []Message) {
+	for _, m := range msgs {
+		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, data: m.Data})
+	}
+	s.queuedMsgs += len(msgs)
+}
+
+// flushLocked hands queued packets to the transport: it wakes the parked poll, or starts
+// the websocket writer goroutine if none is running.
+func (s *Session) flushLocked() {
+	if len(s.queue) == 0 && s.state != stateClosing {
+		return
+	}
+	switch s.transport {
+	case TransportPolling:
+		s.wakePollLocked()
+	default:
+		if !s.writing && s.ws != nil {
+			s.writing = true
+			go s.writeLoop(s.ws)
+		}
+	}
+}
+
+// Close sends what is queued and a close packet (polling) or close frame (websocket), then
+// closes the session; OnClose gets reason. It never blocks and is idempotent.
+func (s *Session) Close(reason string) {
+	s.mu.Lock()
+	if s.state != stateOpen {
+		s.mu.Unlock()
+		return
+	}
+	s.state = stateClosing
+	s.closeReason = reason
+	if s.heartbeat != nil {
+		s.heartbeat.Stop()
+	}
+	probe := s.abortProbeLocked()
+	if s.transport == TransportPolling && !s.pollWaiting {
+		// The close packet rides on the client's next poll; a client that never polls
+		// again is given up after PingTimeout, as a dead one would be.
+		s.drainTimer = time.AfterFunc(s.srv.opts.PingTimeout, func() { s.closeNow(reason) })
+	}
+	s.flushLocked()
+	s.mu.Unlock()
+	if probe != nil {
+		go closeWebSocket(probe, s.srv.opts.WriteTimeout)
+	}
+}
+
+// closeNow closes the session at once, dropping whatever is still queued; a parked poll
+// is answered with a close packet and websockets get a close frame. OnClose runs later
+// on its own goroutine, so closeNow never blocks.
+func (s *Session) closeNow(reason string) {
+	s.mu.Lock()
+	if s.state == stateClosed {
+		s.mu.Unlock()
+		return
+	}
+	s.state = stateClosed
+	s.closeReason = reason
+	for _, t := range []*time.Timer{s.heartbeat, s.drainTimer, s.upgradeTimer} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+	ws, probe := s.ws, s.abortProbeLocked()
+	s.queue, s.queuedMsgs = nil, 0
+	s.wakePollLocked()
+	s.mu.Unlock()
+
+	s.srv.unregister(s)
+	s.srv.log.Debug("engineio: session closed", "sid", s.id, "reason", reason)
+	go s.finish(reason, ws, probe)
+}
+
+// finish closes the websockets and then, after any running OnMessage, calls OnClose.
+func (s *Session) finish(reason string, conns ...*websocket.Conn) {
+	for _, c := range conns {
+		if c != nil {
+			closeWebSocket(c, s.srv.opts.WriteTimeout)
+		}
+	}
+	s.deliverMu.Lock()
+	defer s.deliverMu.Unlock()
+	s.mu.Lock()
+	s.closeNotified = true
+	fn := s.onClose
+	s.mu.Unlock()
+	if fn != nil {
+		fn(reason)
+	}
+}
+
+// deliver passes one incoming message to OnMessage, unless the session stopped being open.
+func (s *Session) deliver(m Message) {
+	s.deliverMu.Lock()
+	defer s.deliverMu.Unlock()
+	s.mu.Lock()
+	fn, open := s.onMessage, s.state == stateOpen
+	s.mu.Unlock()
+	if open && fn != nil {
+		fn(m)
+	}
+}
+
+// handlePacket acts on one packet from the client's active transport. It returns false when
+// the session is closed and the transport should stop reading.
+func (s *Session) handlePacket(p packet) bool {
+	s.mu.Lock()
+	switch {
+	case s.state == stateClosed:
+		s.mu.Unlock()
+		return false
+	case s.state == stateClosing:
+		s.mu.Unlock()
+		return true // the reference ignores packets once closing
+	case p.typ == packetPong:
+		s.gotPongLocked()
+	default:
+		s.extendPingTimeoutLocked()
+	}
+	s.mu.Unlock()
+
+	switch p.typ {
+	case packetClose:
+		s.closeNow(ReasonTransportClose)
+		return false
+	case packetPing:
+		// v4 pings go server to client only; "2probe" is handled by the upgrade.
+		s.srv.log.Debug("engineio: invalid heartbeat direction", "sid", s.id)
+		s.closeNow(ReasonTransportError)
+		return false
+	case packetMessage:
+		s.deliver(Message{Binary: p.binary, Data: p.data})
+	}
+	return true
+}

@@ -1,0 +1,242 @@
+package engineio
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// closeFrameTimeout bounds the wait to send a close frame, so a stuck peer cannot hold the
+// closing goroutine for a whole WriteTimeout.
+const closeFrameTimeout = time.Second
+
+// handshakeWebSocket opens a session directly over websocket (no polling first).
+func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request) {
+	c, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		s.log.Debug("engineio: websocket handshake failed", "remote", r.RemoteAddr, "err", err)
+		return // the upgrader has answered the request
+	}
+	sess := s.register(r, TransportWebSocket, c)
+	if sess == nil {
+		closeWebSocket(c, s.opts.WriteTimeout)
+		return
+	}
+	// A fresh goroutine, rather than this request's, keeps the idle reader's stack small.
+	go sess.readLoop(c)
+}
+
+// upgradeSession accepts the websocket a polling client opens to upgrade. It becomes the
+// session's transport only after the "2probe"/"3probe" exchange and the client's "5".
+func (s *Server) upgradeSession(sess *Session, w http.ResponseWriter, r *http.Request) {
+	c, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		s.log.Debug("engineio: websocket upgrade failed", "sid", sess.id, "remote", r.RemoteAddr, "err", err)
+		return
+	}
+	if !sess.beginProbe(c) {
+		s.log.Debug("engineio: upgrade refused", "sid", sess.id, "remote", r.RemoteAddr)
+		closeWebSocket(c, s.opts.WriteTimeout)
+		return
+	}
+	go sess.readLoop(c)
+}
+
+// beginProbe records c as the upgrade candidate, if the session can upgrade: open, still
+// polling, no other upgrade under way, upgrades enabled.
+func (s *Session) beginProbe(c *websocket.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stateOpen || s.transport != TransportPolling || s.probe != nil || s.srv.opts.DisableUpgrades {
+		return false
+	}
+	s.probe = c
+	s.upgradeTimer = time.AfterFunc(s.srv.opts.UpgradeTimeout, func() {
+		s.srv.log.Debug("engineio: upgrade timed out", "sid", s.id)
+		s.abortProbe(c)
+	})
+	return true
+}
+
+// abortProbe gives up the upgrade over c (if still the candidate) and closes c; the session
+// carries on over polling.
+func (s *Session) abortProbe(c *websocket.Conn) {
+	s.mu.Lock()
+	if s.probe == c {
+		s.abortProbeLocked()
+	}
+	s.mu.Unlock()
+	closeWebSocket(c, s.srv.opts.WriteTimeout)
+}
+
+// abortProbeLocked forgets the upgrade candidate and returns it for the caller to close.
+func (s *Session) abortProbeLocked() *websocket.Conn {
+	c := s.probe
+	s.probe, s.probed = nil, false
+	if s.upgradeTimer != nil {
+		s.upgradeTimer.Stop()
+	}
+	return c
+}
+
+// readLoop reads frames from c until it fails or the session closes. c is either the
+// session's transport or an upgrade candidate; it is the only reader of c.
+func (s *Session) readLoop(c *websocket.Conn) {
+	c.SetReadLimit(s.srv.opts.MaxPayload)
+	for {
+		kind, data, err := c.ReadMessage()
+		if err != nil {
+			s.readFailed(c, err)
+			return
+		}
+		s.mu.Lock()
+		active := s.ws == c
+		s.mu.Unlock()
+		var more bool
+		if active {
+			more = s.handleFrame(kind, data)
+		} else {
+			more = s.handleProbeFrame(c, kind, data)
+		}
+		if !more {
+			return
+		}
+	}
+}
+
+// handleFrame decodes a frame of the active websocket: binary frames are binary messages
+// as they are; text frames are packets.
+func (s *Session) handleFrame(kind int, data []byte) bool {
+	if kind == websocket.BinaryMessage {
+		return s.handlePacket(packet{typ: packetMessage, binary: true, data: data})
+	}
+	p, err := decodePacket(data)
+	if err != nil {
+		s.srv.log.Debug("engineio: bad websocket packet", "sid", s.id, "err", err)
+		s.closeNow(ReasonParseError)
+		return false
+	}
+	return s.handlePacket(p)
+}
+
+// handleProbeFrame runs the upgrade over candidate c: "2probe" is answered with "3probe" and
+// parked polls get released; "5" makes c the transport, after which everything still
+// queued goes out over it, so no message is reordered. Anything else aborts the upgrade.
+func (s *Session) handleProbeFrame(c *websocket.Conn, kind int, data []byte) bool {
+	if kind == websocket.TextMessage && string(data) == "2probe" {
+		if err := writeFrame(c, packet{typ: packetPong, data: []byte("probe")}, s.srv.opts.WriteTimeout); err != nil {
+			s.srv.log.Debug("engineio: probe write failed", "sid", s.id, "err", err)
+			s.abortProbe(c)
+			return false
+		}
+		s.mu.Lock()
+		if s.probe == c {
+			s.probed = true
+			s.wakePollLocked()
+		}
+		s.mu.Unlock()
+		return true
+	}
+	if kind == websocket.TextMessage && string(data) == "5" {
+		s.mu.Lock()
+		if s.probe == c && s.state == stateOpen {
+			s.abortProbeLocked()
+			s.transport, s.ws = TransportWebSocket, c
+			s.wakePollLocked()
+			s.flushLocked()
+			s.mu.Unlock()
+			s.srv.log.Debug("engineio: upgraded to websocket", "sid", s.id)
+			return true
+		}
+		s.mu.Unlock()
+	}
+	s.srv.log.Debug("engineio: unexpected packet during upgrade", "sid", s.id)
+	s.abortProbe(c)
+	return false
+}
+
+// readFailed ends the session when its websocket fails, or just the upgrade when the
+// candidate fails. A close frame or EOF is the peer leaving; anything else (e.g. a frame
+// over MaxPayload) is a transport error.
+func (s *Session) readFailed(c *websocket.Conn, err error) {
+	s.mu.Lock()
+	active := s.ws == c
+	s.mu.Unlock()
+	if !active {
+		s.abortProbe(c)
+		return
+	}
+	reason := ReasonTransportError
+	var closeErr *websocket.CloseError
+	if errors.As(err, &closeErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		reason = ReasonTransportClose
+	}
+	s.srv.log.Debug("engineio: websocket read ended", "sid", s.id, "err", err)
+	s.closeNow(reason)
+}
+
+// writeLoop is the only writer of the session's websocket c. It runs while the queue has
+// packets and exits when it is empty, so idle sessions have no writer goroutine.
+func (s *Session) writeLoop(c *websocket.Conn) {
+	timeout := s.srv.opts.WriteTimeout
+	for {
+		s.mu.Lock()
+		if s.state == stateClosed {
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
+		batch := s.queue
+		s.queue, s.queuedMsgs = nil, 0
+		if len(batch) == 0 {
+			s.writing = false
+			closing, reason := s.state == stateClosing, s.closeReason
+			s.mu.Unlock()
+			if closing {
+				s.closeNow(reason) // everything is written; closeNow sends the close frame
+			}
+			return
+		}
+		s.mu.Unlock()
+		for _, p := range batch {
+			if err := writeFrame(c, p, timeout); err != nil {
+				s.srv.log.Debug("engineio: websocket write failed", "sid", s.id, "err", err)
+				s.closeNow(ReasonTransportError)
+				return
+			}
+		}
+	}
+}
+
+// writeFrame writes one packet as one frame: binary messages as raw binary frames,
+// everything else as text with the type digit in front.
+func writeFrame(c *websocket.Conn, p packet, timeout time.Duration) error {
+	if err := c.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	if p.binary {
+		return c.WriteMessage(websocket.BinaryMessage, p.data)
+	}
+	w, err := c.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(p.prefix()); err != nil {
+		return err
+	}
+	if _, err := w.Write(p.data); err != nil {
+		return err
+	}
+	return w.Close()
+}
+
+// closeWebSocket sends a normal close frame (if the writer lets it within a short time) and
+// closes the connection, which also ends its reader.
+func closeWebSocket(c *websocket.Conn, writeTimeout time.Duration) {
+	deadline := time.Now().Add(min(writeTimeout, closeFrameTimeout))
+	_ = c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline)
+	_ = c.Close()
+}

@@ -1,0 +1,182 @@
+// Decoder for Tank Arena snapshots, the browser half of game/snapshot_encode.go.
+// The byte layout is documented in game/SNAPSHOT.md; keep both in step.
+//
+// decodeSnapshot(arrayBuffer, base) returns
+//   { tick, tickRate, delta,
+//     tanks:  [{id, x, y, vx, vy, hull, turret, health, alive, shielded, seq}],
+//     shells: [{id, owner, x, y, vx, vy}],
+//     scores: [{id, kills, deaths, streak}]   (scores[i] belongs to tanks[i]),
+//     events: [...] }
+// Pass the previously decoded snapshot as base. A delta whose base you do not hold decodes to
+// null: keep drawing what you have and wait for the next keyframe. Corrupt data throws.
+//
+// Events (positions in world units):
+//   {type:'fire',    tank, shell, x, y}                 tank fired shell from the muzzle at x,y
+//   {type:'hit',     tank, victim, shell, damage, x, y} tank's shell hit victim (damage 0: shielded)
+//   {type:'bounce',  tank, shell, x, y}                 tank's shell ricocheted, or died on a wall
+//   {type:'kill',    tank, victim, x, y}                tank destroyed victim (tank === victim: self-kill)
+//   {type:'respawn', tank, x, y}                        tank reappeared at x,y
+
+const POS = 8;
+const TANK_VEL = 4;
+const SHELL_VEL = 16;
+const ANGLE_STEPS = 4096;
+
+const EV_TANK = 1, EV_VICTIM = 2, EV_SHELL = 4, EV_DAMAGE = 8, EV_POS = 16;
+const EVENTS = [
+  null,
+  { type: 'fire', fields: EV_TANK | EV_SHELL | EV_POS },
+  { type: 'hit', fields: EV_TANK | EV_VICTIM | EV_SHELL | EV_DAMAGE | EV_POS },
+  { type: 'bounce', fields: EV_TANK | EV_SHELL | EV_POS },
+  { type: 'kill', fields: EV_TANK | EV_VICTIM | EV_POS },
+  { type: 'respawn', fields: EV_TANK | EV_POS },
+];
+
+class Reader {
+  constructor(bytes) {
+    this.b = bytes;
+    this.i = 0;
+  }
+  byte() {
+    if (this.i >= this.b.length) throw new Error('snapshot: truncated');
+    return this.b[this.i++];
+  }
+  uv() {
+    let v = 0, mul = 1;
+    for (let n = 0; n < 10; n++) {
+      const c = this.byte();
+      v += (c & 0x7f) * mul;
+      if (c < 0x80) return v;
+      mul *= 128;
+    }
+    throw new Error('snapshot: varint too long');
+  }
+  sv() {
+    const u = this.uv();
+    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+  }
+  count() {
+    const n = this.uv();
+    if (n > this.b.length - this.i) throw new Error('snapshot: bad count');
+    return n;
+  }
+}
+
+const quantPos = (v) => Math.round(v * POS);
+const quantAngle = (a) => Math.round((a * ANGLE_STEPS) / (2 * Math.PI)) & (ANGLE_STEPS - 1);
+const dequantAngle = (q) => (((q + ANGLE_STEPS / 2) & (ANGLE_STEPS - 1)) - ANGLE_STEPS / 2) * ((2 * Math.PI) / ANGLE_STEPS);
+
+function findIndex(list, id) {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function readTank(r, t, s) {
+  let x = quantPos(t.x), y = quantPos(t.y);
+  let vx = Math.round(t.vx * TANK_VEL), vy = Math.round(t.vy * TANK_VEL);
+  let hull = quantAngle(t.hull), turret = quantAngle(t.turret);
+  let seq = t.seq, health = t.health;
+  let flags = (t.alive ? 1 : 0) | (t.shielded ? 2 : 0);
+  let kills = s.kills, deaths = s.deaths, streak = s.streak;
+  const mask = r.uv();
+  if (mask & 1) x += r.sv();
+  if (mask & 2) y += r.sv();
+  if (mask & 4) vx += r.sv();
+  if (mask & 8) vy += r.sv();
+  if (mask & 16) hull = (hull + r.sv()) & (ANGLE_STEPS - 1);
+  if (mask & 32) turret = (turret + r.sv()) & (ANGLE_STEPS - 1);
+  if (mask & 64) seq = (seq + r.sv()) >>> 0;
+  if (mask & 128) health += r.sv();
+  if (mask & 256) flags = r.uv();
+  if (mask & 512) kills += r.sv();
+  if (mask & 1024) deaths += r.sv();
+  if (mask & 2048) streak += r.sv();
+  return [
+    {
+      id: t.id, x: x / POS, y: y / POS, vx: vx / TANK_VEL, vy: vy / TANK_VEL,
+      hull: dequantAngle(hull), turret: dequantAngle(turret),
+      health, alive: (flags & 1) !== 0, shielded: (flags & 2) !== 0, seq,
+    },
+    { id: t.id, kills, deaths, streak },
+  ];
+}
+
+const blankTank = (id) => ({ id, x: 0, y: 0, vx: 0, vy: 0, hull: 0, turret: 0, health: 0, alive: false, shielded: false, seq: 0 });
+
+export function decodeSnapshot(arrayBuffer, base) {
+  const bytes = arrayBuffer instanceof Uint8Array ? arrayBuffer : new Uint8Array(arrayBuffer);
+  const r = new Reader(bytes);
+  if (r.byte() !== 1) throw new Error('snapshot: unknown version');
+  const delta = (r.byte() & 1) !== 0;
+  const tick = r.uv();
+  let from = { tick: 0, tanks: [], shells: [], scores: [] };
+  if (delta) {
+    const back = r.uv();
+    if (!base || back > tick || base.tick !== tick - back) return null;
+    from = base;
+  }
+  const tickRate = r.uv();
+
+  const tanks = from.tanks.slice();
+  const scores = tanks.map((t, i) => from.scores[i] || { id: t.id, kills: 0, deaths: 0, streak: 0 });
+  let prev = 0;
+  for (let n = r.count(); n > 0; n--) {
+    prev += r.uv();
+    const i = findIndex(tanks, prev);
+    if (i < tanks.length && tanks[i].id === prev) {
+      tanks.splice(i, 1);
+      scores.splice(i, 1);
+    }
+  }
+  prev = 0;
+  for (let n = r.count(); n > 0; n--) {
+    prev += r.uv();
+    if (prev > 0xffff) throw new Error('snapshot: tank id out of range');
+    let i = findIndex(tanks, prev);
+    if (i >= tanks.length || tanks[i].id !== prev) {
+      tanks.splice(i, 0, blankTank(prev));
+      scores.splice(i, 0, { id: prev, kills: 0, deaths: 0, streak: 0 });
+    }
+    [tanks[i], scores[i]] = readTank(r, tanks[i], scores[i]);
+  }
+
+  const elapsed = delta && tickRate > 0 ? (tick - from.tick) / tickRate : 0;
+  const shells = from.shells.map((s) => ({ ...s, x: s.x + s.vx * elapsed, y: s.y + s.vy * elapsed }));
+  prev = 0;
+  for (let n = r.count(); n > 0; n--) {
+    prev += r.uv();
+    const i = findIndex(shells, prev);
+    if (i < shells.length && shells[i].id === prev) shells.splice(i, 1);
+  }
+  prev = 0;
+  for (let n = r.count(); n > 0; n--) {
+    prev += r.uv();
+    const s = { id: prev, owner: r.uv(), x: r.sv() / POS, y: r.sv() / POS, vx: r.sv() / SHELL_VEL, vy: r.sv() / SHELL_VEL };
+    const i = findIndex(shells, prev);
+    if (i < shells.length && shells[i].id === prev) shells[i] = s;
+    else shells.splice(i, 0, s);
+  }
+
+  const events = [];
+  for (let n = r.count(); n > 0; n--) {
+    const kind = EVENTS[r.byte()];
+    if (!kind) throw new Error('snapshot: unknown event type');
+    const e = { type: kind.type };
+    if (kind.fields & EV_TANK) e.tank = r.uv();
+    if (kind.fields & EV_VICTIM) e.victim = r.uv();
+    if (kind.fields & EV_SHELL) e.shell = r.uv();
+    if (kind.fields & EV_DAMAGE) e.damage = r.uv();
+    if (kind.fields & EV_POS) {
+      e.x = r.sv() / POS;
+      e.y = r.sv() / POS;
+    }
+    events.push(e);
+  }
+  if (r.i !== bytes.length) throw new Error('snapshot: trailing bytes');
+  return { tick, tickRate, delta, tanks, shells, scores, events };
+}
