@@ -53,9 +53,12 @@ type Options struct {
 // sharedWriteBuffers lets idle connections of the default dialer hold no write buffer.
 var sharedWriteBuffers = &sync.Pool{}
 
+// defaultDialer is tuned for many mostly idle connections: a small read
+// buffer (a larger message is simply read in more steps) and pooled write buffers.
 var defaultDialer = &websocket.Dialer{
 	Proxy:            http.ProxyFromEnvironment,
 	HandshakeTimeout: 20 * time.Second,
+	ReadBufferSize:   512,
 	WriteBufferPool:  sharedWriteBuffers,
 }
 
