@@ -17,11 +17,15 @@ function wire(socket) {
   socket.emit("hello", socket.nsp.name, socket.handshake.auth, socket.handshake.query.tag ?? null);
 
   // echo: with an ack, answer with the same arguments; without, emit them back
-  socket.on("echo", (...args) => {
+  const echo = (event) => (...args) => {
     const ack = typeof args[args.length - 1] === "function" ? args.pop() : null;
     if (ack) ack(...args);
-    else socket.emit("echo", ...args);
-  });
+    else socket.emit(event, ...args);
+  };
+  socket.on("echo", echo("echo"));
+  // the same for binary; a separate name because a typed server (Go) must
+  // know which arguments to send back as binary
+  socket.on("echo-binary", echo("echo-binary"));
 
   // ask: the server emits <event>(...args) to the client with an ack and a
   // timeout, then reports the outcome as "asked"(error message|null, ...answer)
