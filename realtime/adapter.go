@@ -1,0 +1,45 @@
+package realtime
+
+import "tankarena/realtime/parser"
+
+// Adapter keeps the rooms of one namespace and fans broadcasts out to their sockets. The
+// default, NewMemoryAdapter, knows only this process; an adapter that also relays broadcasts to
+// other nodes (and delivers theirs through Local.Deliver) plugs in with Options.NewAdapter,
+// without any change to code that uses rooms and broadcasts.
+//
+// Every method may be called from many goroutines at once.
+type Adapter interface {
+	// AddAll puts a socket into rooms (a socket is always in the room named by its own id).
+	AddAll(socketID string, rooms ...string)
+	// Del takes a socket out of one room.
+	Del(socketID, room string)
+	// DelAll takes a socket out of every room; it is called when the socket disconnects.
+	DelAll(socketID string)
+	// SocketRooms lists the rooms a socket is in.
+	SocketRooms(socketID string) []string
+	// Sockets lists the ids of the local sockets in any of rooms minus those in any of except;
+	// no rooms means every socket.
+	Sockets(rooms, except []string) []string
+	// Broadcast sends pkt to the sockets that opts select and returns how many local sockets it
+	// was handed to. It must encode pkt once for all recipients.
+	Broadcast(pkt *parser.Packet, opts BroadcastOptions) int
+}
+
+// BroadcastOptions selects the recipients of a broadcast and how it is sent.
+type BroadcastOptions struct {
+	Rooms    []string // recipients are in at least one of these; none means everyone
+	Except   []string // recipients are in none of these (socket ids are rooms too)
+	Volatile bool     // drop rather than queue for a socket that cannot take it right now
+	// OnAck, when set, receives every recipient's answer; pkt then carries an ack id.
+	OnAck func(*Args)
+}
+
+// Local is this node's part of a namespace, as an Adapter sees it.
+type Local interface {
+	// Name is the namespace's name, e.g. "/" or "/admin".
+	Name() string
+	// Deliver writes an encoded packet to the local sockets with the given ids and returns how
+	// many it reached. When opts.OnAck is set, ackID is the packet's id and each answer goes
+	// to OnAck.
+	Deliver(socketIDs []string, enc parser.Encoded, ackID uint64, opts BroadcastOptions) int
+}

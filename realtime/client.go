@@ -1,0 +1,193 @@
+package realtime
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"tankarena/realtime/engineio"
+	"tankarena/realtime/parser"
+)
+
+// client is one Engine.IO connection and the namespace sockets multiplexed over it. Its
+// onMessage runs on the connection's single delivery goroutine, so packets are processed in
+// order; each socket then runs its handlers, in that order, on its own goroutine.
+type client struct {
+	server  *Server
+	conn    conn
+	log     *slog.Logger
+	decoder parser.Decoder // only touched by onMessage
+	timer   *time.Timer
+
+	mu          sync.Mutex
+	sockets     map[string]*Socket // by namespace name
+	closeReason string             // the reason we closed the connection for, if we did
+	closed      bool
+}
+
+func newClient(s *Server, c conn) *client {
+	cl := &client{server: s, conn: c, log: s.log, sockets: make(map[string]*Socket)}
+	cl.decoder.MaxAttachments = s.opts.MaxAttachments
+	cl.timer = time.AfterFunc(s.opts.ConnectTimeout, cl.onConnectTimeout)
+	return cl
+}
+
+func (c *client) onConnectTimeout() {
+	c.mu.Lock()
+	joined := len(c.sockets) > 0 || c.closed
+	c.mu.Unlock()
+	if !joined {
+		c.log.Debug("realtime: no namespace joined in time, closing the connection")
+		c.close(ReasonForcedClose)
+	}
+}
+
+// close ends the Engine.IO connection; the sockets learn about it, with reason, in onClose.
+func (c *client) close(reason string) {
+	c.mu.Lock()
+	if c.closeReason == "" {
+		c.closeReason = reason
+	}
+	c.mu.Unlock()
+	c.conn.Close(reason)
+}
+
+// onClose is called once by the engine when the connection is gone.
+func (c *client) onClose(reason string) {
+	c.timer.Stop()
+	c.mu.Lock()
+	if c.closeReason != "" {
+		reason = c.closeReason
+	}
+	c.closed = true
+	sockets := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		sockets = append(sockets, s)
+	}
+	c.mu.Unlock()
+	for _, s := range sockets {
+		s.onClose(reason)
+	}
+}
+
+func (c *client) onMessage(m engineio.Message) {
+	p, err := c.decoder.Add(m.Data, m.Binary)
+	if err != nil {
+		c.log.Debug("realtime: dropping a client that broke the protocol", "err", err)
+		c.close(ReasonParseError)
+		return
+	}
+	if p == nil {
+		return // waiting for the attachments of a binary packet
+	}
+	if p.Type == parser.Connect {
+		c.connect(p)
+		return
+	}
+	c.mu.Lock()
+	s := c.sockets[p.Namespace]
+	c.mu.Unlock()
+	if s == nil {
+		c.log.Debug("realtime: packet for a namespace the client has not joined", "namespace", p.Namespace, "type", p.Type)
+		return
+	}
+	switch p.Type {
+	case parser.Disconnect:
+		s.onClose(ReasonClientDisconnect)
+	case parser.Event, parser.BinaryEvent:
+		s.onEvent(p)
+	case parser.Ack, parser.BinaryAck:
+		s.onAck(p)
+	default:
+		c.log.Debug("realtime: ignoring a packet only servers send", "type", p.Type)
+	}
+}
+
+// connect handles a CONNECT packet: find (or create) the namespace, run its middlewares, then
+// join and tell the application.
+func (c *client) connect(p *parser.Packet) {
+	c.mu.Lock()
+	_, already := c.sockets[p.Namespace]
+	c.mu.Unlock()
+	if already {
+		c.log.Debug("realtime: CONNECT to a namespace already joined", "namespace", p.Namespace)
+		return
+	}
+	hs := newHandshake(c.conn.Request(), p.Data)
+	ns := c.server.lookup(p.Namespace, hs)
+	if ns == nil {
+		c.refuse(p.Namespace, &ConnectError{Message: "Invalid namespace"})
+		return
+	}
+	s := newSocket(ns, c, hs)
+	if err := ns.runMiddlewares(s); err != nil {
+		c.refuse(p.Namespace, err)
+		return
+	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.sockets[ns.name] = s
+	c.mu.Unlock()
+	c.timer.Stop()
+	go s.run()
+	data, _ := json.Marshal(map[string]string{"sid": s.id})
+	if err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}); err != nil {
+		s.onClose(ReasonTransportError)
+	}
+	// Joining the namespace happens on the socket's goroutine, which also leaves it: so the
+	// two cannot race, and no broadcast can reach the client before its CONNECT answer.
+	s.enqueue(func() {
+		ns.add(s)
+		ns.runConnectionHandlers(s)
+	})
+}
+
+// refuse answers a CONNECT with CONNECT_ERROR {"message":..., "data":...}.
+func (c *client) refuse(namespace string, err error) {
+	body := struct {
+		Message string `json:"message"`
+		Data    any    `json:"data,omitempty"`
+	}{Message: err.Error()}
+	if ce, ok := errors.AsType[*ConnectError](err); ok {
+		body.Data = ce.Data
+	}
+	data, merr := json.Marshal(body)
+	if merr != nil {
+		data, _ = json.Marshal(map[string]string{"message": err.Error()})
+	}
+	if serr := c.send(&parser.Packet{Type: parser.ConnectError, Namespace: namespace, Data: data}); serr != nil {
+		c.log.Debug("realtime: cannot send CONNECT_ERROR", "err", serr)
+	}
+}
+
+func (c *client) send(p *parser.Packet) error {
+	return c.conn.Send(messages(parser.Encode(p))...)
+}
+
+// forget removes a socket that left its namespace.
+func (c *client) forget(s *Socket) {
+	c.mu.Lock()
+	if c.sockets[s.ns.name] == s {
+		delete(c.sockets, s.ns.name)
+	}
+	c.mu.Unlock()
+}
+
+// disconnectAll is Socket.Disconnect(true): every namespace is left, then the connection closed.
+func (c *client) disconnectAll() {
+	c.mu.Lock()
+	sockets := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		sockets = append(sockets, s)
+	}
+	c.mu.Unlock()
+	for _, s := range sockets {
+		s.Disconnect(false)
+	}
+	c.close(ReasonForcedClose)
+}

@@ -1,0 +1,85 @@
+package parser
+
+import (
+	"bytes"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzDecoder feeds a text message and up to two binary messages: the decoder must never panic,
+// and whatever it accepts must encode back into something it accepts again.
+func FuzzDecoder(f *testing.F) {
+	seeds := []string{
+		`0`, `0{"token":"x"}`, `0/admin,{"a":1}`, `1/admin,`, `2["ev",1,{"a":[true,null]}]`,
+		`2/chat,12["ev"]`, `3/chat,12[]`, `4{"message":"x","data":{"a":1}}`,
+		`51-["b",{"_placeholder":true,"num":0}]`, `62-/a,1[{"_placeholder":true,"num":1},{"_placeholder":true,"num":0}]`,
+		`51-["b",{"_placeholder":true,"num":7}]`, `5-["x"]`, `2[1]`, `2["connect"]`, `2admin,["x"]`, ``,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s), []byte{1, 2}, []byte("bin"))
+	}
+	f.Fuzz(func(t *testing.T, text, bin1, bin2 []byte) {
+		var d Decoder
+		p, err := d.Add(text, false)
+		for _, b := range [][]byte{bin1, bin2} {
+			if err != nil || p != nil {
+				break
+			}
+			p, err = d.Add(b, true)
+		}
+		if err != nil || p == nil {
+			return
+		}
+		enc := Encode(&Packet{Type: plainType(p.Type), Namespace: p.Namespace, ID: p.ID, HasID: p.HasID, Data: p.Data})
+		var again Decoder
+		q, err := again.Add(enc.Text, false)
+		if err != nil {
+			t.Fatalf("re-decoding %q (from %q): %v", enc.Text, text, err)
+		}
+		if q.Namespace != p.Namespace || q.ID != p.ID || !bytes.Equal(q.Data, p.Data) {
+			t.Fatalf("round trip changed %+v into %+v", p, q)
+		}
+	})
+}
+
+func plainType(t Type) Type {
+	switch t {
+	case BinaryEvent:
+		return Event
+	case BinaryAck:
+		return Ack
+	}
+	return t
+}
+
+// FuzzMarshalArgs checks that any string and bytes survive MarshalArgs, Encode and Decoder.
+func FuzzMarshalArgs(f *testing.F) {
+	f.Add("ev", []byte{0, 1}, "text")
+	f.Add("é\"\\", []byte{}, "\x00")
+	f.Fuzz(func(t *testing.T, name string, b []byte, s string) {
+		data, atts, err := MarshalArgs(name, b, map[string]any{"s": s, "b": b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc := Encode(&Packet{Type: Event, Data: data, Attachments: atts})
+		var d Decoder
+		p, err := d.Add(enc.Text, false)
+		for _, a := range enc.Attachments {
+			if err != nil {
+				break
+			}
+			p, err = d.Add(a, true)
+		}
+		if reservedEvents[name] || !utf8.ValidString(name) {
+			// Reserved names are refused; invalid UTF-8 is replaced by encoding/json.
+			return
+		}
+		if err != nil || p == nil {
+			t.Fatalf("decode %q: p=%v err=%v", enc.Text, p, err)
+		}
+		got, err := EventName(p.Data)
+		if err != nil || got != name {
+			t.Fatalf("event name %q, want %q (err %v)", got, name, err)
+		}
+	})
+}

@@ -1,0 +1,83 @@
+package parser
+
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// Type is a Socket.IO packet type; its value is the digit that starts the text encoding.
+type Type byte
+
+// The packet types of protocol v5.
+const (
+	Connect Type = iota
+	Disconnect
+	Event
+	Ack
+	ConnectError
+	BinaryEvent
+	BinaryAck
+)
+
+var typeNames = [...]string{"CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK"}
+
+func (t Type) String() string {
+	if int(t) < len(typeNames) {
+		return typeNames[t]
+	}
+	return "Type(" + strconv.Itoa(int(t)) + ")"
+}
+
+func (t Type) binary() bool { return t == BinaryEvent || t == BinaryAck }
+
+// Packet is one Socket.IO packet.
+//
+// Data is the JSON payload as sent on the wire, nil when there is none. For a decoded binary
+// packet the placeholders in Data have already been replaced by the attachments as base64 JSON
+// strings, so that encoding/json decodes them straight into []byte; Attachments still holds the
+// raw bytes. For encoding, Data holds the placeholders made by [MarshalArgs] and Attachments the
+// bytes they stand for.
+type Packet struct {
+	Type        Type
+	Namespace   string // "" is the main namespace "/"
+	ID          uint64 // the ack id, meaningful only when HasID
+	HasID       bool
+	Data        json.RawMessage
+	Attachments [][]byte
+}
+
+// Encoded is a packet ready for the transport: one text message then the binary attachments.
+// It is never modified after Encode, so one Encoded may be sent to many connections.
+type Encoded struct {
+	Text        []byte
+	Attachments [][]byte
+}
+
+// Encode writes p in the v5 text format. An EVENT or ACK that carries attachments is written as
+// BINARY_EVENT or BINARY_ACK, so callers only ever build the plain types.
+func Encode(p *Packet) Encoded {
+	t := p.Type
+	if len(p.Attachments) > 0 {
+		switch t {
+		case Event:
+			t = BinaryEvent
+		case Ack:
+			t = BinaryAck
+		}
+	}
+	buf := make([]byte, 0, 8+len(p.Namespace)+len(p.Data))
+	buf = append(buf, '0'+byte(t))
+	if t.binary() {
+		buf = strconv.AppendInt(buf, int64(len(p.Attachments)), 10)
+		buf = append(buf, '-')
+	}
+	if p.Namespace != "" && p.Namespace != "/" {
+		buf = append(buf, p.Namespace...)
+		buf = append(buf, ',')
+	}
+	if p.HasID {
+		buf = strconv.AppendUint(buf, p.ID, 10)
+	}
+	buf = append(buf, p.Data...)
+	return Encoded{Text: buf, Attachments: p.Attachments}
+}

@@ -1,0 +1,281 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+func TestEncode(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Packet
+		want string
+	}{
+		{"connect main", Packet{Type: Connect, Data: json.RawMessage(`{"sid":"abc"}`)}, `0{"sid":"abc"}`},
+		{"connect nsp", Packet{Type: Connect, Namespace: "/admin", Data: json.RawMessage(`{"sid":"abc"}`)}, `0/admin,{"sid":"abc"}`},
+		{"disconnect", Packet{Type: Disconnect, Namespace: "/admin"}, `1/admin,`},
+		{"event", Packet{Type: Event, Namespace: "/", Data: json.RawMessage(`["news",{"hello":"world"}]`)}, `2["news",{"hello":"world"}]`},
+		{"event with id", Packet{Type: Event, ID: 12, HasID: true, Data: json.RawMessage(`["x"]`)}, `212["x"]`},
+		{"ack", Packet{Type: Ack, Namespace: "/chat", ID: 0, HasID: true, Data: json.RawMessage(`[]`)}, `3/chat,0[]`},
+		{"connect error", Packet{Type: ConnectError, Data: json.RawMessage(`{"message":"Invalid namespace"}`)}, `4{"message":"Invalid namespace"}`},
+		{"binary event", Packet{Type: Event, Data: json.RawMessage(`["b",{"_placeholder":true,"num":0}]`), Attachments: [][]byte{{1}}}, `51-["b",{"_placeholder":true,"num":0}]`},
+		{"binary ack", Packet{Type: Ack, Namespace: "/a", ID: 3, HasID: true, Data: json.RawMessage(`[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]`), Attachments: [][]byte{{1}, {2}}}, `62-/a,3[{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Encode(&tt.p)
+			if string(got.Text) != tt.want {
+				t.Fatalf("Encode = %s, want %s", got.Text, tt.want)
+			}
+			if len(got.Attachments) != len(tt.p.Attachments) {
+				t.Fatalf("attachments = %d, want %d", len(got.Attachments), len(tt.p.Attachments))
+			}
+		})
+	}
+}
+
+func TestDecodeText(t *testing.T) {
+	tests := []struct {
+		in    string
+		typ   Type
+		nsp   string
+		id    uint64
+		hasID bool
+		data  string
+	}{
+		{`0`, Connect, "/", 0, false, ""},
+		{`0{"token":"x"}`, Connect, "/", 0, false, `{"token":"x"}`},
+		{`0/admin,{"token":"x"}`, Connect, "/admin", 0, false, `{"token":"x"}`},
+		{`0/admin`, Connect, "/admin", 0, false, ""},
+		{`1/admin,`, Disconnect, "/admin", 0, false, ""},
+		{`2["hello",1,"two"]`, Event, "/", 0, false, `["hello",1,"two"]`},
+		{`2/chat,7["hello"]`, Event, "/chat", 7, true, `["hello"]`},
+		{`318446744073709551615["ok"]`, Ack, "/", 18446744073709551615, true, `["ok"]`},
+		{`3/chat,5`, Ack, "/chat", 5, true, ""},
+		{`4{"message":"nope"}`, ConnectError, "/", 0, false, `{"message":"nope"}`},
+	}
+	for _, tt := range tests {
+		var d Decoder
+		p, err := d.Add([]byte(tt.in), false)
+		if err != nil {
+			t.Fatalf("Add(%s): %v", tt.in, err)
+		}
+		if p.Type != tt.typ || p.Namespace != tt.nsp || p.ID != tt.id || p.HasID != tt.hasID || string(p.Data) != tt.data {
+			t.Errorf("Add(%s) = %+v", tt.in, *p)
+		}
+	}
+}
+
+func TestDecodeBinary(t *testing.T) {
+	var d Decoder
+	p, err := d.Add([]byte(`52-/a,9["up",{"_placeholder":true,"num":1},{"x":{"_placeholder":true,"num":0}}]`), false)
+	if err != nil || p != nil {
+		t.Fatalf("header: p=%v err=%v", p, err)
+	}
+	if p, err = d.Add([]byte{0, 1, 2}, true); err != nil || p != nil {
+		t.Fatalf("first attachment: p=%v err=%v", p, err)
+	}
+	if p, err = d.Add([]byte("hi"), true); err != nil || p == nil {
+		t.Fatalf("second attachment: p=%v err=%v", p, err)
+	}
+	if p.Type != BinaryEvent || p.Namespace != "/a" || p.ID != 9 || len(p.Attachments) != 2 {
+		t.Fatalf("packet = %+v", *p)
+	}
+	var args []struct {
+		X []byte `json:"x"`
+	}
+	var name string
+	var second []byte
+	raw := []json.RawMessage{}
+	if err := json.Unmarshal(p.Data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(raw[0], &name)
+	if err := json.Unmarshal(raw[1], &second); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(append(append([]byte("["), raw[2]...), ']'), &args); err != nil {
+		t.Fatal(err)
+	}
+	if name != "up" || string(second) != "hi" || !bytes.Equal(args[0].X, []byte{0, 1, 2}) {
+		t.Fatalf("decoded name=%q second=%q x=%v", name, second, args[0].X)
+	}
+	// The decoder is ready for the next packet.
+	if p, err = d.Add([]byte(`2["next"]`), false); err != nil || p == nil {
+		t.Fatalf("next: p=%v err=%v", p, err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	bad := []string{
+		``,
+		`7`,
+		`a`,
+		`9["x"]`,
+		`2`,
+		`2[]`,
+		`2{"x":1}`,
+		`2[1,2]`,
+		`2[null]`,
+		`2[{"a":1}]`,
+		`2["connect"]`,
+		`2["disconnect"]`,
+		`2["x"`,
+		`2["x",}]`,
+		`2admin,["x"]`,
+		`0"string"`,
+		`0[]`,
+		`1{"x":1}`,
+		`3{"x":1}`,
+		`399999999999999999999999["x"]`,
+		`4[1]`,
+		`5["x"]`,
+		`5-["x"]`,
+		`50-["x"]`,
+		`5-1-["x"]`,
+		`5+1-["x"]`,
+		`511-["x"]`,
+		`5x-["x"]`,
+	}
+	for _, in := range bad {
+		var d Decoder
+		p, err := d.Add([]byte(in), false)
+		if err == nil {
+			t.Errorf("Add(%q) = %+v, want error", in, p)
+			continue
+		}
+		if !errors.Is(err, ErrMalformed) {
+			t.Errorf("Add(%q) error %v does not wrap ErrMalformed", in, err)
+		}
+	}
+}
+
+func TestDecodeAttachmentsThatLie(t *testing.T) {
+	t.Run("placeholder beyond the count", func(t *testing.T) {
+		var d Decoder
+		if _, err := d.Add([]byte(`51-["x",{"_placeholder":true,"num":3}]`), false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Add([]byte{1}, true); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("err = %v, want ErrMalformed", err)
+		}
+	})
+	t.Run("placeholder num not a number", func(t *testing.T) {
+		var d Decoder
+		d.Add([]byte(`51-["x",{"_placeholder":true,"num":"0"}]`), false)
+		if _, err := d.Add([]byte{1}, true); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("err = %v, want ErrMalformed", err)
+		}
+	})
+	t.Run("text where an attachment is due", func(t *testing.T) {
+		var d Decoder
+		d.Add([]byte(`52-["x",{"_placeholder":true,"num":0}]`), false)
+		d.Add([]byte{1}, true)
+		if _, err := d.Add([]byte(`2["y"]`), false); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("err = %v, want ErrMalformed", err)
+		}
+	})
+	t.Run("binary without a header", func(t *testing.T) {
+		var d Decoder
+		if _, err := d.Add([]byte{1}, true); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("err = %v, want ErrMalformed", err)
+		}
+	})
+	t.Run("more attachments than the limit", func(t *testing.T) {
+		d := Decoder{MaxAttachments: 2}
+		if _, err := d.Add([]byte(`53-["x"]`), false); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("err = %v, want ErrMalformed", err)
+		}
+	})
+}
+
+type avatar struct {
+	Name    string `json:"name"`
+	Image   []byte `json:"image"`
+	Skip    []byte `json:"-"`
+	Missing []byte `json:"missing,omitempty"`
+	Plain   int
+}
+
+func TestMarshalArgs(t *testing.T) {
+	data, atts, err := MarshalArgs("ev", []byte{1, 2}, map[string]any{"b": []byte("x"), "a": 1},
+		avatar{Name: "n", Image: []byte{9}, Plain: 3}, json.RawMessage(`{"raw":true}`), nil, []int{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `["ev",{"_placeholder":true,"num":0},{"a":1,"b":{"_placeholder":true,"num":1}},` +
+		`{"name":"n","image":{"_placeholder":true,"num":2},"Plain":3},{"raw":true},null,[1,2]]`
+	if string(data) != want {
+		t.Fatalf("data =\n%s\nwant\n%s", data, want)
+	}
+	if len(atts) != 3 || string(atts[1]) != "x" || atts[2][0] != 9 {
+		t.Fatalf("attachments = %v", atts)
+	}
+}
+
+// TestRoundTrip checks that what Encode writes, Decoder reads back with the bytes in place.
+func TestRoundTrip(t *testing.T) {
+	data, atts, err := MarshalArgs("file", avatar{Name: "a", Image: []byte("\x00\xffpng")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := Encode(&Packet{Type: Event, Namespace: "/up", ID: 4, HasID: true, Data: data, Attachments: atts})
+	var d Decoder
+	p, err := d.Add(enc.Text, false)
+	for _, a := range enc.Attachments {
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err = d.Add(a, true)
+	}
+	if err != nil || p == nil {
+		t.Fatalf("p=%v err=%v", p, err)
+	}
+	var got []json.RawMessage
+	json.Unmarshal(p.Data, &got)
+	var av avatar
+	if err := json.Unmarshal(got[1], &av); err != nil {
+		t.Fatal(err)
+	}
+	if av.Name != "a" || string(av.Image) != "\x00\xffpng" {
+		t.Fatalf("round trip = %+v", av)
+	}
+}
+
+// TestPlaceholderForms checks that the fast path and the JSON walk agree: placeholders written
+// with other spacing or key order are still found, and bad ones are still refused.
+func TestPlaceholderForms(t *testing.T) {
+	good := []string{
+		`51-["x",{"_placeholder":true,"num":0}]`,
+		`51-["x", { "num": 0, "_placeholder": true }]`,
+		`51-["x",{"a":[{"_placeholder":true,"num":0}]}]`,
+		`51-["x",{"_placeholder":true,"num":0,"extra":1}]`,
+	}
+	for _, in := range good {
+		var d Decoder
+		d.Add([]byte(in), false)
+		p, err := d.Add([]byte("hi"), true)
+		if err != nil || p == nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if bytes.Contains(p.Data, []byte("_placeholder")) || !bytes.Contains(p.Data, []byte(`"aGk="`)) {
+			t.Errorf("%s: data %s", in, p.Data)
+		}
+	}
+	bad := []string{
+		`51-["x",{"_placeholder":true,"num":1}]`,
+		`51-["x",{"_placeholder":true,"num":-1}]`,
+		`51-["x",{"num":7,"_placeholder":true}]`,
+		`51-["x",{"_placeholder":true,"num":0.5}]`,
+		`51-["x",{"_placeholder":true}]`,
+	}
+	for _, in := range bad {
+		var d Decoder
+		d.Add([]byte(in), false)
+		if _, err := d.Add([]byte("hi"), true); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: err = %v", in, err)
+		}
+	}
+}

@@ -1,0 +1,364 @@
+package realtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"tankarena/realtime/engineio"
+	"tankarena/realtime/parser"
+)
+
+// Socket is one client in one namespace. Its methods may be called from any goroutine.
+type Socket struct {
+	id        string
+	ns        *Namespace
+	client    *client
+	handshake *Handshake
+	done      chan struct{} // closed when the socket leaves its namespace
+	inbox     chan func()   // handler calls, run in order by run
+	exited    chan struct{} // closed when run has returned
+
+	mu              sync.Mutex
+	connected       bool
+	reason          string // why the socket left
+	handlers        map[string][]func(*Event)
+	onDisconnecting []func(reason string)
+	onDisconnect    []func(reason string)
+	acks            map[uint64]func(*Args)
+}
+
+func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
+	return &Socket{
+		id:        newSocketID(),
+		ns:        ns,
+		client:    c,
+		handshake: hs,
+		done:      make(chan struct{}),
+		inbox:     make(chan func(), inboxSize),
+		exited:    make(chan struct{}),
+		connected: true,
+		handlers:  make(map[string][]func(*Event)),
+		acks:      make(map[uint64]func(*Args)),
+	}
+}
+
+// inboxSize bounds the handler calls waiting for a socket; when a client sends faster than its
+// handlers run, its connection stops being read until they catch up.
+const inboxSize = 128
+
+// run calls the socket's handlers one at a time, in order, off the connection's reader, so a
+// handler may wait for an ack from its own client. When the socket disconnects it finishes
+// the calls already queued, then runs the disconnect hooks.
+func (s *Socket) run() {
+	defer close(s.exited)
+	for {
+		select {
+		case fn := <-s.inbox:
+			fn()
+		case <-s.done:
+			for {
+				select {
+				case fn := <-s.inbox:
+					fn()
+					continue
+				default:
+				}
+				break
+			}
+			s.leave()
+			return
+		}
+	}
+}
+
+// enqueue queues a handler call; calls for a socket that is gone are dropped.
+func (s *Socket) enqueue(fn func()) {
+	select {
+	case s.inbox <- fn:
+	case <-s.exited:
+	}
+}
+
+// newSocketID returns 20 random URL-safe characters, like the reference's ids.
+func newSocketID() string {
+	var b [15]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// ID is the socket's id, also the name of the room only it is in.
+func (s *Socket) ID() string { return s.id }
+
+// Namespace is the namespace the socket joined.
+func (s *Socket) Namespace() *Namespace { return s.ns }
+
+// Handshake is what the client sent when it joined: auth payload, headers, query, address.
+func (s *Socket) Handshake() *Handshake { return s.handshake }
+
+// Connected reports whether the socket is still in its namespace.
+func (s *Socket) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connected
+}
+
+// Done is closed when the socket disconnects; goroutines serving the socket can select on it.
+func (s *Socket) Done() <-chan struct{} { return s.done }
+
+// On adds a handler for event. Handlers of one socket run one at a time, in the order the
+// events arrived, on a goroutine of the socket's own: a slow handler delays the next events of
+// this socket only, and may wait in EmitWithAck for its own client. A panicking handler is
+// logged and the socket carries on.
+func (s *Socket) On(event string, handler func(*Event)) {
+	s.mu.Lock()
+	s.handlers[event] = append(s.handlers[event], handler)
+	s.mu.Unlock()
+}
+
+// OnDisconnecting adds a hook that runs when the socket is about to leave, still in its rooms.
+func (s *Socket) OnDisconnecting(fn func(reason string)) {
+	s.mu.Lock()
+	s.onDisconnecting = append(s.onDisconnecting, fn)
+	s.mu.Unlock()
+}
+
+// OnDisconnect adds a hook that runs once the socket has left its namespace and rooms; reason
+// is one of the Reason constants.
+func (s *Socket) OnDisconnect(fn func(reason string)) {
+	s.mu.Lock()
+	s.onDisconnect = append(s.onDisconnect, fn)
+	s.mu.Unlock()
+}
+
+// Emit sends an event to this client. []byte values anywhere in args arrive as binary.
+// It never blocks on the network: the packet is queued on the connection.
+func (s *Socket) Emit(event string, args ...any) error {
+	return s.emit(event, args, false, nil)
+}
+
+// EmitWithAck sends an event that asks for an acknowledgement and waits for the client's
+// answer, until ctx ends or the socket disconnects.
+func (s *Socket) EmitWithAck(ctx context.Context, event string, args ...any) (*Args, error) {
+	return s.emitWithAck(ctx, event, args, false)
+}
+
+// Volatile returns an emitter whose events are dropped when the client cannot take them right
+// now (for example mid-upgrade or with a backlog), instead of being queued.
+func (s *Socket) Volatile() Emitter { return Emitter{socket: s, volatile: true} }
+
+// Timeout returns an emitter whose EmitWithAck gives up after d.
+func (s *Socket) Timeout(d time.Duration) Emitter { return Emitter{socket: s, timeout: d} }
+
+// Join puts the socket into rooms of its namespace; a disconnected socket joins nothing.
+func (s *Socket) Join(rooms ...string) {
+	if s.Connected() {
+		s.ns.adapter.AddAll(s.id, rooms...)
+	}
+}
+
+// Leave takes the socket out of a room.
+func (s *Socket) Leave(room string) { s.ns.adapter.Del(s.id, room) }
+
+// Rooms lists the rooms the socket is in, including its own id.
+func (s *Socket) Rooms() []string { return s.ns.adapter.SocketRooms(s.id) }
+
+// Broadcast selects every socket of the namespace but this one.
+func (s *Socket) Broadcast() BroadcastOperator {
+	return BroadcastOperator{ns: s.ns, except: []string{s.id}}
+}
+
+// To selects the sockets in rooms, except this one (like the reference's socket.to).
+func (s *Socket) To(rooms ...string) BroadcastOperator { return s.Broadcast().To(rooms...) }
+
+// Disconnect makes the socket leave its namespace with ReasonServerDisconnect; the client is
+// told and does not reconnect. With close the whole connection is closed too, leaving every
+// namespace it joined.
+func (s *Socket) Disconnect(close bool) {
+	if close {
+		s.client.disconnectAll()
+		return
+	}
+	if !s.Connected() {
+		return
+	}
+	_ = s.client.send(&parser.Packet{Type: parser.Disconnect, Namespace: s.ns.name})
+	s.onClose(ReasonServerDisconnect)
+}
+
+func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) error {
+	if !s.Connected() {
+		return ErrDisconnected
+	}
+	pkt, err := eventPacket(s.ns.name, event, args)
+	if err != nil {
+		return err
+	}
+	if ack != nil {
+		pkt.ID, pkt.HasID = s.ns.nextAckID(), true
+		s.addAck(pkt.ID, ack)
+	}
+	if err := s.write(messages(parser.Encode(pkt)), volatile); err != nil {
+		if ack == nil && errors.Is(err, errDropped) {
+			return nil // dropping is what volatile asks for
+		}
+		if ack != nil {
+			s.takeAck(pkt.ID)
+		}
+		return fmt.Errorf("realtime: emit %q: %w", event, err)
+	}
+	return nil
+}
+
+func (s *Socket) emitWithAck(ctx context.Context, event string, args []any, volatile bool) (*Args, error) {
+	answer := make(chan *Args, 1)
+	if err := s.emit(event, args, volatile, func(a *Args) { answer <- a }); err != nil {
+		return nil, err
+	}
+	select {
+	case a := <-answer:
+		return a, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ctx.Err())
+	case <-s.done:
+		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ErrDisconnected)
+	}
+}
+
+// errDropped reports a volatile packet the transport could not take right away.
+var errDropped = errors.New("realtime: volatile packet dropped")
+
+func (s *Socket) write(msgs []engineio.Message, volatile bool) error {
+	if volatile {
+		if !s.client.conn.SendVolatile(msgs...) {
+			return errDropped
+		}
+		return nil
+	}
+	return s.client.conn.Send(msgs...)
+}
+
+// eventPacket builds an EVENT; []byte arguments become attachments.
+func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
+	if reserved[event] {
+		return nil, fmt.Errorf("%w: %q", ErrReservedEvent, event)
+	}
+	values := make([]any, 0, 1+len(args))
+	values = append(values, event)
+	values = append(values, args...)
+	data, atts, err := parser.MarshalArgs(values...)
+	if err != nil {
+		return nil, fmt.Errorf("realtime: emit %q: %w", event, err)
+	}
+	return &parser.Packet{Type: parser.Event, Namespace: namespace, Data: data, Attachments: atts}, nil
+}
+
+// reserved are the event names the client library uses for itself.
+var reserved = map[string]bool{
+	"connect": true, "connect_error": true, "disconnect": true, "disconnecting": true,
+	"newListener": true, "removeListener": true,
+}
+
+func (s *Socket) addAck(id uint64, fn func(*Args)) {
+	s.mu.Lock()
+	if s.acks != nil {
+		s.acks[id] = fn
+	}
+	s.mu.Unlock()
+}
+
+func (s *Socket) takeAck(id uint64) func(*Args) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn := s.acks[id]
+	delete(s.acks, id)
+	return fn
+}
+
+func (s *Socket) onEvent(p *parser.Packet) {
+	var raw []json.RawMessage
+	var name string
+	if err := json.Unmarshal(p.Data, &raw); err != nil || len(raw) == 0 || json.Unmarshal(raw[0], &name) != nil {
+		return // the decoder already refused such packets
+	}
+	ev := &Event{Name: name, Socket: s, Args: Args{raw: raw[1:]}}
+	if p.HasID {
+		id := p.ID
+		ev.ackable = true
+		ev.ack = func(args ...any) error { return s.sendAck(id, args) }
+	}
+	s.enqueue(func() {
+		s.mu.Lock()
+		handlers := s.handlers[name]
+		s.mu.Unlock()
+		if len(handlers) == 0 {
+			s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
+		}
+		for _, h := range handlers {
+			guard(s.client.log, "event "+name, func() { h(ev) })
+		}
+	})
+}
+
+func (s *Socket) sendAck(id uint64, args []any) error {
+	data, atts, err := parser.MarshalArgs(args...)
+	if err != nil {
+		return fmt.Errorf("realtime: ack: %w", err)
+	}
+	pkt := &parser.Packet{Type: parser.Ack, Namespace: s.ns.name, ID: id, HasID: true, Data: data, Attachments: atts}
+	if err := s.write(messages(parser.Encode(pkt)), false); err != nil {
+		return fmt.Errorf("realtime: ack: %w", err)
+	}
+	return nil
+}
+
+func (s *Socket) onAck(p *parser.Packet) {
+	fn := s.takeAck(p.ID)
+	if fn == nil || !p.HasID {
+		s.client.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
+		return
+	}
+	var raw []json.RawMessage
+	if len(p.Data) > 0 {
+		if err := json.Unmarshal(p.Data, &raw); err != nil {
+			return
+		}
+	}
+	guard(s.client.log, "ack", func() { fn(&Args{raw: raw}) })
+}
+
+// onClose marks the socket disconnected, once; run then finishes its queued handler calls and
+// calls leave. Nothing here waits for handlers, so a handler may disconnect its own socket.
+func (s *Socket) onClose(reason string) {
+	s.mu.Lock()
+	if !s.connected {
+		s.mu.Unlock()
+		return
+	}
+	s.connected = false
+	s.reason = reason
+	s.acks = nil
+	s.mu.Unlock()
+	s.client.forget(s)
+	close(s.done)
+}
+
+// leave runs on the socket's goroutine after it disconnected: the disconnecting hooks while
+// the socket is still in its rooms, then the rooms are left, then the disconnect hooks.
+func (s *Socket) leave() {
+	s.mu.Lock()
+	reason, disconnecting, disconnect := s.reason, s.onDisconnecting, s.onDisconnect
+	s.mu.Unlock()
+	for _, fn := range disconnecting {
+		guard(s.client.log, "disconnecting", func() { fn(reason) })
+	}
+	s.ns.remove(s)
+	for _, fn := range disconnect {
+		guard(s.client.log, "disconnect", func() { fn(reason) })
+	}
+}
