@@ -23,7 +23,7 @@ func TestAgainstGoServer(t *testing.T) {
 
 // startGoServer serves tankarena/realtime with the behaviour of
 // compat/goclient/server.mjs, so the same suite runs against both servers.
-func startGoServer(t *testing.T) string {
+func startGoServer(t testing.TB) string {
 	srv := realtime.NewServer(realtime.Options{Engine: engineio.Options{
 		PingInterval: 300 * time.Millisecond, // as the Node script: many pongs, generous timeout
 		PingTimeout:  10 * time.Second,
