@@ -85,7 +85,8 @@ func parseFlags(args []string) (settings, error) {
 	flags.StringVar(&s.mapName, "map", envOr("TANKARENA_MAP", "arena"), "map name from assets/maps, or a path to a map file (env TANKARENA_MAP)")
 	lagMS := flags.Int("lag", envInt("TANKARENA_LAG", 0), "simulated one-way delay in ms for every player, for netcode testing (env TANKARENA_LAG; per player: ?lag=)")
 	jitterMS := flags.Int("jitter", envInt("TANKARENA_JITTER", 0), "simulated delay jitter in ms (env TANKARENA_JITTER; per player: ?jitter=)")
-	loss := flags.Float64("loss", 0, "simulated loss of snapshots and inputs, 0..1 (per player: ?loss=)")
+	defaultLoss, _ := strconv.ParseFloat(os.Getenv("TANKARENA_LOSS"), 64)
+	loss := flags.Float64("loss", defaultLoss, "simulated loss of snapshots and inputs, 0..1 (env TANKARENA_LOSS; per player: ?loss=)")
 	if err := flags.Parse(args); err != nil {
 		return s, err
 	}
