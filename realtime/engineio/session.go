@@ -32,6 +32,7 @@ type Session struct {
 	id  string
 	srv *Server
 	req *http.Request
+	ip  string // the client address its connection slot is counted under
 
 	// deliverMu is held while OnMessage or OnClose runs, so handlers run one at a time and
 	// OnClose runs after the last OnMessage has returned.
@@ -69,8 +70,8 @@ type Session struct {
 	upgradeTimer *time.Timer
 }
 
-func newSession(srv *Server, id string, req *http.Request, transport string) *Session {
-	return &Session{id: id, srv: srv, req: req, transport: transport}
+func newSession(srv *Server, id string, req *http.Request, ip, transport string) *Session {
+	return &Session{id: id, srv: srv, req: req, ip: ip, transport: transport}
 }
 
 // ID returns the session id (the "sid" of the open packet).
@@ -119,6 +120,7 @@ func (s *Session) Send(msgs ...Message) error {
 	}
 	if s.queuedMsgs+len(msgs) > s.srv.opts.SendQueueSize {
 		s.mu.Unlock()
+		s.srv.counters.queueFullCloses.Add(1)
 		s.srv.log.Debug("engineio: send queue full", "sid", s.id)
 		s.closeNow(ReasonTransportError)
 		return ErrQueueFull
@@ -134,24 +136,27 @@ func (s *Session) Send(msgs ...Message) error {
 // idle. Otherwise it drops them and returns false; meant for data a newer send supersedes.
 func (s *Session) SendVolatile(msgs ...Message) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state != stateOpen || s.probe != nil || len(s.queue) > 0 ||
-		len(msgs) > s.srv.opts.SendQueueSize {
+	ready := s.writableNowLocked() && len(msgs) <= s.srv.opts.SendQueueSize
+	if ready {
+		s.pushMessagesLocked(msgs)
+		s.flushLocked()
+	}
+	s.mu.Unlock()
+	if !ready {
+		s.srv.counters.volatileDropped.Add(int64(len(msgs)))
+	}
+	return ready
+}
+
+// writableNowLocked reports whether the transport would write a packet queued now at once.
+func (s *Session) writableNowLocked() bool {
+	if s.state != stateOpen || s.probe != nil || len(s.queue) > 0 {
 		return false
 	}
-	switch s.transport {
-	case TransportPolling:
-		if !s.pollWaiting {
-			return false
-		}
-	default:
-		if s.writing {
-			return false
-		}
+	if s.transport == TransportPolling {
+		return s.pollWaiting
 	}
-	s.pushMessagesLocked(msgs)
-	s.flushLocked()
-	return true
+	return !s.writing
 }
 
 func (s *Session) pushMessagesLocked(msgs []Message) {
@@ -215,6 +220,8 @@ func (s *Session) closeNow(reason string) {
 	}
 	s.state = stateClosed
 	s.closeReason = reason
+	s.srv.counters.open(s.transport).Add(-1)
+	s.srv.counters.closed(reason)
 	for _, t := range []*time.Timer{s.heartbeat, s.drainTimer, s.upgradeTimer} {
 		if t != nil {
 			t.Stop()
@@ -288,6 +295,7 @@ func (s *Session) handlePacket(p packet) bool {
 		s.closeNow(ReasonTransportError)
 		return false
 	case packetMessage:
+		s.srv.counters.msgsIn.Add(1)
 		s.deliver(Message{Binary: p.binary, Data: p.data})
 	}
 	return true
