@@ -94,25 +94,37 @@ func (s *Session) abortProbeLocked() *websocket.Conn {
 func (s *Session) readLoop(c *websocket.Conn) {
 	c.SetReadLimit(s.srv.opts.MaxPayload)
 	for {
-		kind, data, err := c.ReadMessage()
-		if err != nil {
-			s.readFailed(c, err)
-			return
-		}
-		s.srv.counters.bytesIn.Add(int64(len(data)))
-		s.mu.Lock()
-		active := s.ws == c
-		s.mu.Unlock()
-		var more bool
-		if active {
-			more = s.handleFrame(kind, data)
-		} else {
-			more = s.handleProbeFrame(c, kind, data)
-		}
-		if !more {
+		// NextReader, not ReadMessage, and everything else in readMessage: an idle session
+		// is parked right here, and the shallower the stack below this frame, the smaller
+		// the goroutine stack every idle connection keeps.
+		kind, r, err := c.NextReader()
+		if err != nil || !s.readMessage(c, kind, r) {
+			if err != nil {
+				s.readFailed(c, err)
+			}
 			return
 		}
 	}
+}
+
+// readMessage reads the rest of one message from c and acts on it; it returns false when c
+// should not be read any more.
+//
+//go:noinline
+func (s *Session) readMessage(c *websocket.Conn, kind int, r io.Reader) bool {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		s.readFailed(c, err)
+		return false
+	}
+	s.srv.counters.bytesIn.Add(int64(len(data)))
+	s.mu.Lock()
+	active := s.ws == c
+	s.mu.Unlock()
+	if active {
+		return s.handleFrame(kind, data)
+	}
+	return s.handleProbeFrame(c, kind, data)
 }
 
 // handleFrame decodes a frame of the active websocket: binary frames are binary messages
