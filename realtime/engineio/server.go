@@ -1,7 +1,6 @@
 package engineio
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"log/slog"
@@ -177,7 +176,7 @@ func (s *Server) session(id string) *Session {
 // already holding the open packet in its queue, adds it to the server and runs
 // OnConnection. It returns nil, with ip's slot released, when the server is shutting down.
 func (s *Server) register(r *http.Request, ip, transport string, ws *websocket.Conn) *Session {
-	sess := newSession(s, rand.Text(), handshakeRequest(r), ip, transport)
+	sess := newSession(s, rand.Text(), newHandshake(r), ip, transport)
 	sess.ws = ws
 	open, _ := json.Marshal(struct {
 		SID          string   `json:"sid"`
@@ -234,14 +233,4 @@ func (s *Server) handshakePolling(w http.ResponseWriter, r *http.Request, ip str
 		return
 	}
 	sess.servePoll(w, r)
-}
-
-// handshakeRequest keeps what Session.Request promises (method, URL, headers, remote
-// address, TLS state) without the body or the connection's context, which belong to a
-// request that is over.
-func handshakeRequest(r *http.Request) *http.Request {
-	kept := r.WithContext(context.Background())
-	kept.Body = http.NoBody
-	kept.GetBody = nil
-	return kept
 }

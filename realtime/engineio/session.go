@@ -31,7 +31,7 @@ const (
 type Session struct {
 	id  string
 	srv *Server
-	req *http.Request
+	req handshake
 	ip  string // the client address its connection slot is counted under
 
 	// deliverMu is held while OnMessage or OnClose runs, so handlers run one at a time and
@@ -70,15 +70,17 @@ type Session struct {
 	upgradeTimer *time.Timer
 }
 
-func newSession(srv *Server, id string, req *http.Request, ip, transport string) *Session {
+func newSession(srv *Server, id string, req handshake, ip, transport string) *Session {
 	return &Session{id: id, srv: srv, req: req, ip: ip, transport: transport}
 }
 
 // ID returns the session id (the "sid" of the open packet).
 func (s *Session) ID() string { return s.id }
 
-// Request returns the handshake request: headers, URL query, RemoteAddr. Its body is gone.
-func (s *Session) Request() *http.Request { return s.req }
+// Request returns the handshake request: method, URL (with the query), headers, Host,
+// RemoteAddr and TLS state; its body is gone and its context is a background one. Each
+// call returns a new *http.Request, all sharing the same URL and Header: read, don't modify.
+func (s *Session) Request() *http.Request { return s.req.request() }
 
 // Transport returns the current transport, "polling" or "websocket".
 func (s *Session) Transport() string {
