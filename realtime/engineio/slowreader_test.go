@@ -2,6 +2,7 @@ package engineio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -221,5 +222,34 @@ func TestSilentTCPReapedByHeartbeat(t *testing.T) {
 	_ = c.SetReadDeadline(time.Now().Add(waitLong))
 	if _, err := io.Copy(io.Discard, c); err != nil {
 		t.Errorf("the server did not close the connection: %v", err)
+	}
+}
+
+func TestStalledReaderQueueOverflowCloses(t *testing.T) {
+	// WriteTimeout is long, so only the bounded queue can end this session.
+	ts := startServer(t, Options{SendQueueSize: 16, WriteTimeout: time.Minute}, false)
+	u := "ws" + strings.TrimPrefix(ts.url("EIO=4&transport=websocket"), "http")
+	c, _, err := stallingDialer.Dial(u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	readFrame(t, c) // then never read again
+	sess := ts.nextSession(t)
+	big := Message{Binary: true, Data: make([]byte, 64<<10)}
+	var sendErr error
+	for range 1000 { // far more than the socket buffers and the queue hold together
+		if sendErr = sess.Send(big); sendErr != nil {
+			break
+		}
+	}
+	if !errors.Is(sendErr, ErrQueueFull) {
+		t.Fatalf("Send to a stalled reader: %v, want ErrQueueFull", sendErr)
+	}
+	if reason := sess.waitClosed(t); reason != ReasonTransportError {
+		t.Errorf("close reason %q, want %q", reason, ReasonTransportError)
+	}
+	if st := ts.Stats(); st.QueueFullCloses != 1 || st.WriteTimeouts != 0 {
+		t.Errorf("stats: %d queue-full closes, %d write timeouts; want 1 and 0", st.QueueFullCloses, st.WriteTimeouts)
 	}
 }
