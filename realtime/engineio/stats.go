@@ -21,7 +21,7 @@ type Stats struct {
 	BytesReceived    int64
 	BytesSent        int64
 
-	VolatileDropped  int64 // messages SendVolatile dropped because the transport was busy
+	VolatileDropped  int64 // messages SendVolatile dropped: the transport was busy or the session closed
 	QueueFullCloses  int64 // sessions closed because Send would overflow SendQueueSize
 	WriteTimeouts    int64 // sessions closed because a write stayed blocked past WriteTimeout
 	ParseErrors      int64 // malformed packets or payloads (each closes its session)
