@@ -3,7 +3,9 @@ package engineio
 import (
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -14,14 +16,16 @@ import (
 const closeFrameTimeout = time.Second
 
 // handshakeWebSocket opens a session directly over websocket (no polling first).
-func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request, ip string) {
 	c, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.release(ip)
 		s.log.Debug("engineio: websocket handshake failed", "remote", r.RemoteAddr, "err", err)
 		return // the upgrader has answered the request
 	}
-	sess := s.register(r, TransportWebSocket, c)
+	sess := s.register(r, ip, TransportWebSocket, c)
 	if sess == nil {
+		s.counters.rejectShuttingDown.Add(1)
 		closeWebSocket(c, s.opts.WriteTimeout)
 		return
 	}
@@ -34,10 +38,12 @@ func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) upgradeSession(sess *Session, w http.ResponseWriter, r *http.Request) {
 	c, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.counters.rejectUpgrade.Add(1)
 		s.log.Debug("engineio: websocket upgrade failed", "sid", sess.id, "remote", r.RemoteAddr, "err", err)
 		return
 	}
 	if !sess.beginProbe(c) {
+		s.counters.rejectUpgrade.Add(1)
 		s.log.Debug("engineio: upgrade refused", "sid", sess.id, "remote", r.RemoteAddr)
 		closeWebSocket(c, s.opts.WriteTimeout)
 		return
@@ -67,6 +73,7 @@ func (s *Session) abortProbe(c *websocket.Conn) {
 	s.mu.Lock()
 	if s.probe == c {
 		s.abortProbeLocked()
+		s.srv.counters.rejectUpgrade.Add(1)
 	}
 	s.mu.Unlock()
 	closeWebSocket(c, s.srv.opts.WriteTimeout)
@@ -87,24 +94,37 @@ func (s *Session) abortProbeLocked() *websocket.Conn {
 func (s *Session) readLoop(c *websocket.Conn) {
 	c.SetReadLimit(s.srv.opts.MaxPayload)
 	for {
-		kind, data, err := c.ReadMessage()
-		if err != nil {
-			s.readFailed(c, err)
-			return
-		}
-		s.mu.Lock()
-		active := s.ws == c
-		s.mu.Unlock()
-		var more bool
-		if active {
-			more = s.handleFrame(kind, data)
-		} else {
-			more = s.handleProbeFrame(c, kind, data)
-		}
-		if !more {
+		// NextReader, not ReadMessage, and everything else in readMessage: an idle session
+		// is parked right here, and the shallower the stack below this frame, the smaller
+		// the goroutine stack every idle connection keeps.
+		kind, r, err := c.NextReader()
+		if err != nil || !s.readMessage(c, kind, r) {
+			if err != nil {
+				s.readFailed(c, err)
+			}
 			return
 		}
 	}
+}
+
+// readMessage reads the rest of one message from c and acts on it; it returns false when c
+// should not be read any more.
+//
+//go:noinline
+func (s *Session) readMessage(c *websocket.Conn, kind int, r io.Reader) bool {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		s.readFailed(c, err)
+		return false
+	}
+	s.srv.counters.bytesIn.Add(int64(len(data)))
+	s.mu.Lock()
+	active := s.ws == c
+	s.mu.Unlock()
+	if active {
+		return s.handleFrame(kind, data)
+	}
+	return s.handleProbeFrame(c, kind, data)
 }
 
 // handleFrame decodes a frame of the active websocket: binary frames are binary messages
@@ -115,6 +135,7 @@ func (s *Session) handleFrame(kind int, data []byte) bool {
 	}
 	p, err := decodePacket(data)
 	if err != nil {
+		s.srv.counters.parseErrors.Add(1)
 		s.srv.log.Debug("engineio: bad websocket packet", "sid", s.id, "err", err)
 		s.closeNow(ReasonParseError)
 		return false
@@ -145,6 +166,9 @@ func (s *Session) handleProbeFrame(c *websocket.Conn, kind int, data []byte) boo
 		if s.probe == c && s.state == stateOpen {
 			s.abortProbeLocked()
 			s.transport, s.ws = TransportWebSocket, c
+			s.srv.counters.openPolling.Add(-1)
+			s.srv.counters.openWebSocket.Add(1)
+			s.srv.counters.upgrades.Add(1)
 			s.wakePollLocked()
 			s.flushLocked()
 			s.mu.Unlock()
@@ -170,6 +194,9 @@ func (s *Session) readFailed(c *websocket.Conn, err error) {
 		return
 	}
 	reason := ReasonTransportError
+	if errors.Is(err, websocket.ErrReadLimit) {
+		s.srv.counters.oversize.Add(1)
+	}
 	var closeErr *websocket.CloseError
 	if errors.As(err, &closeErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		reason = ReasonTransportClose
@@ -201,14 +228,44 @@ func (s *Session) writeLoop(c *websocket.Conn) {
 			return
 		}
 		s.mu.Unlock()
-		for _, p := range batch {
-			if err := writeFrame(c, p, timeout); err != nil {
-				s.srv.log.Debug("engineio: websocket write failed", "sid", s.id, "err", err)
-				s.closeNow(ReasonTransportError)
-				return
+		if err := s.writeBatch(c, batch, timeout); err != nil {
+			s.srv.log.Debug("engineio: websocket write failed", "sid", s.id, "err", err)
+			if isTimeout(err) {
+				s.srv.counters.writeTimeouts.Add(1)
 			}
+			s.closeNow(ReasonTransportError)
+			return
 		}
 	}
+}
+
+// writeBatch writes packets to c one frame each, counting what reached the network.
+func (s *Session) writeBatch(c *websocket.Conn, batch []packet, timeout time.Duration) error {
+	var msgs, bytes int64
+	defer func() {
+		s.srv.counters.msgsOut.Add(msgs)
+		s.srv.counters.bytesOut.Add(bytes)
+	}()
+	for _, p := range batch {
+		if err := writeFrame(c, p, timeout); err != nil {
+			return err
+		}
+		if p.typ == packetMessage {
+			msgs++
+		}
+		if p.binary {
+			bytes += int64(len(p.data))
+		} else {
+			bytes += int64(1 + len(p.data))
+		}
+	}
+	return nil
+}
+
+// isTimeout reports whether err is a network deadline running out.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // writeFrame writes one packet as one frame: binary messages as raw binary frames,
