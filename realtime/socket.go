@@ -318,8 +318,13 @@ func (s *Socket) sendAck(id uint64, args []any) error {
 }
 
 func (s *Socket) onAck(p *parser.Packet) {
+	if !p.HasID {
+		// Checked before the lookup: p.ID is 0 here, which would take the waiter of id 0.
+		s.client.log.Debug("realtime: ack without an id", "namespace", s.ns.name)
+		return
+	}
 	fn := s.takeAck(p.ID)
-	if fn == nil || !p.HasID {
+	if fn == nil {
 		s.client.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
 		return
 	}

@@ -591,3 +591,35 @@ func TestClientScriptFollowsThePath(t *testing.T) {
 		t.Fatal("the script was served although disabled")
 	}
 }
+
+// TestAckWithoutIDAnswersNobody: an ACK that carries no id must not be taken as the answer to
+// (and so drop the waiter of) ack id 0.
+func TestAckWithoutIDAnswersNobody(t *testing.T) {
+	srv := NewServer(Options{})
+	sockets := make(chan *Socket, 1)
+	srv.OnConnection(func(s *Socket) { sockets <- s })
+	f := connectFake(srv, "")
+	f.text(`0`)
+	connected(t, f, "/")
+	s := <-sockets
+
+	answers := make(chan *Args, 1)
+	if err := s.emit("question", nil, false, func(a *Args) { answers <- a }); err != nil {
+		t.Fatal(err)
+	}
+	p := onePacket(t, f)
+	if !p.HasID || p.ID != 0 {
+		t.Fatalf("first ack id = %d (has %v), want 0", p.ID, p.HasID)
+	}
+	f.text(`3["not an answer"]`)
+	f.text(`30["answer"]`)
+	select {
+	case a := <-answers:
+		var got string
+		if err := a.Decode(0, &got); err != nil || got != "answer" {
+			t.Fatalf("answer = %q, %v", got, err)
+		}
+	default:
+		t.Fatal("the waiter of ack id 0 was lost to an ACK without id")
+	}
+}
