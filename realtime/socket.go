@@ -139,7 +139,8 @@ func (s *Socket) OnDisconnect(fn func(reason string)) {
 // Emit sends an event to this client. []byte values anywhere in args arrive as binary.
 // It never blocks on the network: the packet is queued on the connection.
 func (s *Socket) Emit(event string, args ...any) error {
-	return s.emit(event, args, false, nil)
+	_, err := s.emit(event, args, false, nil)
+	return err
 }
 
 // EmitWithAck sends an event that asks for an acknowledgement and waits for the client's
@@ -191,13 +192,15 @@ func (s *Socket) Disconnect(close bool) {
 	s.onClose(ReasonServerDisconnect)
 }
 
-func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) error {
+// emit sends an event; with ack it asks for an acknowledgement and returns the ack id that
+// ack is registered under.
+func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) (ackID uint64, err error) {
 	if !s.Connected() {
-		return ErrDisconnected
+		return 0, ErrDisconnected
 	}
 	pkt, err := eventPacket(s.ns.name, event, args)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if ack != nil {
 		pkt.ID, pkt.HasID = s.ns.nextAckID(), true
@@ -205,25 +208,28 @@ func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) 
 	}
 	if err := s.write(messages(parser.Encode(pkt)), volatile); err != nil {
 		if ack == nil && errors.Is(err, errDropped) {
-			return nil // dropping is what volatile asks for
+			return 0, nil // dropping is what volatile asks for
 		}
 		if ack != nil {
 			s.takeAck(pkt.ID)
 		}
-		return fmt.Errorf("realtime: emit %q: %w", event, err)
+		return 0, fmt.Errorf("realtime: emit %q: %w", event, err)
 	}
-	return nil
+	return pkt.ID, nil
 }
 
 func (s *Socket) emitWithAck(ctx context.Context, event string, args []any, volatile bool) (*Args, error) {
 	answer := make(chan *Args, 1)
-	if err := s.emit(event, args, volatile, func(a *Args) { answer <- a }); err != nil {
+	id, err := s.emit(event, args, volatile, func(a *Args) { answer <- a })
+	if err != nil {
 		return nil, err
 	}
 	select {
 	case a := <-answer:
 		return a, nil
 	case <-ctx.Done():
+		// Forget the waiter, or every unanswered ack would stay in s.acks until disconnect.
+		s.takeAck(id)
 		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ctx.Err())
 	case <-s.done:
 		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ErrDisconnected)

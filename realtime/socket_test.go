@@ -604,7 +604,7 @@ func TestAckWithoutIDAnswersNobody(t *testing.T) {
 	s := <-sockets
 
 	answers := make(chan *Args, 1)
-	if err := s.emit("question", nil, false, func(a *Args) { answers <- a }); err != nil {
+	if _, err := s.emit("question", nil, false, func(a *Args) { answers <- a }); err != nil {
 		t.Fatal(err)
 	}
 	p := onePacket(t, f)
@@ -621,5 +621,31 @@ func TestAckWithoutIDAnswersNobody(t *testing.T) {
 		}
 	default:
 		t.Fatal("the waiter of ack id 0 was lost to an ACK without id")
+	}
+}
+
+// TestTimedOutAckIsForgotten: an EmitWithAck that gives up must not leave its waiter behind,
+// or a client that never answers grows the socket's ack table for as long as it stays.
+func TestTimedOutAckIsForgotten(t *testing.T) {
+	srv := NewServer(Options{})
+	sockets := make(chan *Socket, 1)
+	srv.OnConnection(func(s *Socket) { sockets <- s })
+	f := connectFake(srv, "")
+	f.text(`0`)
+	connected(t, f, "/")
+	s := <-sockets
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 3 {
+		if _, err := s.EmitWithAck(ctx, "never answered"); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	}
+	s.mu.Lock()
+	pending := len(s.acks)
+	s.mu.Unlock()
+	if pending != 0 {
+		t.Fatalf("%d acks still pending after their EmitWithAck returned", pending)
 	}
 }
