@@ -140,7 +140,8 @@ func (c *client) connect(p *parser.Packet) {
 		s.onClose(ReasonTransportError)
 	}
 	// Joining the namespace happens on the socket's goroutine, which also leaves it: so the
-	// two cannot race, and no broadcast can reach the client before its CONNECT answer.
+	// two cannot race, and no broadcast can reach the client before its CONNECT answer. It is
+	// the first call queued for the new socket, so it always finds room.
 	s.enqueue(func() {
 		ns.add(s)
 		ns.runConnectionHandlers(s)

@@ -74,7 +74,11 @@ func (f *fakeConn) settle() {
 	f.client.mu.Unlock()
 	for _, s := range sockets {
 		ran := make(chan struct{})
-		s.enqueue(func() { close(ran) })
+		select { // waits for room, unlike enqueue: only the test waits here
+		case s.inbox <- func() { close(ran) }:
+		case <-s.exited:
+			continue
+		}
 		select {
 		case <-ran:
 		case <-s.exited:

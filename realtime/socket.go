@@ -40,17 +40,13 @@ func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
 		client:    c,
 		handshake: hs,
 		done:      make(chan struct{}),
-		inbox:     make(chan func(), inboxSize),
+		inbox:     make(chan func(), ns.server.opts.EventQueueSize),
 		exited:    make(chan struct{}),
 		connected: true,
 		handlers:  make(map[string][]func(*Event)),
 		acks:      make(map[uint64]func(*Args)),
 	}
 }
-
-// inboxSize bounds the handler calls waiting for a socket; when a client sends faster than its
-// handlers run, its connection stops being read until they catch up.
-const inboxSize = 128
 
 // run calls the socket's handlers one at a time, in order, off the connection's reader, so a
 // handler may wait for an ack from its own client. When the socket disconnects it finishes
@@ -77,11 +73,15 @@ func (s *Socket) run() {
 	}
 }
 
-// enqueue queues a handler call; calls for a socket that is gone are dropped.
-func (s *Socket) enqueue(fn func()) {
+// enqueue queues a handler call without ever waiting: it runs on the connection's reader, and
+// a reader blocked behind a busy handler could not read the ack that handler may be waiting
+// for (nor the pongs, nor the close), a deadlock. It reports false when the queue is full.
+func (s *Socket) enqueue(fn func()) bool {
 	select {
 	case s.inbox <- fn:
-	case <-s.exited:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -113,8 +113,9 @@ func (s *Socket) Done() <-chan struct{} { return s.done }
 
 // On adds a handler for event. Handlers of one socket run one at a time, in the order the
 // events arrived, on a goroutine of the socket's own: a slow handler delays the next events of
-// this socket only, and may wait in EmitWithAck for its own client. A panicking handler is
-// logged and the socket carries on.
+// this socket only, and may wait in EmitWithAck for its own client. Events that arrive
+// meanwhile wait, up to Options.EventQueueSize (see ReasonEventQueueFull). A panicking handler
+// is logged and the socket carries on.
 func (s *Socket) On(event string, handler func(*Event)) {
 	s.mu.Lock()
 	s.handlers[event] = append(s.handlers[event], handler)
@@ -298,7 +299,7 @@ func (s *Socket) onEvent(p *parser.Packet) {
 		ev.ackable = true
 		ev.ack = func(args ...any) error { return s.sendAck(id, args) }
 	}
-	s.enqueue(func() {
+	queued := s.enqueue(func() {
 		s.mu.Lock()
 		handlers := s.handlers[name]
 		s.mu.Unlock()
@@ -309,6 +310,13 @@ func (s *Socket) onEvent(p *parser.Packet) {
 			guard(s.client.log, "event "+name, func() { h(ev) })
 		}
 	})
+	if !queued && s.Connected() {
+		// The client sends faster than its handlers run: drop it rather than hold its
+		// events without bound (or stop reading it, which can deadlock; see enqueue).
+		s.client.log.Warn("realtime: event queue full, closing the connection",
+			"namespace", s.ns.name, "socket", s.id, "queued", cap(s.inbox))
+		s.client.close(ReasonEventQueueFull)
+	}
 }
 
 func (s *Socket) sendAck(id uint64, args []any) error {

@@ -649,3 +649,46 @@ func TestTimedOutAckIsForgotten(t *testing.T) {
 		t.Fatalf("%d acks still pending after their EmitWithAck returned", pending)
 	}
 }
+
+// TestEventFloodClosesTheConnection: a client that sends events faster than its handlers run
+// is disconnected once Options.EventQueueSize are waiting. The reader never waits for the
+// handlers, so it stays free to read acks and the close.
+func TestEventFloodClosesTheConnection(t *testing.T) {
+	const queue = 4
+	srv := NewServer(Options{EventQueueSize: queue})
+	release := make(chan struct{})
+	reasons := make(chan string, 1)
+	sockets := make(chan *Socket, 1)
+	srv.OnConnection(func(s *Socket) {
+		s.On("slow", func(*Event) { <-release })
+		s.OnDisconnect(func(r string) { reasons <- r })
+		sockets <- s
+	})
+	f := connectFake(srv, "")
+	f.text(`0`)
+	connected(t, f, "/")
+	s := <-sockets
+
+	flooded := make(chan struct{})
+	go func() {
+		defer close(flooded)
+		// One handler call runs and queue wait: the next one cannot be queued.
+		for range queue + 5 {
+			f.text(`2["slow"]`)
+		}
+	}()
+	select {
+	case <-flooded:
+	case <-time.After(30 * time.Second):
+		close(release)
+		t.Fatal("the connection's reader is stuck behind a busy handler")
+	}
+	if got := f.closeReason(); got != ReasonEventQueueFull {
+		t.Fatalf("connection close reason = %q, want %q", got, ReasonEventQueueFull)
+	}
+	close(release)
+	if r := <-reasons; r != ReasonEventQueueFull {
+		t.Fatalf("disconnect reason = %q", r)
+	}
+	<-s.exited // the socket's goroutine ends once the queued calls ran
+}
