@@ -193,6 +193,12 @@ func (s *Socket) Disconnect(close bool) {
 	s.onClose(ReasonServerDisconnect)
 }
 
+// CloseTransport closes the connection under the socket, as the reference's
+// socket.conn.close() does: every namespace on it is left with ReasonForcedClose, and the
+// client, told nothing at the Socket.IO level, sees "transport close" and reconnects by itself
+// (unlike Disconnect, after which it stays away). Queued packets are still sent first.
+func (s *Socket) CloseTransport() { s.client.close(ReasonForcedClose) }
+
 // emit sends an event; with ack it asks for an acknowledgement and returns the ack id that
 // ack is registered under.
 func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) (ackID uint64, err error) {

@@ -692,3 +692,36 @@ func TestEventFloodClosesTheConnection(t *testing.T) {
 	}
 	<-s.exited // the socket's goroutine ends once the queued calls ran
 }
+
+// TestCloseTransport drops the connection without a DISCONNECT, so the client reconnects: every
+// namespace of the connection is left with ReasonForcedClose.
+func TestCloseTransport(t *testing.T) {
+	srv := NewServer(Options{})
+	reasons := make(chan string, 2)
+	sockets := make(chan *Socket, 2)
+	onConnection := func(s *Socket) {
+		s.OnDisconnect(func(r string) { reasons <- s.Namespace().Name() + ": " + r })
+		sockets <- s
+	}
+	srv.OnConnection(onConnection)
+	srv.Of("/chat").OnConnection(onConnection)
+	f := connectFake(srv, "")
+	f.text(`0`)
+	f.text(`0/chat,`)
+	f.packets(t)
+	s := <-sockets
+	<-sockets
+
+	s.CloseTransport()
+	got := []string{<-reasons, <-reasons}
+	slices.Sort(got)
+	if want := []string{"/: " + ReasonForcedClose, "/chat: " + ReasonForcedClose}; !slices.Equal(got, want) {
+		t.Fatalf("reasons = %v, want %v", got, want)
+	}
+	if f.closeReason() != ReasonForcedClose {
+		t.Fatalf("connection close reason = %q", f.closeReason())
+	}
+	if ps := f.packets(t); len(ps) != 0 {
+		t.Fatalf("the client was sent %v; it must see only the transport close", ps)
+	}
+}
