@@ -155,13 +155,7 @@ func TestEventsAndAcks(t *testing.T) {
 }
 
 func TestEmitWithAck(t *testing.T) {
-	srv := NewServer(Options{})
-	sockets := make(chan *Socket, 1)
-	srv.OnConnection(func(s *Socket) { sockets <- s })
-	f := connectFake(srv, "")
-	f.text(`0`)
-	connected(t, f, "/")
-	s := <-sockets
+	f, s := joinMain(t, NewServer(Options{}))
 
 	type result struct {
 		args *Args
@@ -595,13 +589,7 @@ func TestClientScriptFollowsThePath(t *testing.T) {
 // TestAckWithoutIDAnswersNobody: an ACK that carries no id must not be taken as the answer to
 // (and so drop the waiter of) ack id 0.
 func TestAckWithoutIDAnswersNobody(t *testing.T) {
-	srv := NewServer(Options{})
-	sockets := make(chan *Socket, 1)
-	srv.OnConnection(func(s *Socket) { sockets <- s })
-	f := connectFake(srv, "")
-	f.text(`0`)
-	connected(t, f, "/")
-	s := <-sockets
+	f, s := joinMain(t, NewServer(Options{}))
 
 	answers := make(chan *Args, 1)
 	if _, err := s.emit("question", nil, false, func(a *Args) { answers <- a }); err != nil {
@@ -627,13 +615,7 @@ func TestAckWithoutIDAnswersNobody(t *testing.T) {
 // TestTimedOutAckIsForgotten: an EmitWithAck that gives up must not leave its waiter behind,
 // or a client that never answers grows the socket's ack table for as long as it stays.
 func TestTimedOutAckIsForgotten(t *testing.T) {
-	srv := NewServer(Options{})
-	sockets := make(chan *Socket, 1)
-	srv.OnConnection(func(s *Socket) { sockets <- s })
-	f := connectFake(srv, "")
-	f.text(`0`)
-	connected(t, f, "/")
-	s := <-sockets
+	_, s := joinMain(t, NewServer(Options{}))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -724,4 +706,15 @@ func TestCloseTransport(t *testing.T) {
 	if ps := f.packets(t); len(ps) != 0 {
 		t.Fatalf("the client was sent %v; it must see only the transport close", ps)
 	}
+}
+
+// joinMain connects a fake client to the main namespace of srv and returns the server's socket.
+func joinMain(t *testing.T, srv *Server) (*fakeConn, *Socket) {
+	t.Helper()
+	sockets := make(chan *Socket, 1)
+	srv.OnConnection(func(s *Socket) { sockets <- s })
+	f := connectFake(srv, "")
+	f.text(`0`)
+	connected(t, f, "/")
+	return f, <-sockets
 }
