@@ -182,11 +182,11 @@ func (s *Socket) To(rooms ...string) BroadcastOperator { return s.Broadcast().To
 // told and does not reconnect. With close the whole connection is closed too, leaving every
 // namespace it joined.
 func (s *Socket) Disconnect(close bool) {
+	if !s.Connected() {
+		return // as the reference: a socket that already left closes nothing, not even with close
+	}
 	if close {
 		s.client.disconnectAll()
-		return
-	}
-	if !s.Connected() {
 		return
 	}
 	_ = s.client.send(&parser.Packet{Type: parser.Disconnect, Namespace: s.ns.name})

@@ -718,3 +718,20 @@ func joinMain(t *testing.T, srv *Server) (*fakeConn, *Socket) {
 	connected(t, f, "/")
 	return f, <-sockets
 }
+
+// TestDisconnectTrueOnALeftSocketClosesNothing: Disconnect(true) on a socket that already left
+// must not take down the namespaces the connection still uses.
+func TestDisconnectTrueOnALeftSocketClosesNothing(t *testing.T) {
+	srv := NewServer(Options{})
+	srv.Of("/chat")
+	f, s := joinMain(t, srv)
+	f.text(`0/chat,`)
+	connected(t, f, "/chat")
+	f.text(`1`) // the client leaves "/"
+	<-s.Done()
+
+	s.Disconnect(true)
+	if got := f.closeReason(); got != "" {
+		t.Fatalf("the connection was closed (%q) though /chat is still joined", got)
+	}
+}
