@@ -24,6 +24,10 @@ type Socket struct {
 	inbox     chan func()   // handler calls, run in order by run
 	exited    chan struct{} // closed when run has returned
 
+	// roomsMu orders Join against the rooms being left on disconnect, so a Join racing the
+	// disconnect cannot leave the id of a gone socket in a room.
+	roomsMu sync.Mutex
+
 	mu              sync.Mutex
 	connected       bool
 	reason          string // why the socket left
@@ -159,6 +163,8 @@ func (s *Socket) Timeout(d time.Duration) Emitter { return Emitter{socket: s, ti
 
 // Join puts the socket into rooms of its namespace; a disconnected socket joins nothing.
 func (s *Socket) Join(rooms ...string) {
+	s.roomsMu.Lock()
+	defer s.roomsMu.Unlock()
 	if s.Connected() {
 		s.ns.adapter.AddAll(s.id, rooms...)
 	}
@@ -382,7 +388,9 @@ func (s *Socket) leave() {
 	for _, fn := range disconnecting {
 		guard(s.client.log, "disconnecting", func() { fn(reason) })
 	}
+	s.roomsMu.Lock() // onClose cleared connected first: no Join adds a room after this
 	s.ns.remove(s)
+	s.roomsMu.Unlock()
 	for _, fn := range disconnect {
 		guard(s.client.log, "disconnect", func() { fn(reason) })
 	}

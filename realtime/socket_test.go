@@ -735,3 +735,57 @@ func TestDisconnectTrueOnALeftSocketClosesNothing(t *testing.T) {
 		t.Fatalf("the connection was closed (%q) though /chat is still joined", got)
 	}
 }
+
+// slowJoinAdapter holds AddAll for room "slow" until released, and reports DelAll calls.
+type slowJoinAdapter struct {
+	Adapter
+	joining, release, delAll chan struct{}
+}
+
+func (a *slowJoinAdapter) AddAll(id string, rooms ...string) {
+	if slices.Contains(rooms, "slow") {
+		close(a.joining)
+		<-a.release
+	}
+	a.Adapter.AddAll(id, rooms...)
+}
+
+func (a *slowJoinAdapter) DelAll(id string) {
+	select {
+	case a.delAll <- struct{}{}:
+	default:
+	}
+	a.Adapter.DelAll(id)
+}
+
+// TestJoinRacingDisconnectLeavesNoRoom: a Join that started before the socket disconnected is
+// undone by the disconnect, never applied after it.
+func TestJoinRacingDisconnectLeavesNoRoom(t *testing.T) {
+	adapter := &slowJoinAdapter{joining: make(chan struct{}), release: make(chan struct{}), delAll: make(chan struct{}, 1)}
+	srv := NewServer(Options{NewAdapter: func(l Local) Adapter {
+		adapter.Adapter = NewMemoryAdapter(l)
+		return adapter
+	}})
+	f, s := joinMain(t, srv)
+	f.settle()
+
+	joined := make(chan struct{})
+	go func() {
+		defer close(joined)
+		s.Join("slow")
+	}()
+	<-adapter.joining
+	f.text(`1`) // the client leaves while the Join is in the adapter
+	// Give an unordered leave the chance to run DelAll before the Join completes; with the
+	// order enforced it cannot, and this only waits.
+	select {
+	case <-adapter.delAll:
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(adapter.release)
+	<-joined
+	<-s.exited
+	if rooms := srv.main.Adapter().SocketRooms(s.ID()); len(rooms) != 0 {
+		t.Fatalf("the disconnected socket is still in rooms %v", rooms)
+	}
+}
