@@ -62,10 +62,7 @@ func (c *client) onClose(reason string) {
 		reason = c.closeReason
 	}
 	c.closed = true
-	sockets := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		sockets = append(sockets, s)
-	}
+	sockets := c.socketsLocked()
 	c.mu.Unlock()
 	for _, s := range sockets {
 		s.onClose(reason)
@@ -140,7 +137,8 @@ func (c *client) connect(p *parser.Packet) {
 		s.onClose(ReasonTransportError)
 	}
 	// Joining the namespace happens on the socket's goroutine, which also leaves it: so the
-	// two cannot race, and no broadcast can reach the client before its CONNECT answer.
+	// two cannot race, and no broadcast can reach the client before its CONNECT answer. It is
+	// the first call queued for the new socket, so it always finds room.
 	s.enqueue(func() {
 		ns.add(s)
 		ns.runConnectionHandlers(s)
@@ -181,13 +179,19 @@ func (c *client) forget(s *Socket) {
 // disconnectAll is Socket.Disconnect(true): every namespace is left, then the connection closed.
 func (c *client) disconnectAll() {
 	c.mu.Lock()
-	sockets := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		sockets = append(sockets, s)
-	}
+	sockets := c.socketsLocked()
 	c.mu.Unlock()
 	for _, s := range sockets {
 		s.Disconnect(false)
 	}
 	c.close(ReasonForcedClose)
+}
+
+// socketsLocked lists the joined sockets, so they can be told something without holding c.mu.
+func (c *client) socketsLocked() []*Socket {
+	sockets := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		sockets = append(sockets, s)
+	}
+	return sockets
 }

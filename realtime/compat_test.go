@@ -195,7 +195,7 @@ func newCompatServer(logger *slog.Logger) *Server {
 			s.Emit("ticks-done")
 		})
 		s.On("kick-me", func(*Event) { s.Disconnect(false) })
-		s.On("drop-me", func(*Event) { s.client.close(ReasonForcedClose) })
+		s.On("drop-me", func(*Event) { s.CloseTransport() })
 		s.On("reason-of", func(ev *Event) {
 			var id string
 			ev.Decode(0, &id)

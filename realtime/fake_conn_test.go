@@ -67,14 +67,15 @@ func (f *fakeConn) binary(b []byte) { f.client.onMessage(engineio.Message{Binary
 // settle waits until the handler calls queued so far for this connection's sockets have run.
 func (f *fakeConn) settle() {
 	f.client.mu.Lock()
-	sockets := make([]*Socket, 0, len(f.client.sockets))
-	for _, s := range f.client.sockets {
-		sockets = append(sockets, s)
-	}
+	sockets := f.client.socketsLocked()
 	f.client.mu.Unlock()
 	for _, s := range sockets {
 		ran := make(chan struct{})
-		s.enqueue(func() { close(ran) })
+		select { // waits for room, unlike enqueue: only the test waits here
+		case s.inbox <- func() { close(ran) }:
+		case <-s.exited:
+			continue
+		}
 		select {
 		case <-ran:
 		case <-s.exited:

@@ -24,6 +24,10 @@ type Socket struct {
 	inbox     chan func()   // handler calls, run in order by run
 	exited    chan struct{} // closed when run has returned
 
+	// roomsMu orders Join against the rooms being left on disconnect, so a Join racing the
+	// disconnect cannot leave the id of a gone socket in a room.
+	roomsMu sync.Mutex
+
 	mu              sync.Mutex
 	connected       bool
 	reason          string // why the socket left
@@ -40,17 +44,13 @@ func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
 		client:    c,
 		handshake: hs,
 		done:      make(chan struct{}),
-		inbox:     make(chan func(), inboxSize),
+		inbox:     make(chan func(), ns.server.opts.EventQueueSize),
 		exited:    make(chan struct{}),
 		connected: true,
 		handlers:  make(map[string][]func(*Event)),
 		acks:      make(map[uint64]func(*Args)),
 	}
 }
-
-// inboxSize bounds the handler calls waiting for a socket; when a client sends faster than its
-// handlers run, its connection stops being read until they catch up.
-const inboxSize = 128
 
 // run calls the socket's handlers one at a time, in order, off the connection's reader, so a
 // handler may wait for an ack from its own client. When the socket disconnects it finishes
@@ -77,11 +77,15 @@ func (s *Socket) run() {
 	}
 }
 
-// enqueue queues a handler call; calls for a socket that is gone are dropped.
-func (s *Socket) enqueue(fn func()) {
+// enqueue queues a handler call without ever waiting: it runs on the connection's reader, and
+// a reader blocked behind a busy handler could not read the ack that handler may be waiting
+// for (nor the pongs, nor the close), a deadlock. It reports false when the queue is full.
+func (s *Socket) enqueue(fn func()) bool {
 	select {
 	case s.inbox <- fn:
-	case <-s.exited:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -113,8 +117,9 @@ func (s *Socket) Done() <-chan struct{} { return s.done }
 
 // On adds a handler for event. Handlers of one socket run one at a time, in the order the
 // events arrived, on a goroutine of the socket's own: a slow handler delays the next events of
-// this socket only, and may wait in EmitWithAck for its own client. A panicking handler is
-// logged and the socket carries on.
+// this socket only, and may wait in EmitWithAck for its own client. Events that arrive
+// meanwhile wait, up to Options.EventQueueSize (see ReasonEventQueueFull). A panicking handler
+// is logged and the socket carries on.
 func (s *Socket) On(event string, handler func(*Event)) {
 	s.mu.Lock()
 	s.handlers[event] = append(s.handlers[event], handler)
@@ -139,7 +144,8 @@ func (s *Socket) OnDisconnect(fn func(reason string)) {
 // Emit sends an event to this client. []byte values anywhere in args arrive as binary.
 // It never blocks on the network: the packet is queued on the connection.
 func (s *Socket) Emit(event string, args ...any) error {
-	return s.emit(event, args, false, nil)
+	_, err := s.emit(event, args, false, nil)
+	return err
 }
 
 // EmitWithAck sends an event that asks for an acknowledgement and waits for the client's
@@ -157,6 +163,8 @@ func (s *Socket) Timeout(d time.Duration) Emitter { return Emitter{socket: s, ti
 
 // Join puts the socket into rooms of its namespace; a disconnected socket joins nothing.
 func (s *Socket) Join(rooms ...string) {
+	s.roomsMu.Lock()
+	defer s.roomsMu.Unlock()
 	if s.Connected() {
 		s.ns.adapter.AddAll(s.id, rooms...)
 	}
@@ -180,24 +188,32 @@ func (s *Socket) To(rooms ...string) BroadcastOperator { return s.Broadcast().To
 // told and does not reconnect. With close the whole connection is closed too, leaving every
 // namespace it joined.
 func (s *Socket) Disconnect(close bool) {
+	if !s.Connected() {
+		return // as the reference: a socket that already left closes nothing, not even with close
+	}
 	if close {
 		s.client.disconnectAll()
-		return
-	}
-	if !s.Connected() {
 		return
 	}
 	_ = s.client.send(&parser.Packet{Type: parser.Disconnect, Namespace: s.ns.name})
 	s.onClose(ReasonServerDisconnect)
 }
 
-func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) error {
+// CloseTransport closes the connection under the socket, as the reference's
+// socket.conn.close() does: every namespace on it is left with ReasonForcedClose, and the
+// client, told nothing at the Socket.IO level, sees "transport close" and reconnects by itself
+// (unlike Disconnect, after which it stays away). Queued packets are still sent first.
+func (s *Socket) CloseTransport() { s.client.close(ReasonForcedClose) }
+
+// emit sends an event; with ack it asks for an acknowledgement and returns the ack id that
+// ack is registered under.
+func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) (ackID uint64, err error) {
 	if !s.Connected() {
-		return ErrDisconnected
+		return 0, ErrDisconnected
 	}
 	pkt, err := eventPacket(s.ns.name, event, args)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if ack != nil {
 		pkt.ID, pkt.HasID = s.ns.nextAckID(), true
@@ -205,25 +221,28 @@ func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) 
 	}
 	if err := s.write(messages(parser.Encode(pkt)), volatile); err != nil {
 		if ack == nil && errors.Is(err, errDropped) {
-			return nil // dropping is what volatile asks for
+			return 0, nil // dropping is what volatile asks for
 		}
 		if ack != nil {
 			s.takeAck(pkt.ID)
 		}
-		return fmt.Errorf("realtime: emit %q: %w", event, err)
+		return 0, fmt.Errorf("realtime: emit %q: %w", event, err)
 	}
-	return nil
+	return pkt.ID, nil
 }
 
 func (s *Socket) emitWithAck(ctx context.Context, event string, args []any, volatile bool) (*Args, error) {
 	answer := make(chan *Args, 1)
-	if err := s.emit(event, args, volatile, func(a *Args) { answer <- a }); err != nil {
+	id, err := s.emit(event, args, volatile, func(a *Args) { answer <- a })
+	if err != nil {
 		return nil, err
 	}
 	select {
 	case a := <-answer:
 		return a, nil
 	case <-ctx.Done():
+		// Forget the waiter, or every unanswered ack would stay in s.acks until disconnect.
+		s.takeAck(id)
 		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ctx.Err())
 	case <-s.done:
 		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ErrDisconnected)
@@ -292,7 +311,7 @@ func (s *Socket) onEvent(p *parser.Packet) {
 		ev.ackable = true
 		ev.ack = func(args ...any) error { return s.sendAck(id, args) }
 	}
-	s.enqueue(func() {
+	queued := s.enqueue(func() {
 		s.mu.Lock()
 		handlers := s.handlers[name]
 		s.mu.Unlock()
@@ -303,6 +322,13 @@ func (s *Socket) onEvent(p *parser.Packet) {
 			guard(s.client.log, "event "+name, func() { h(ev) })
 		}
 	})
+	if !queued && s.Connected() {
+		// The client sends faster than its handlers run: drop it rather than hold its
+		// events without bound (or stop reading it, which can deadlock; see enqueue).
+		s.client.log.Warn("realtime: event queue full, closing the connection",
+			"namespace", s.ns.name, "socket", s.id, "queued", cap(s.inbox))
+		s.client.close(ReasonEventQueueFull)
+	}
 }
 
 func (s *Socket) sendAck(id uint64, args []any) error {
@@ -318,8 +344,13 @@ func (s *Socket) sendAck(id uint64, args []any) error {
 }
 
 func (s *Socket) onAck(p *parser.Packet) {
+	if !p.HasID {
+		// Checked before the lookup: p.ID is 0 here, which would take the waiter of id 0.
+		s.client.log.Debug("realtime: ack without an id", "namespace", s.ns.name)
+		return
+	}
 	fn := s.takeAck(p.ID)
-	if fn == nil || !p.HasID {
+	if fn == nil {
 		s.client.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
 		return
 	}
@@ -357,7 +388,9 @@ func (s *Socket) leave() {
 	for _, fn := range disconnecting {
 		guard(s.client.log, "disconnecting", func() { fn(reason) })
 	}
+	s.roomsMu.Lock() // onClose cleared connected first: no Join adds a room after this
 	s.ns.remove(s)
+	s.roomsMu.Unlock()
 	for _, fn := range disconnect {
 		guard(s.client.log, "disconnect", func() { fn(reason) })
 	}

@@ -21,8 +21,8 @@ type target struct {
 	name        string
 	url         string
 	pollingOnly string
-	// noHooks: the server has no way to drop a connection's transport or silence its
-	// heartbeat from a handler (the reference server's internals allow both).
+	// noHooks: the server has no way to silence a connection's heartbeat from a handler
+	// (the reference server's internals allow it).
 	noHooks bool
 }
 

@@ -18,7 +18,7 @@ import (
 // is returned as an attachment, so Go bytes reach a JavaScript peer as binary, not base64.
 // json.RawMessage is written as is. Values whose type cannot hold a []byte (the common case) are
 // written by encoding/json unchanged; the walk only visits types that can hold bytes, and for
-// struct fields it honours the json tag's name, "-" and omitempty.
+// struct fields it honours the json tag's name, "-", omitempty and omitzero.
 func MarshalArgs(values ...any) (json.RawMessage, [][]byte, error) {
 	w := binaryWriter{buf: make([]byte, 0, 64)}
 	w.buf = append(w.buf, '[')
@@ -138,7 +138,7 @@ func (w *binaryWriter) structValue(v reflect.Value) error {
 	first := true
 	for _, f := range fieldsOf(v.Type()) {
 		fv := v.FieldByIndex(f.index)
-		if f.omitEmpty && fv.IsZero() {
+		if (f.omitEmpty && isEmptyJSON(fv)) || (f.omitZero && fv.IsZero()) {
 			continue
 		}
 		if !first {
@@ -160,6 +160,21 @@ type jsonField struct {
 	name      string
 	index     []int
 	omitEmpty bool
+	omitZero  bool
+}
+
+// isEmptyJSON is encoding/json's test for omitempty, which is not reflect's IsZero: an empty
+// but non-nil slice or map is omitted, a zero struct is not.
+func isEmptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
 }
 
 var fieldCache sync.Map // reflect.Type -> []jsonField
@@ -185,7 +200,12 @@ func fieldsOf(t reflect.Type) []jsonField {
 		if name == "" {
 			name = sf.Name
 		}
-		fields = append(fields, jsonField{name: name, index: sf.Index, omitEmpty: strings.Contains(opts, "omitempty")})
+		f := jsonField{name: name, index: sf.Index}
+		for opt := range strings.SplitSeq(opts, ",") {
+			f.omitEmpty = f.omitEmpty || opt == "omitempty"
+			f.omitZero = f.omitZero || opt == "omitzero"
+		}
+		fields = append(fields, f)
 	}
 	fieldCache.Store(t, fields)
 	return fields
