@@ -1,0 +1,23 @@
+// Package client is a Go Socket.IO v4 client: Socket.IO protocol v5 over
+// Engine.IO v4, websocket transport only. It talks to the official Node
+// server and to tankarena/realtime alike, for bots, tools and load tests.
+//
+// A Manager owns one websocket connection and multiplexes namespaces over
+// it; each namespace is a Socket with its own handlers, emits and acks:
+//
+//	m, _ := client.NewManager("http://127.0.0.1:3000", client.Options{Reconnect: true})
+//	s, _ := m.Socket("/", map[string]any{"token": "…"})
+//	s.On("chat", func(args client.Args, ack client.AckFunc) { … })
+//	err := s.Connect(ctx)
+//	reply, err := s.EmitWithAck(ctx, "ping", 1, []byte{2})
+//
+// Cost per connection is kept low for load generators: two goroutines (the
+// reader, which also runs handlers, and a writer draining a bounded queue),
+// no timers for the heartbeat (a read deadline of pingInterval+pingTimeout
+// detects a silent server), write buffers shared between idle connections,
+// and arguments left as raw JSON until a handler decodes them. Sending never
+// blocks: a full queue is reported as ErrSendQueueFull.
+//
+// The packet codec (codec.go) is self-contained; server input that breaks the
+// protocol closes the connection with reason "parse error" and never panics.
+package client

@@ -1,0 +1,91 @@
+package client_test
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tankarena/internal/testenv"
+)
+
+// startNodeServer runs compat/goclient/server.mjs (the official socket.io v4
+// server) and returns its base URL. The process ends with the test.
+func startNodeServer(t testing.TB, env ...string) string {
+	t.Helper()
+	node := testenv.Node(t)
+	dir := testenv.CompatDir(t)
+	cmd := exec.Command(node, filepath.Join(dir, "goclient", "server.mjs"))
+	cmd.Dir = dir
+	cmd.Env = append(cmd.Environ(), env...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start node: %v", err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		if s := stderr.String(); s != "" {
+			t.Logf("node stderr:\n%s", s)
+		}
+	})
+	port := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if p, ok := strings.CutPrefix(sc.Text(), "PORT "); ok {
+				port <- p
+			}
+		}
+	}()
+	select {
+	case p := <-port:
+		return "http://127.0.0.1:" + p
+	case <-time.After(30 * time.Second):
+		t.Fatalf("node server did not start; stderr:\n%s", stderr.String())
+		return ""
+	}
+}
+
+// lockedBuffer collects a child's stderr while the test may read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestAgainstNodeServer(t *testing.T) {
+	url := startNodeServer(t)
+	runSuite(t, url)
+}
