@@ -57,7 +57,8 @@ type Record struct {
 	// ServerCPUPercent and LoadgenCPUPercent are CPU time over wall time; 100 is one core.
 	ServerCPUPercent  float64 `json:"server_cpu_pct,omitempty"`
 	LoadgenCPUPercent float64 `json:"loadgen_cpu_pct,omitempty"`
-	// Sustained: p99 under the limit, nothing lost, no client dropped, and 90% of the rate achieved.
+	// Sustained: p99 under the limit, nothing lost, no client dropped. The rate it was
+	// sustained at is AchievedHz.
 	Sustained bool `json:"sustained"`
 }
 

@@ -19,6 +19,7 @@ type config struct {
 	goServer, loadgen  string
 	node, nodeScript   string
 	pin                bool
+	nice               int
 	reps               int
 	scenarios          map[string]bool
 	idleSteps          []int
@@ -80,11 +81,11 @@ func runAll(ctx context.Context, cfg config, log io.Writer) ([]run, error) {
 
 // runOne starts a fresh server, runs the loadgen for one scenario against it and stops it.
 func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, log io.Writer) ([]record.Record, error) {
-	serverCPU, loadgenCPU := "", ""
+	serverAt, loadgenAt := placement{nice: cfg.nice}, placement{nice: cfg.nice}
 	if cfg.pin {
-		serverCPU, loadgenCPU = "0", "1"
+		serverAt.cpu, loadgenAt.cpu = "0", "1"
 	}
-	srv, err := startServer(ctx, kind, serverCPU, 0, cfg.payload, prefixed(log, kind.name+" server: "))
+	srv, err := startServer(ctx, kind, serverAt, 0, cfg.payload, prefixed(log, kind.name+" server: "))
 	if err != nil {
 		return nil, err
 	}
@@ -101,9 +102,7 @@ func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, l
 			"-search", joinInts(cfg.search), "-search-window", cfg.searchWindow.String(),
 			"-max-p99", cfg.maxP99.String())
 	}
-	if loadgenCPU != "" {
-		args = append([]string{"taskset", "-c", loadgenCPU}, args...)
-	}
+	args = loadgenAt.wrap(args)
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdout = &stdout

@@ -69,6 +69,7 @@ func parseFlags(args []string) (config, string, error) {
 	fs.StringVar(&cfg.node, "node", "node", "Node.js executable")
 	fs.StringVar(&cfg.nodeScript, "node-script", "compat/bench/fanout-server.mjs", "the reference fan-out server")
 	fs.BoolVar(&cfg.pin, "pin", runtime.NumCPU() >= 2, "pin the server to CPU 0 and the load generator to CPU 1")
+	fs.IntVar(&cfg.nice, "nice", -10, "niceness of the servers and the load generator: on a shared machine, other work then takes less of their CPUs (0: unchanged)")
 	fs.IntVar(&cfg.reps, "reps", 2, "runs per server and scenario")
 	fs.StringVar(&scenarios, "scenarios", "idle,fanout", "which scenarios to run")
 	fs.StringVar(&steps, "idle-steps", "1000,5000,10000", "idle: connected-client counts")

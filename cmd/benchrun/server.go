@@ -20,6 +20,24 @@ type serverKind struct {
 	command func(rate, payload int) []string
 }
 
+// placement is where and how urgently a benchmark process runs.
+type placement struct {
+	cpu  string // taskset CPU list; empty leaves the process unpinned
+	nice int    // niceness; negative gives it priority over whatever else runs on the CPU
+}
+
+// wrap prefixes argv with nice and taskset as needed. Both exec the next program, so the
+// PID we start is the benchmarked process's own.
+func (p placement) wrap(argv []string) []string {
+	if p.cpu != "" {
+		argv = append([]string{"taskset", "-c", p.cpu}, argv...)
+	}
+	if p.nice != 0 {
+		argv = append([]string{"nice", "-n", strconv.Itoa(p.nice)}, argv...)
+	}
+	return argv
+}
+
 // runningServer is a started fan-out server; stop it exactly once.
 type runningServer struct {
 	cmd    *exec.Cmd
@@ -27,13 +45,10 @@ type runningServer struct {
 	exited chan error
 }
 
-// startServer launches kind (pinned with taskset to cpu when cpu is not empty) on a free
-// port and waits for its "listening <port>" line.
-func startServer(ctx context.Context, kind serverKind, cpu string, rate, payload int, stderr io.Writer) (*runningServer, error) {
-	argv := kind.command(rate, payload)
-	if cpu != "" {
-		argv = append([]string{"taskset", "-c", cpu}, argv...) // taskset execs, so the PID stays the server's
-	}
+// startServer launches kind on a free port, placed by p, and waits for its "listening
+// <port>" line.
+func startServer(ctx context.Context, kind serverKind, p placement, rate, payload int, stderr io.Writer) (*runningServer, error) {
+	argv := p.wrap(kind.command(rate, payload))
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()

@@ -13,8 +13,8 @@
 // idle connects clients in steps and, at each, forces a GC in the server (GET /bench/gc)
 // and reads its RSS. fanout connects -clients, then holds each -rates rate (set with GET
 // /bench/rate) for -window, then climbs the -search rates for -search-window each, stopping
-// at the first that is not sustained (p99 over -max-p99, loss, a dropped client, or a server
-// that broadcast under 90% of the rate).
+// at the first that is not sustained (p99 over -max-p99, loss, a dropped client) or that the
+// server could not keep (it broadcast under 75% of the rate: saturated).
 //
 // Each measured step is a JSON line on stdout (package tankarena/bench/record); a
 // human summary goes to stderr.

@@ -65,17 +65,18 @@ func runFanout(ctx context.Context, cfg config, f *fleet, ctl control, out *emit
 		}
 		rec.Phase, rec.ConnectFailed, rec.ConnectPerSecond = record.PhaseSearch, failed, connectRate
 		out.emit(rec)
-		if !rec.Sustained {
+		if !rec.Sustained || rec.AchievedHz < saturatedShare*float64(hz) {
 			break
 		}
 	}
 	return nil
 }
 
-// minAchievedShare is how much of the asked-for rate a server must actually broadcast for the
-// rate to count as sustained: a saturated server does not lose numbered ticks, its timer
-// just falls behind. The margin absorbs timer slip on a machine shared with other work.
-const minAchievedShare = 0.9
+// saturatedShare ends the search once a server broadcasts less than this share of the rate
+// asked for: a saturated server does not lose numbered ticks, its timer falls behind, so a
+// higher rate would only measure the same plateau. (Node's setInterval runs some 15% slow
+// at millisecond periods even unloaded, hence the margin.)
+const saturatedShare = 0.75
 
 // counters is what a measurement window is computed from, read at both of its ends.
 type counters struct {
@@ -154,7 +155,7 @@ func measure(ctx context.Context, cfg config, f *fleet, ctl control, hz int, win
 		LoadgenCPUPercent:       100 * float64(end.selfCPU-start.selfCPU) / float64(wall),
 	}
 	rec.Sustained = rec.P99Ms < ms(cfg.maxP99) && rec.Lost == 0 && rec.Connected == cfg.clients &&
-		rec.AchievedHz >= minAchievedShare*float64(hz) && f.malformed.Load() == 0
+		f.malformed.Load() == 0
 	return rec, nil
 }
 
