@@ -1,25 +1,39 @@
 // Command tankarena hosts a real-time multiplayer tank arena for browsers on a LAN.
 //
-// It wires the parts together: the game simulation (game/), the Socket.IO server
-// (realtime/) and the embedded browser client (web/).
+// It wires the parts together: the game simulation (game/), the arenas that run it for connected
+// players (arena/), the Socket.IO server (realtime/) and the embedded browser client (web/).
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"tankarena/arena"
+	"tankarena/assets"
+	"tankarena/game"
+	"tankarena/realtime"
 	"tankarena/web"
+)
+
+// shutdownGrace is how long players get to see the shutdown notice before connections close;
+// the whole shutdown stays within 5 s.
+const (
+	shutdownGrace   = 300 * time.Millisecond
+	shutdownTimeout = 4 * time.Second
 )
 
 func main() {
@@ -29,7 +43,18 @@ func main() {
 	}
 }
 
-// envOr returns the environment variable key, or def when it is unset.
+// settings are the command line flags, each with an environment variable fall-back.
+type settings struct {
+	addr         string
+	dev          bool
+	tickRate     int
+	snapshotRate int
+	bots         int
+	maxPlayers   int
+	mapName      string
+	lag          arena.LagProfile
+}
+
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {
 		return v
@@ -37,43 +62,161 @@ func envOr(key, def string) string {
 	return def
 }
 
-func run(args []string) error {
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
+func parseFlags(args []string) (settings, error) {
+	var s settings
 	flags := flag.NewFlagSet("tankarena", flag.ContinueOnError)
 	defaultAddr := ":8080"
 	if port := os.Getenv("PORT"); port != "" {
 		defaultAddr = ":" + port
 	}
-	addr := flags.String("addr", envOr("TANKARENA_ADDR", defaultAddr), "listen address (env TANKARENA_ADDR, or PORT)")
+	flags.StringVar(&s.addr, "addr", envOr("TANKARENA_ADDR", defaultAddr), "listen address (env TANKARENA_ADDR, or PORT)")
+	flags.BoolVar(&s.dev, "dev", os.Getenv("TANKARENA_DEV") == "1", "serve web/ from disk instead of the embedded copy, for editing the client (env TANKARENA_DEV=1)")
+	flags.IntVar(&s.tickRate, "tick-rate", envInt("TANKARENA_TICK_RATE", 60), "simulation ticks per second (env TANKARENA_TICK_RATE)")
+	flags.IntVar(&s.snapshotRate, "snapshot-rate", envInt("TANKARENA_SNAPSHOT_RATE", 30), "snapshots per second sent to each player (env TANKARENA_SNAPSHOT_RATE)")
+	flags.IntVar(&s.bots, "bots", envInt("TANKARENA_BOTS", 0), "bots fill each arena up to this many tanks; they leave as humans join (env TANKARENA_BOTS)")
+	flags.IntVar(&s.maxPlayers, "max-players", envInt("TANKARENA_MAX_PLAYERS", 16), "players per arena; a new arena opens when all are full (env TANKARENA_MAX_PLAYERS)")
+	flags.StringVar(&s.mapName, "map", envOr("TANKARENA_MAP", "arena"), "map name from assets/maps, or a path to a map file (env TANKARENA_MAP)")
+	lagMS := flags.Int("lag", envInt("TANKARENA_LAG", 0), "simulated one-way delay in ms for every player, for netcode testing (env TANKARENA_LAG; per player: ?lag=)")
+	jitterMS := flags.Int("jitter", envInt("TANKARENA_JITTER", 0), "simulated delay jitter in ms (env TANKARENA_JITTER; per player: ?jitter=)")
+	defaultLoss, _ := strconv.ParseFloat(os.Getenv("TANKARENA_LOSS"), 64)
+	loss := flags.Float64("loss", defaultLoss, "simulated loss of snapshots and inputs, 0..1 (env TANKARENA_LOSS; per player: ?loss=)")
 	if err := flags.Parse(args); err != nil {
-		return err
+		return s, err
 	}
+	if s.tickRate < 1 || s.tickRate > 240 || s.snapshotRate < 1 || s.maxPlayers < 1 || s.bots < 0 || *loss < 0 || *loss > 1 {
+		return s, errors.New("flags: need 1 <= tick-rate <= 240, snapshot-rate >= 1, max-players >= 1, bots >= 0, 0 <= loss <= 1")
+	}
+	s.lag = arena.LagProfile{Lag: time.Duration(*lagMS) * time.Millisecond, Jitter: time.Duration(*jitterMS) * time.Millisecond, Loss: *loss}
+	return s, nil
+}
 
-	static, err := fs.Sub(web.Files, ".")
+// loadMap reads a map by name from the embedded assets, or from disk when given a path.
+func loadMap(name string) (*game.Map, error) {
+	data, err := fs.ReadFile(assets.Maps, "maps/"+name+".txt")
 	if err != nil {
-		return fmt.Errorf("web files: %w", err)
+		var diskErr error
+		if data, diskErr = os.ReadFile(name); diskErr != nil {
+			return nil, fmt.Errorf("map %q: not in assets/maps and not a readable file: %w", name, diskErr)
+		}
 	}
+	return game.LoadMap(name, data)
+}
+
+// newLobby builds the arenas' configuration from the settings.
+func newLobby(ctx context.Context, s settings) (*arena.Lobby, error) {
+	m, err := loadMap(s.mapName)
+	if err != nil {
+		return nil, err
+	}
+	cfg := game.DefaultConfig()
+	cfg.TickRate = s.tickRate
+	cfg.MaxPlayers = max(s.maxPlayers, s.bots)
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("game config: %w", err)
+	}
+	mapJSON, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("map json: %w", err)
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("config json: %w", err)
+	}
+	return arena.NewLobby(ctx, arena.Options{
+		TickRate:     s.tickRate,
+		SnapshotRate: s.snapshotRate,
+		MaxPlayers:   s.maxPlayers,
+		Map:          mapJSON,
+		Config:       cfgJSON,
+		Lag:          s.lag,
+		NewWorld: func() (*game.World, error) {
+			w, err := game.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
+			if err != nil {
+				return nil, err
+			}
+			w.SetBotFill(s.bots, game.BotNormal)
+			return w, nil
+		},
+	})
+}
+
+// server is the HTTP side: routes, the realtime server and the lobby behind it.
+type server struct {
+	http  *http.Server
+	rt    *realtime.Server
+	lobby *arena.Lobby
+}
+
+func newServer(ctx context.Context, s settings) (*server, error) {
+	lobby, err := newLobby(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	static := fs.FS(web.Files)
+	if s.dev {
+		static = os.DirFS("web")
+	}
+	rt := realtime.NewServer(realtime.Options{})
+	lobby.Serve(rt.Of("/"))
+
 	r := chi.NewRouter()
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	r.Method(http.MethodGet, "/metrics", lobby.Metrics())
+	r.Handle("/socket.io/*", rt)
 	r.Handle("/*", http.FileServerFS(static))
+	return &server{
+		http:  &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second},
+		rt:    rt,
+		lobby: lobby,
+	}, nil
+}
 
-	srv := &http.Server{Addr: *addr, Handler: r, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	slog.Info("tank arena listening", "addr", *addr)
-
-	select {
-	case err := <-errc:
-		return fmt.Errorf("listen: %w", err)
-	case <-ctx.Done():
-	}
-	slog.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+// shutdown tells the players, stops the arenas and closes every connection.
+func (s *server) shutdown() error {
+	_ = s.rt.Of("/").Emit("shutdown", map[string]string{"message": "The server is shutting down."})
+	time.Sleep(shutdownGrace)
+	s.lobby.Close()
+	s.rt.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := s.http.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+func run(args []string) error {
+	s, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := newServer(ctx, s)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.http.Serve(ln) }()
+	slog.Info("tank arena listening", "addr", ln.Addr().String(), "map", s.mapName, "tick_rate", s.tickRate, "snapshot_rate", s.snapshotRate)
+	printJoinInfo(os.Stdout, ln.Addr().(*net.TCPAddr).Port)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	return srv.shutdown()
 }

@@ -6,5 +6,5 @@ import "embed"
 
 // Files is the browser client, rooted at this folder.
 //
-//go:embed index.html
+//go:embed index.html style.css js/*.js
 var Files embed.FS

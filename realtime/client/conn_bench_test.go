@@ -51,28 +51,37 @@ func inUse() int64 {
 	return int64(ms.HeapAlloc + ms.StackInuse)
 }
 
-// BenchmarkEchoRoundTrip measures one EmitWithAck round trip to the official
-// server over loopback (mostly Node's cost; a baseline for the Go server).
+// BenchmarkEchoRoundTrip measures one EmitWithAck round trip over loopback
+// to the official server and to tankarena/realtime (in this process).
 func BenchmarkEchoRoundTrip(b *testing.B) {
-	baseURL := startNodeServer(b)
-	m, err := client.NewManager(baseURL, client.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	s, err := m.Socket("/", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := s.Connect(ctx); err != nil {
-		b.Fatal(err)
-	}
-	payload := map[string]any{"x": 1.5, "y": 2, "angle": 90}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.EmitWithAck(ctx, "echo", payload); err != nil {
-			b.Fatal(err)
-		}
+	for _, server := range []struct {
+		name  string
+		start func(testing.TB) string
+	}{
+		{"node", func(tb testing.TB) string { return startNodeServer(tb) }},
+		{"go", startGoServer},
+	} {
+		b.Run(server.name, func(b *testing.B) {
+			m, err := client.NewManager(server.start(b), client.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			s, err := m.Socket("/", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			if err := s.Connect(ctx); err != nil {
+				b.Fatal(err)
+			}
+			payload := map[string]any{"x": 1.5, "y": 2, "angle": 90}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.EmitWithAck(ctx, "echo", payload); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

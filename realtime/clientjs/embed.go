@@ -1,5 +1,19 @@
 // Package clientjs holds the project's own browser Socket.IO client, served by the realtime
 // server at <path>socket.io.js (by default /socket.io/socket.io.js), like the reference server does.
+//
+// The script speaks Socket.IO v5 over Engine.IO v4 and follows the socket.io-client v4 API
+// (io, Socket, Manager, acks, timeouts, binary, volatile, reconnection with back-off). It has no
+// dependencies and no build step, and works both ways a page may load it:
+//
+//	<script src="/socket.io/socket.io.js"></script>   <!-- defines the global io -->
+//	<script type="module">
+//	  import "/socket.io/socket.io.js";               // for its side effect: globalThis.io
+//	  const socket = io("/admin", { auth: { token } });
+//	</script>
+//
+// It tries a websocket first and falls back to HTTP long-polling when the websocket cannot open
+// (opts.transports forces either); it does not upgrade from polling to websocket.
+// Its tests run it in headless Chromium against the official socket.io server.
 package clientjs
 
 import _ "embed"

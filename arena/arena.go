@@ -1,0 +1,320 @@
+package arena
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"tankarena/game"
+)
+
+const (
+	// maxCatchUpTicks bounds how many ticks one wake-up may run after a stall (GC, a busy
+	// machine): beyond it the arena drops time instead of spiralling ever further behind.
+	maxCatchUpTicks = 5
+	// inputsPerTick is the sustained input rate a client may send (it sends one per tick; the
+	// slack absorbs clock drift), and inputBurst how many may arrive at once after a network hiccup.
+	inputsPerTick = 2
+	inputBurst    = 16
+	// maxQueuedInputs bounds the inputs waiting to be applied (one per tick): 8 ticks at 60 Hz is
+	// 133 ms; when more wait, the oldest are dropped so a lagging client does not build latency.
+	maxQueuedInputs = 8
+)
+
+// errArenaFull means every seat of the arena is taken by a human.
+var errArenaFull = errors.New("arena: full")
+
+// player is one human tank's seat in an arena. Guarded by Arena.mu.
+type player struct {
+	id     game.PlayerID
+	token  string
+	peer   Peer // nil while the player is disconnected and may still reconnect
+	lag    LagProfile
+	queue  []game.Input
+	budget float64 // inputs the player may still send now (the rate limiter's bucket)
+	gen    int     // bumped on every (re)connect, so a stale reconnect timer does nothing
+	// lastSeq and lastAim are from the newest queued input: the neutral input queued on
+	// disconnect follows it, and a reconnecting client continues numbering after it.
+	lastSeq uint32
+	lastAim float64
+}
+
+// Arena is one running match: a game world stepped by its own goroutine at a fixed tick rate.
+//
+// Locks: worldMu guards the world (the loop holds it for a whole tick; joins and leaves take it
+// briefly); mu guards the seats and input queues, so socket handlers queuing inputs never wait
+// for a tick. When both are needed, worldMu is taken first.
+type Arena struct {
+	ID   int
+	room string
+	opts *Options
+	log  *slog.Logger
+
+	worldMu sync.Mutex
+	world   *game.World
+	roster  uint64        // the world's roster version last broadcast
+	state   game.Snapshot // reused between snapshots
+	snap    []byte        // reused encoding buffer
+
+	mu      sync.Mutex
+	players map[game.PlayerID]*player
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newArena(id int, world *game.World, opts *Options) *Arena {
+	return &Arena{
+		ID:      id,
+		room:    "arena-" + strconv.Itoa(id),
+		opts:    opts,
+		log:     opts.Logger.With("arena", id),
+		world:   world,
+		players: make(map[game.PlayerID]*player),
+		done:    make(chan struct{}),
+	}
+}
+
+// start runs the arena's loop until ctx ends or stop is called.
+func (a *Arena) start(ctx context.Context) {
+	ctx, a.cancel = context.WithCancel(ctx)
+	go func() {
+		defer close(a.done)
+		a.run(ctx)
+	}()
+}
+
+// stop ends the loop and waits for it.
+func (a *Arena) stop() {
+	a.cancel()
+	<-a.done
+}
+
+// run is the fixed-timestep loop: a ticker wakes it, and an accumulator of real (monotonic)
+// time decides how many ticks are due, so ticker jitter never makes the simulation drift.
+func (a *Arena) run(ctx context.Context) {
+	tick := time.Second / time.Duration(a.opts.TickRate)
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
+	last := time.Now()
+	var acc time.Duration
+	snapAcc := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-ticker.C:
+			acc += now.Sub(last)
+			last = now
+			for steps := 0; acc >= tick && steps < maxCatchUpTicks; steps++ {
+				// Snapshots go out snapshotRate times per tickRate ticks, spread evenly.
+				snapAcc += a.opts.SnapshotRate
+				send := snapAcc >= a.opts.TickRate
+				if send {
+					snapAcc -= a.opts.TickRate
+				}
+				begin := time.Now()
+				a.tick(send)
+				a.opts.Metrics.observeTick(time.Since(begin))
+				acc -= tick
+			}
+			if acc >= tick {
+				a.opts.Metrics.skippedTicks.Add(uint64(acc / tick))
+				acc %= tick
+			}
+		}
+	}
+}
+
+// tick gives each tank its next queued input, steps the world and, when due, sends a snapshot.
+func (a *Arena) tick(sendSnapshot bool) {
+	a.worldMu.Lock()
+	defer a.worldMu.Unlock()
+	a.mu.Lock()
+	for _, p := range a.players {
+		p.budget = min(p.budget+inputsPerTick, inputBurst)
+		if len(p.queue) == 0 {
+			continue // the world keeps the held input in force
+		}
+		_ = a.world.SetInput(p.id, p.queue[0]) // the seat and the tank come and go together
+		p.queue = p.queue[1:]
+	}
+	a.mu.Unlock()
+	a.world.Step()
+	if v := a.world.RosterVersion(); v != a.roster {
+		a.roster = v
+		a.sendRoster(a.world.Players(nil))
+	}
+	if sendSnapshot {
+		// Every snapshot is a keyframe: they go out volatile (a slow connection skips some) and
+		// through the loss simulator, and a delta needs its exact base to have arrived.
+		a.world.Snapshot(&a.state)
+		a.snap = game.EncodeSnapshot(a.snap[:0], &a.state, nil)
+		a.broadcastSnapshot(a.snap)
+	}
+}
+
+// broadcastSnapshot sends one encoded snapshot to the room; players with a simulated bad network
+// get their copy through their LagProfile instead.
+func (a *Arena) broadcastSnapshot(encoded []byte) {
+	// The bytes leave this goroutine (queued in connections, held by lag timers): send a copy so
+	// the next tick can reuse the encoding buffer.
+	data := append([]byte(nil), encoded...)
+	a.mu.Lock()
+	recipients := 0
+	for _, p := range a.players {
+		if p.peer == nil {
+			continue
+		}
+		recipients++
+		if p.lag.Active() {
+			peer := p.peer
+			p.lag.Deliver(func() { peer.EmitVolatile("snapshot", data) })
+		}
+	}
+	a.mu.Unlock()
+	a.opts.Out.BroadcastVolatile(a.room, "snapshot", data)
+	a.opts.Metrics.snapshots.Add(1)
+	a.opts.Metrics.bytesSent.Add(uint64(len(data) * recipients))
+}
+
+// sendRoster tells everyone in the arena who is in it (humans and bots).
+func (a *Arena) sendRoster(players []game.PlayerInfo) {
+	a.opts.Out.Broadcast(a.room, "roster", players)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, p := range a.players {
+		if p.peer != nil && p.lag.Active() {
+			_ = p.peer.Emit("roster", players)
+		}
+	}
+}
+
+// join adds a human tank for peer, unless the arena's human seats are all taken.
+func (a *Arena) join(name, token string, peer Peer, lag LagProfile) (*player, error) {
+	a.worldMu.Lock()
+	defer a.worldMu.Unlock()
+	if a.humans() >= a.opts.MaxPlayers {
+		return nil, errArenaFull
+	}
+	id, err := a.world.AddPlayer(name)
+	if err != nil {
+		return nil, fmt.Errorf("arena %d: %w", a.ID, err)
+	}
+	p := &player{id: id, token: token, lag: lag, budget: inputBurst}
+	a.mu.Lock()
+	a.players[id] = p
+	a.mu.Unlock()
+	a.attach(p, peer, lag)
+	return p, nil
+}
+
+// attach binds a connection to the player's seat. The caller holds worldMu.
+func (a *Arena) attach(p *player, peer Peer, lag LagProfile) {
+	a.mu.Lock()
+	p.peer = peer
+	p.lag = lag
+	p.gen++
+	p.queue = p.queue[:0]
+	a.mu.Unlock()
+	// A player on a simulated bad network stays out of the room: its snapshots go one by one
+	// through the lag simulator instead of with the room broadcast.
+	if !lag.Active() {
+		peer.Join(a.room)
+	}
+	// The roster is broadcast when it changes; a (re)connecting client needs it now. The
+	// caller holds worldMu.
+	_ = peer.Emit("roster", a.world.Players(nil))
+}
+
+// reattach gives a seat kept for reconnection to a new connection, detaching any old one (a
+// reload can arrive before the old connection is noticed gone).
+func (a *Arena) reattach(p *player, peer Peer, lag LagProfile) {
+	a.worldMu.Lock()
+	defer a.worldMu.Unlock()
+	if a.peerOf(p) != nil {
+		a.detach(p)
+	}
+	a.attach(p, peer, lag)
+}
+
+// detach unbinds the connection; the tank stays, driving nowhere, until reconnect or removal.
+// It returns the generation a reconnect timer must still see to remove the player.
+func (a *Arena) detach(p *player) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if p.peer != nil {
+		p.peer.Leave(a.room)
+	}
+	p.peer = nil
+	// The world holds the last input; queue a neutral one so the tank stops driving and firing.
+	p.lastSeq++
+	p.queue = append(p.queue[:0], game.Input{Seq: p.lastSeq, Aim: p.lastAim})
+	return p.gen
+}
+
+// leave removes the tank from the world and reports how many humans remain.
+func (a *Arena) leave(p *player) int {
+	a.worldMu.Lock()
+	defer a.worldMu.Unlock()
+	_ = a.world.RemovePlayer(p.id) // only fails for an unknown id, which is already gone
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if p.peer != nil {
+		p.peer.Leave(a.room)
+		p.peer = nil
+	}
+	delete(a.players, p.id)
+	return len(a.players)
+}
+
+// input queues one parsed input from the player's current connection, enforcing the rate limit
+// and the queue bound. Inputs from a connection the seat was taken over from are ignored.
+func (a *Arena) input(p *player, from Peer, in game.Input) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if p.peer == nil || p.peer != from {
+		return
+	}
+	if p.budget < 1 {
+		a.opts.Metrics.droppedRate.Add(1)
+		return
+	}
+	p.budget--
+	if len(p.queue) >= maxQueuedInputs {
+		p.queue = append(p.queue[:0], p.queue[1:]...)
+		a.opts.Metrics.droppedStale.Add(1)
+	}
+	p.queue = append(p.queue, in)
+	p.lastSeq, p.lastAim = in.Seq, in.Aim
+	a.opts.Metrics.inputs.Add(1)
+}
+
+// humans is the number of seats, including players inside their reconnect window.
+func (a *Arena) humans() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.players)
+}
+
+func (a *Arena) peerOf(p *player) Peer {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return p.peer
+}
+
+func (a *Arena) generation(p *player) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return p.gen
+}
+
+func (a *Arena) lastSeq(p *player) uint32 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return p.lastSeq
+}

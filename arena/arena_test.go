@@ -1,0 +1,268 @@
+package arena_test
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"tankarena/arena"
+	"tankarena/game"
+)
+
+func TestJoinAnswersWithEverythingTheClientNeeds(t *testing.T) {
+	h := newHarness(t, nil)
+	p := h.join(t, "  Ann\x07  ", "")
+	if p.ack.ID == 0 || p.ack.Arena == 0 || p.ack.Token == "" || p.ack.TickRate != 60 || p.ack.SnapshotRate != 30 {
+		t.Fatalf("incomplete ack: %+v", p.ack)
+	}
+	var m game.Map
+	if err := json.Unmarshal(p.ack.Map, &m); err != nil || m.Width == 0 || len(m.Walls) == 0 {
+		t.Fatalf("ack map unusable (%v): %s", err, p.ack.Map)
+	}
+	var cfg game.Config
+	if err := json.Unmarshal(p.ack.Config, &cfg); err != nil || cfg.TankMaxSpeed == 0 {
+		t.Fatalf("ack config unusable (%v): %s", err, p.ack.Config)
+	}
+	p.waitSnapshot("the new tank alive", func(s *game.Snapshot) bool {
+		tank, ok := tankIn(s, p.ack.ID)
+		return ok && tank.Alive
+	})
+	eventually(t, "the cleaned name in the roster", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return len(p.roster) == 1 && p.roster[0].Name == "Ann" && int(p.roster[0].ID) == p.ack.ID
+	})
+}
+
+func TestJoinRefusesAnEmptyName(t *testing.T) {
+	h := newHarness(t, nil)
+	p := h.connect(t, nil)
+	reply, err := p.s.EmitWithAck(t.Context(), "join", arena.JoinRequest{Name: " \x00\t "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused arena.JoinError
+	if err := reply.Decode(0, &refused); err != nil || !strings.Contains(refused.Error, "name") {
+		t.Fatalf("want a refusal naming the name, got %s (%v)", reply.Raw(0), err)
+	}
+	if h.lobby.Arenas() != 0 {
+		t.Fatalf("a refused join opened an arena")
+	}
+}
+
+func TestInputsDriveTheTankAndAreAcknowledged(t *testing.T) {
+	h := newHarness(t, nil)
+	p := h.join(t, "Driver", "")
+	spawn := p.waitSnapshot("the tank alive", func(s *game.Snapshot) bool {
+		tank, ok := tankIn(s, p.ack.ID)
+		return ok && tank.Alive
+	})
+	start, _ := tankIn(&spawn, p.ack.ID)
+
+	// Drive and turn at the tick rate for up to a few seconds, until the snapshots show both the
+	// tank far from its spawn and the server acknowledging our newest inputs.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(time.Second / 60)
+		defer tick.Stop()
+		for range 180 {
+			<-tick.C
+			p.send(1, 0.3, 1.0, false)
+		}
+	}()
+	moved := p.waitSnapshot("the tank moved by its inputs", func(s *game.Snapshot) bool {
+		tank, ok := tankIn(s, p.ack.ID)
+		return ok && math.Hypot(tank.X-start.X, tank.Y-start.Y) > 30 && tank.Seq > 0
+	})
+	<-done
+	tank, _ := tankIn(&moved, p.ack.ID)
+	if tank.Seq > p.seq {
+		t.Fatalf("server acknowledged seq %d, but only %d were sent", tank.Seq, p.seq)
+	}
+	last := p.waitSnapshot("the last input acknowledged", func(s *game.Snapshot) bool {
+		tank, ok := tankIn(s, p.ack.ID)
+		return ok && tank.Seq == p.seq
+	})
+	final, _ := tankIn(&last, p.ack.ID)
+	if math.Abs(angleDiff(final.Turret, 1.0)) > 0.05 {
+		t.Fatalf("turret at %.3f, aimed at 1.0", final.Turret)
+	}
+}
+
+func TestSnapshotsReachOnlyTheArenasRoom(t *testing.T) {
+	h := newHarness(t, func(o *arena.Options) { o.MaxPlayers = 1 })
+	a := h.join(t, "A", "")
+	b := h.join(t, "B", "")
+	lurker := h.connect(t, nil) // connected, never joined
+	if a.ack.Arena == b.ack.Arena {
+		t.Fatalf("with one seat per arena, both players share arena %d", a.ack.Arena)
+	}
+	if h.lobby.Arenas() != 2 {
+		t.Fatalf("arenas = %d, want 2", h.lobby.Arenas())
+	}
+	for _, p := range []*tester{a, b} {
+		other := a
+		if p == a {
+			other = b
+		}
+		for range 10 {
+			s := p.waitSnapshot("any", func(*game.Snapshot) bool { return true })
+			if _, ok := tankIn(&s, p.ack.ID); !ok {
+				t.Fatalf("player %d's snapshot lacks its own tank", p.ack.ID)
+			}
+			if len(s.Tanks) != 1 {
+				t.Fatalf("player in arena %d sees %d tanks, want only its own (other arena's tank id %d)", p.ack.Arena, len(s.Tanks), other.ack.ID)
+			}
+		}
+	}
+	if n := lurker.snapshotCount(); n != 0 {
+		t.Fatalf("a socket that never joined got %d snapshots", n)
+	}
+}
+
+func TestReconnectWithTokenKeepsTankAndScore(t *testing.T) {
+	h := newHarness(t, nil)
+	p := h.join(t, "Phoenix", "")
+	before := p.waitSnapshot("the tank alive", func(s *game.Snapshot) bool {
+		tank, ok := tankIn(s, p.ack.ID)
+		return ok && tank.Alive
+	})
+	score, _ := scoreIn(&before, p.ack.ID)
+	p.m.Close() // the connection drops
+
+	again := h.join(t, "someone else", p.ack.Token)
+	if again.ack.ID != p.ack.ID || again.ack.Arena != p.ack.Arena || again.ack.Token != p.ack.Token {
+		t.Fatalf("reconnect got id %d arena %d, want id %d arena %d", again.ack.ID, again.ack.Arena, p.ack.ID, p.ack.Arena)
+	}
+	after := again.waitSnapshot("the same tank", func(s *game.Snapshot) bool {
+		_, ok := tankIn(s, p.ack.ID)
+		return ok
+	})
+	if got, _ := scoreIn(&after, p.ack.ID); got != score {
+		t.Fatalf("score after reconnect %+v, before %+v", got, score)
+	}
+	if len(after.Tanks) != 1 {
+		t.Fatalf("reconnect added a tank: %d tanks", len(after.Tanks))
+	}
+	eventually(t, "the original name in the roster", func() bool {
+		again.mu.Lock()
+		defer again.mu.Unlock()
+		return len(again.roster) == 1 && again.roster[0].Name == "Phoenix"
+	})
+}
+
+func TestSeatIsFreedAfterTheReconnectWindowAndTheArenaStops(t *testing.T) {
+	h := newHarness(t, func(o *arena.Options) { o.ReconnectWindow = 300 * time.Millisecond })
+	p := h.join(t, "Gone", "")
+	if h.lobby.Arenas() != 1 {
+		t.Fatalf("arenas = %d, want 1", h.lobby.Arenas())
+	}
+	p.m.Close()
+	eventually(t, "the empty arena to stop", func() bool { return h.lobby.Arenas() == 0 })
+	// The token is no longer valid: joining with it gives a new tank.
+	q := h.join(t, "Back", p.ack.Token)
+	if q.ack.Token == p.ack.Token {
+		t.Fatalf("an expired token was honoured")
+	}
+}
+
+func TestLeaveStopsTheEmptyArena(t *testing.T) {
+	h := newHarness(t, nil)
+	a := h.join(t, "A", "")
+	b := h.join(t, "B", "")
+	if a.ack.Arena != b.ack.Arena {
+		t.Fatalf("players in different arenas although there is room")
+	}
+	if err := a.s.Emit("leave"); err != nil {
+		t.Fatal(err)
+	}
+	b.waitSnapshot("A's tank gone", func(s *game.Snapshot) bool {
+		_, ok := tankIn(s, a.ack.ID)
+		return !ok
+	})
+	if h.lobby.Arenas() != 1 {
+		t.Fatalf("arena stopped while B still plays")
+	}
+	if err := b.s.Emit("leave"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the empty arena to stop", func() bool { return h.lobby.Arenas() == 0 })
+}
+
+func TestInputFloodsAndGarbageAreDroppedAndCounted(t *testing.T) {
+	h := newHarness(t, nil)
+	p := h.join(t, "Flood", "")
+	for _, bad := range []any{"nope", []any{1, 2}, map[string]int{"seq": 1}, []any{1, 0, 0, 0, "x"}} {
+		if err := p.s.Emit("input", bad); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Far beyond 2 per tick: batches as fast as the client's bounded send queue takes them.
+	sent := 0
+	for range 10 {
+		for range 40 {
+			if p.trySend(0, 0, 0, false) == nil {
+				sent++
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if sent < 100 {
+		t.Fatalf("only %d of 400 inputs left the client", sent)
+	}
+	eventually(t, "drops to be counted", func() bool {
+		rate, _, malformed := h.lobby.Metrics().InputsDropped()
+		return rate > 0 && malformed == 4
+	})
+	// The connection still works after all that.
+	p.waitSnapshot("the tank still there", func(s *game.Snapshot) bool {
+		_, ok := tankIn(s, p.ack.ID)
+		return ok
+	})
+	var out strings.Builder
+	if err := h.lobby.Metrics().Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"tankarena_players 1\n", "tankarena_arenas 1\n", `tankarena_inputs_dropped_total{reason="malformed"} 4`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("metrics lack %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestLagSimulatorStillDeliversSnapshots(t *testing.T) {
+	h := newHarness(t, nil)
+	p := h.connect(t, map[string][]string{"lag": {"80"}, "jitter": {"20"}, "loss": {"0.2"}})
+	p.join("Laggy", "")
+	for range 5 {
+		p.waitSnapshot("own tank despite lag and loss", func(s *game.Snapshot) bool {
+			_, ok := tankIn(s, p.ack.ID)
+			return ok
+		})
+	}
+}
+
+func angleDiff(a, b float64) float64 { return math.Remainder(a-b, 2*math.Pi) }
+
+func TestATakenOverConnectionNoLongerSpeaksForTheSeat(t *testing.T) {
+	h := newHarness(t, nil)
+	old := h.join(t, "Twice", "")
+	fresh := h.join(t, "Twice", old.ack.Token) // a reload before the old connection is noticed gone
+	if fresh.ack.ID != old.ack.ID {
+		t.Fatalf("takeover got tank %d, want %d", fresh.ack.ID, old.ack.ID)
+	}
+	if err := old.s.Emit("leave"); err != nil {
+		t.Fatal(err)
+	}
+	// The ack of a later event on the same connection proves "leave" was handled.
+	if _, err := old.s.EmitWithAck(t.Context(), "latency", 1); err != nil {
+		t.Fatal(err)
+	}
+	s := fresh.waitSnapshot("any", func(*game.Snapshot) bool { return true })
+	if _, ok := tankIn(&s, fresh.ack.ID); !ok || h.lobby.Arenas() != 1 {
+		t.Fatalf("the old connection's leave removed the taken-over tank")
+	}
+}

@@ -1,0 +1,35 @@
+// Package arena runs Tank Arena matches on top of the game simulation and the Socket.IO server:
+// one goroutine per arena steps the world at a fixed rate, applies the players' queued inputs and
+// broadcasts one encoded snapshot per send to the arena's room. A Lobby places players into
+// arenas with space, opens a new arena when all are full and stops arenas that empty.
+//
+// # Protocol
+//
+// The arena wire protocol runs on the default Socket.IO namespace. This comment is the one
+// reference; web/js/protocol.js and web/js/net.js implement the browser side.
+//
+// Client → server
+//
+//	"join"    {"name": string, "token": string}            with ack → JoinAck (or {"error": string})
+//	          JoinAck: {id, arena, token, map, config, tickRate, snapshotRate, seq}; seq is where the
+//	          client continues numbering its inputs.
+//	          name: trimmed, control characters stripped, at most 16 characters (CleanName).
+//	          token: the reconnect token from an earlier JoinAck ("" for a new player); within
+//	          ReconnectWindow of a disconnect it gives back the same tank, score and arena.
+//	"input"   [seq, throttle, turn, aim, fire]             no ack, sent once per simulation tick
+//	          seq: uint32 counting up per input; throttle, turn: -1..1; aim: turret angle in
+//	          radians (world frame); fire: 0 or 1. Inputs are held state: the server applies one
+//	          per tick and keeps the last one while none arrive. Malformed inputs are ignored;
+//	          more than 2 per tick on average are dropped (and counted in /metrics).
+//	"latency" any                                           with ack → the same value (ping measurement)
+//	"leave"                                                 no payload: removes the tank at once
+//
+// Server → client
+//
+//	"snapshot" <binary>     the game's snapshot encoding (web/js/snapshot.js decodes it); volatile,
+//	                        sent at the snapshot rate to the arena's room. Each tank's seq is the
+//	                        last input seq the server applied for it (for reconciliation).
+//	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   everyone in the arena (game.PlayerInfo),
+//	                        sent to the room whenever it changes and to each (re)joining client
+//	"shutdown" {"message": string}                  the server is stopping
+package arena

@@ -1,0 +1,222 @@
+package arena_test
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"tankarena/arena"
+	"tankarena/assets"
+	"tankarena/game"
+	"tankarena/realtime"
+	"tankarena/realtime/client"
+)
+
+// waitFor is the patience for anything asynchronous; it bounds a broken test, it never asserts speed.
+const waitFor = 20 * time.Second
+
+// harness is a real server: the lobby on a realtime.Server behind an httptest listener.
+type harness struct {
+	url   string
+	lobby *arena.Lobby
+}
+
+func newHarness(t *testing.T, tweak func(*arena.Options)) *harness {
+	t.Helper()
+	data, err := fs.ReadFile(assets.Maps, "maps/arena.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := game.LoadMap("arena", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := game.DefaultConfig()
+	mapJSON, _ := json.Marshal(m)
+	cfgJSON, _ := json.Marshal(cfg)
+	opts := arena.Options{
+		TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, Map: mapJSON, Config: cfgJSON,
+		NewWorld: func() (*game.World, error) { return game.NewWorld(cfg, m, 1) },
+	}
+	if tweak != nil {
+		tweak(&opts)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	lobby, err := arena.NewLobby(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := realtime.NewServer(realtime.Options{})
+	lobby.Serve(rt.Of("/"))
+	ts := httptest.NewServer(rt)
+	t.Cleanup(func() {
+		ts.Close()
+		rt.Close()
+		lobby.Close()
+		cancel()
+	})
+	return &harness{url: ts.URL, lobby: lobby}
+}
+
+// tester is one test player on a real Socket.IO connection.
+type tester struct {
+	t      *testing.T
+	m      *client.Manager
+	s      *client.Socket
+	ack    arena.JoinAck
+	mu     sync.Mutex
+	snaps  []game.Snapshot
+	roster []game.PlayerInfo
+	seq    uint32
+}
+
+// connect opens a connection (query may carry the lag simulator's settings) without joining.
+func (h *harness) connect(t *testing.T, query url.Values) *tester {
+	t.Helper()
+	m, err := client.NewManager(h.url, client.Options{Query: query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Socket("/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &tester{t: t, m: m, s: s}
+	s.On("snapshot", func(args client.Args, _ client.AckFunc) {
+		var data []byte
+		if err := args.Decode(0, &data); err != nil {
+			t.Errorf("snapshot argument: %v", err)
+			return
+		}
+		var snap game.Snapshot
+		if err := game.DecodeSnapshot(&snap, data, nil); err != nil {
+			t.Errorf("decode snapshot: %v", err)
+			return
+		}
+		p.mu.Lock()
+		p.snaps = append(p.snaps, snap)
+		p.mu.Unlock()
+	})
+	s.On("roster", func(args client.Args, _ client.AckFunc) {
+		var list []game.PlayerInfo
+		if err := args.Decode(0, &list); err == nil {
+			p.mu.Lock()
+			p.roster = list
+			p.mu.Unlock()
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	if err := s.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	return p
+}
+
+// join connects and joins as name (token "" for a new player).
+func (h *harness) join(t *testing.T, name, token string) *tester {
+	t.Helper()
+	p := h.connect(t, nil)
+	p.join(name, token)
+	return p
+}
+
+func (p *tester) join(name, token string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	reply, err := p.s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: name, Token: token})
+	if err != nil {
+		p.t.Fatalf("join: %v", err)
+	}
+	var refused arena.JoinError
+	if err := reply.Decode(0, &refused); err == nil && refused.Error != "" {
+		p.t.Fatalf("join refused: %s", refused.Error)
+	}
+	if err := reply.Decode(0, &p.ack); err != nil {
+		p.t.Fatalf("join ack: %v", err)
+	}
+	p.seq = p.ack.Seq
+}
+
+// send emits one input in the documented [seq, throttle, turn, aim, fire] form.
+func (p *tester) send(throttle, turn, aim float64, fire bool) {
+	if err := p.trySend(throttle, turn, aim, fire); err != nil {
+		p.t.Errorf("emit input: %v", err)
+	}
+}
+
+// trySend is send for floods, where the client's own bounded send queue may refuse some.
+func (p *tester) trySend(throttle, turn, aim float64, fire bool) error {
+	p.seq++
+	f := 0
+	if fire {
+		f = 1
+	}
+	return p.s.Emit("input", []any{p.seq, throttle, turn, aim, f})
+}
+
+// waitSnapshot waits for a snapshot received from now on that satisfies ok.
+func (p *tester) waitSnapshot(what string, ok func(*game.Snapshot) bool) game.Snapshot {
+	p.t.Helper()
+	p.mu.Lock()
+	from := len(p.snaps)
+	p.mu.Unlock()
+	deadline := time.Now().Add(waitFor)
+	for time.Now().Before(deadline) {
+		p.mu.Lock()
+		for ; from < len(p.snaps); from++ {
+			if ok(&p.snaps[from]) {
+				s := p.snaps[from]
+				p.mu.Unlock()
+				return s
+			}
+		}
+		p.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	p.t.Fatalf("timed out waiting for a snapshot with %s", what)
+	return game.Snapshot{}
+}
+
+func (p *tester) snapshotCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.snaps)
+}
+
+func tankIn(s *game.Snapshot, id int) (game.TankState, bool) {
+	for _, t := range s.Tanks {
+		if int(t.ID) == id {
+			return t, true
+		}
+	}
+	return game.TankState{}, false
+}
+
+func scoreIn(s *game.Snapshot, id int) (game.Score, bool) {
+	for _, sc := range s.Scores {
+		if int(sc.ID) == id {
+			return sc, true
+		}
+	}
+	return game.Score{}, false
+}
+
+// eventually polls cond until it holds or the patience runs out.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

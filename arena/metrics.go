@@ -1,0 +1,101 @@
+package arena
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// Metrics counts what an operator wants to see at /metrics. All fields are updated atomically
+// by the arenas; ServeHTTP writes them in the Prometheus text exposition format.
+type Metrics struct {
+	players       atomic.Int64
+	arenas        atomic.Int64
+	ticks         atomic.Uint64
+	tickNanos     atomic.Uint64
+	tickBuckets   [len(tickBucketBounds)]atomic.Uint64
+	skippedTicks  atomic.Uint64
+	snapshots     atomic.Uint64
+	bytesSent     atomic.Uint64
+	inputs        atomic.Uint64
+	droppedRate   atomic.Uint64
+	droppedStale  atomic.Uint64
+	droppedBroken atomic.Uint64
+}
+
+// tickBucketBounds are the histogram's upper bounds: a 60 Hz tick has 16.7 ms in all, and a
+// healthy one takes well under a millisecond.
+var tickBucketBounds = [...]time.Duration{
+	50 * time.Microsecond, 100 * time.Microsecond, 250 * time.Microsecond, 500 * time.Microsecond,
+	time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond,
+}
+
+func (m *Metrics) observeTick(d time.Duration) {
+	m.ticks.Add(1)
+	m.tickNanos.Add(uint64(d.Nanoseconds()))
+	for i, b := range tickBucketBounds {
+		if d <= b {
+			m.tickBuckets[i].Add(1)
+		}
+	}
+}
+
+// InputsDropped returns the inputs dropped so far for arriving too fast, for being too many
+// queued, and for being malformed.
+func (m *Metrics) InputsDropped() (rate, stale, malformed uint64) {
+	return m.droppedRate.Load(), m.droppedStale.Load(), m.droppedBroken.Load()
+}
+
+// ServeHTTP writes the metrics as Prometheus text.
+func (m *Metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	_ = m.Write(w)
+}
+
+// Write writes the metrics in the Prometheus text exposition format.
+func (m *Metrics) Write(w io.Writer) error {
+	p := &promWriter{w: w}
+	p.metric("tankarena_players", "gauge", "Players in all arenas, including those inside the reconnect window.", float64(m.players.Load()))
+	p.metric("tankarena_arenas", "gauge", "Running arenas.", float64(m.arenas.Load()))
+	p.header("tankarena_tick_duration_seconds", "histogram", "Time one simulation tick took (inputs, step, snapshot).")
+	for i, b := range tickBucketBounds {
+		p.line(fmt.Sprintf("tankarena_tick_duration_seconds_bucket{le=\"%g\"}", b.Seconds()), float64(m.tickBuckets[i].Load()))
+	}
+	p.line(`tankarena_tick_duration_seconds_bucket{le="+Inf"}`, float64(m.ticks.Load()))
+	p.line("tankarena_tick_duration_seconds_sum", float64(m.tickNanos.Load())/1e9)
+	p.line("tankarena_tick_duration_seconds_count", float64(m.ticks.Load()))
+	p.metric("tankarena_ticks_skipped_total", "counter", "Ticks dropped because an arena fell too far behind.", float64(m.skippedTicks.Load()))
+	p.metric("tankarena_snapshots_total", "counter", "Snapshots encoded (one per arena per send).", float64(m.snapshots.Load()))
+	p.metric("tankarena_snapshot_bytes_sent_total", "counter", "Snapshot bytes handed to connections (size times recipients).", float64(m.bytesSent.Load()))
+	p.metric("tankarena_inputs_total", "counter", "Inputs accepted.", float64(m.inputs.Load()))
+	p.header("tankarena_inputs_dropped_total", "counter", "Inputs dropped, by reason.")
+	p.line(`tankarena_inputs_dropped_total{reason="rate"}`, float64(m.droppedRate.Load()))
+	p.line(`tankarena_inputs_dropped_total{reason="stale"}`, float64(m.droppedStale.Load()))
+	p.line(`tankarena_inputs_dropped_total{reason="malformed"}`, float64(m.droppedBroken.Load()))
+	return p.err
+}
+
+// promWriter writes exposition lines and keeps the first error.
+type promWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (p *promWriter) header(name, kind, help string) {
+	p.printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
+}
+
+func (p *promWriter) line(series string, v float64) { p.printf("%s %g\n", series, v) }
+
+func (p *promWriter) metric(name, kind, help string, v float64) {
+	p.header(name, kind, help)
+	p.line(name, v)
+}
+
+func (p *promWriter) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}

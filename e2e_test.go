@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"math"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"tankarena/internal/browsertest"
+	"tankarena/internal/testenv"
+)
+
+// pageView is what web/js/main.js exposes as tankArena.view(): what the page is drawing.
+type pageView struct {
+	Me    int    `json:"me"`
+	Arena int    `json:"arena"`
+	Conn  string `json:"conn"`
+	Tanks []struct {
+		ID    int     `json:"id"`
+		X     float64 `json:"x"`
+		Y     float64 `json:"y"`
+		Alive bool    `json:"alive"`
+	} `json:"tanks"`
+	Shells []struct {
+		Owner int `json:"owner"`
+	} `json:"shells"`
+}
+
+func (v pageView) tank(id int) (x, y float64, ok bool) {
+	for _, t := range v.Tanks {
+		if t.ID == id && t.Alive {
+			return t.X, t.Y, true
+		}
+	}
+	return 0, 0, false
+}
+
+// TestTwoBrowsersPlayTogether runs the real server and two real headless Chromium pages: both
+// join the same arena, one drives and fires with the keyboard, and the other must see that
+// tank move and its shell fly. Screenshots of both pages land in testenv.OutDir.
+func TestTwoBrowsersPlayTogether(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := newServer(ctx, settings{tickRate: 60, snapshotRate: 30, maxPlayers: 16, mapName: "arena"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.http.Handler)
+	defer ts.Close()
+	defer srv.lobby.Close()
+	defer srv.rt.Close()
+
+	driver := browsertest.New(t)
+	watcher, closeWatcher := chromedp.NewContext(driver) // a second tab in the same browser
+	defer closeWatcher()
+
+	join := func(ctx context.Context, name string) pageView {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(1000, 700),
+			chromedp.Navigate(ts.URL+"/"),
+			chromedp.WaitVisible(chromedp.CSS("#name")),
+		)
+		if err == nil { // the page offers the last name used in this browser: type over it
+			_, err = browsertest.Eval[string](ctx, `document.querySelector('#name').value = ''`)
+		}
+		if err == nil {
+			err = chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#name"), name), chromedp.Click(chromedp.CSS("#join button")))
+		}
+		if err != nil {
+			t.Fatalf("%s: join: %v", name, err)
+		}
+		return waitView(t, ctx, name+" in the arena", func(v pageView) bool {
+			_, _, ok := v.tank(v.Me)
+			return v.Me != 0 && ok
+		})
+	}
+	a := join(driver, "Driver")
+	b := join(watcher, "Watcher")
+	if a.Arena != b.Arena {
+		t.Fatalf("players landed in different arenas: %d and %d", a.Arena, b.Arena)
+	}
+
+	start := waitView(t, watcher, "the watcher sees the driver", func(v pageView) bool {
+		_, _, ok := v.tank(a.Me)
+		return ok
+	})
+	x0, y0, _ := start.tank(a.Me)
+
+	// Drive forward, turning a little so a wall cannot stop the tank for the whole run.
+	hold(t, driver, "KeyW", "w", "w")
+	hold(t, driver, "KeyD", "d", "d")
+	moved := waitView(t, watcher, "the driver's tank moving on the watcher's screen", func(v pageView) bool {
+		x, y, ok := v.tank(a.Me)
+		return ok && math.Hypot(x-x0, y-y0) > 40
+	})
+	release(t, driver, "KeyD", "d")
+	release(t, driver, "KeyW", "w")
+	x1, y1, _ := moved.tank(a.Me)
+	t.Logf("watcher saw tank %d move from (%.0f,%.0f) to (%.0f,%.0f)", a.Me, x0, y0, x1, y1)
+
+	hold(t, driver, "Space", " ", " ")
+	waitView(t, watcher, "the driver's shell on the watcher's screen", func(v pageView) bool {
+		for _, s := range v.Shells {
+			if s.Owner == a.Me {
+				return true
+			}
+		}
+		return false
+	})
+	waitView(t, driver, "the driver's own shell", func(v pageView) bool { return len(v.Shells) > 0 })
+	out := testenv.OutDir(t)
+	screenshot(t, driver, filepath.Join(out, "driver.png"))
+	screenshot(t, watcher, filepath.Join(out, "watcher.png"))
+	release(t, driver, "Space", " ")
+}
+
+// waitView polls the page's view until ok accepts it; only a generous overall deadline, never
+// the time taken, can fail the test.
+func waitView(t *testing.T, ctx context.Context, what string, ok func(pageView) bool) pageView {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var last pageView
+	for time.Now().Before(deadline) {
+		v, err := browsertest.Eval[pageView](ctx, `globalThis.tankArena ? tankArena.view() : {}`)
+		if err == nil {
+			last = v
+			if ok(v) {
+				return v
+			}
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s; last view: %+v", what, last)
+	return last
+}
+
+// key sends one raw key event, as a keyboard would: the game reads KeyboardEvent.code.
+func key(t *testing.T, ctx context.Context, kind input.DispatchKeyEventType, code, name, text string) {
+	t.Helper()
+	p := input.DispatchKeyEventParams{Type: kind, Code: code, Key: name}
+	if kind == input.DispatchKeyEventTypeKeyDown {
+		p.Text = text
+	}
+	if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, p); err != nil {
+		t.Fatalf("key %s %s: %v", kind, code, err)
+	}
+}
+
+// hold presses a key without releasing it: the game reads held keys, as a player holds them.
+func hold(t *testing.T, ctx context.Context, code, name, text string) {
+	t.Helper()
+	key(t, ctx, input.DispatchKeyEventTypeKeyDown, code, name, text)
+}
+
+func release(t *testing.T, ctx context.Context, code, name string) {
+	t.Helper()
+	key(t, ctx, input.DispatchKeyEventTypeKeyUp, code, name, "")
+}
+
+func screenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}

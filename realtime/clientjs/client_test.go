@@ -1,0 +1,376 @@
+package clientjs_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"tankarena/internal/browsertest"
+)
+
+// transportMode is how a case's sockets are told to connect: OPTS in the case's script.
+type transportMode struct {
+	name string
+	opts string // JavaScript object literal merged into the io() options
+	// Placeholders in a case's wanted JSON, replaced per mode.
+	transport string // the transport the connection ends up on
+	openError string // connect_error message when no server listens
+}
+
+var transportModes = []transportMode{
+	{name: "default", opts: `{}`, transport: "websocket", openError: "xhr poll error"},
+	{name: "websocket", opts: `{transports: ["websocket"]}`, transport: "websocket", openError: "websocket error"},
+	{name: "polling", opts: `{transports: ["polling"]}`, transport: "polling", openError: "xhr poll error"},
+}
+
+// clientCase is one behaviour, checked by running script in a real browser page.
+type clientCase struct {
+	name string
+	// page is the path navigated to before the script runs; "" means "/".
+	page string
+	// pollingOnly runs the case against the target's polling-only server.
+	pollingOnly bool
+	// modes lists the transport modes the case runs in; empty means all of them.
+	modes []string
+	// script is the body of an async function returning the result. It can use OPTS (the
+	// mode's options), CLOSED_URL (an address where nothing listens), within(what, promise)
+	// and next(emitter, event) (both wait at most 20 s), and connected(socket).
+	script string
+	// needsHooks: the case makes the server drop the transport or stop pinging.
+	needsHooks bool
+	// want is the JSON the script must return; TRANSPORT and OPEN_ERROR are replaced per mode.
+	want string
+}
+
+var clientCases = []clientCase{
+	{
+		name: "connects to the main namespace",
+		script: `
+			const s = io(OPTS);
+			const welcome = next(s, "welcome");
+			await next(s, "connect");
+			return {
+				connected: s.connected, idIsString: typeof s.id === "string" && s.id.length > 0, nsp: s.nsp,
+				clientTransport: s.io.engine.transport.name, serverTransport: await s.emitWithAck("transport"),
+				welcome: (await welcome)[0],
+			};`,
+		want: `{"connected":true,"idIsString":true,"nsp":"/","clientTransport":"TRANSPORT","serverTransport":"TRANSPORT",
+			"welcome":{"nsp":"/","auth":{}}}`,
+	},
+	{
+		// The server pings every 500 ms and drops a client that does not answer within 3 s.
+		name:  "answers pings: the connection outlives several heartbeats",
+		modes: []string{"websocket", "polling"},
+		script: `
+			const s = io(OPTS);
+			await next(s, "connect");
+			const id = s.id, disconnects = [];
+			s.on("disconnect", (reason) => disconnects.push(reason));
+			for (let i = 0; i < 8; i++) await next(s.io, "ping");
+			return {sameSocket: s.id === id, disconnects, echo: await s.emitWithAck("echo", "still here")};`,
+		want: `{"sameSocket":true,"disconnects":[],"echo":"still here"}`,
+	},
+	{
+		name: "a custom namespace shares the connection",
+		script: `
+			const admin = io(location.origin + "/admin", OPTS);
+			const main = io(OPTS);
+			const [welcome] = await next(admin, "welcome");
+			await connected(main);
+			return {welcome, shared: admin.io === main.io, nsp: admin.nsp, echo: await admin.emitWithAck("echo", "admin")};`,
+		want: `{"welcome":{"nsp":"/admin","auth":{}},"shared":true,"nsp":"/admin","echo":"admin"}`,
+	},
+	{
+		name: "auth object accepted",
+		script: `
+			const s = io("/private", {...OPTS, auth: {token: "secret"}});
+			const [welcome] = await next(s, "welcome");
+			return welcome;`,
+		want: `{"nsp":"/private","auth":{"token":"secret"}}`,
+	},
+	{
+		name: "auth function accepted",
+		script: `
+			const s = io("/private", {...OPTS, auth: (cb) => setTimeout(() => cb({token: "secret", via: "function"}), 10)});
+			const [welcome] = await next(s, "welcome");
+			return welcome;`,
+		want: `{"nsp":"/private","auth":{"token":"secret","via":"function"}}`,
+	},
+	{
+		name: "auth refused gives connect_error with message and data",
+		script: `
+			const s = io("/private", {...OPTS, auth: {token: "wrong"}});
+			const [err] = await next(s, "connect_error");
+			return {isError: err instanceof Error, message: err.message, data: err.data, active: s.active, connected: s.connected};`,
+		want: `{"isError":true,"message":"not authorized","data":{"reason":"bad token"},"active":false,"connected":false}`,
+	},
+	{
+		name: "events with several arguments, emitted before connecting",
+		script: `
+			const s = io(OPTS);
+			s.emit("echo", 1, "two", {three: [3, {four: null}]}, true, [], "ü€😀");
+			return await next(s, "echoed");`,
+		want: `[1,"two",{"three":[3,{"four":null}]},true,[],"ü€😀"]`,
+	},
+	{
+		name: "acks from the server",
+		script: `
+			const s = io(OPTS);
+			const viaCallback = await within("ack", new Promise((r) => s.emit("echo", "a", 2, (...answer) => r(answer))));
+			const viaPromise = await s.emitWithAck("echo", {x: 1});
+			const withTimeout = await within("timed ack", new Promise((r) => s.timeout(20000).emit("echo", "in time", (...a) => r(a))));
+			return {viaCallback, viaPromise, withTimeout};`,
+		want: `{"viaCallback":["a",2],"viaPromise":{"x":1},"withTimeout":[null,"in time"]}`,
+	},
+	{
+		name: "ack timeouts",
+		script: `
+			const s = io(OPTS);
+			const callback = await within("timeout callback", new Promise((r) =>
+				s.timeout(300).emit("ignore", (err, ...rest) => r({message: err && err.message, rest}))));
+			let rejected = null;
+			try { await s.timeout(300).emitWithAck("ignore"); } catch (e) { rejected = e.message; }
+			return {callback, rejected, stillConnected: s.connected};`,
+		want: `{"callback":{"message":"operation has timed out","rest":[]},"rejected":"operation has timed out","stillConnected":true}`,
+	},
+	{
+		name: "acks to the server, with binary both ways",
+		script: `
+			const s = io(OPTS);
+			s.on("question", (q, bytes, ack) => ack({
+				text: q + "?", isArrayBuffer: bytes instanceof ArrayBuffer, got: Array.from(new Uint8Array(bytes)),
+				back: new Uint8Array([7, 7]),
+			}));
+			return await s.emitWithAck("ask", "why");`,
+		want: `{"answer":{"text":"why?","isArrayBuffer":true,"got":[5,6],"back":{"buffer":[7,7]}}}`,
+	},
+	{
+		name: "binary arguments both ways",
+		script: `
+			const s = io(OPTS);
+			const bytes = next(s, "bytes");
+			const [described, reply] = await within("binary ack", new Promise((r) => s.emit("binary",
+				new Uint8Array([1, 2, 3]).buffer,
+				new Uint16Array([258, 772]),
+				{nested: new Blob([new Uint8Array([104, 105])]), text: "t"},
+				new DataView(new Uint8Array([0, 9, 0]).buffer, 1, 1),
+				(...a) => r(a))));
+			const [first, obj] = await bytes;
+			const view = (b) => ({arrayBuffer: b instanceof ArrayBuffer, bytes: Array.from(new Uint8Array(b))});
+			return {described, reply: view(reply), first: view(first), nested: view(obj.nested)};`,
+		want: `{"described":[{"buffer":[1,2,3]},{"buffer":[2,1,4,3]},{"nested":{"buffer":[104,105]},"text":"t"},{"buffer":[9]}],
+			"reply":{"arrayBuffer":true,"bytes":[9,8,7]},"first":{"arrayBuffer":true,"bytes":[1,2,3,255]},
+			"nested":{"arrayBuffer":true,"bytes":[104,105]}}`,
+	},
+	{
+		name: "volatile emits are dropped while disconnected, others buffered",
+		script: `
+			const s = io({...OPTS, autoConnect: false});
+			s.volatile.emit("note", "dropped while disconnected");
+			s.emit("note", "buffered");
+			s.connect();
+			await next(s, "connect");
+			s.volatile.emit("note", "volatile while connected");
+			return await s.emitWithAck("notes");`,
+		want: `["buffered","volatile while connected"]`,
+	},
+	{
+		name: "server-side disconnect",
+		script: `
+			const s = io({...OPTS, reconnectionDelay: 100});
+			await next(s, "connect");
+			s.emit("disconnect-me");
+			const [reason] = await next(s, "disconnect");
+			return {reason, active: s.active, connected: s.connected, idCleared: s.id === undefined};`,
+		want: `{"reason":"io server disconnect","active":false,"connected":false,"idCleared":true}`,
+	},
+	{
+		name: "client-side disconnect, then connect again",
+		script: `
+			const s = io(OPTS);
+			await next(s, "connect");
+			const first = s.id;
+			const reasons = [];
+			s.on("disconnect", (r) => reasons.push(r));
+			s.disconnect();
+			const afterDisconnect = {connected: s.connected, active: s.active};
+			s.connect();
+			await next(s, "connect");
+			return {reasons, afterDisconnect, newId: s.id !== first, transport: await s.emitWithAck("transport")};`,
+		want: `{"reasons":["io client disconnect"],"afterDisconnect":{"connected":false,"active":false},"newId":true,"transport":"TRANSPORT"}`,
+	},
+	{
+		name:       "reconnects after the server drops the transport",
+		needsHooks: true,
+		script: `
+			const s = io({...OPTS, reconnectionDelay: 100, reconnectionDelayMax: 200});
+			await next(s, "connect");
+			const first = s.id, events = [];
+			s.io.on("reconnect_attempt", (n) => events.push("attempt " + n));
+			s.io.on("reconnect", (n) => events.push("reconnect " + n));
+			s.emit("drop-transport");
+			const [reason] = await next(s, "disconnect");
+			await next(s, "connect");
+			return {reason, events, newId: s.id !== first, echo: await s.emitWithAck("echo", "after")};`,
+		want: `{"reason":"transport close","events":["attempt 1","reconnect 1"],"newId":true,"echo":"after"}`,
+	},
+	{
+		name:       "a silent server is a ping timeout, then reconnects",
+		needsHooks: true,
+		script: `
+			const s = io({...OPTS, reconnectionDelay: 100, reconnectionDelayMax: 200});
+			await next(s, "connect");
+			s.emit("go-silent");
+			const [reason] = await next(s, "disconnect");
+			await next(s, "connect");
+			return {reason, echo: await s.emitWithAck("echo", "back")};`,
+		want: `{"reason":"ping timeout","echo":"back"}`,
+	},
+	{
+		name: "no server: connect_error per attempt, then reconnect_failed",
+		script: `
+			const s = io(CLOSED_URL, {...OPTS, reconnectionDelay: 50, reconnectionDelayMax: 100, reconnectionAttempts: 2});
+			const errors = [], attempts = [];
+			s.on("connect_error", (e) => errors.push(e.message));
+			s.io.on("reconnect_attempt", (n) => attempts.push(n));
+			await next(s.io, "reconnect_failed");
+			return {errors, attempts, connected: s.connected};`,
+		want: `{"errors":["OPEN_ERROR","OPEN_ERROR","OPEN_ERROR"],"attempts":[1,2],"connected":false}`,
+	},
+	{
+		name:        "falls back to polling when the websocket cannot open",
+		pollingOnly: true,
+		modes:       []string{"default"},
+		script: `
+			const s = io();
+			await next(s, "connect");
+			return {client: s.io.engine.transport.name, server: await s.emitWithAck("transport"), echo: await s.emitWithAck("echo", "via polling")};`,
+		want: `{"client":"polling","server":"polling","echo":"via polling"}`,
+	},
+	{
+		name:        "websocket only cannot reach a polling-only server",
+		pollingOnly: true,
+		modes:       []string{"websocket"},
+		script: `
+			const s = io({...OPTS, reconnection: false});
+			const [err] = await next(s, "connect_error");
+			return {message: err.message, connected: s.connected};`,
+		want: `{"message":"websocket error","connected":false}`,
+	},
+	{
+		name:  "works when imported as a module",
+		page:  "/blank.html",
+		modes: []string{"default"},
+		script: `
+			const before = typeof globalThis.io;
+			await import("/socket.io/socket.io.js");
+			const s = globalThis.io(OPTS);
+			await next(s, "connect");
+			return {before, after: typeof globalThis.io, echo: await s.emitWithAck("echo", "module")};`,
+		want: `{"before":"undefined","after":"function","echo":"module"}`,
+	},
+}
+
+// scriptHelpers are defined before every case's script.
+const scriptHelpers = `
+	const within = (what, promise, ms = 20000) => Promise.race([promise, new Promise((_, reject) =>
+		setTimeout(() => reject(new Error("timed out waiting for " + what)), ms))]);
+	const next = (emitter, event) => within(event, new Promise((resolve) => emitter.once(event, (...args) => resolve(args))));
+	const connected = (s) => s.connected ? Promise.resolve() : next(s, "connect");
+`
+
+// caseTimeout bounds one case, so a lost answer fails that case instead of the whole run.
+const caseTimeout = 45 * time.Second
+
+func TestClientAgainstReferenceServer(t *testing.T) {
+	t.Parallel()
+	runClientCases(t, startReferenceServer(t))
+}
+
+func TestClientAgainstGoServer(t *testing.T) {
+	t.Parallel()
+	runClientCases(t, startGoServer(t))
+}
+
+func runClientCases(t *testing.T, srv target) {
+	ctx := browsertest.New(t)
+	closedURL := closedAddress(t)
+	for _, mode := range transportModes {
+		for _, c := range clientCases {
+			if len(c.modes) > 0 && !contains(c.modes, mode.name) {
+				continue
+			}
+			t.Run(srv.name+"/"+mode.name+"/"+c.name, func(t *testing.T) {
+				if c.needsHooks && srv.noHooks {
+					t.Skip("the server offers no hook to drop a transport or stop its heartbeat; covered against the reference server")
+				}
+				base := srv.url
+				if c.pollingOnly {
+					base = srv.pollingOnly
+				}
+				page := c.page
+				if page == "" {
+					page = "/"
+				}
+				if err := chromedp.Do(ctx, chromedp.Navigate(base+page)); err != nil {
+					t.Fatalf("open %s: %v", base+page, err)
+				}
+				script := fmt.Sprintf("(async () => {\nconst OPTS = %s;\nconst CLOSED_URL = %q;\n%s\n%s\n})()",
+					mode.opts, closedURL, scriptHelpers, c.script)
+				caseCtx, cancel := context.WithTimeout(ctx, caseTimeout)
+				defer cancel()
+				got, err := browsertest.Eval[[]byte](caseCtx, script)
+				if err != nil {
+					t.Fatalf("script failed: %v", err)
+				}
+				want := strings.NewReplacer("TRANSPORT", mode.transport, "OPEN_ERROR", mode.openError).Replace(c.want)
+				assertSameJSON(t, got, []byte(want))
+			})
+		}
+	}
+}
+
+// closedAddress returns a loopback URL where nothing listens (a port that was just free).
+func closedAddress(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return "http://" + addr
+}
+
+func assertSameJSON(t *testing.T, got, want []byte) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("result is not JSON: %v: %s", err, got)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("bad wanted JSON in test: %v: %s", err, want)
+	}
+	if !reflect.DeepEqual(g, w) {
+		var compact bytes.Buffer
+		_ = json.Compact(&compact, want)
+		t.Errorf("got  %s\nwant %s", got, compact.String())
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,105 @@
+package clientjs_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"tankarena/internal/testenv"
+)
+
+// target is a Socket.IO server the client is tested against. Both URLs serve the test pages
+// ("/" loads the client as a classic script, "/blank.html" does not load it) and the client at
+// /socket.io/socket.io.js; pollingOnly refuses websockets, so the client has to fall back.
+type target struct {
+	name        string
+	url         string
+	pollingOnly string
+	// noHooks: the server has no way to drop a connection's transport or silence its
+	// heartbeat from a handler (the reference server's internals allow both).
+	noHooks bool
+}
+
+// startReferenceServer runs compat/clientjs/server.js: the official socket.io server with the
+// behaviours the cases drive, serving our socket.io.js. It stops when the test ends.
+func startReferenceServer(t *testing.T) target {
+	t.Helper()
+	node := testenv.Node(t)
+	compat := testenv.CompatDir(t)
+	client, err := filepath.Abs("socket.io.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, filepath.Join("clientjs", "server.js"), client)
+	cmd.Dir = compat
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe() // the server exits when this closes
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start reference server: %v", err)
+	}
+	exited := make(chan struct{})
+	first := make(chan string, 1)
+	go func() {
+		lines := bufio.NewReader(stdout)
+		line, _ := lines.ReadString('\n')
+		first <- line
+		_, _ = io.Copy(io.Discard, lines) // read on, so the server never blocks on a full pipe
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() {
+		_ = stdin.Close()
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("reference server stderr:\n%s", stderr.String())
+		}
+	})
+
+	var urls struct{ Main, PollingOnly string }
+	select {
+	case line := <-first:
+		if err := json.Unmarshal([]byte(line), &urls); err != nil || urls.Main == "" {
+			t.Fatalf("reference server did not print its URLs (got %q, err %v); stderr:\n%s", line, err, stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("reference server did not start; stderr:\n%s", stderr.String())
+	}
+	return target{name: "reference", url: urls.Main, pollingOnly: urls.PollingOnly}
+}
+
+// syncBuffer collects a child process's stderr, which is written from another goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,226 @@
+// Wires the client together: the name screen, the network, the fixed-tick input loop with
+// prediction, interpolation of everything else, effects, sound, HUD and the render loop.
+
+import { Net } from './net.js';
+import { Controls } from './input.js';
+import { TouchSticks } from './touch.js';
+import { Predictor } from './predict.js';
+import { SnapshotBuffer } from './interp.js';
+import { OwnShots } from './shots.js';
+import { Renderer } from './render.js';
+import { Effects } from './effects.js';
+import { Sound } from './audio.js';
+import { Hud } from './hud.js';
+import { NetGraph } from './netgraph.js';
+import { clientConfig } from './config.js';
+import { encodeInput, decodeInput, cleanName } from './protocol.js';
+
+const INTERP_DELAY_MS = Number(new URLSearchParams(location.search).get('interp')) || 100;
+const MAX_CATCH_UP_TICKS = 8; // after a stall, drop time rather than flood the server
+const HEARING = 1400; // world units at which a sound fades out
+
+const $ = (sel) => document.querySelector(sel);
+const canvas = $('#view');
+const renderer = new Renderer(canvas);
+const controls = new Controls(canvas);
+const touch = new TouchSticks($('#touch'));
+const effects = new Effects();
+const sound = new Sound();
+const hud = new Hud($('#hud'));
+const netgraph = new NetGraph($('#netgraph'));
+
+const game = {
+  me: null, arena: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
+  predictor: null, buffer: null, shots: new OwnShots(), names: new Map(),
+  seq: 0, acc: 0, lastFrame: 0, lastShot: -1e9, deadSince: null, latestAt: 0,
+  events: [], seenTanks: new Set(), lastView: null, connState: 'connecting',
+};
+
+const net = new Net({
+  joined(ack) {
+    const fresh = game.me !== ack.id || !game.predictor;
+    Object.assign(game, { me: ack.id, arena: ack.arena, map: ack.map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30 });
+    game.config = clientConfig(ack.config, game.tickRate, game.snapshotRate);
+    game.seq = Math.max(game.seq, ack.seq || 0); // the server ignores inputs that are not newer
+    if (fresh) {
+      game.predictor = new Predictor(ack.config, ack.map);
+      game.buffer = new SnapshotBuffer(game.tickRate);
+    }
+    $('#join').hidden = true;
+    hud.show(); hud.message('');
+  },
+  snapshot(snap) {
+    if (!game.buffer || !game.buffer.push(snap, performance.now())) return;
+    game.latestAt = performance.now();
+    const mine = snap.tanks.find((t) => t.id === game.me);
+    if (mine) game.predictor.reconcile(mine);
+    const time = snap.tick * 1000 / game.tickRate;
+    for (const e of snap.events || []) game.events.push({ time, e });
+    hud.scoreboard(snap.scores || [], nameOf, game.me);
+  },
+  roster(list) {
+    game.names = new Map(list.map((p) => [p.id, String(p.name)]));
+    hud.scoreKey = ''; // names changed: redraw the scoreboard on the next snapshot
+  },
+  state(name) { game.connState = name; },
+  shutdown(msg) { hud.message(typeof msg?.message === 'string' ? msg.message : 'The server is shutting down.'); },
+  failed(error) { $('#join-status').textContent = String(error); $('#join button').disabled = false; },
+});
+
+const nameOf = (id) => game.names.get(id) || `tank ${id}`;
+
+$('#join').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const name = cleanName($('#name').value);
+  if (!name) { $('#join-status').textContent = 'Pick a name first.'; return; }
+  $('#join button').disabled = true;
+  $('#join-status').textContent = 'Connecting…';
+  sound.start();
+  net.join(name);
+});
+$('#name').value = localStorage.getItem('tankarena.name') || '';
+$('#name').addEventListener('change', () => localStorage.setItem('tankarena.name', cleanName($('#name').value)));
+
+controls.onToggle = (what) => {
+  if (what === 'netgraph') netgraph.toggle();
+  if (what === 'mute') {
+    hud.message(sound.toggleMute() ? 'Sound off (M)' : 'Sound on');
+    setTimeout(() => hud.message(''), 1500);
+  }
+};
+controls.onBoard = (shown) => hud.showBoard(shown);
+
+// A hidden tab stops animation frames; tell the server to stop driving instead of holding the last keys.
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden && game.predictor?.state) sendInput({ throttle: 0, turn: 0, aim: game.predictor.state.turret, fire: false }, performance.now());
+});
+
+/** Sends one tick of input and applies it to the own tank at once. */
+function sendInput(raw, now) {
+  const payload = encodeInput(++game.seq, raw);
+  net.sendInput(payload);
+  const input = decodeInput(payload);
+  game.predictor.apply(input.seq, input, game.config.dt);
+  const me = ownServerTank();
+  if (input.fire && me?.alive && now - game.lastShot >= game.config.reloadTime * 1000) {
+    game.lastShot = now;
+    const s = game.predictor.state, c = game.config;
+    const mx = s.x + Math.cos(s.turret) * c.barrelLength, my = s.y + Math.sin(s.turret) * c.barrelLength;
+    game.shots.fire(mx, my, s.turret, c.shellSpeed, now);
+    effects.muzzle(mx, my, s.turret);
+    sound.fire(0.8);
+  }
+}
+
+const ownServerTank = () => game.buffer?.latest()?.tanks.find((t) => t.id === game.me);
+
+function insideWall(x, y) {
+  const m = game.map;
+  if (x < 0 || y < 0 || x > m.width || y > m.height) return true;
+  return (m.walls || []).some((w) => x >= w.x && x <= w.x + w.w && y >= w.y && y <= w.y + w.h);
+}
+
+function frame(now) {
+  const frameDt = Math.min(0.1, (now - (game.lastFrame || now)) / 1000);
+  game.lastFrame = now;
+  net.tick(now);
+  hud.connection(game.connState, net.ping);
+  if (!game.predictor?.state || !game.buffer?.latest()) return;
+  const c = game.config, pred = game.predictor;
+
+  // Fixed-tick input: one input per server tick, predicted at once.
+  game.acc += frameDt;
+  let steps = 0;
+  while (game.acc >= c.dt && steps < MAX_CATCH_UP_TICKS) {
+    const pose = pred.pose(1);
+    const screen = renderer.toScreen(pose.x, pose.y);
+    sendInput(controls.sample(screen, pred.state.turret, touch), now);
+    game.acc -= c.dt; steps++;
+  }
+  if (steps === MAX_CATCH_UP_TICKS) game.acc = 0;
+  pred.smooth(frameDt);
+
+  // Everyone else, drawn INTERP_DELAY_MS in the past.
+  const renderTime = game.buffer.renderTime(now, INTERP_DELAY_MS);
+  const world = game.buffer.sample(renderTime);
+  const server = ownServerTank();
+  const own = pred.pose(Math.min(1, game.acc / c.dt));
+  const tanks = [];
+  for (const t of world.tanks.values()) {
+    if (t.id === game.me) continue;
+    t.name = nameOf(t.id);
+    tanks.push(t);
+  }
+  if (server) tanks.push({ ...server, ...own, name: nameOf(game.me) });
+
+  const ownShells = new Map(game.buffer.latest().shells.filter((s) => s.owner === game.me).map((s) => [s.id, s]));
+  game.shots.update(frameDt, now, ownShells, now - game.latestAt, net.ping ?? 0, insideWall);
+  const shells = [...world.shells.values()].filter((s) => s.owner !== game.me).concat(game.shots.list);
+
+  playEvents(renderTime, world);
+  for (const t of tanks) if (t.alive) effects.tracks(t, c.tankRadius, Math.hypot(t.vx || 0, t.vy || 0), frameDt);
+  effects.update(frameDt);
+
+  renderer.draw({ map: game.map, me: game.me, focus: own, tanks, shells, effects, config: c });
+
+  // HUD
+  const alive = server?.alive ?? false;
+  if (!alive && game.deadSince === null) game.deadSince = now;
+  if (alive) game.deadSince = null;
+  hud.countdown(alive ? null : c.respawnTime - (now - game.deadSince) / 1000);
+  hud.bars((server?.health ?? 0) / c.maxHealth, (now - game.lastShot) / (c.reloadTime * 1000));
+  hud.tick(now);
+  netgraph.update(now, {
+    ping: net.ping, pingHistory: net.pingHistory, snapshotRate: net.rates.snaps, serverSnapshotRate: game.snapshotRate,
+    interpDelay: INTERP_DELAY_MS, buffered: game.buffer.snaps.length, bytesIn: net.rates.bytes, inputRate: net.rates.inputs,
+    unacked: pred.pending.length, correction: pred.lastError, tick: game.buffer.latest().tick, arena: game.arena,
+    lag: Object.entries(net.lag).map(([k, v]) => `${k}=${v}`).join(' '),
+  });
+  game.lastView = { tanks, shells };
+}
+
+/** Plays snapshot events once the interpolated view reaches them, so effects line up with what is drawn. */
+function playEvents(renderTime, world) {
+  const own = game.predictor.state;
+  const volumeAt = (x, y) => Math.max(0, 1 - Math.hypot(x - own.x, y - own.y) / HEARING);
+  while (game.events.length && game.events[0].time <= renderTime) {
+    const { e } = game.events.shift();
+    const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/events.go): type, tank, victim, shell, x, y
+    switch (e.type) {
+      case 'fire': {
+        if (e.tank === game.me) break; // already shown when the player fired
+        effects.muzzle(x, y, world.tanks.get(e.tank)?.turret ?? 0);
+        sound.fire(volumeAt(x, y));
+        break;
+      }
+      case 'hit':
+        effects.spark(x, y); effects.explosion(x, y, false);
+        sound.hit(e.victim === game.me ? 1 : volumeAt(x, y));
+        if (e.victim === game.me) effects.shake = Math.max(effects.shake, 4);
+        break;
+      case 'bounce': effects.spark(x, y); sound.bounce(volumeAt(x, y)); break;
+      case 'kill':
+        effects.explosion(x, y, true); sound.explode(volumeAt(x, y));
+        hud.kill(e.tank === e.victim ? '' : nameOf(e.tank), nameOf(e.victim), performance.now());
+        break;
+      case 'respawn': effects.explosion(x, y, false); break;
+      default: break;
+    }
+  }
+}
+
+// Animation frames drive everything; a slow timer keeps inputs flowing if frames stall (e.g. a
+// background tab in some browsers), and the catch-up limit keeps that from bursting.
+function animate(now) { frame(now); requestAnimationFrame(animate); }
+requestAnimationFrame(animate);
+setInterval(() => { const now = performance.now(); if (now - game.lastFrame > 100) frame(now); }, 50);
+
+// Read-only view for the end-to-end test and for debugging from the console.
+globalThis.tankArena = {
+  view: () => ({
+    me: game.me, arena: game.arena, seq: game.seq, conn: game.connState,
+    correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
+    tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, name: t.name })),
+    shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner ?? game.me })), // own shots carry no owner
+  }),
+};

@@ -1,0 +1,164 @@
+// Draws the arena on the canvas: ground, walls, tanks, shells, effects, names and the minimap.
+// The canvas backing store follows devicePixelRatio so lines stay sharp on phones and HiDPI
+// screens; the camera keeps the own tank in the middle.
+
+const VIEW_SPAN = 1100; // world units that fit across the longer side of the window
+const EDGE_MARGIN = 140; // world units the camera may show beyond the map's edge
+const TOUCH = matchMedia('(pointer: coarse)').matches; // phones: the minimap moves clear of the sticks
+
+export class Renderer {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.width = 0; this.height = 0; this.dpr = 1;
+    this.camera = { x: 0, y: 0, zoom: 1 };
+    this.resize();
+    addEventListener('resize', () => this.resize());
+  }
+
+  resize() {
+    this.dpr = Math.min(globalThis.devicePixelRatio || 1, 3);
+    this.width = innerWidth; this.height = innerHeight;
+    this.canvas.width = Math.round(this.width * this.dpr);
+    this.canvas.height = Math.round(this.height * this.dpr);
+  }
+
+  /** Where a world point is drawn, in CSS pixels. */
+  toScreen(x, y) {
+    const c = this.camera;
+    return { x: (x - c.x) * c.zoom + this.width / 2, y: (y - c.y) * c.zoom + this.height / 2 };
+  }
+
+  /**
+   * Draws one frame. scene: {map, me (id), focus {x,y}, tanks [{id,x,y,hull,turret,alive,shielded,health,name}],
+   * shells [{x,y,own}], effects, config}.
+   */
+  draw(scene) {
+    const { ctx, camera } = this;
+    camera.zoom = Math.max(0.45, Math.min(1.6, Math.max(this.width, this.height) / VIEW_SPAN));
+    if (scene.focus) this.follow(scene.focus, scene.map);
+    const shake = scene.effects.shake;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.fillStyle = '#1d2420';
+    ctx.fillRect(0, 0, this.width, this.height);
+
+    ctx.save();
+    ctx.translate(this.width / 2 + (Math.random() - 0.5) * shake, this.height / 2 + (Math.random() - 0.5) * shake);
+    ctx.scale(camera.zoom, camera.zoom);
+    ctx.translate(-camera.x, -camera.y);
+    this.ground(scene.map);
+    scene.effects.drawMarks(ctx);
+    for (const t of scene.tanks) if (t.alive) this.tank(t, scene.config, t.id === scene.me);
+    ctx.fillStyle = '#ffe9a8';
+    for (const s of scene.shells) {
+      ctx.beginPath(); ctx.arc(s.x, s.y, scene.config.shellRadius, 0, Math.PI * 2); ctx.fill();
+    }
+    scene.effects.draw(ctx);
+    this.walls(scene.map);
+    for (const t of scene.tanks) if (t.alive) this.label(t, scene.config, t.id === scene.me);
+    ctx.restore();
+    this.minimap(scene);
+  }
+
+  /**
+   * Centres the camera on the focus, but keeps the map filling the view where it is big enough,
+   * with a margin beyond the edge so a tank in a corner is not hidden under the HUD.
+   */
+  follow(focus, map) {
+    const c = this.camera, m = EDGE_MARGIN;
+    const halfW = this.width / 2 / c.zoom, halfH = this.height / 2 / c.zoom;
+    c.x = map.width + 2 * m > 2 * halfW ? Math.max(halfW - m, Math.min(map.width + m - halfW, focus.x)) : map.width / 2;
+    c.y = map.height + 2 * m > 2 * halfH ? Math.max(halfH - m, Math.min(map.height + m - halfH, focus.y)) : map.height / 2;
+  }
+
+  ground(map) {
+    const ctx = this.ctx;
+    ctx.fillStyle = '#4f5b3e';
+    ctx.fillRect(0, 0, map.width, map.height);
+    ctx.strokeStyle = 'rgba(0, 0, 0, 0.08)'; ctx.lineWidth = 2;
+    const step = (map.tileSize || 32) * 2;
+    ctx.beginPath();
+    for (let x = 0; x <= map.width; x += step) { ctx.moveTo(x, 0); ctx.lineTo(x, map.height); }
+    for (let y = 0; y <= map.height; y += step) { ctx.moveTo(0, y); ctx.lineTo(map.width, y); }
+    ctx.stroke();
+    ctx.strokeStyle = '#2a2f24'; ctx.lineWidth = 8;
+    ctx.strokeRect(-4, -4, map.width + 8, map.height + 8);
+  }
+
+  walls(map) {
+    const ctx = this.ctx;
+    for (const w of map.walls || []) {
+      ctx.fillStyle = 'rgba(0, 0, 0, 0.25)'; ctx.fillRect(w.x + 6, w.y + 6, w.w, w.h);
+      ctx.fillStyle = '#8a8272'; ctx.fillRect(w.x, w.y, w.w, w.h);
+      ctx.fillStyle = '#a39b89'; ctx.fillRect(w.x, w.y, w.w, Math.min(6, w.h));
+    }
+  }
+
+  tank(t, config, mine) {
+    const ctx = this.ctx, r = config.tankRadius;
+    const hue = mine ? 95 : hueOf(t.id);
+    ctx.save(); ctx.translate(t.x, t.y);
+    ctx.save(); ctx.rotate(t.hull);
+    ctx.fillStyle = '#2b2b27'; // tracks
+    ctx.fillRect(-r * 1.05, -r * 0.95, r * 2.1, r * 0.45);
+    ctx.fillRect(-r * 1.05, r * 0.5, r * 2.1, r * 0.45);
+    ctx.fillStyle = `hsl(${hue}, 45%, 42%)`;
+    ctx.fillRect(-r * 0.9, -r * 0.6, r * 1.8, r * 1.2);
+    ctx.fillStyle = `hsl(${hue}, 45%, 52%)`;
+    ctx.fillRect(r * 0.55, -r * 0.5, r * 0.3, r);
+    ctx.restore();
+    ctx.rotate(t.turret);
+    ctx.fillStyle = `hsl(${hue}, 35%, 30%)`;
+    ctx.fillRect(0, -r * 0.14, config.barrelLength, r * 0.28);
+    ctx.fillStyle = `hsl(${hue}, 45%, 60%)`;
+    ctx.beginPath(); ctx.arc(0, 0, r * 0.45, 0, Math.PI * 2); ctx.fill();
+    ctx.restore();
+    if (t.shielded) {
+      ctx.strokeStyle = 'rgba(140, 200, 255, 0.7)'; ctx.lineWidth = 3;
+      ctx.beginPath(); ctx.arc(t.x, t.y, r * 1.45, 0, Math.PI * 2); ctx.stroke();
+    }
+  }
+
+  label(t, config, mine) {
+    const ctx = this.ctx, r = config.tankRadius;
+    const y = t.y - r * 1.6;
+    if (!mine) {
+      const k = Math.max(0, Math.min(1, t.health / config.maxHealth));
+      ctx.fillStyle = 'rgba(0, 0, 0, 0.5)'; ctx.fillRect(t.x - r, y, r * 2, 4);
+      ctx.fillStyle = k > 0.35 ? '#7fd35b' : '#ff7b6b'; ctx.fillRect(t.x - r, y, r * 2 * k, 4);
+    }
+    ctx.font = '600 13px system-ui, sans-serif'; ctx.textAlign = 'center';
+    ctx.fillStyle = mine ? '#d9f7a8' : '#f2f2ea';
+    ctx.fillText(t.name || `#${t.id}`, t.x, y - 5); // canvas text: names are never parsed as markup
+  }
+
+  minimap(scene) {
+    const { ctx, width, height } = this, map = scene.map;
+    const size = Math.min(170, Math.min(width, height) * 0.28);
+    const k = size / Math.max(map.width, map.height);
+    const w = map.width * k, h = map.height * k;
+    const x0 = TOUCH ? 12 : width - w - 12, y0 = TOUCH ? 48 : height - h - 12;
+    ctx.fillStyle = 'rgba(16, 20, 18, 0.7)'; ctx.fillRect(x0 - 4, y0 - 4, w + 8, h + 8);
+    ctx.fillStyle = 'rgba(79, 91, 62, 0.8)'; ctx.fillRect(x0, y0, w, h);
+    ctx.fillStyle = '#a39b89';
+    for (const wl of map.walls || []) ctx.fillRect(x0 + wl.x * k, y0 + wl.y * k, Math.max(1, wl.w * k), Math.max(1, wl.h * k));
+    for (const t of scene.tanks) {
+      if (!t.alive) continue;
+      const mine = t.id === scene.me;
+      ctx.fillStyle = mine ? '#d9f7a8' : `hsl(${hueOf(t.id)}, 70%, 60%)`;
+      ctx.beginPath(); ctx.arc(x0 + t.x * k, y0 + t.y * k, mine ? 3.5 : 2.5, 0, Math.PI * 2); ctx.fill();
+    }
+    const c = this.camera, vw = width / c.zoom * k, vh = height / c.zoom * k;
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x0, y0, w, h); ctx.clip();
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.35)'; ctx.lineWidth = 1;
+    ctx.strokeRect(x0 + c.x * k - vw / 2, y0 + c.y * k - vh / 2, vw, vh);
+    ctx.restore();
+  }
+}
+
+/** A stable colour per tank id, away from the own tank's green. */
+export function hueOf(id) {
+  const hue = (id * 137.5 + 180) % 360;
+  return hue > 50 && hue < 170 ? hue + 130 : hue; // keep clear of the own tank's green
+}

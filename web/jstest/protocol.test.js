@@ -1,0 +1,30 @@
+// Unit tests for the input payload and name cleaning (run by web/js_test.go under Node).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeInput, decodeInput, cleanName, lagQuery } from '../js/protocol.js';
+import { normaliseAngle } from '../js/angle.js';
+
+test('input payload is [seq, throttle, turn, aim, fire], quantised and clamped', () => {
+  const p = encodeInput(7, { throttle: 1.5, turn: -0.333333, aim: 1.23456, fire: true });
+  assert.deepEqual(p, [7, 1, -0.33, 1.235, 1]);
+  assert.deepEqual(decodeInput(p), { seq: 7, throttle: 1, turn: -0.33, aim: 1.235, fire: true });
+});
+
+test('aim is wrapped into (-pi, pi]', () => {
+  assert.ok(Math.abs(normaliseAngle(3 * Math.PI) - Math.PI) < 1e-9 || Math.abs(normaliseAngle(3 * Math.PI) + Math.PI) < 1e-9);
+  assert.ok(Math.abs(normaliseAngle(-0.5 - 2 * Math.PI) + 0.5) < 1e-9);
+  const [, , , aim] = encodeInput(1, { throttle: 0, turn: 0, aim: 7, fire: false });
+  assert.ok(aim > -Math.PI && aim <= Math.PI);
+});
+
+test('names are trimmed, stripped of control characters and cut to 16', () => {
+  assert.equal(cleanName('  Ann  '), 'Ann');
+  assert.equal(cleanName('a\u0000b\u001bc'), 'abc');
+  assert.equal(cleanName('abcdefghijklmnopqrstuvwxyz'), 'abcdefghijklmnop');
+  assert.equal(cleanName('\t'), '');
+});
+
+test('lag simulator settings are read from the page address', () => {
+  assert.deepEqual(lagQuery('?lag=100&jitter=20&loss=0.05&x=1'), { lag: '100', jitter: '20', loss: '0.05' });
+  assert.deepEqual(lagQuery(''), {});
+});
