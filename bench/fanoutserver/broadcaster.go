@@ -43,7 +43,11 @@ func newBroadcaster(logger *slog.Logger, payloadBytes int) *broadcaster {
 	io := realtime.NewServer(realtime.Options{
 		Engine: engineio.Options{
 			Transports: []string{engineio.TransportWebSocket},
-			Logger:     logger,
+			// The reference server has no connection limits, and every load-generator
+			// client comes from 127.0.0.1: lift ours so the two do the same work.
+			MaxConnections:      1 << 30,
+			MaxConnectionsPerIP: 1 << 30,
+			Logger:              logger,
 		},
 		DisableClientScript: true,
 	})
