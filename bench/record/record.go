@@ -13,6 +13,7 @@ import (
 const (
 	KindIdle   = "idle"   // RSS with N idle clients connected, after a forced GC
 	KindFanout = "fanout" // one broadcast rate held for a measurement window
+	KindGame   = "game"   // N bot players in the game server, measured for a window
 )
 
 // Phases of a fan-out run.
@@ -58,8 +59,35 @@ type Record struct {
 	ServerCPUPercent  float64 `json:"server_cpu_pct,omitempty"`
 	LoadgenCPUPercent float64 `json:"loadgen_cpu_pct,omitempty"`
 	// Sustained: p99 under the limit, nothing lost, no client dropped. The rate it was
-	// sustained at is AchievedHz.
+	// sustained at is AchievedHz. For KindGame: tick p99 under the limit, no tick skipped or
+	// late, every player joined and still connected.
 	Sustained bool `json:"sustained"`
+
+	// Game fields (KindGame), over the window. Clients is the players asked for, Connected
+	// those still connected, Joined those whose "join" was acknowledged.
+	Joined int `json:"joined,omitempty"`
+	Arenas int `json:"arenas,omitempty"`
+	// TickP99Ms is the 99th percentile of the server's tick duration, interpolated within the
+	// buckets of its /metrics histogram; TickP99Capped says it fell in the open top bucket, so
+	// the value is that bucket's lower bound.
+	TickP99Ms     float64 `json:"tick_p99_ms,omitempty"`
+	TickP99Capped bool    `json:"tick_p99_capped,omitempty"`
+	// TicksPerArenaPerSecond is the ticks the server ran over arenas and seconds: under the
+	// tick rate means the arenas ran late. TicksSkipped counts ticks they dropped to catch up.
+	TicksPerArenaPerSecond float64 `json:"ticks_per_arena_per_s,omitempty"`
+	TicksSkipped           uint64  `json:"ticks_skipped"`
+	// Snapshots and their binary bytes received per client per second (the websocket framing
+	// of the event's text header is in BytesPerClientPerSecond, which counts every message);
+	// MinSnapshotsPerClientPerSecond is the least any one client got.
+	SnapshotsPerClientPerSecond     float64 `json:"snapshots_per_client_per_s,omitempty"`
+	MinSnapshotsPerClientPerSecond  float64 `json:"min_snapshots_per_client_per_s,omitempty"`
+	SnapshotBytesPerClientPerSecond float64 `json:"snapshot_bytes_per_client_per_s,omitempty"`
+	// InputsPerPlayerPerSecond is what the server accepted (its /metrics), InputsDropped what it
+	// dropped; InputsNotSent counts inputs the load generator could not queue (a full send
+	// queue): if it grows, the load generator, not the server, is the limit.
+	InputsPerPlayerPerSecond float64 `json:"inputs_per_player_per_s,omitempty"`
+	InputsDropped            uint64  `json:"inputs_dropped"`
+	InputsNotSent            uint64  `json:"inputs_not_sent"`
 }
 
 // Read parses every record in r.

@@ -16,6 +16,17 @@
 // at the first that is not sustained (p99 over -max-p99, loss, a dropped client) or that the
 // server could not keep (it broadcast under 75% of the rate: saturated).
 //
+// game plays the tank game server (go run . — its /metrics is scraped) with bot players:
+//
+//	loadgen -url http://127.0.0.1:PORT -pid PID -mode game -steps 16,100,200 -window 5s
+//
+// At each -steps count it joins players (each its own connection, "join" with a name), lets
+// every player send an input per tick (-tick-rate), waits -warmup, and measures -window: the
+// tick duration p99 from the server's histogram, ticks run per arena per second, skipped
+// ticks, and the snapshots and bytes each player received. It stops after the first step
+// with p99 over -max-tick-p99, a skipped tick, arenas ticking under -min-tick-share of the
+// rate, or a player that did not join or was dropped (unless -keep-going).
+//
 // Each measured step is a JSON line on stdout (package tankarena/bench/record); a
 // human summary goes to stderr.
 package main
@@ -46,6 +57,13 @@ type config struct {
 	connectConcurrency int
 	connectTimeout     time.Duration
 	readBuffer         int
+
+	// game mode
+	tickRate     int
+	maxTickP99   time.Duration
+	minTickShare float64
+	perSource    int
+	keepGoing    bool
 }
 
 func main() {
@@ -68,8 +86,8 @@ func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.StringVar(&cfg.url, "url", "", "server base URL, e.g. http://127.0.0.1:3000")
 	fs.IntVar(&cfg.pid, "pid", 0, "server process id, for CPU and RSS")
-	fs.StringVar(&cfg.mode, "mode", "fanout", "idle or fanout")
-	fs.StringVar(&steps, "steps", "1000,5000,10000", "idle: connected-client counts to measure RSS at")
+	fs.StringVar(&cfg.mode, "mode", "fanout", "idle, fanout or game")
+	fs.StringVar(&steps, "steps", "1000,5000,10000", "idle: connected-client counts to measure RSS at; game: player counts")
 	fs.IntVar(&cfg.clients, "clients", 2000, "fanout: number of clients")
 	fs.StringVar(&rates, "rates", "20", "fanout: broadcast rates (per second) to measure, each for -window")
 	fs.StringVar(&search, "search", "", "fanout: rising rates to try after -rates, each for -search-window; stops at the first not sustained")
@@ -81,6 +99,11 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.connectConcurrency, "connect-concurrency", 64, "handshakes in flight at once")
 	fs.DurationVar(&cfg.connectTimeout, "connect-timeout", 30*time.Second, "limit for one client's connection")
 	fs.IntVar(&cfg.readBuffer, "read-buffer", 4096, "websocket read buffer per client: larger lets one read syscall take several queued messages")
+	fs.IntVar(&cfg.tickRate, "tick-rate", 60, "game: the server's tick rate: inputs per player per second, and the rate arenas must keep")
+	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: a step is sustained only with tick duration p99 at most this")
+	fs.Float64Var(&cfg.minTickShare, "min-tick-share", 0.95, "game: a step is sustained only if arenas ran at least this share of -tick-rate")
+	fs.IntVar(&cfg.perSource, "per-source", 32, "game: players per loopback source address (127.0.0.2, …), under the server's per-address limit; 0: one address")
+	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "game: measure every step, even after one is not sustained")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -97,8 +120,11 @@ func parseFlags(args []string) (config, error) {
 	if cfg.search, err = intList(search); err != nil {
 		return cfg, fmt.Errorf("-search: %w", err)
 	}
-	if cfg.mode != "idle" && cfg.mode != "fanout" {
-		return cfg, fmt.Errorf("-mode %q: want idle or fanout", cfg.mode)
+	if cfg.mode != "idle" && cfg.mode != "fanout" && cfg.mode != "game" {
+		return cfg, fmt.Errorf("-mode %q: want idle, fanout or game", cfg.mode)
+	}
+	if cfg.tickRate < 1 {
+		return cfg, errors.New("-tick-rate must be at least 1")
 	}
 	return cfg, nil
 }
@@ -119,9 +145,12 @@ func intList(s string) ([]int, error) {
 }
 
 func run(ctx context.Context, cfg config, out *emitter) error {
+	ctl := control{base: strings.TrimSuffix(cfg.url, "/")}
+	if cfg.mode == "game" {
+		return runGame(ctx, cfg, ctl, out)
+	}
 	f := newFleet(cfg.url, cfg.readBuffer)
 	defer f.close()
-	ctl := control{base: strings.TrimSuffix(cfg.url, "/")}
 	if cfg.mode == "idle" {
 		return runIdle(ctx, cfg, f, ctl, out)
 	}
