@@ -39,5 +39,5 @@ run:
 ## bench: our server against the official Node socket.io server, one run, table of ratios
 ## (a few minutes on 2 cores; BENCHFLAGS="-reps 3 -window 30s ..." for bigger runs, see `bench/out/benchrun -h`)
 bench: compat-deps
-	$(GO) build -o bench/out/ ./bench/fanoutserver ./cmd/loadgen ./cmd/benchrun
+	$(GO) build -o bench/out/ . ./bench/fanoutserver ./cmd/loadgen ./cmd/benchrun
 	bench/out/benchrun $(BENCHFLAGS)

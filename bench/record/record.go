@@ -66,7 +66,9 @@ type Record struct {
 	// Game fields (KindGame), over the window. Clients is the players asked for, Connected
 	// those still connected, Joined those whose "join" was acknowledged.
 	Joined int `json:"joined,omitempty"`
-	Arenas int `json:"arenas,omitempty"`
+	// Attempts is the windows the step took: it is sustained if the last was.
+	Attempts int `json:"attempts,omitempty"`
+	Arenas   int `json:"arenas,omitempty"`
 	// TickP99Ms is the 99th percentile of the server's tick duration, interpolated within the
 	// buckets of its /metrics histogram; TickP99Capped says it fell in the open top bucket, so
 	// the value is that bucket's lower bound.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"tankarena/bench/record"
@@ -30,12 +31,24 @@ type config struct {
 	searchWindow       time.Duration
 	maxP99             time.Duration
 	connectConcurrency int
+
+	// game scenario
+	gameServer  string
+	gameArgs    []string // extra game server flags
+	gameSteps   []int
+	gameWindow  time.Duration
+	maxTickP99  time.Duration
+	gameBytesAt int  // the player count whose snapshot bytes the table quotes
+	keepGoing   bool // measure every game step, even after one fails (the smoke test)
+	attempts    int  // windows a game step may take to pass
+	maxSkipped  int  // skipped ticks a passing game window may have
 }
 
 // Scenario names, as given to -scenarios.
 const (
 	scenarioIdle   = "idle"
 	scenarioFanout = "fanout"
+	scenarioGame   = "game"
 )
 
 // run is the outcome of one loadgen invocation against one server.
@@ -57,16 +70,25 @@ func (c config) kinds() []serverKind {
 	}
 }
 
+// kindsFor returns the servers a scenario runs on: the game scenario has no reference.
+func (c config) kindsFor(scenario string) []serverKind {
+	if scenario == scenarioGame {
+		return []serverKind{c.gameKind()}
+	}
+	return c.kinds()
+}
+
 // runAll measures every scenario, the servers taking turns (A B A B) so that drift in the
 // machine's load hits both alike. Progress goes to log.
 func runAll(ctx context.Context, cfg config, log io.Writer) ([]run, error) {
+	log = &lockedWriter{w: log} // a server and the load generator write their stderr at once
 	var runs []run
-	for _, scenario := range []string{scenarioIdle, scenarioFanout} {
+	for _, scenario := range []string{scenarioIdle, scenarioFanout, scenarioGame} {
 		if !cfg.scenarios[scenario] {
 			continue
 		}
 		for rep := 1; rep <= cfg.reps; rep++ {
-			for _, kind := range cfg.kinds() {
+			for _, kind := range cfg.kindsFor(scenario) {
 				fmt.Fprintf(log, "== %s, %s server, run %d/%d\n", scenario, kind.name, rep, cfg.reps)
 				recs, err := runOne(ctx, cfg, kind, scenario, log)
 				if err != nil {
@@ -101,6 +123,11 @@ func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, l
 			"-rates", strconv.Itoa(cfg.rate), "-window", cfg.window.String(),
 			"-search", joinInts(cfg.search), "-search-window", cfg.searchWindow.String(),
 			"-max-p99", cfg.maxP99.String())
+	case scenarioGame:
+		args = append(args, "-mode", "game", "-steps", joinInts(cfg.gameSteps), "-tick-rate", strconv.Itoa(gameTickRate),
+			"-window", cfg.gameWindow.String(), "-max-tick-p99", cfg.maxTickP99.String(),
+			"-keep-going="+strconv.FormatBool(cfg.keepGoing), "-attempts", strconv.Itoa(max(cfg.attempts, 1)),
+			"-max-skipped", strconv.Itoa(cfg.maxSkipped))
 	}
 	args = loadgenAt.wrap(args)
 	var stdout bytes.Buffer
@@ -126,6 +153,18 @@ func joinInts(ns []int) string {
 		parts[i] = strconv.Itoa(n)
 	}
 	return strings.Join(parts, ",")
+}
+
+// lockedWriter lets several processes' output copiers share one writer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }
 
 // prefixed writes each line it is given to w with prefix in front.

@@ -18,6 +18,18 @@ type serverKind struct {
 	name    string // "go" or "node"
 	label   string // for the table
 	command func(rate, payload int) []string
+	// portFrom finds the port in a line of the server's stdout; nil reads "listening <port>".
+	portFrom func(line string) (int, bool)
+}
+
+// listeningPort reads the fan-out servers' "listening <port>" line.
+func listeningPort(line string) (int, bool) {
+	rest, ok := strings.CutPrefix(line, "listening ")
+	if !ok {
+		return 0, false
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(rest))
+	return port, err == nil
 }
 
 // placement is where and how urgently a benchmark process runs.
@@ -45,8 +57,8 @@ type runningServer struct {
 	exited chan error
 }
 
-// startServer launches kind on a free port, placed by p, and waits for its "listening
-// <port>" line.
+// startServer launches kind on a free port, placed by p, and waits for the line that tells
+// its port.
 func startServer(ctx context.Context, kind serverKind, p placement, rate, payload int, stderr io.Writer) (*runningServer, error) {
 	argv := p.wrap(kind.command(rate, payload))
 	cmd := exec.Command(argv[0], argv[1:]...)
@@ -59,16 +71,18 @@ func startServer(ctx context.Context, kind serverKind, p placement, rate, payloa
 		return nil, fmt.Errorf("benchrun: start %s server: %w", kind.name, err)
 	}
 	s := &runningServer{cmd: cmd, exited: make(chan error, 1)}
+	portFrom := kind.portFrom
+	if portFrom == nil {
+		portFrom = listeningPort
+	}
 	ports := make(chan int, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
-				if port, err := strconv.Atoi(strings.TrimSpace(rest)); err == nil {
-					select {
-					case ports <- port:
-					default:
-					}
+			if port, ok := portFrom(sc.Text()); ok {
+				select {
+				case ports <- port:
+				default:
 				}
 			}
 		}
@@ -80,7 +94,7 @@ func startServer(ctx context.Context, kind serverKind, p placement, rate, payloa
 	case s.port = <-ports:
 		return s, nil
 	case err := <-s.exited:
-		return nil, fmt.Errorf("benchrun: %s server exited before listening: %w", kind.name, errors.Join(err, errors.New("no listening line")))
+		return nil, fmt.Errorf("benchrun: %s server exited before listening: %w", kind.name, errors.Join(err, errors.New("no port printed")))
 	case <-timer.C:
 		s.stop()
 		return nil, fmt.Errorf("benchrun: %s server did not print its port within 30s", kind.name)

@@ -13,6 +13,7 @@ type row struct {
 	ours, node  float64
 	oursAtLeast bool // the value is a lower bound: the search ran out of rates
 	nodeAtLeast bool
+	oursOnly    bool                 // no reference figure: met judges ours, not the ratio
 	goal        string               // e.g. "≤ 0.4"; empty when the row only informs
 	met         func(r float64) bool // nil when there is no goal
 }
@@ -33,6 +34,9 @@ func summarize(cfg config, runs []run) []row {
 	}
 	if cfg.scenarios[scenarioFanout] {
 		rows = append(rows, fanoutRows(cfg, runs)...)
+	}
+	if cfg.scenarios[scenarioGame] {
+		rows = append(rows, gameRows(cfg, runs)...)
 	}
 	return rows
 }
@@ -204,21 +208,26 @@ func printTable(w io.Writer, rows []row, labels []string) {
 	fmt.Fprintf(w, "| scenario | %s | %s | ours ÷ Node | goal | met |\n", labels[0], labels[1])
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | --- | --- |")
 	for _, r := range rows {
-		ratio, met := "—", ""
-		if r.node != 0 {
-			ratio = fmt.Sprintf("%.2f", r.ratio())
-		}
-		if r.oursAtLeast || r.nodeAtLeast {
-			ratio = "~" + ratio // a bound hides in one side; the ratio is not exact
+		ratio, met, node := "—", "", "—"
+		judged := r.ratio()
+		if r.oursOnly {
+			judged = r.ours
+		} else {
+			node = number(r.node, r.nodeAtLeast)
+			if r.node != 0 {
+				ratio = fmt.Sprintf("%.2f", r.ratio())
+			}
+			if r.oursAtLeast || r.nodeAtLeast {
+				ratio = "~" + ratio // a bound hides in one side; the ratio is not exact
+			}
 		}
 		if r.met != nil {
 			met = "no"
-			if r.met(r.ratio()) {
+			if r.met(judged) {
 				met = "yes"
 			}
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.metric, number(r.ours, r.oursAtLeast), number(r.node, r.nodeAtLeast),
-			ratio, r.goal, met)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.metric, number(r.ours, r.oursAtLeast), node, ratio, r.goal, met)
 	}
 }
 

@@ -38,6 +38,9 @@ func (e *emitter) emit(r record.Record) {
 		if !r.Sustained {
 			verdict = "NOT sustained"
 		}
+		if r.Attempts > 1 {
+			verdict += fmt.Sprintf(" (window %d)", r.Attempts)
+		}
 		capped := ""
 		if r.TickP99Capped {
 			capped = ">"

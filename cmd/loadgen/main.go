@@ -25,7 +25,8 @@
 // tick duration p99 from the server's histogram, ticks run per arena per second, skipped
 // ticks, and the snapshots and bytes each player received. It stops after the first step
 // with p99 over -max-tick-p99, a skipped tick, arenas ticking under -min-tick-share of the
-// rate, or a player that did not join or was dropped (unless -keep-going).
+// rate, or a player that did not join or was dropped (unless -keep-going); a step gets up to
+// -attempts windows to pass.
 //
 // Each measured step is a JSON line on stdout (package tankarena/bench/record); a
 // human summary goes to stderr.
@@ -64,6 +65,8 @@ type config struct {
 	minTickShare float64
 	perSource    int
 	keepGoing    bool
+	attempts     int
+	maxSkipped   int
 }
 
 func main() {
@@ -103,6 +106,8 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: a step is sustained only with tick duration p99 at most this")
 	fs.Float64Var(&cfg.minTickShare, "min-tick-share", 0.95, "game: a step is sustained only if arenas ran at least this share of -tick-rate")
 	fs.IntVar(&cfg.perSource, "per-source", 32, "game: players per loopback source address (127.0.0.2, …), under the server's per-address limit; 0: one address")
+	fs.IntVar(&cfg.attempts, "attempts", 2, "game: windows a step may take to be sustained (1: strict; more forgive a passing stall of a shared machine)")
+	fs.IntVar(&cfg.maxSkipped, "max-skipped", 0, "game: skipped ticks a sustained window may have (an arena skips only after a stall of 100 ms, which a shared machine has at any load)")
 	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "game: measure every step, even after one is not sustained")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -123,8 +128,8 @@ func parseFlags(args []string) (config, error) {
 	if cfg.mode != "idle" && cfg.mode != "fanout" && cfg.mode != "game" {
 		return cfg, fmt.Errorf("-mode %q: want idle, fanout or game", cfg.mode)
 	}
-	if cfg.tickRate < 1 {
-		return cfg, errors.New("-tick-rate must be at least 1")
+	if cfg.tickRate < 1 || cfg.attempts < 1 {
+		return cfg, errors.New("-tick-rate and -attempts must be at least 1")
 	}
 	return cfg, nil
 }
