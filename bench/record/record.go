@@ -90,6 +90,9 @@ type Record struct {
 	InputsPerPlayerPerSecond float64 `json:"inputs_per_player_per_s,omitempty"`
 	InputsDropped            uint64  `json:"inputs_dropped"`
 	InputsNotSent            uint64  `json:"inputs_not_sent"`
+	// LoadgenStallMs is the longest the load generator's input timer fired late in the window
+	// (on its own CPU): tens of milliseconds there mean the machine stalled, not the server.
+	LoadgenStallMs float64 `json:"loadgen_stall_ms"`
 }
 
 // Read parses every record in r.

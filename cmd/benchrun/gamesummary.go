@@ -72,6 +72,8 @@ func gameRows(cfg config, runs []run) []row {
 			ours: meanOver(games, atHeld(func(r record.Record) float64 { return float64(r.ServerRSSKB) / 1024 }))},
 		{metric: "game at the players held: loadgen CPU (% of its core)", oursOnly: true,
 			ours: meanOver(games, atHeld(func(r record.Record) float64 { return r.LoadgenCPUPercent }))},
+		{metric: "game at the players held: load generator's input timer late by up to (ms; tens mean the machine stalled)", oursOnly: true,
+			ours: meanOver(games, atHeld(func(r record.Record) float64 { return r.LoadgenStallMs }))},
 		{metric: "game: first player count not held", oursOnly: true,
 			ours: meanOver(games, func(r run) (float64, bool) {
 				c := capacityOf(r)
@@ -79,6 +81,11 @@ func gameRows(cfg config, runs []run) []row {
 			})},
 		{metric: fmt.Sprintf("game, %d players: snapshot bytes per client per second (B/s)", cfg.gameBytesAt), oursOnly: true,
 			ours: meanOver(games, atPlayers(cfg.gameBytesAt, func(r record.Record) float64 { return r.SnapshotBytesPerClientPerSecond }))},
+		{metric: "game at the first player count not held: load generator's input timer late by up to (ms)", oursOnly: true,
+			ours: meanOver(games, func(r run) (float64, bool) {
+				c := capacityOf(r)
+				return c.failed.LoadgenStallMs, c.failed.Clients > 0
+			})},
 		{metric: fmt.Sprintf("game, %d players: websocket bytes per client per second, all events (B/s)", cfg.gameBytesAt), oursOnly: true,
 			ours: meanOver(games, atPlayers(cfg.gameBytesAt, func(r record.Record) float64 { return r.BytesPerClientPerSecond }))},
 	}

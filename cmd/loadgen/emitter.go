@@ -47,10 +47,10 @@ func (e *emitter) emit(r record.Record) {
 		}
 		fmt.Fprintf(e.human, "game %d players (%d joined, %d connected, %d failed) in %d arenas: tick p99 %s%.2f ms, %.1f ticks/arena/s, "+
 			"%d skipped; per client %.1f snapshots/s (least %.1f), %.0f snapshot B/s, %.0f B/s in all; %.1f inputs/player/s accepted, "+
-			"%d dropped, %d not sent; server CPU %.1f%%, RSS %.1f MiB, loadgen CPU %.1f%%: %s\n",
+			"%d dropped, %d not sent; server CPU %.1f%%, RSS %.1f MiB, loadgen CPU %.1f%%, loadgen timer late by up to %.0f ms: %s\n",
 			r.Clients, r.Joined, r.Connected, r.ConnectFailed, r.Arenas, capped, r.TickP99Ms, r.TicksPerArenaPerSecond,
 			r.TicksSkipped, r.SnapshotsPerClientPerSecond, r.MinSnapshotsPerClientPerSecond, r.SnapshotBytesPerClientPerSecond,
 			r.BytesPerClientPerSecond, r.InputsPerPlayerPerSecond, r.InputsDropped, r.InputsNotSent,
-			r.ServerCPUPercent, float64(r.ServerRSSKB)/1024, r.LoadgenCPUPercent, verdict)
+			r.ServerCPUPercent, float64(r.ServerRSSKB)/1024, r.LoadgenCPUPercent, r.LoadgenStallMs, verdict)
 	}
 }

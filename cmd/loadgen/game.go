@@ -96,9 +96,11 @@ func measureGame(ctx context.Context, cfg config, t *team, ctl control) (record.
 	if err != nil {
 		return record.Record{}, err
 	}
+	t.takeStall()
 	if err := sleep(ctx, cfg.window); err != nil {
 		return record.Record{}, err
 	}
+	stall := t.takeStall()
 	end, err := readGame(ctx, cfg.pid, t, ctl)
 	if err != nil {
 		return record.Record{}, err
@@ -135,6 +137,7 @@ func measureGame(ctx context.Context, cfg config, t *team, ctl control) (record.
 		InputsNotSent:            end.notSent - start.notSent,
 		ServerCPUPercent:         100 * float64(end.serverCPU-start.serverCPU) / float64(wall),
 		LoadgenCPUPercent:        100 * float64(end.selfCPU-start.selfCPU) / float64(wall),
+		LoadgenStallMs:           ms(stall),
 	}
 	if joined > 0 {
 		perClient := float64(joined) * secs

@@ -35,6 +35,9 @@ type team struct {
 	joinFailed   atomic.Int64
 	disconnected atomic.Int64
 	notSent      atomic.Uint64 // inputs the client's send queue refused
+	// worstStall is the longest a sender's tick came late since it was last taken, in
+	// nanoseconds: a stall of the whole machine shows here as in the server's skipped ticks.
+	worstStall atomic.Int64
 }
 
 // player is one bot. Its counters are written by its reader goroutine; seq and controls
@@ -220,11 +223,14 @@ func (t *team) drive(ctx context.Context, hz, senders int) *sync.WaitGroup {
 			}
 			tick := time.NewTicker(period)
 			defer tick.Stop()
+			last := time.Now()
 			for {
 				select {
 				case <-ctx.Done():
 					return
-				case <-tick.C:
+				case now := <-tick.C:
+					t.noteStall(now.Sub(last) - period)
+					last = now
 				}
 				t.mu.Lock()
 				players := t.players
@@ -237,6 +243,18 @@ func (t *team) drive(ctx context.Context, hz, senders int) *sync.WaitGroup {
 	}
 	return &wg
 }
+
+func (t *team) noteStall(late time.Duration) {
+	for {
+		worst := t.worstStall.Load()
+		if int64(late) <= worst || t.worstStall.CompareAndSwap(worst, int64(late)) {
+			return
+		}
+	}
+}
+
+// takeStall returns the worst stall since the last call and starts over.
+func (t *team) takeStall() time.Duration { return time.Duration(t.worstStall.Swap(0)) }
 
 // received sums the snapshots and snapshot bytes every player has received so far, and
 // returns each player's snapshot count (in join order) for per-client figures.
