@@ -75,7 +75,7 @@ export class Effects {
 
   draw(ctx) {
     for (const p of this.particles) {
-      const k = Math.max(0, p.life / p.max);
+      const k = Math.max(0, Math.min(1, p.life / p.max));
       switch (p.kind) {
         case 'flash':
           ctx.save(); ctx.translate(p.x, p.y); ctx.rotate(p.angle);
@@ -85,7 +85,7 @@ export class Effects {
           break;
         case 'ring':
           ctx.strokeStyle = `rgba(255, 200, 120, ${k})`; ctx.lineWidth = 3;
-          ctx.beginPath(); ctx.arc(p.x, p.y, p.size * (1 - k * 0.7), 0, Math.PI * 2); ctx.stroke();
+          ctx.beginPath(); ctx.arc(p.x, p.y, Math.max(0, p.size * (1 - k * 0.7)), 0, Math.PI * 2); ctx.stroke();
           break;
         case 'fire': ctx.fillStyle = `rgba(255, ${120 + 120 * k | 0}, 40, ${Math.min(1, k * 1.5)})`; dot(ctx, p, p.size * (0.5 + k)); break;
         case 'spark': ctx.fillStyle = `rgba(255, 240, 180, ${k})`; dot(ctx, p, p.size); break;
@@ -96,4 +96,5 @@ export class Effects {
   }
 }
 
-function dot(ctx, p, r) { ctx.beginPath(); ctx.arc(p.x, p.y, r, 0, Math.PI * 2); ctx.fill(); }
+// arc throws on a negative radius, and a throw mid-frame would leave the canvas state saved.
+function dot(ctx, p, r) { ctx.beginPath(); ctx.arc(p.x, p.y, Math.max(0, r), 0, Math.PI * 2); ctx.fill(); }
