@@ -54,6 +54,7 @@ const net = new Net({
     game.events = []; game.acc = 0; game.deadSince = null;
     $('#join').hidden = true;
     hud.show(); hud.message('');
+    touch.setPlaying(true);
   },
   snapshot(snap) {
     if (!game.buffer || !game.buffer.push(snap, performance.now())) return;
@@ -73,6 +74,7 @@ const net = new Net({
   failed(error) {
     // A refused re-join (say, the arena filled up while this tab was away) needs the form back.
     $('#join').hidden = false;
+    touch.setPlaying(false);
     $('#join-status').textContent = String(error); $('#join button').disabled = false;
   },
 });
