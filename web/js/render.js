@@ -52,9 +52,12 @@ export class Renderer {
     scene.effects.drawMarks(ctx);
     for (const t of scene.tanks) if (t.alive) this.tank(t, scene.config, t.id === scene.me);
     ctx.fillStyle = '#ffe9a8';
+    ctx.beginPath(); // all shells in one path and one fill
     for (const s of scene.shells) {
-      ctx.beginPath(); ctx.arc(s.x, s.y, scene.config.shellRadius, 0, Math.PI * 2); ctx.fill();
+      ctx.moveTo(s.x + scene.config.shellRadius, s.y);
+      ctx.arc(s.x, s.y, scene.config.shellRadius, 0, Math.PI * 2);
     }
+    ctx.fill();
     scene.effects.draw(ctx);
     this.walls(scene.map);
     for (const t of scene.tanks) if (t.alive) this.label(t, scene.config, t.id === scene.me);
