@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -264,7 +263,7 @@ func (s *Socket) write(msgs []engineio.Message, volatile bool) error {
 
 // eventPacket builds an EVENT; []byte arguments become attachments.
 func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
-	if reserved[event] {
+	if parser.IsReserved(event) {
 		return nil, fmt.Errorf("%w: %q", ErrReservedEvent, event)
 	}
 	values := make([]any, 0, 1+len(args))
@@ -275,12 +274,6 @@ func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
 		return nil, fmt.Errorf("realtime: emit %q: %w", event, err)
 	}
 	return &parser.Packet{Type: parser.Event, Namespace: namespace, Data: data, Attachments: atts}, nil
-}
-
-// reserved are the event names the client library uses for itself.
-var reserved = map[string]bool{
-	"connect": true, "connect_error": true, "disconnect": true, "disconnecting": true,
-	"newListener": true, "removeListener": true,
 }
 
 func (s *Socket) addAck(id uint64, fn func(*Args)) {
@@ -300,12 +293,8 @@ func (s *Socket) takeAck(id uint64) func(*Args) {
 }
 
 func (s *Socket) onEvent(p *parser.Packet) {
-	var raw []json.RawMessage
-	var name string
-	if err := json.Unmarshal(p.Data, &raw); err != nil || len(raw) == 0 || json.Unmarshal(raw[0], &name) != nil {
-		return // the decoder already refused such packets
-	}
-	ev := &Event{Name: name, Socket: s, Args: Args{raw: raw[1:]}}
+	name := p.Event // the decoder split the payload and refused an event without a name
+	ev := &Event{Name: name, Socket: s, Args: Args{raw: p.Args}}
 	if p.HasID {
 		id := p.ID
 		ev.ackable = true
@@ -354,13 +343,7 @@ func (s *Socket) onAck(p *parser.Packet) {
 		s.client.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
 		return
 	}
-	var raw []json.RawMessage
-	if len(p.Data) > 0 {
-		if err := json.Unmarshal(p.Data, &raw); err != nil {
-			return
-		}
-	}
-	guard(s.client.log, "ack", func() { fn(&Args{raw: raw}) })
+	guard(s.client.log, "ack", func() { fn(&Args{raw: p.Args}) })
 }
 
 // onClose marks the socket disconnected, once; run then finishes its queued handler calls and
