@@ -216,7 +216,9 @@ func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) 
 	}
 	if ack != nil {
 		pkt.ID, pkt.HasID = s.ns.nextAckID(), true
-		s.addAck(pkt.ID, ack)
+		if !s.addAck(pkt.ID, ack) {
+			return 0, ErrDisconnected
+		}
 	}
 	if err := s.write(messages(parser.Encode(pkt)), volatile); err != nil {
 		if ack == nil && errors.Is(err, errDropped) {
@@ -238,6 +240,9 @@ func (s *Socket) emitWithAck(ctx context.Context, event string, args []any, vola
 	}
 	select {
 	case a := <-answer:
+		if a == nil { // settled by onClose
+			return nil, fmt.Errorf("realtime: ack for %q: %w", event, ErrDisconnected)
+		}
 		return a, nil
 	case <-ctx.Done():
 		// Forget the waiter, or every unanswered ack would stay in s.acks until disconnect.
@@ -276,12 +281,16 @@ func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
 	return &parser.Packet{Type: parser.Event, Namespace: namespace, Data: data, Attachments: atts}, nil
 }
 
-func (s *Socket) addAck(id uint64, fn func(*Args)) {
+// addAck registers fn for the answer to ack id. It reports false, registering nothing, once the
+// socket has disconnected: no answer can come any more.
+func (s *Socket) addAck(id uint64, fn func(*Args)) bool {
 	s.mu.Lock()
-	if s.acks != nil {
-		s.acks[id] = fn
+	defer s.mu.Unlock()
+	if s.acks == nil {
+		return false
 	}
-	s.mu.Unlock()
+	s.acks[id] = fn
+	return true
 }
 
 func (s *Socket) takeAck(id uint64) func(*Args) {
@@ -356,10 +365,16 @@ func (s *Socket) onClose(reason string) {
 	}
 	s.connected = false
 	s.reason = reason
+	unanswered := s.acks
 	s.acks = nil
 	s.mu.Unlock()
 	s.client.forget(s)
 	close(s.done)
+	// No answer can come any more: settle every waiter with nil, so that a broadcast counts
+	// this socket as done instead of waiting for it until its timeout (or forever).
+	for _, fn := range unanswered {
+		fn(nil)
+	}
 }
 
 // leave runs on the socket's goroutine after it disconnected: the disconnecting hooks while
