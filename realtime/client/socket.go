@@ -378,15 +378,9 @@ func (s *Socket) onPacket(c *engineConn, p *parser.Packet) error {
 	case parser.ConnectError:
 		return s.onConnectErrorPacket(c, p)
 	case parser.Disconnect:
-		s.m.mu.Lock()
-		if s.sentOn != c || !s.active {
-			s.m.mu.Unlock()
-			return nil
+		if end, ok := s.deactivateOn(c); ok {
+			end.finish(ReasonServerDisconnect, fmt.Errorf("%w: %s", ErrNotConnected, ReasonServerDisconnect))
 		}
-		end := s.deactivateLocked()
-		s.m.releaseLocked()
-		s.m.mu.Unlock()
-		end.finish(ReasonServerDisconnect, fmt.Errorf("%w: %s", ErrNotConnected, ReasonServerDisconnect))
 	case parser.Event, parser.BinaryEvent:
 		return s.onEvent(c, p)
 	case parser.Ack, parser.BinaryAck:
@@ -451,17 +445,24 @@ func (s *Socket) onConnectErrorPacket(c *engineConn, p *parser.Packet) error {
 		}
 		cerr.Message, cerr.Data = body.Message, body.Data
 	}
-	s.m.mu.Lock()
-	if s.sentOn != c || !s.active {
-		s.m.mu.Unlock()
-		return nil
+	if end, ok := s.deactivateOn(c); ok {
+		s.emitConnectError(cerr)
+		end.finish("", cerr)
 	}
-	end := s.deactivateLocked()
-	s.m.releaseLocked()
-	s.m.mu.Unlock()
-	s.emitConnectError(cerr)
-	end.finish("", cerr)
 	return nil
+}
+
+// deactivateOn ends the socket for good when the server tells it to on c, the connection its
+// CONNECT went out on; a stale packet from an older connection (ok false) changes nothing.
+func (s *Socket) deactivateOn(c *engineConn) (end socketEnd, ok bool) {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	if s.sentOn != c || !s.active {
+		return socketEnd{}, false
+	}
+	end = s.deactivateLocked()
+	s.m.releaseLocked()
+	return end, true
 }
 
 func (s *Socket) onEvent(c *engineConn, p *parser.Packet) error {
