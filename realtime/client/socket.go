@@ -191,8 +191,8 @@ func (s *Socket) Disconnect() {
 }
 
 // Emit sends an event. Arguments are marshalled with encoding/json; []byte
-// values (at the top level or inside []any and map[string]any) travel as
-// binary attachments. It never blocks on the network.
+// values (wherever they sit: argument, slice or map element, struct field)
+// travel as binary attachments. It never blocks on the network.
 func (s *Socket) Emit(name string, args ...any) error {
 	out, err := s.eventPacket(name, args, 0, false)
 	if err != nil {
