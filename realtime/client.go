@@ -104,13 +104,18 @@ func (c *client) onMessage(m engineio.Message) {
 
 // connect handles a CONNECT packet: find (or create) the namespace, run its middlewares, then
 // join and tell the application.
+//
+// A CONNECT to a namespace the client already joined gets a new socket, as in the reference
+// (client.ts maps the namespace to the newly added socket). The reference leaves the old
+// socket connected but unreachable, in its rooms until the connection ends; here it is
+// disconnected first, with ReasonClientDisconnect, so its handlers and rooms do not leak.
 func (c *client) connect(p *parser.Packet) {
 	c.mu.Lock()
-	_, already := c.sockets[p.Namespace]
+	old := c.sockets[p.Namespace]
 	c.mu.Unlock()
-	if already {
-		c.log.Debug("realtime: CONNECT to a namespace already joined", "namespace", p.Namespace)
-		return
+	if old != nil {
+		c.log.Debug("realtime: CONNECT to a namespace already joined replaces its socket", "namespace", p.Namespace)
+		old.onClose(ReasonClientDisconnect)
 	}
 	hs := newHandshake(c.conn.Request(), p.Data)
 	ns := c.server.lookup(p.Namespace, hs)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -217,7 +216,9 @@ func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) 
 	}
 	if ack != nil {
 		pkt.ID, pkt.HasID = s.ns.nextAckID(), true
-		s.addAck(pkt.ID, ack)
+		if !s.addAck(pkt.ID, ack) {
+			return 0, ErrDisconnected
+		}
 	}
 	if err := s.write(messages(parser.Encode(pkt)), volatile); err != nil {
 		if ack == nil && errors.Is(err, errDropped) {
@@ -239,6 +240,9 @@ func (s *Socket) emitWithAck(ctx context.Context, event string, args []any, vola
 	}
 	select {
 	case a := <-answer:
+		if a == nil { // settled by onClose
+			return nil, fmt.Errorf("realtime: ack for %q: %w", event, ErrDisconnected)
+		}
 		return a, nil
 	case <-ctx.Done():
 		// Forget the waiter, or every unanswered ack would stay in s.acks until disconnect.
@@ -264,7 +268,7 @@ func (s *Socket) write(msgs []engineio.Message, volatile bool) error {
 
 // eventPacket builds an EVENT; []byte arguments become attachments.
 func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
-	if reserved[event] {
+	if parser.IsReserved(event) {
 		return nil, fmt.Errorf("%w: %q", ErrReservedEvent, event)
 	}
 	values := make([]any, 0, 1+len(args))
@@ -277,18 +281,16 @@ func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
 	return &parser.Packet{Type: parser.Event, Namespace: namespace, Data: data, Attachments: atts}, nil
 }
 
-// reserved are the event names the client library uses for itself.
-var reserved = map[string]bool{
-	"connect": true, "connect_error": true, "disconnect": true, "disconnecting": true,
-	"newListener": true, "removeListener": true,
-}
-
-func (s *Socket) addAck(id uint64, fn func(*Args)) {
+// addAck registers fn for the answer to ack id. It reports false, registering nothing, once the
+// socket has disconnected: no answer can come any more.
+func (s *Socket) addAck(id uint64, fn func(*Args)) bool {
 	s.mu.Lock()
-	if s.acks != nil {
-		s.acks[id] = fn
+	defer s.mu.Unlock()
+	if s.acks == nil {
+		return false
 	}
-	s.mu.Unlock()
+	s.acks[id] = fn
+	return true
 }
 
 func (s *Socket) takeAck(id uint64) func(*Args) {
@@ -300,12 +302,8 @@ func (s *Socket) takeAck(id uint64) func(*Args) {
 }
 
 func (s *Socket) onEvent(p *parser.Packet) {
-	var raw []json.RawMessage
-	var name string
-	if err := json.Unmarshal(p.Data, &raw); err != nil || len(raw) == 0 || json.Unmarshal(raw[0], &name) != nil {
-		return // the decoder already refused such packets
-	}
-	ev := &Event{Name: name, Socket: s, Args: Args{raw: raw[1:]}}
+	name := p.Event // the decoder split the payload and refused an event without a name
+	ev := &Event{Name: name, Socket: s, Args: Args{raw: p.Args}}
 	if p.HasID {
 		id := p.ID
 		ev.ackable = true
@@ -354,13 +352,7 @@ func (s *Socket) onAck(p *parser.Packet) {
 		s.client.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
 		return
 	}
-	var raw []json.RawMessage
-	if len(p.Data) > 0 {
-		if err := json.Unmarshal(p.Data, &raw); err != nil {
-			return
-		}
-	}
-	guard(s.client.log, "ack", func() { fn(&Args{raw: raw}) })
+	guard(s.client.log, "ack", func() { fn(&Args{raw: p.Args}) })
 }
 
 // onClose marks the socket disconnected, once; run then finishes its queued handler calls and
@@ -373,10 +365,16 @@ func (s *Socket) onClose(reason string) {
 	}
 	s.connected = false
 	s.reason = reason
+	unanswered := s.acks
 	s.acks = nil
 	s.mu.Unlock()
 	s.client.forget(s)
 	close(s.done)
+	// No answer can come any more: settle every waiter with nil, so that a broadcast counts
+	// this socket as done instead of waiting for it until its timeout (or forever).
+	for _, fn := range unanswered {
+		fn(nil)
+	}
 }
 
 // leave runs on the socket's goroutine after it disconnected: the disconnecting hooks while
