@@ -3,6 +3,7 @@ package game
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // BotLevel sets how well a bot aims and reacts.
@@ -30,7 +31,12 @@ var botSkills = [...]botSkill{
 	BotHard:   {aimNoise: 0.015, lead: true, fireTol: 0.05, reactTick: 6},
 }
 
-var botNames = [...]string{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"}
+// botNames are the NATO call signs: enough for a full 16-tank world without repeats.
+var botNames = [...]string{
+	"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett",
+	"Kilo", "Lima", "Mike", "November", "Oscar", "Papa", "Quebec", "Romeo", "Sierra", "Tango",
+	"Uniform", "Victor", "Whiskey", "X-ray", "Yankee", "Zulu",
+}
 
 // botBrain is a bot's memory between steps.
 type botBrain struct {
@@ -62,8 +68,34 @@ func (w *World) AddBot(level BotLevel) (PlayerID, error) {
 	if len(w.tanks) >= w.cfg.MaxPlayers {
 		return 0, ErrFull
 	}
-	name := "Bot " + botNames[int(w.joins)%len(botNames)]
-	return w.addTank(name, &botBrain{level: level, strafe: 1}), nil
+	return w.addTank(w.botName(), &botBrain{level: level, strafe: 1}), nil
+}
+
+// botName returns a name no tank in the world has: the call signs in turn (starting where the
+// join counter points, so bots that come and go do not all reuse "Alpha"), then the same
+// call signs with a number once every plain one is taken (possible with a large MaxPlayers,
+// or humans named like bots).
+func (w *World) botName() string {
+	taken := func(name string) bool {
+		for i := range w.tanks {
+			if w.tanks[i].name == name {
+				return true
+			}
+		}
+		return false
+	}
+	start := int(w.joins % uint64(len(botNames)))
+	for round := 1; ; round++ {
+		for k := range botNames {
+			name := "Bot " + botNames[(start+k)%len(botNames)]
+			if round > 1 {
+				name += " " + strconv.Itoa(round)
+			}
+			if !taken(name) {
+				return name
+			}
+		}
+	}
 }
 
 // fillBots adds or removes bots to honour SetBotFill.
