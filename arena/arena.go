@@ -20,8 +20,9 @@ const (
 	// slack absorbs clock drift), and inputBurst how many may arrive at once after a network hiccup.
 	inputsPerTick = 2
 	inputBurst    = 16
-	// maxQueuedInputs bounds the inputs waiting to be applied (one per tick): 8 ticks at 60 Hz is
-	// 133 ms; when more wait, the oldest are dropped so a lagging client does not build latency.
+	// maxQueuedInputs bounds the inputs arriving between two ticks (a burst): when more arrive,
+	// the oldest is merged away (keeping its fire). Each tick then drains the queue down to
+	// maxInputBacklog (see nextInput).
 	maxQueuedInputs = 8
 )
 
@@ -140,8 +141,12 @@ func (a *Arena) tick(sendSnapshot bool) {
 		if len(p.queue) == 0 {
 			continue // the world keeps the held input in force
 		}
-		_ = a.world.SetInput(p.id, p.queue[0]) // the seat and the tank come and go together
-		p.queue = p.queue[1:]
+		in, rest, skipped := nextInput(p.queue)
+		_ = a.world.SetInput(p.id, in) // the seat and the tank come and go together
+		p.queue = rest
+		if skipped > 0 {
+			a.opts.Metrics.droppedStale.Add(uint64(skipped))
+		}
 	}
 	a.mu.Unlock()
 	a.world.Step()
@@ -286,7 +291,7 @@ func (a *Arena) input(p *player, from Peer, in game.Input) {
 	}
 	p.budget--
 	if len(p.queue) >= maxQueuedInputs {
-		p.queue = append(p.queue[:0], p.queue[1:]...)
+		p.queue = skipOldest(p.queue, 1)
 		a.opts.Metrics.droppedStale.Add(1)
 	}
 	p.queue = append(p.queue, in)

@@ -19,8 +19,10 @@
 //	"input"   [seq, throttle, turn, aim, fire]             no ack, sent once per simulation tick
 //	          seq: uint32 counting up per input; throttle, turn: -1..1; aim: turret angle in
 //	          radians (world frame); fire: 0 or 1. Inputs are held state: the server applies one
-//	          per tick and keeps the last one while none arrive. Malformed inputs are ignored;
-//	          more than 2 per tick on average are dropped (and counted in /metrics).
+//	          per tick and keeps the last one while none arrive. When more than 2 wait (a burst),
+//	          the oldest are skipped so they do not add latency for good; a fire in a skipped
+//	          input is carried into the applied one. Malformed inputs are ignored; more than 2
+//	          per tick on average are dropped (both counted in /metrics).
 //	"latency" any                                           with ack → the same value (ping measurement)
 //	"leave"                                                 no payload: removes the tank at once
 //
