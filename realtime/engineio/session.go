@@ -198,17 +198,18 @@ func (s *Session) Close(reason string) {
 	if s.heartbeat != nil {
 		s.heartbeat.Stop()
 	}
-	probe := s.abortProbeLocked()
+	// An upgrade under way is left to finish, as in the reference: a client that has seen
+	// "3probe" has paused polling and will only hear of the close over the probe, after its
+	// "5". Dropping the probe now would look to it like a failed upgrade and leave it
+	// paused, polling no more. closeNow closes the probe if the upgrade never completes.
 	if s.transport == TransportPolling && !s.pollWaiting {
-		// The close packet rides on the client's next poll; a client that never polls
-		// again is given up after PingTimeout, as a dead one would be.
+		// The close packet rides on the client's next poll, or on the websocket if the
+		// upgrade completes first; a client that does neither is given up after
+		// PingTimeout, as a dead one would be.
 		s.drainTimer = time.AfterFunc(s.srv.opts.PingTimeout, func() { s.closeNow(reason) })
 	}
 	s.flushLocked()
 	s.mu.Unlock()
-	if probe != nil {
-		go closeWebSocket(probe, s.srv.opts.WriteTimeout)
-	}
 }
 
 // closeNow closes the session at once, dropping whatever is still queued; a parked poll

@@ -145,7 +145,8 @@ func (s *Session) handleFrame(kind int, data []byte) bool {
 
 // handleProbeFrame runs the upgrade over candidate c: "2probe" is answered with "3probe" and
 // parked polls get released; "5" makes c the transport, after which everything still
-// queued goes out over it, so no message is reordered. Anything else aborts the upgrade.
+// queued goes out over it, so no message is reordered; a session closing meanwhile ends
+// with a close frame on c. Anything else aborts the upgrade.
 func (s *Session) handleProbeFrame(c *websocket.Conn, kind int, data []byte) bool {
 	if kind == websocket.TextMessage && string(data) == "2probe" {
 		if err := writeFrame(c, packet{typ: packetPong, data: []byte("probe")}, s.srv.opts.WriteTimeout); err != nil {
@@ -163,7 +164,8 @@ func (s *Session) handleProbeFrame(c *websocket.Conn, kind int, data []byte) boo
 	}
 	if kind == websocket.TextMessage && string(data) == "5" {
 		s.mu.Lock()
-		if s.probe == c && s.state == stateOpen {
+		// Closing too: the websocket then carries the rest of the queue and the close.
+		if s.probe == c && s.state != stateClosed {
 			s.abortProbeLocked()
 			s.transport, s.ws = TransportWebSocket, c
 			s.srv.counters.openPolling.Add(-1)
