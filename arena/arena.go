@@ -42,6 +42,9 @@ type player struct {
 	// disconnect follows it, and a reconnecting client continues numbering after it.
 	lastSeq uint32
 	lastAim float64
+	// needKey is set while the client may not hold the arena's last snapshot (it is new, a
+	// snapshot to it was dropped, it asked for a resync): its next snapshot is a keyframe.
+	needKey bool
 }
 
 // Arena is one running match: a game world stepped by its own goroutine at a fixed tick rate.
@@ -57,9 +60,8 @@ type Arena struct {
 
 	worldMu sync.Mutex
 	world   *game.World
-	roster  uint64        // the world's roster version last broadcast
-	state   game.Snapshot // reused between snapshots
-	snap    []byte        // reused encoding buffer
+	roster  uint64 // the world's roster version last broadcast
+	stream  snapshotStream
 
 	mu      sync.Mutex
 	players map[game.PlayerID]*player
@@ -155,36 +157,8 @@ func (a *Arena) tick(sendSnapshot bool) {
 		a.sendRoster(a.world.Players(nil))
 	}
 	if sendSnapshot {
-		// Every snapshot is a keyframe: they go out volatile (a slow connection skips some) and
-		// through the loss simulator, and a delta needs its exact base to have arrived.
-		a.world.Snapshot(&a.state)
-		a.snap = game.EncodeSnapshot(a.snap[:0], &a.state, nil)
-		a.broadcastSnapshot(a.snap)
+		a.sendSnapshot()
 	}
-}
-
-// broadcastSnapshot sends one encoded snapshot to the room; players with a simulated bad network
-// get their copy through their LagProfile instead.
-func (a *Arena) broadcastSnapshot(encoded []byte) {
-	// The bytes leave this goroutine (queued in connections, held by lag timers): send a copy so
-	// the next tick can reuse the encoding buffer.
-	data := append([]byte(nil), encoded...)
-	a.mu.Lock()
-	recipients := 0
-	for _, p := range a.players {
-		if p.peer == nil {
-			continue
-		}
-		recipients++
-		if p.lag.Active() {
-			peer := p.peer
-			p.lag.Deliver(func() { peer.EmitVolatile("snapshot", data) })
-		}
-	}
-	a.mu.Unlock()
-	a.opts.Out.BroadcastVolatile(a.room, "snapshot", data)
-	a.opts.Metrics.snapshots.Add(1)
-	a.opts.Metrics.bytesSent.Add(uint64(len(data) * recipients))
 }
 
 // sendRoster tells everyone in the arena who is in it (humans and bots).
@@ -225,9 +199,10 @@ func (a *Arena) attach(p *player, peer Peer, lag LagProfile) {
 	p.lag = lag
 	p.gen++
 	p.queue = p.queue[:0]
+	p.needKey = true
 	a.mu.Unlock()
-	// A player on a simulated bad network stays out of the room: its snapshots go one by one
-	// through the lag simulator instead of with the room broadcast.
+	// A player on a simulated bad network stays out of the room: its roster goes through the
+	// lag simulator instead of with the room broadcast.
 	if !lag.Active() {
 		peer.Join(a.room)
 	}

@@ -1,58 +1,85 @@
 package arena
 
 import (
-	"io/fs"
-	"log/slog"
+	"math"
+	"strconv"
 	"testing"
 
-	"tankarena/assets"
 	"tankarena/game"
 )
 
-// countingOut stands in for the Socket.IO server in benchmarks: it only counts the bytes an
-// arena hands over, so the numbers are the arena's own cost.
-type countingOut struct{ bytes int }
-
-func (c *countingOut) Broadcast(string, string, ...any) {}
-func (c *countingOut) BroadcastVolatile(_, _ string, args ...any) {
-	if b, ok := args[0].([]byte); ok {
-		c.bytes += len(b)
-	}
+// BenchmarkArenaTick measures one full arena tick (queued inputs applied, world step, and a
+// snapshot sent on every second tick as at 60/30 Hz) for a full 16-tank arena, and what one
+// connected player receives. keyframe-bytes/client/s is what the same client would get if every
+// snapshot were a keyframe (the protocol before deltas). "bots": 15 bots and the watching
+// player. "stress": 16 players driving in circles and firing non-stop with a fast gun that does
+// no damage, so every tank stays alive and dozens of shells fly.
+func BenchmarkArenaTick(b *testing.B) {
+	b.Run("bots", func(b *testing.B) {
+		a := testArena(b, 16)
+		peer := &recordingPeer{}
+		if _, err := a.join("Watcher", "token", peer, LagProfile{}); err != nil {
+			b.Fatal(err)
+		}
+		benchArenaTick(b, a, peer, func(int) {})
+	})
+	b.Run("stress", func(b *testing.B) {
+		cfg := game.DefaultConfig()
+		cfg.ReloadTime = 0.2
+		cfg.ShellDamage = 0
+		a := testArenaWith(b, 0, cfg)
+		peers := make([]*recordingPeer, 16)
+		seats := make([]*player, 16)
+		for i := range peers {
+			peers[i] = &recordingPeer{}
+			p, err := a.join("P", strconv.Itoa(i), peers[i], LagProfile{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			seats[i] = p
+		}
+		benchArenaTick(b, a, peers[0], func(tick int) {
+			for i, p := range seats {
+				turn := math.Sin(float64(tick+40*i) / 50)
+				a.input(p, peers[i], game.Input{Seq: uint32(tick), Throttle: 1, Turn: turn, Aim: float64(tick%360+i*20) * math.Pi / 180, Fire: true})
+			}
+		})
+	})
 }
 
-// BenchmarkArenaTick measures one full arena tick (queued inputs applied, world step, and a
-// snapshot encoded on every second tick as at 60/30 Hz) for a full 16-tank arena of bots.
-func BenchmarkArenaTick(b *testing.B) {
-	data, err := fs.ReadFile(assets.Maps, "maps/arena.txt")
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := game.LoadMap("arena", data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w, err := game.NewWorld(game.DefaultConfig(), m, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w.SetBotFill(16, game.BotNormal)
-	out := &countingOut{}
-	opts := &Options{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, Out: out, Metrics: &Metrics{}, Logger: slog.New(slog.DiscardHandler)}
-	a := newArena(1, w, opts)
-	for range 600 { // ten seconds of play, so shells fly and tanks have spread out
+// benchArenaTick runs the arena for ten seconds, then measures; drive sends the tick's inputs.
+func benchArenaTick(b *testing.B, a *Arena, peer *recordingPeer, drive func(tick int)) {
+	tick := 0
+	for ; tick < 600; tick++ { // ten seconds of play, so shells fly and tanks have spread out
+		drive(tick + 1)
 		a.tick(false)
 	}
+	var keyframe []byte
+	snapshots, shells, keyBytes := 0, 0, 0
 	b.ReportAllocs()
 	b.ResetTimer()
-	snapshots := 0
 	for i := 0; b.Loop(); i++ {
 		send := i%2 == 0
-		if send {
-			snapshots++
-		}
+		tick++
+		drive(tick)
 		a.tick(send)
+		if !send {
+			continue
+		}
+		b.StopTimer()
+		sent := &a.stream.prev
+		snapshots++
+		shells += len(sent.Shells)
+		keyframe = game.EncodeSnapshot(keyframe[:0], sent, nil)
+		keyBytes += len(keyframe)
+		peer.taken() // forget the payloads, keep the byte count
+		b.StartTimer()
 	}
 	if snapshots > 0 {
-		b.ReportMetric(float64(out.bytes)/float64(snapshots), "bytes/snapshot")
+		rate := float64(a.opts.SnapshotRate) / float64(snapshots)
+		b.ReportMetric(float64(peer.bytes)*rate, "bytes/client/s")
+		b.ReportMetric(float64(keyBytes)*rate, "keyframe-bytes/client/s")
+		b.ReportMetric(float64(peer.bytes)/float64(snapshots), "bytes/snapshot")
+		b.ReportMetric(float64(shells)/float64(snapshots), "shells")
 	}
 }

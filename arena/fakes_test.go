@@ -10,31 +10,58 @@ import (
 	"tankarena/game"
 )
 
-// recordingPeer is a connection that keeps what the arena sends it.
+// recordingPeer is a connection that keeps the snapshots the arena sends it, and refuses
+// volatile sends while busy is set, as a connection still writing the previous one does.
 type recordingPeer struct {
-	mu       sync.Mutex
-	volatile [][]byte // "snapshot" payloads in arrival order
+	mu    sync.Mutex
+	busy  bool
+	snaps [][]byte // "snapshot" payloads the connection took, in order
+	bytes int
 }
 
 func (p *recordingPeer) Emit(string, ...any) error { return nil }
-func (p *recordingPeer) EmitVolatile(event string, args ...any) {
-	if b, ok := args[0].([]byte); ok && event == "snapshot" {
-		p.mu.Lock()
-		p.volatile = append(p.volatile, b)
-		p.mu.Unlock()
+func (p *recordingPeer) EmitVolatile(event string, args ...any) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.busy {
+		return false
 	}
+	if b, ok := args[0].([]byte); ok && event == "snapshot" {
+		p.snaps = append(p.snaps, b)
+		p.bytes += len(b)
+	}
+	return true
 }
 func (p *recordingPeer) Join(string)  {}
 func (p *recordingPeer) Leave(string) {}
 
+func (p *recordingPeer) setBusy(busy bool) {
+	p.mu.Lock()
+	p.busy = busy
+	p.mu.Unlock()
+}
+
+// taken returns the snapshots received so far and forgets them.
+func (p *recordingPeer) taken() [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	got := p.snaps
+	p.snaps = nil
+	return got
+}
+
 // nullOut is a Broadcaster that sends nowhere.
 type nullOut struct{}
 
-func (nullOut) Broadcast(string, string, ...any)         {}
-func (nullOut) BroadcastVolatile(string, string, ...any) {}
+func (nullOut) Broadcast(string, string, ...any) {}
 
 // testArena is an arena on the real map whose loop is not running: the test calls tick itself.
 func testArena(t testing.TB, bots int) *Arena {
+	t.Helper()
+	return testArenaWith(t, bots, game.DefaultConfig())
+}
+
+func testArenaWith(t testing.TB, bots int, cfg game.Config) *Arena {
 	t.Helper()
 	data, err := fs.ReadFile(assets.Maps, "maps/arena.txt")
 	if err != nil {
@@ -44,7 +71,7 @@ func testArena(t testing.TB, bots int) *Arena {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := game.NewWorld(game.DefaultConfig(), m, 1)
+	w, err := game.NewWorld(cfg, m, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

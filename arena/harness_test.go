@@ -3,6 +3,7 @@ package arena_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"net/http/httptest"
 	"net/url"
@@ -65,14 +66,15 @@ func newHarness(t *testing.T, tweak func(*arena.Options)) *harness {
 
 // tester is one test player on a real Socket.IO connection.
 type tester struct {
-	t      *testing.T
-	m      *client.Manager
-	s      *client.Socket
-	ack    arena.JoinAck
-	mu     sync.Mutex
-	snaps  []game.Snapshot
-	roster []game.PlayerInfo
-	seq    uint32
+	t       *testing.T
+	m       *client.Manager
+	s       *client.Socket
+	ack     arena.JoinAck
+	mu      sync.Mutex
+	snaps   []game.Snapshot // decoded in order; the last is the base of the next delta
+	resyncs int             // deltas that did not match the last snapshot, answered with "resync"
+	roster  []game.PlayerInfo
+	seq     uint32
 }
 
 // connect opens a connection (query may carry the lag simulator's settings) without joining.
@@ -93,14 +95,26 @@ func (h *harness) connect(t *testing.T, query url.Values) *tester {
 			t.Errorf("snapshot argument: %v", err)
 			return
 		}
+		// As the browser does: decode against the last snapshot; a delta that does not fit it
+		// is skipped and the server asked for a keyframe.
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		var base *game.Snapshot
+		if len(p.snaps) > 0 {
+			base = &p.snaps[len(p.snaps)-1]
+		}
 		var snap game.Snapshot
-		if err := game.DecodeSnapshot(&snap, data, nil); err != nil {
+		err := game.DecodeSnapshot(&snap, data, base)
+		if errors.Is(err, game.ErrSnapshotBase) {
+			p.resyncs++
+			_ = p.s.Emit("resync")
+			return
+		}
+		if err != nil {
 			t.Errorf("decode snapshot: %v", err)
 			return
 		}
-		p.mu.Lock()
 		p.snaps = append(p.snaps, snap)
-		p.mu.Unlock()
 	})
 	s.On("roster", func(args client.Args, _ client.AckFunc) {
 		var list []game.PlayerInfo

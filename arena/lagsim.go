@@ -44,15 +44,15 @@ func ParseLagQuery(q url.Values, def LagProfile) LagProfile {
 	return p
 }
 
-// Deliver runs fn after the simulated delay, or never if the message is lost. With an inactive
-// profile fn runs at once, on the caller's goroutine.
-func (p LagProfile) Deliver(fn func()) {
+// Deliver runs fn after the simulated delay, or never if the message is lost; it reports
+// false for a lost message. With an inactive profile fn runs at once, on the caller's goroutine.
+func (p LagProfile) Deliver(fn func()) bool {
 	if !p.Active() {
 		fn()
-		return
+		return true
 	}
 	if p.Loss > 0 && rand.Float64() < p.Loss {
-		return
+		return false
 	}
 	d := p.Lag
 	if p.Jitter > 0 {
@@ -60,7 +60,8 @@ func (p LagProfile) Deliver(fn func()) {
 	}
 	if d <= 0 {
 		fn()
-		return
+		return true
 	}
 	time.AfterFunc(d, fn)
+	return true
 }

@@ -168,6 +168,15 @@ func (l *Lobby) Input(s *Seat, peer Peer, raw json.RawMessage) {
 	lag.Deliver(func() { s.arena.input(s.p, peer, in) })
 }
 
+// Resync makes the seat's next snapshot a keyframe (the "resync" event on connection peer): the
+// client got a delta whose base it does not hold.
+func (l *Lobby) Resync(s *Seat, peer Peer) {
+	s.arena.mu.Lock()
+	lag := s.p.lag
+	s.arena.mu.Unlock()
+	lag.Deliver(func() { s.arena.resync(s.p, peer) })
+}
+
 // Leave removes the seat's tank at once (the "leave" event on connection peer). A connection
 // whose seat was taken over by a reconnect no longer speaks for it.
 func (l *Lobby) Leave(s *Seat, peer Peer) {

@@ -7,8 +7,9 @@ package arena
 type Peer interface {
 	// Emit queues an event reliably; it never blocks on the network.
 	Emit(event string, args ...any) error
-	// EmitVolatile sends an event only if the connection can take it now; otherwise it is dropped.
-	EmitVolatile(event string, args ...any)
+	// EmitVolatile sends an event only if the connection can take it now; otherwise it drops it
+	// and reports false (a snapshot after a dropped one must be a keyframe).
+	EmitVolatile(event string, args ...any) bool
 	// Join and Leave add the connection to, or remove it from, a broadcast room.
 	Join(room string)
 	Leave(room string)
@@ -17,5 +18,4 @@ type Peer interface {
 // Broadcaster sends one event to every connection in a room, encoding it once.
 type Broadcaster interface {
 	Broadcast(room, event string, args ...any)
-	BroadcastVolatile(room, event string, args ...any)
 }

@@ -57,6 +57,11 @@ func (l *Lobby) handle(s *realtime.Socket) {
 		value := e.Raw(0)
 		lag.Deliver(func() { lag.Deliver(func() { _ = e.Ack(value) }) })
 	})
+	s.On("resync", func(*realtime.Event) {
+		if st := current(); st != nil {
+			l.Resync(st, peer)
+		}
+	})
 	s.On("leave", func(*realtime.Event) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -75,18 +80,18 @@ func (l *Lobby) handle(s *realtime.Socket) {
 // socketPeer is a Socket.IO connection as the arena sees it.
 type socketPeer struct{ s *realtime.Socket }
 
-func (p socketPeer) Emit(event string, args ...any) error   { return p.s.Emit(event, args...) }
-func (p socketPeer) EmitVolatile(event string, args ...any) { _ = p.s.Volatile().Emit(event, args...) }
-func (p socketPeer) Join(room string)                       { p.s.Join(room) }
-func (p socketPeer) Leave(room string)                      { p.s.Leave(room) }
+func (p socketPeer) Emit(event string, args ...any) error { return p.s.Emit(event, args...) }
+func (p socketPeer) Join(room string)                     { p.s.Join(room) }
+func (p socketPeer) Leave(room string)                    { p.s.Leave(room) }
+
+func (p socketPeer) EmitVolatile(event string, args ...any) bool {
+	sent, _ := p.s.Volatile().TryEmit(event, args...) // an error is a gone socket: not sent either
+	return sent
+}
 
 // roomBroadcaster sends to a namespace's rooms; the realtime server encodes each event once.
 type roomBroadcaster struct{ ns *realtime.Namespace }
 
 func (b roomBroadcaster) Broadcast(room, event string, args ...any) {
 	_ = b.ns.To(room).Emit(event, args...)
-}
-
-func (b roomBroadcaster) BroadcastVolatile(room, event string, args ...any) {
-	_ = b.ns.To(room).Volatile().Emit(event, args...)
 }

@@ -2,7 +2,11 @@ package realtime
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
+
+	"tankarena/realtime/parser"
 )
 
 // Emitter sends to one socket with options; Socket.Volatile and Socket.Timeout make one, and
@@ -23,6 +27,28 @@ func (e Emitter) Timeout(d time.Duration) Emitter { e.timeout = d; return e }
 func (e Emitter) Emit(event string, args ...any) error {
 	_, err := e.socket.emit(event, args, e.volatile, nil)
 	return err
+}
+
+// TryEmit sends an event like Emit and also reports whether the connection took it. Emit on a
+// volatile Emitter returns nil whether or not the event went out; a sender whose next message
+// depends on this one having arrived (a delta against it) needs to know, and gets false when
+// the transport could not take the event right away and dropped it, or the socket is gone.
+func (e Emitter) TryEmit(event string, args ...any) (bool, error) {
+	s := e.socket
+	if !s.Connected() {
+		return false, ErrDisconnected
+	}
+	pkt, err := eventPacket(s.ns.name, event, args)
+	if err != nil {
+		return false, err
+	}
+	if err := s.write(messages(parser.Encode(pkt)), e.volatile); err != nil {
+		if errors.Is(err, errDropped) {
+			return false, nil
+		}
+		return false, fmt.Errorf("realtime: emit %q: %w", event, err)
+	}
+	return true, nil
 }
 
 // EmitWithAck sends an event and waits for the answer, until the timeout, ctx's end or the

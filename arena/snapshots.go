@@ -1,0 +1,123 @@
+package arena
+
+import (
+	"slices"
+	"time"
+
+	"tankarena/game"
+)
+
+// keyframeInterval is how often every client gets a keyframe although its deltas arrived: a
+// safety net for a client whose copy went wrong in a way the server cannot see.
+const keyframeInterval = 2 * time.Second
+
+// snapshotStream is an arena's snapshot history: deltas are encoded against the snapshot sent
+// before, which every client that received its last snapshot holds. Owned by the tick, under
+// worldMu.
+type snapshotStream struct {
+	cur, prev game.Snapshot // the state being sent, and the one sent last (the deltas' base)
+	sent      int           // snapshots sent so far, for the periodic keyframe
+	buf       []byte        // reused encoding buffer
+	targets   []snapshotTarget
+}
+
+// snapshotTarget is one connected player as the tick sends it a snapshot.
+type snapshotTarget struct {
+	p    *player
+	peer Peer
+	lag  LagProfile
+	key  bool // gets the keyframe
+	took bool // the connection (or the lag simulator) took the snapshot
+}
+
+// sendSnapshot sends the world's state to every connected player: the delta against the last
+// snapshot to those whose last snapshot was delivered, a keyframe to the others (new, rejoined,
+// dropped one, asked for a resync) and to everyone every keyframeInterval. Each kind is encoded
+// at most once per send, whatever the number of players.
+func (a *Arena) sendSnapshot() {
+	st := &a.stream
+	a.world.Snapshot(&st.cur)
+	everyone := st.sent%a.keyframeEvery() == 0 // the first send too: there is no base yet
+	st.sent++
+
+	a.mu.Lock()
+	st.targets = st.targets[:0]
+	for _, p := range a.players {
+		if p.peer != nil {
+			st.targets = append(st.targets, snapshotTarget{p: p, peer: p.peer, lag: p.lag, key: everyone || p.needKey})
+		}
+	}
+	a.mu.Unlock()
+
+	// The bytes leave this goroutine (queued in connections, held by lag timers): each kind
+	// gets its own copy, so the next send can reuse the encoding buffer.
+	var key, delta []byte
+	bytes := 0
+	for i := range st.targets {
+		t := &st.targets[i]
+		var data []byte
+		switch {
+		case t.key:
+			if key == nil {
+				st.buf = game.EncodeSnapshot(st.buf[:0], &st.cur, nil)
+				key = slices.Clone(st.buf)
+			}
+			data = key
+		default:
+			if delta == nil {
+				st.buf = game.EncodeSnapshot(st.buf[:0], &st.cur, &st.prev)
+				delta = slices.Clone(st.buf)
+			}
+			data = delta
+		}
+		t.took = a.deliverSnapshot(t, data)
+		if t.took {
+			bytes += len(data)
+		}
+	}
+
+	a.mu.Lock()
+	for _, t := range st.targets {
+		if t.p.peer != t.peer {
+			continue // reconnected meanwhile: the new connection already waits for a keyframe
+		}
+		if !t.took {
+			t.p.needKey = true
+		} else if t.key {
+			t.p.needKey = false
+		}
+	}
+	a.mu.Unlock()
+	st.cur, st.prev = st.prev, st.cur
+	a.opts.Metrics.snapshots.Add(1)
+	a.opts.Metrics.bytesSent.Add(uint64(bytes))
+}
+
+// deliverSnapshot hands one snapshot to a player's connection and reports whether it was
+// taken. Through the lag simulator the answer for a delayed message comes later: a drop then
+// asks for a keyframe next time.
+func (a *Arena) deliverSnapshot(t *snapshotTarget, data []byte) bool {
+	if !t.lag.Active() {
+		return t.peer.EmitVolatile("snapshot", data)
+	}
+	p, peer := t.p, t.peer
+	return t.lag.Deliver(func() {
+		if !peer.EmitVolatile("snapshot", data) {
+			a.resync(p, peer)
+		}
+	})
+}
+
+// resync makes the player's next snapshot a keyframe, if peer still holds the seat.
+func (a *Arena) resync(p *player, peer Peer) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if p.peer == peer {
+		p.needKey = true
+	}
+}
+
+// keyframeEvery is keyframeInterval in snapshots.
+func (a *Arena) keyframeEvery() int {
+	return max(1, int(keyframeInterval.Seconds()*float64(a.opts.SnapshotRate)))
+}
