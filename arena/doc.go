@@ -1,6 +1,7 @@
 // Package arena runs Tank Arena matches on top of the game simulation and the Socket.IO server:
 // one goroutine per arena steps the world at a fixed rate, applies the players' queued inputs and
-// broadcasts one encoded snapshot per send to the arena's room. A Lobby places players into
+// sends each connected player a snapshot at the snapshot rate: one delta and, when some player
+// needs one, one keyframe are encoded per send, whatever the number of players. A Lobby places players into
 // arenas with space, opens a new arena when all are full and stops arenas that empty.
 //
 // # Protocol
@@ -23,14 +24,23 @@
 //	          the oldest are skipped so they do not add latency for good; a fire in a skipped
 //	          input is carried into the applied one. Malformed inputs are ignored; more than 2
 //	          per tick on average are dropped (both counted in /metrics).
+//	"resync"                                                no payload: the client got a delta whose base
+//	          it does not hold; its next snapshot is a keyframe. Send once per gap.
 //	"latency" any                                           with ack → the same value (ping measurement)
 //	"leave"                                                 no payload: removes the tank at once
 //
 // Server → client
 //
-//	"snapshot" <binary>     the game's snapshot encoding (web/js/snapshot.js decodes it); volatile,
-//	                        sent at the snapshot rate to the arena's room. Each tank's seq is the
-//	                        last input seq the server applied for it (for reconciliation).
+//	"snapshot" <binary>     the game's snapshot encoding (game/SNAPSHOT.md; web/js/snapshot.js
+//	                        decodes it), volatile, at the snapshot rate to each player. It is a
+//	                        delta against the previous snapshot sent to the arena when the
+//	                        player's previous one was delivered, else a keyframe: to a new or
+//	                        reconnected player, after a snapshot to it was dropped (the connection
+//	                        could not take it, or the lag simulator lost it), after "resync", and
+//	                        to everyone every 2 s. A client decodes each snapshot against the last
+//	                        one it decoded; a delta that does not fit is skipped (and "resync"
+//	                        sent) until the next keyframe. Each tank's seq is the last input seq
+//	                        the server applied for it (for reconciliation).
 //	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   everyone in the arena (game.PlayerInfo),
 //	                        sent to the room whenever it changes and to each (re)joining client
 //	"shutdown" {"message": string}                  the server is stopping

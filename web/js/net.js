@@ -2,7 +2,7 @@
 // join handshake with a reconnect token kept in localStorage, input sending, snapshot receipt
 // and the numbers the net graph shows (ping, snapshot rate, bytes per second).
 
-import { decodeSnapshot } from './snapshot.js';
+import { SnapshotStream } from './snapstream.js';
 import { lagQuery } from './protocol.js';
 
 const TOKEN_KEY = 'tankarena.token';
@@ -40,6 +40,7 @@ export class Net {
     this.lag = lagQuery(location.search);
     this.socket = null;
     this.token = '';
+    this.stream = new SnapshotStream(() => this.socket?.emit('resync'));
   }
 
   /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
@@ -50,7 +51,7 @@ export class Net {
     this.h.state('connecting');
     const s = globalThis.io({ query: this.lag, transports: ['websocket', 'polling'] });
     this.socket = s;
-    s.on('connect', () => this.sendJoin()); // also after every reconnect: the token brings the tank back
+    s.on('connect', () => { this.stream.reset(); this.sendJoin(); }); // also after every reconnect: the token brings the tank back
     s.on('disconnect', (reason) => this.h.state(reason === 'io client disconnect' ? 'offline' : 'reconnecting'));
     s.on('connect_error', () => this.h.state('reconnecting'));
     s.on('snapshot', (data) => this.onSnapshot(data));
@@ -96,9 +97,10 @@ export class Net {
     if (typeof Blob !== 'undefined' && data instanceof Blob) buf = await data.arrayBuffer();
     else if (ArrayBuffer.isView(data)) buf = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
     if (!(buf instanceof ArrayBuffer)) return;
-    let snap;
-    try { snap = decodeSnapshot(buf); } catch { return; } // a damaged snapshot is skipped, the next one repairs it
-    this.counts.bytes += buf.byteLength; this.counts.snaps++;
+    this.counts.bytes += buf.byteLength;
+    const snap = this.stream.receive(buf); // null: unusable until the keyframe it asked for
+    if (!snap) return;
+    this.counts.snaps++;
     this.h.snapshot(snap, buf.byteLength);
   }
 
