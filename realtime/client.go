@@ -131,13 +131,12 @@ func (c *client) connect(p *parser.Packet) {
 	c.sockets[ns.name] = s
 	c.mu.Unlock()
 	c.timer.Stop()
-	go s.run()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
 	if err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}); err != nil {
 		s.onClose(ReasonTransportError)
 	}
-	// Joining the namespace happens on the socket's goroutine, which also leaves it: so the
-	// two cannot race, and no broadcast can reach the client before its CONNECT answer. It is
+	// Joining the namespace is the socket's first handler call, and leaving it its last: so
+	// the two cannot race, and no broadcast can reach the client before its CONNECT answer. It is
 	// the first call queued for the new socket, so it always finds room.
 	s.enqueue(func() {
 		ns.add(s)

@@ -21,8 +21,8 @@ type Socket struct {
 	client    *client
 	handshake *Handshake
 	done      chan struct{} // closed when the socket leaves its namespace
-	inbox     chan func()   // handler calls, run in order by run
-	exited    chan struct{} // closed when run has returned
+	calls     callQueue     // handler calls, run in order, then leave
+	exited    chan struct{} // closed when leave has returned
 
 	// roomsMu orders Join against the rooms being left on disconnect, so a Join racing the
 	// disconnect cannot leave the id of a gone socket in a room.
@@ -44,7 +44,7 @@ func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
 		client:    c,
 		handshake: hs,
 		done:      make(chan struct{}),
-		inbox:     make(chan func(), ns.server.opts.EventQueueSize),
+		calls:     callQueue{limit: ns.server.opts.EventQueueSize},
 		exited:    make(chan struct{}),
 		connected: true,
 		handlers:  make(map[string][]func(*Event)),
@@ -52,42 +52,9 @@ func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
 	}
 }
 
-// run calls the socket's handlers one at a time, in order, off the connection's reader, so a
-// handler may wait for an ack from its own client. When the socket disconnects it finishes
-// the calls already queued, then runs the disconnect hooks.
-func (s *Socket) run() {
-	defer close(s.exited)
-	for {
-		select {
-		case fn := <-s.inbox:
-			fn()
-		case <-s.done:
-			for {
-				select {
-				case fn := <-s.inbox:
-					fn()
-					continue
-				default:
-				}
-				break
-			}
-			s.leave()
-			return
-		}
-	}
-}
-
-// enqueue queues a handler call without ever waiting: it runs on the connection's reader, and
-// a reader blocked behind a busy handler could not read the ack that handler may be waiting
-// for (nor the pongs, nor the close), a deadlock. It reports false when the queue is full.
-func (s *Socket) enqueue(fn func()) bool {
-	select {
-	case s.inbox <- fn:
-		return true
-	default:
-		return false
-	}
-}
+// enqueue queues a handler call without ever waiting (see callQueue.push); it reports false
+// when the queue is full.
+func (s *Socket) enqueue(fn func()) bool { return s.calls.push(fn) }
 
 // newSocketID returns 20 random URL-safe characters, like the reference's ids.
 func newSocketID() string {
@@ -326,7 +293,7 @@ func (s *Socket) onEvent(p *parser.Packet) {
 		// The client sends faster than its handlers run: drop it rather than hold its
 		// events without bound (or stop reading it, which can deadlock; see enqueue).
 		s.client.log.Warn("realtime: event queue full, closing the connection",
-			"namespace", s.ns.name, "socket", s.id, "queued", cap(s.inbox))
+			"namespace", s.ns.name, "socket", s.id, "queued", s.calls.limit)
 		s.client.close(ReasonEventQueueFull)
 	}
 }
@@ -363,8 +330,8 @@ func (s *Socket) onAck(p *parser.Packet) {
 	guard(s.client.log, "ack", func() { fn(&Args{raw: raw}) })
 }
 
-// onClose marks the socket disconnected, once; run then finishes its queued handler calls and
-// calls leave. Nothing here waits for handlers, so a handler may disconnect its own socket.
+// onClose marks the socket disconnected, once; its queued handler calls still run, then
+// leave. Nothing here waits for handlers, so a handler may disconnect its own socket.
 func (s *Socket) onClose(reason string) {
 	s.mu.Lock()
 	if !s.connected {
@@ -377,9 +344,13 @@ func (s *Socket) onClose(reason string) {
 	s.mu.Unlock()
 	s.client.forget(s)
 	close(s.done)
+	s.calls.finish(func() {
+		defer close(s.exited)
+		s.leave()
+	})
 }
 
-// leave runs on the socket's goroutine after it disconnected: the disconnecting hooks while
+// leave runs after the socket's last handler call once it disconnected: the disconnecting hooks while
 // the socket is still in its rooms, then the rooms are left, then the disconnect hooks.
 func (s *Socket) leave() {
 	s.mu.Lock()
