@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 )
@@ -91,12 +92,19 @@ func (s *Session) abortProbeLocked() *websocket.Conn {
 
 // readLoop reads frames from c until it fails or the session closes. c is either the
 // session's transport or an upgrade candidate; it is the only reader of c.
+//
+// An idle session is parked in NextReader, and its reader is the one goroutine it keeps, so
+// that goroutine's stack is most of an idle connection's cost. Handling a message (OnMessage
+// included) can grow the stack, and the runtime shrinks it only while less than a quarter is
+// in use, which the parked reader's frames exceed: a grown stack would stay grown for the
+// connection's life. So once a message has moved the stack, reading carries on in a fresh
+// goroutine, whose stack starts small, and this one ends.
 func (s *Session) readLoop(c *websocket.Conn) {
 	c.SetReadLimit(s.srv.opts.MaxPayload)
+	mark := stackMark()
 	for {
-		// NextReader, not ReadMessage, and everything else in readMessage: an idle session
-		// is parked right here, and the shallower the stack below this frame, the smaller
-		// the goroutine stack every idle connection keeps.
+		// NextReader, not ReadMessage, and everything else in readMessage: the shallower the
+		// stack below this frame, the smaller the goroutine stack every idle connection keeps.
 		kind, r, err := c.NextReader()
 		if err != nil || !s.readMessage(c, kind, r) {
 			if err != nil {
@@ -104,7 +112,20 @@ func (s *Session) readLoop(c *websocket.Conn) {
 			}
 			return
 		}
+		if stackMark() != mark {
+			go s.readLoop(c)
+			return
+		}
 	}
+}
+
+// stackMark returns the address of a local variable: called from the same frame, it changes
+// only when the runtime has moved the goroutine's stack, which it does to grow it.
+//
+//go:noinline
+func stackMark() uintptr {
+	var local byte
+	return uintptr(unsafe.Pointer(&local))
 }
 
 // readMessage reads the rest of one message from c and acts on it; it returns false when c
