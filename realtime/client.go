@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -112,13 +113,20 @@ func (c *client) connect(p *parser.Packet) {
 		c.log.Debug("realtime: CONNECT to a namespace already joined", "namespace", p.Namespace)
 		return
 	}
-	hs := newHandshake(c.conn.Request(), p.Data)
-	ns := c.server.lookup(p.Namespace, hs)
+	joined := time.Now()
+	var hs *Handshake // built only if a dynamic namespace has to decide; else when first asked for
+	handshake := func() *Handshake {
+		if hs == nil {
+			hs = newHandshake(c.conn.Request(), bytes.Clone(p.Data), joined)
+		}
+		return hs
+	}
+	ns := c.server.lookup(p.Namespace, handshake)
 	if ns == nil {
 		c.refuse(p.Namespace, &ConnectError{Message: "Invalid namespace"})
 		return
 	}
-	s := newSocket(ns, c, hs)
+	s := newSocket(ns, c, hs, p.Data, joined)
 	if err := ns.runMiddlewares(s); err != nil {
 		c.refuse(p.Namespace, err)
 		return

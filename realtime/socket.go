@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -16,17 +17,24 @@ import (
 
 // Socket is one client in one namespace. Its methods may be called from any goroutine.
 type Socket struct {
-	id        string
-	ns        *Namespace
-	client    *client
-	handshake *Handshake
-	done      chan struct{} // closed when the socket leaves its namespace
-	calls     callQueue     // handler calls, run in order, then leave
-	exited    chan struct{} // closed when leave has returned
+	id     string
+	ns     *Namespace
+	client *client
+	done   chan struct{} // closed when the socket leaves its namespace
+	calls  callQueue     // handler calls, run in order, then leave
+	exited chan struct{} // closed when leave has returned
 
 	// roomsMu orders Join against the rooms being left on disconnect, so a Join racing the
 	// disconnect cannot leave the id of a gone socket in a room.
 	roomsMu sync.Mutex
+
+	// The handshake is built on first use: most applications never read it, and its header
+	// and query copies would be most of an idle socket's memory. auth and joined are what
+	// cannot be rebuilt later from the engine's handshake request.
+	handshakeOnce sync.Once
+	handshake     *Handshake
+	auth          json.RawMessage
+	joined        time.Time
 
 	mu              sync.Mutex
 	connected       bool
@@ -37,12 +45,21 @@ type Socket struct {
 	acks            map[uint64]func(*Args)
 }
 
-func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
+// newSocket makes the socket of a CONNECT; hs is the handshake if it was already needed,
+// else nil, and auth the CONNECT payload, which the socket keeps a copy of.
+func newSocket(ns *Namespace, c *client, hs *Handshake, auth json.RawMessage, joined time.Time) *Socket {
+	if hs == nil {
+		auth = bytes.Clone(auth) // not the CONNECT message's buffer, which may be much larger
+	} else {
+		auth = nil
+	}
 	return &Socket{
 		id:        newSocketID(),
 		ns:        ns,
 		client:    c,
 		handshake: hs,
+		auth:      auth,
+		joined:    joined,
 		done:      make(chan struct{}),
 		calls:     callQueue{limit: ns.server.opts.EventQueueSize},
 		exited:    make(chan struct{}),
@@ -70,7 +87,15 @@ func (s *Socket) ID() string { return s.id }
 func (s *Socket) Namespace() *Namespace { return s.ns }
 
 // Handshake is what the client sent when it joined: auth payload, headers, query, address.
-func (s *Socket) Handshake() *Handshake { return s.handshake }
+func (s *Socket) Handshake() *Handshake {
+	s.handshakeOnce.Do(func() {
+		if s.handshake == nil {
+			s.handshake = newHandshake(s.client.conn.Request(), s.auth, s.joined)
+		}
+		s.auth = nil
+	})
+	return s.handshake
+}
 
 // Connected reports whether the socket is still in its namespace.
 func (s *Socket) Connected() bool {
