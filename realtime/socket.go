@@ -38,11 +38,17 @@ type Socket struct {
 
 	mu              sync.Mutex
 	connected       bool
-	reason          string // why the socket left
-	handlers        map[string][]func(*Event)
+	reason          string         // why the socket left
+	handlers        []eventHandler // in the order added; a socket has few, a scan beats a map
 	onDisconnecting []func(reason string)
 	onDisconnect    []func(reason string)
-	acks            map[uint64]func(*Args)
+	acks            map[uint64]func(*Args) // made by the first ack waited for
+}
+
+// eventHandler is one On registration.
+type eventHandler struct {
+	event string
+	fn    func(*Event)
 }
 
 // newSocket makes the socket of a CONNECT; hs is the handshake if it was already needed,
@@ -64,8 +70,6 @@ func newSocket(ns *Namespace, c *client, hs *Handshake, auth json.RawMessage, jo
 		calls:     callQueue{limit: ns.server.opts.EventQueueSize},
 		exited:    make(chan struct{}),
 		connected: true,
-		handlers:  make(map[string][]func(*Event)),
-		acks:      make(map[uint64]func(*Args)),
 	}
 }
 
@@ -114,7 +118,7 @@ func (s *Socket) Done() <-chan struct{} { return s.done }
 // is logged and the socket carries on.
 func (s *Socket) On(event string, handler func(*Event)) {
 	s.mu.Lock()
-	s.handlers[event] = append(s.handlers[event], handler)
+	s.handlers = append(s.handlers, eventHandler{event, handler})
 	s.mu.Unlock()
 }
 
@@ -277,7 +281,10 @@ var reserved = map[string]bool{
 
 func (s *Socket) addAck(id uint64, fn func(*Args)) {
 	s.mu.Lock()
-	if s.acks != nil {
+	if s.connected {
+		if s.acks == nil {
+			s.acks = make(map[uint64]func(*Args))
+		}
 		s.acks[id] = fn
 	}
 	s.mu.Unlock()
@@ -305,13 +312,17 @@ func (s *Socket) onEvent(p *parser.Packet) {
 	}
 	queued := s.enqueue(func() {
 		s.mu.Lock()
-		handlers := s.handlers[name]
+		handlers := s.handlers // On only appends: the first len entries never change
 		s.mu.Unlock()
-		if len(handlers) == 0 {
-			s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
-		}
+		handled := false
 		for _, h := range handlers {
-			guard(s.client.log, "event "+name, func() { h(ev) })
+			if h.event == name {
+				handled = true
+				guard(s.client.log, "event "+name, func() { h.fn(ev) })
+			}
+		}
+		if !handled {
+			s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
 		}
 	})
 	if !queued && s.Connected() {
