@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -117,13 +118,20 @@ func (c *client) connect(p *parser.Packet) {
 		c.log.Debug("realtime: CONNECT to a namespace already joined replaces its socket", "namespace", p.Namespace)
 		old.onClose(ReasonClientDisconnect)
 	}
-	hs := newHandshake(c.conn.Request(), p.Data)
-	ns := c.server.lookup(p.Namespace, hs)
+	joined := time.Now()
+	var hs *Handshake // built only if a dynamic namespace has to decide; else when first asked for
+	handshake := func() *Handshake {
+		if hs == nil {
+			hs = newHandshake(c.conn.Request(), bytes.Clone(p.Data), joined)
+		}
+		return hs
+	}
+	ns := c.server.lookup(p.Namespace, handshake)
 	if ns == nil {
 		c.refuse(p.Namespace, &ConnectError{Message: "Invalid namespace"})
 		return
 	}
-	s := newSocket(ns, c, hs)
+	s := newSocket(ns, c, hs, p.Data, joined)
 	if err := ns.runMiddlewares(s); err != nil {
 		c.refuse(p.Namespace, err)
 		return
@@ -136,13 +144,12 @@ func (c *client) connect(p *parser.Packet) {
 	c.sockets[ns.name] = s
 	c.mu.Unlock()
 	c.timer.Stop()
-	go s.run()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
 	if err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}); err != nil {
 		s.onClose(ReasonTransportError)
 	}
-	// Joining the namespace happens on the socket's goroutine, which also leaves it: so the
-	// two cannot race, and no broadcast can reach the client before its CONNECT answer. It is
+	// Joining the namespace is the socket's first handler call, and leaving it its last: so
+	// the two cannot race, and no broadcast can reach the client before its CONNECT answer. It is
 	// the first call queued for the new socket, so it always finds room.
 	s.enqueue(func() {
 		ns.add(s)

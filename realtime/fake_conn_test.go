@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"tankarena/realtime/engineio"
 	"tankarena/realtime/parser"
@@ -71,10 +72,13 @@ func (f *fakeConn) settle() {
 	f.client.mu.Unlock()
 	for _, s := range sockets {
 		ran := make(chan struct{})
-		select { // waits for room, unlike enqueue: only the test waits here
-		case s.inbox <- func() { close(ran) }:
-		case <-s.exited:
-			continue
+		for !s.enqueue(func() { close(ran) }) { // waits for room, unlike the reader: only the test waits here
+			select {
+			case <-s.exited:
+			case <-time.After(time.Millisecond):
+				continue
+			}
+			break
 		}
 		select {
 		case <-ran:

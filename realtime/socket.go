@@ -1,9 +1,11 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -15,78 +17,65 @@ import (
 
 // Socket is one client in one namespace. Its methods may be called from any goroutine.
 type Socket struct {
-	id        string
-	ns        *Namespace
-	client    *client
-	handshake *Handshake
-	done      chan struct{} // closed when the socket leaves its namespace
-	inbox     chan func()   // handler calls, run in order by run
-	exited    chan struct{} // closed when run has returned
+	id     string
+	ns     *Namespace
+	client *client
+	done   chan struct{} // closed when the socket leaves its namespace
+	calls  callQueue     // handler calls, run in order, then leave
+	exited chan struct{} // closed when leave has returned
 
 	// roomsMu orders Join against the rooms being left on disconnect, so a Join racing the
 	// disconnect cannot leave the id of a gone socket in a room.
 	roomsMu sync.Mutex
 
+	// The handshake is built on first use: most applications never read it, and its header
+	// and query copies would be most of an idle socket's memory. auth and joined are what
+	// cannot be rebuilt later from the engine's handshake request.
+	handshakeOnce sync.Once
+	handshake     *Handshake
+	auth          json.RawMessage
+	joined        time.Time
+
 	mu              sync.Mutex
 	connected       bool
-	reason          string // why the socket left
-	handlers        map[string][]func(*Event)
+	reason          string         // why the socket left
+	handlers        []eventHandler // in the order added; a socket has few, a scan beats a map
 	onDisconnecting []func(reason string)
 	onDisconnect    []func(reason string)
-	acks            map[uint64]func(*Args)
+	acks            map[uint64]func(*Args) // made by the first ack waited for
 }
 
-func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
+// eventHandler is one On registration.
+type eventHandler struct {
+	event string
+	fn    func(*Event)
+}
+
+// newSocket makes the socket of a CONNECT; hs is the handshake if it was already needed,
+// else nil, and auth the CONNECT payload, which the socket keeps a copy of.
+func newSocket(ns *Namespace, c *client, hs *Handshake, auth json.RawMessage, joined time.Time) *Socket {
+	if hs == nil {
+		auth = bytes.Clone(auth) // not the CONNECT message's buffer, which may be much larger
+	} else {
+		auth = nil
+	}
 	return &Socket{
 		id:        newSocketID(),
 		ns:        ns,
 		client:    c,
 		handshake: hs,
+		auth:      auth,
+		joined:    joined,
 		done:      make(chan struct{}),
-		inbox:     make(chan func(), ns.server.opts.EventQueueSize),
+		calls:     callQueue{limit: ns.server.opts.EventQueueSize},
 		exited:    make(chan struct{}),
 		connected: true,
-		handlers:  make(map[string][]func(*Event)),
-		acks:      make(map[uint64]func(*Args)),
 	}
 }
 
-// run calls the socket's handlers one at a time, in order, off the connection's reader, so a
-// handler may wait for an ack from its own client. When the socket disconnects it finishes
-// the calls already queued, then runs the disconnect hooks.
-func (s *Socket) run() {
-	defer close(s.exited)
-	for {
-		select {
-		case fn := <-s.inbox:
-			fn()
-		case <-s.done:
-			for {
-				select {
-				case fn := <-s.inbox:
-					fn()
-					continue
-				default:
-				}
-				break
-			}
-			s.leave()
-			return
-		}
-	}
-}
-
-// enqueue queues a handler call without ever waiting: it runs on the connection's reader, and
-// a reader blocked behind a busy handler could not read the ack that handler may be waiting
-// for (nor the pongs, nor the close), a deadlock. It reports false when the queue is full.
-func (s *Socket) enqueue(fn func()) bool {
-	select {
-	case s.inbox <- fn:
-		return true
-	default:
-		return false
-	}
-}
+// enqueue queues a handler call without ever waiting (see callQueue.push); it reports false
+// when the queue is full.
+func (s *Socket) enqueue(fn func()) bool { return s.calls.push(fn) }
 
 // newSocketID returns 20 random URL-safe characters, like the reference's ids.
 func newSocketID() string {
@@ -102,7 +91,15 @@ func (s *Socket) ID() string { return s.id }
 func (s *Socket) Namespace() *Namespace { return s.ns }
 
 // Handshake is what the client sent when it joined: auth payload, headers, query, address.
-func (s *Socket) Handshake() *Handshake { return s.handshake }
+func (s *Socket) Handshake() *Handshake {
+	s.handshakeOnce.Do(func() {
+		if s.handshake == nil {
+			s.handshake = newHandshake(s.client.conn.Request(), s.auth, s.joined)
+		}
+		s.auth = nil
+	})
+	return s.handshake
+}
 
 // Connected reports whether the socket is still in its namespace.
 func (s *Socket) Connected() bool {
@@ -121,7 +118,7 @@ func (s *Socket) Done() <-chan struct{} { return s.done }
 // is logged and the socket carries on.
 func (s *Socket) On(event string, handler func(*Event)) {
 	s.mu.Lock()
-	s.handlers[event] = append(s.handlers[event], handler)
+	s.handlers = append(s.handlers, eventHandler{event, handler})
 	s.mu.Unlock()
 }
 
@@ -286,8 +283,11 @@ func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
 func (s *Socket) addAck(id uint64, fn func(*Args)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.acks == nil {
+	if !s.connected {
 		return false
+	}
+	if s.acks == nil {
+		s.acks = make(map[uint64]func(*Args))
 	}
 	s.acks[id] = fn
 	return true
@@ -311,20 +311,24 @@ func (s *Socket) onEvent(p *parser.Packet) {
 	}
 	queued := s.enqueue(func() {
 		s.mu.Lock()
-		handlers := s.handlers[name]
+		handlers := s.handlers // On only appends: the first len entries never change
 		s.mu.Unlock()
-		if len(handlers) == 0 {
-			s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
-		}
+		handled := false
 		for _, h := range handlers {
-			guard(s.client.log, "event "+name, func() { h(ev) })
+			if h.event == name {
+				handled = true
+				guard(s.client.log, "event "+name, func() { h.fn(ev) })
+			}
+		}
+		if !handled {
+			s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
 		}
 	})
 	if !queued && s.Connected() {
 		// The client sends faster than its handlers run: drop it rather than hold its
 		// events without bound (or stop reading it, which can deadlock; see enqueue).
 		s.client.log.Warn("realtime: event queue full, closing the connection",
-			"namespace", s.ns.name, "socket", s.id, "queued", cap(s.inbox))
+			"namespace", s.ns.name, "socket", s.id, "queued", s.calls.limit)
 		s.client.close(ReasonEventQueueFull)
 	}
 }
@@ -355,8 +359,8 @@ func (s *Socket) onAck(p *parser.Packet) {
 	guard(s.client.log, "ack", func() { fn(&Args{raw: p.Args}) })
 }
 
-// onClose marks the socket disconnected, once; run then finishes its queued handler calls and
-// calls leave. Nothing here waits for handlers, so a handler may disconnect its own socket.
+// onClose marks the socket disconnected, once; its queued handler calls still run, then
+// leave. Nothing here waits for handlers, so a handler may disconnect its own socket.
 func (s *Socket) onClose(reason string) {
 	s.mu.Lock()
 	if !s.connected {
@@ -375,9 +379,13 @@ func (s *Socket) onClose(reason string) {
 	for _, fn := range unanswered {
 		fn(nil)
 	}
+	s.calls.finish(func() {
+		defer close(s.exited)
+		s.leave()
+	})
 }
 
-// leave runs on the socket's goroutine after it disconnected: the disconnecting hooks while
+// leave runs after the socket's last handler call once it disconnected: the disconnecting hooks while
 // the socket is still in its rooms, then the rooms are left, then the disconnect hooks.
 func (s *Socket) leave() {
 	s.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 )
@@ -91,12 +92,19 @@ func (s *Session) abortProbeLocked() *websocket.Conn {
 
 // readLoop reads frames from c until it fails or the session closes. c is either the
 // session's transport or an upgrade candidate; it is the only reader of c.
+//
+// An idle session is parked in NextReader, and its reader is the one goroutine it keeps, so
+// that goroutine's stack is most of an idle connection's cost. Handling a message (OnMessage
+// included) can grow the stack, and the runtime shrinks it only while less than a quarter is
+// in use, which the parked reader's frames exceed: a grown stack would stay grown for the
+// connection's life. So once a message has moved the stack, reading carries on in a fresh
+// goroutine, whose stack starts small, and this one ends.
 func (s *Session) readLoop(c *websocket.Conn) {
 	c.SetReadLimit(s.srv.opts.MaxPayload)
+	mark := stackMark()
 	for {
-		// NextReader, not ReadMessage, and everything else in readMessage: an idle session
-		// is parked right here, and the shallower the stack below this frame, the smaller
-		// the goroutine stack every idle connection keeps.
+		// NextReader, not ReadMessage, and everything else in readMessage: the shallower the
+		// stack below this frame, the smaller the goroutine stack every idle connection keeps.
 		kind, r, err := c.NextReader()
 		if err != nil || !s.readMessage(c, kind, r) {
 			if err != nil {
@@ -104,7 +112,20 @@ func (s *Session) readLoop(c *websocket.Conn) {
 			}
 			return
 		}
+		if stackMark() != mark {
+			go s.readLoop(c)
+			return
+		}
 	}
+}
+
+// stackMark returns the address of a local variable: called from the same frame, it changes
+// only when the runtime has moved the goroutine's stack, which it does to grow it.
+//
+//go:noinline
+func stackMark() uintptr {
+	var local byte
+	return uintptr(unsafe.Pointer(&local))
 }
 
 // readMessage reads the rest of one message from c and acts on it; it returns false when c
@@ -210,6 +231,7 @@ func (s *Session) readFailed(c *websocket.Conn, err error) {
 // writeLoop is the only writer of the session's websocket c. It runs while the queue has
 // packets and exits when it is empty, so idle sessions have no writer goroutine.
 func (s *Session) writeLoop(c *websocket.Conn) {
+	growStack(0)
 	timeout := s.srv.opts.WriteTimeout
 	for {
 		s.mu.Lock()
@@ -239,6 +261,19 @@ func (s *Session) writeLoop(c *websocket.Conn) {
 			return
 		}
 	}
+}
+
+// growStack grows a new writer goroutine's stack while it holds a single frame: writing one
+// packet (gorilla, the net package, the deadline's clock read) needs more than the 2 KB a
+// goroutine starts with, and growing the stack later, under a dozen frames, costs several
+// times more (every frame is adjusted); the writer starts once per burst of packets, so once
+// per message in a fan-out. The array is indexed with an argument so it cannot be optimized out.
+//
+//go:noinline
+func growStack(i int) byte {
+	var room [2048]byte
+	room[i] = 1
+	return room[i/2]
 }
 
 // writeBatch writes packets to c one frame each, counting what reached the network.
