@@ -213,3 +213,95 @@ func BenchmarkKeyframeBreakdown(b *testing.B) {
 	b.ReportMetric(float64(shells)/float64(sent), "shells")
 	b.ReportMetric((float64(total)/float64(sent)+perShell*(64-float64(shells)/float64(sent)))*30/1000, "KB/s-at-64-shells")
 }
+
+// streamLoad is a 16-tank match the bandwidth target is measured on.
+type streamLoad struct {
+	name   string
+	reload float64 // seconds; 0 keeps the default
+	damage bool    // off keeps all 16 tanks in every snapshot
+	fire   func(p, n int) bool
+}
+
+var streamLoads = []streamLoad{
+	// About 6 shells in flight: each tank fires once every few seconds, tanks die and respawn.
+	{name: "light", damage: true, fire: func(p, n int) bool { return (n+p*37)%330 < 8 }},
+	// Everyone holds the trigger with the shipped reload: about 55 shells, plenty of hits and kills.
+	{name: "stress", damage: true, fire: func(p, n int) bool { return true }},
+	// The shortened reload with damage off: about 64 shells, no hit/kill events.
+	{name: "max", reload: 0.2, fire: func(p, n int) bool { return true }},
+}
+
+// BenchmarkDeltaBreakdown streams each load as the arena does (30 snapshots/s, a delta against
+// the previous snapshot, a keyframe every 60) and splits the bytes into header, tanks, shells
+// (removals plus records) and events, with the keyframe and delta averages apart.
+func BenchmarkDeltaBreakdown(b *testing.B) {
+	for _, load := range streamLoads {
+		b.Run(load.name, func(b *testing.B) {
+			var snaps [2]Snapshot
+			w, step := benchWorld(b, load)
+			buf := make([]byte, 0, 16<<10)
+			var keyBytes, deltaBytes, keys, deltas, tankB, shellB, eventB, shells, events int
+			b.ReportAllocs()
+			for i := range b.N {
+				step()
+				cur, prev := &snaps[i%2], &snaps[(i+1)%2]
+				w.Snapshot(cur)
+				shells += len(cur.Shells)
+				events += len(cur.Events)
+				if i%60 == 0 {
+					keyBytes += len(EncodeSnapshot(buf[:0], cur, nil))
+					keys++
+					continue
+				}
+				deltaBytes += len(EncodeSnapshot(buf[:0], cur, prev))
+				deltas++
+				tankB += len(encodeTanks(buf[:0], cur, prev))
+				shellB += len(encodeShells(buf[:0], cur, prev))
+				eventB += len(encodeEvents(buf[:0], cur.Events))
+			}
+			d := float64(max(deltas, 1))
+			k := float64(max(keys, 1))
+			stream := (float64(keyBytes) + float64(deltaBytes)) / float64(b.N)
+			b.ReportMetric(float64(keyBytes)/k, "bytes/keyframe")
+			b.ReportMetric(float64(deltaBytes)/d, "bytes/delta")
+			b.ReportMetric(float64(deltaBytes-tankB-shellB-eventB)/d, "delta-header-bytes")
+			b.ReportMetric(float64(tankB)/d, "delta-tank-bytes")
+			b.ReportMetric(float64(shellB)/d, "delta-shell-bytes")
+			b.ReportMetric(float64(eventB)/d, "delta-event-bytes")
+			b.ReportMetric(stream*30/1000, "KB/client/s")
+			b.ReportMetric(float64(shells)/float64(b.N), "shells")
+			b.ReportMetric(float64(events)/float64(b.N), "events/snapshot")
+		})
+	}
+}
+
+// benchWorld starts load and returns its world and a step that advances one snapshot interval.
+func benchWorld(b *testing.B, l streamLoad) (*World, func()) {
+	cfg := DefaultConfig()
+	if l.reload > 0 {
+		cfg.ReloadTime = l.reload
+	}
+	if !l.damage {
+		cfg.ShellDamage = 0
+	}
+	w := mustWorld(b, cfg, shippedMap(b, "arena"), 2)
+	var ids []PlayerID
+	for range 16 {
+		id, _ := w.AddPlayer("p")
+		ids = append(ids, id)
+	}
+	n := 0
+	tick := func() {
+		n++
+		for p, id := range ids {
+			in := scriptedInput(p, n)
+			in.Fire = l.fire(p, n)
+			_ = w.SetInput(id, in)
+		}
+		w.Step()
+	}
+	for range 600 {
+		tick()
+	}
+	return w, func() { tick(); tick() }
+}

@@ -116,9 +116,13 @@ func EncodeSnapshot(dst []byte, cur, base *Snapshot) []byte {
 	dst = binary.AppendUvarint(dst, uint64(max(cur.TickRate, 0)))
 	dst = encodeTanks(dst, cur, base)
 	dst = encodeShells(dst, cur, base)
-	dst = binary.AppendUvarint(dst, uint64(len(cur.Events)))
-	for i := range cur.Events {
-		dst = appendEvent(dst, &cur.Events[i])
+	return encodeEvents(dst, cur.Events)
+}
+
+func encodeEvents(dst []byte, events []Event) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(events)))
+	for i := range events {
+		dst = appendEvent(dst, &events[i])
 	}
 	return dst
 }
