@@ -256,8 +256,9 @@ func BenchmarkDeltaBreakdown(b *testing.B) {
 				deltaBytes += len(EncodeSnapshot(buf[:0], cur, prev))
 				deltas++
 				tankB += len(encodeTanks(buf[:0], cur, prev))
-				shellB += len(encodeShells(buf[:0], cur, prev))
-				eventB += len(encodeEvents(buf[:0], cur.Events))
+				shellBytes, lastShell := encodeShells(buf[:0], cur, prev)
+				shellB += len(shellBytes)
+				eventB += len(encodeEvents(buf[:0], cur, prev, lastShell))
 			}
 			d := float64(max(deltas, 1))
 			k := float64(max(keys, 1))

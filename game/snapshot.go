@@ -7,11 +7,14 @@ type Snapshot struct {
 	Tick uint64 `json:"tick"`
 	// TickRate is the world's steps per second; decoders need it to advance shells that a
 	// delta snapshot leaves out.
-	TickRate int          `json:"tickRate"`
-	Tanks    []TankState  `json:"tanks"`
-	Shells   []ShellState `json:"shells"`
-	Scores   []Score      `json:"scores"`
-	Events   []Event      `json:"events"`
+	TickRate int `json:"tickRate"`
+	// ShellSpeed is every shell's speed (Config.ShellSpeed): the wire sends only a shell's
+	// direction, and decoders rebuild its velocity from this.
+	ShellSpeed float64      `json:"shellSpeed"`
+	Tanks      []TankState  `json:"tanks"`
+	Shells     []ShellState `json:"shells"`
+	Scores     []Score      `json:"scores"`
+	Events     []Event      `json:"events"`
 }
 
 // TankState is one tank as clients see it. Velocity is included because a predicting client
@@ -46,6 +49,7 @@ type ShellState struct {
 func (w *World) Snapshot(dst *Snapshot) {
 	dst.Tick = w.tick
 	dst.TickRate = w.cfg.TickRate
+	dst.ShellSpeed = w.cfg.ShellSpeed
 	dst.Tanks = dst.Tanks[:0]
 	dst.Scores = dst.Scores[:0]
 	for i := range w.tanks {

@@ -48,6 +48,16 @@ func (r *snapReader) sv(what string) int64 {
 	return v
 }
 
+func (r *snapReader) u16(what string) uint16 {
+	if len(r.b) < 2 {
+		r.fail(what)
+		return 0
+	}
+	v := binary.LittleEndian.Uint16(r.b)
+	r.b = r.b[2:]
+	return v
+}
+
 func (r *snapReader) byte(what string) byte {
 	if len(r.b) == 0 {
 		r.fail(what)
@@ -108,6 +118,10 @@ func DecodeSnapshot(dst *Snapshot, data []byte, base *Snapshot) error {
 	}
 	dst.Tick = tick
 	dst.TickRate = int(min(r.uv("tick rate"), 1000))
+	dst.ShellSpeed = base.ShellSpeed
+	if flags&flagShellSpeed != 0 {
+		dst.ShellSpeed = float64(min(r.uv("shell speed"), 1<<32)) / shellSpeedScale
+	}
 
 	// Tanks: start from the base minus removed ones, then apply records.
 	dst.Tanks = append(dst.Tanks[:0], base.Tanks...)
@@ -164,8 +178,9 @@ func DecodeSnapshot(dst *Snapshot, data []byte, base *Snapshot) error {
 		s := ShellState{
 			ID: uint32(prev), Owner: PlayerID(owner),
 			X: float64(r.sv("shell x")) / posScale, Y: float64(r.sv("shell y")) / posScale,
-			VX: float64(r.sv("shell vx")) / shellVelScale, VY: float64(r.sv("shell vy")) / shellVelScale,
 		}
+		a := float64(r.u16("shell angle")) * (2 * math.Pi / shellAngleSteps)
+		s.VX, s.VY = dst.ShellSpeed*math.Cos(a), dst.ShellSpeed*math.Sin(a)
 		if owner > maxPlayerID {
 			r.fail("shell owner")
 		}
@@ -177,8 +192,11 @@ func DecodeSnapshot(dst *Snapshot, data []byte, base *Snapshot) error {
 	}
 
 	dst.Events = dst.Events[:0]
+	lastShell := prev
 	for n := r.count("events"); n > 0 && r.err == nil; n-- {
-		dst.Events = append(dst.Events, readEvent(&r))
+		var e Event
+		e, lastShell = readEvent(&r, dst, lastShell)
+		dst.Events = append(dst.Events, e)
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("trailing bytes")
@@ -257,28 +275,58 @@ func dequantAngle(q int64) float64 {
 	return float64((q+angleSteps/2)&(angleSteps-1)-angleSteps/2) * (2 * math.Pi / angleSteps)
 }
 
-func readEvent(r *snapReader) Event {
-	e := Event{Type: EventType(r.byte("event type"))}
-	if int(e.Type) >= len(eventFields) || eventFields[e.Type] == 0 {
+// readEvent reads one event of cur (decoded up to its events); prevShell is the previous
+// event's shell ID, which the next one is relative to.
+func readEvent(r *snapReader, cur *Snapshot, prevShell uint64) (Event, uint64) {
+	head := r.byte("event type")
+	e := Event{Type: EventType(head & eventTypeMask)}
+	viaShell := head&eventViaShell != 0
+	if head&^(eventTypeMask|eventViaShell) != 0 || int(e.Type) >= len(eventFields) || eventFields[e.Type] == 0 {
 		r.fail("event type")
-		return e
+		return e, prevShell
 	}
 	fields := eventFields[e.Type]
-	if fields&efTank != 0 {
+	if viaShell && fields&efShell == 0 {
+		r.fail("event shell flag")
+		return e, prevShell
+	}
+	if fields&efTank != 0 && !viaShell {
 		e.Tank = PlayerID(r.id(0, maxPlayerID, "event tank"))
 	}
 	if fields&efVictim != 0 {
 		e.Victim = PlayerID(r.id(0, maxPlayerID, "event victim"))
 	}
 	if fields&efShell != 0 {
-		e.Shell = uint32(r.id(0, math.MaxUint32, "event shell"))
+		d := r.sv("event shell")
+		if (d < 0 && uint64(-d) > prevShell) || (d > 0 && uint64(d) > math.MaxUint32-prevShell) {
+			r.fail("event shell out of range")
+			return e, prevShell
+		}
+		prevShell = uint64(int64(prevShell) + d)
+		e.Shell = uint32(prevShell)
 	}
 	if fields&efDamage != 0 {
 		e.Damage = int(r.id(0, math.MaxInt32, "event damage"))
 	}
-	if fields&efPos != 0 {
-		e.X = float64(r.sv("event x")) / posScale
-		e.Y = float64(r.sv("event y")) / posScale
+	var refX, refY int64
+	switch {
+	case viaShell:
+		i, ok := findShellState(cur.Shells, e.Shell)
+		if !ok {
+			r.fail("event shell not in the snapshot")
+			return e, prevShell
+		}
+		s := &cur.Shells[i]
+		e.Tank = s.Owner
+		refX, refY = quantPos(s.X), quantPos(s.Y)
+	case fields&efVictim != 0:
+		refX, refY = tankRef(cur, e.Victim)
+	default:
+		refX, refY = tankRef(cur, e.Tank)
 	}
-	return e
+	if fields&efPos != 0 {
+		e.X = float64(refX+r.sv("event x")) / posScale
+		e.Y = float64(refY+r.sv("event y")) / posScale
+	}
+	return e, prevShell
 }

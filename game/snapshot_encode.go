@@ -6,9 +6,20 @@ import (
 )
 
 // snapshotVersion is the first byte of every encoded snapshot (layout in SNAPSHOT.md).
-const snapshotVersion = 1
+const snapshotVersion = 2
 
-const flagDelta = 1
+// Header flag bits.
+const (
+	flagDelta      = 1
+	flagShellSpeed = 2 // the shell speed follows (keyframes, and deltas where it changed)
+)
+
+// Event head byte: the type in the low bits, and a flag for events placed relative to a shell
+// record of the same snapshot (the tank is then the shell's owner and is left out).
+const (
+	eventTypeMask = 7
+	eventViaShell = 8
+)
 
 // Tank record field bits, in wire order.
 const (
@@ -44,11 +55,12 @@ var eventFields = [...]uint8{
 }
 
 const (
-	posScale      = 8
-	tankVelScale  = 4
-	shellVelScale = 16
-	angleSteps    = 4096
-	shellDriftTol = 0.5
+	posScale        = 4
+	tankVelScale    = 4
+	shellSpeedScale = 16
+	angleSteps      = 4096
+	shellAngleSteps = 1 << 16
+	shellDriftTol   = 0.5
 )
 
 // quantTank is a tank's state in wire units, the form deltas are computed in.
@@ -108,23 +120,51 @@ func EncodeSnapshot(dst []byte, cur, base *Snapshot) []byte {
 	} else {
 		base = &empty
 	}
+	speed := quantShellSpeed(cur.ShellSpeed)
+	if base == &empty || speed != quantShellSpeed(base.ShellSpeed) {
+		flags |= flagShellSpeed
+	}
 	dst = append(dst, snapshotVersion, flags)
 	dst = binary.AppendUvarint(dst, cur.Tick)
 	if flags&flagDelta != 0 {
 		dst = binary.AppendUvarint(dst, cur.Tick-base.Tick)
 	}
 	dst = binary.AppendUvarint(dst, uint64(max(cur.TickRate, 0)))
+	if flags&flagShellSpeed != 0 {
+		dst = binary.AppendUvarint(dst, speed)
+	}
 	dst = encodeTanks(dst, cur, base)
-	dst = encodeShells(dst, cur, base)
-	return encodeEvents(dst, cur.Events)
+	dst, lastShell := encodeShells(dst, cur, base)
+	return encodeEvents(dst, cur, base, lastShell)
 }
 
-func encodeEvents(dst []byte, events []Event) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(events)))
-	for i := range events {
-		dst = appendEvent(dst, &events[i])
+func quantShellSpeed(v float64) uint64 { return uint64(max(math.Round(v*shellSpeedScale), 0)) }
+
+// quantShellAngle is a shell's direction in 65536ths of a turn.
+func quantShellAngle(s *ShellState) uint16 {
+	return uint16(int64(math.Round(math.Atan2(s.VY, s.VX)*shellAngleSteps/(2*math.Pi))) & (shellAngleSteps - 1))
+}
+
+// shellElapsed is the time a delta from base to cur spans, in seconds.
+func shellElapsed(cur, base *Snapshot) float64 {
+	if cur.TickRate <= 0 || len(base.Shells) == 0 {
+		return 0
 	}
-	return dst
+	return float64(cur.Tick-base.Tick) / float64(cur.TickRate)
+}
+
+// recordedShell returns the shell id of cur if the encoder writes a record for it (it is new,
+// or the client could not extrapolate it from base).
+func recordedShell(cur, base *Snapshot, id uint32, elapsed float64) (*ShellState, bool) {
+	i, ok := findShellState(cur.Shells, id)
+	if !ok {
+		return nil, false
+	}
+	s := &cur.Shells[i]
+	if j, ok := findShellState(base.Shells, id); ok && shellPredictable(&base.Shells[j], s, elapsed) {
+		return nil, false
+	}
+	return s, true
 }
 
 func encodeTanks(dst []byte, cur, base *Snapshot) []byte {
@@ -233,7 +273,9 @@ func appendTankFields(dst []byte, mask uint64, q, b *quantTank) []byte {
 	return dst
 }
 
-func encodeShells(dst []byte, cur, base *Snapshot) []byte {
+// encodeShells writes the removed shells and the shell records, and returns the last record's
+// ID (0 without records), where the event shell IDs start.
+func encodeShells(dst []byte, cur, base *Snapshot) ([]byte, uint64) {
 	n := 0
 	for i, j := 0, 0; i < len(base.Shells); i++ {
 		for j < len(cur.Shells) && cur.Shells[j].ID < base.Shells[i].ID {
@@ -255,10 +297,7 @@ func encodeShells(dst []byte, cur, base *Snapshot) []byte {
 		}
 	}
 
-	elapsed := 0.0
-	if cur.TickRate > 0 {
-		elapsed = float64(cur.Tick-base.Tick) / float64(cur.TickRate)
-	}
+	elapsed := shellElapsed(cur, base)
 	n = 0
 	for pass := 0; pass < 2; pass++ {
 		if pass == 1 {
@@ -283,43 +322,79 @@ func encodeShells(dst []byte, cur, base *Snapshot) []byte {
 			dst = binary.AppendUvarint(dst, uint64(s.Owner))
 			dst = binary.AppendVarint(dst, quantPos(s.X))
 			dst = binary.AppendVarint(dst, quantPos(s.Y))
-			dst = binary.AppendVarint(dst, int64(math.Round(s.VX*shellVelScale)))
-			dst = binary.AppendVarint(dst, int64(math.Round(s.VY*shellVelScale)))
+			dst = binary.LittleEndian.AppendUint16(dst, quantShellAngle(s))
+		}
+	}
+	return dst, prev
+}
+
+// shellPredictable reports whether a client holding b can extrapolate it to s closely enough.
+func shellPredictable(b, s *ShellState, elapsed float64) bool {
+	return b.Owner == s.Owner && quantShellAngle(b) == quantShellAngle(s) &&
+		math.Abs(b.X+b.VX*elapsed-s.X) <= shellDriftTol &&
+		math.Abs(b.Y+b.VY*elapsed-s.Y) <= shellDriftTol
+}
+
+// encodeEvents writes cur's events. lastShell is where the first event's shell ID difference
+// starts.
+func encodeEvents(dst []byte, cur, base *Snapshot, lastShell uint64) []byte {
+	var empty Snapshot
+	if base == nil {
+		base = &empty
+	}
+	elapsed := shellElapsed(cur, base)
+	dst = binary.AppendUvarint(dst, uint64(len(cur.Events)))
+	prevShell := lastShell
+	for i := range cur.Events {
+		e := &cur.Events[i]
+		fields := uint8(0)
+		if int(e.Type) < len(eventFields) {
+			fields = eventFields[e.Type]
+		}
+		// The position is sent relative to something the client already holds exactly: the
+		// event's shell record, else the victim, else the tank, as this snapshot places them.
+		head := byte(e.Type) & eventTypeMask
+		var refX, refY int64
+		s, viaShell := (*ShellState)(nil), false
+		if fields&efShell != 0 {
+			s, viaShell = recordedShell(cur, base, e.Shell, elapsed)
+			viaShell = viaShell && s.Owner == e.Tank
+		}
+		switch {
+		case viaShell:
+			head |= eventViaShell
+			refX, refY = quantPos(s.X), quantPos(s.Y)
+		case fields&efVictim != 0:
+			refX, refY = tankRef(cur, e.Victim)
+		default:
+			refX, refY = tankRef(cur, e.Tank)
+		}
+		dst = append(dst, head)
+		if fields&efTank != 0 && !viaShell {
+			dst = binary.AppendUvarint(dst, uint64(e.Tank))
+		}
+		if fields&efVictim != 0 {
+			dst = binary.AppendUvarint(dst, uint64(e.Victim))
+		}
+		if fields&efShell != 0 {
+			dst = binary.AppendVarint(dst, int64(e.Shell)-int64(prevShell))
+			prevShell = uint64(e.Shell)
+		}
+		if fields&efDamage != 0 {
+			dst = binary.AppendUvarint(dst, uint64(max(e.Damage, 0)))
+		}
+		if fields&efPos != 0 {
+			dst = binary.AppendVarint(dst, quantPos(e.X)-refX)
+			dst = binary.AppendVarint(dst, quantPos(e.Y)-refY)
 		}
 	}
 	return dst
 }
 
-// shellPredictable reports whether a client holding b can extrapolate it to s closely enough.
-func shellPredictable(b, s *ShellState, elapsed float64) bool {
-	return b.Owner == s.Owner &&
-		math.Round(b.VX*shellVelScale) == math.Round(s.VX*shellVelScale) &&
-		math.Round(b.VY*shellVelScale) == math.Round(s.VY*shellVelScale) &&
-		math.Abs(b.X+b.VX*elapsed-s.X) <= shellDriftTol &&
-		math.Abs(b.Y+b.VY*elapsed-s.Y) <= shellDriftTol
-}
-
-func appendEvent(dst []byte, e *Event) []byte {
-	fields := uint8(0)
-	if int(e.Type) < len(eventFields) {
-		fields = eventFields[e.Type]
+// tankRef is tank id's position in cur in wire units, or the origin if it is not there.
+func tankRef(cur *Snapshot, id PlayerID) (int64, int64) {
+	if i, ok := findTankState(cur.Tanks, id); ok {
+		return quantPos(cur.Tanks[i].X), quantPos(cur.Tanks[i].Y)
 	}
-	dst = append(dst, byte(e.Type))
-	if fields&efTank != 0 {
-		dst = binary.AppendUvarint(dst, uint64(e.Tank))
-	}
-	if fields&efVictim != 0 {
-		dst = binary.AppendUvarint(dst, uint64(e.Victim))
-	}
-	if fields&efShell != 0 {
-		dst = binary.AppendUvarint(dst, uint64(e.Shell))
-	}
-	if fields&efDamage != 0 {
-		dst = binary.AppendUvarint(dst, uint64(max(e.Damage, 0)))
-	}
-	if fields&efPos != 0 {
-		dst = binary.AppendVarint(dst, quantPos(e.X))
-		dst = binary.AppendVarint(dst, quantPos(e.Y))
-	}
-	return dst
+	return 0, 0
 }

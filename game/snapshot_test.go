@@ -21,6 +21,7 @@ func checkClose(t *testing.T, got, want *Snapshot) {
 			t.Fatalf("tick %d: %s = %v, want %v (±%v)", want.Tick, what, a, b, tol)
 		}
 	}
+	near("shell speed", got.ShellSpeed, want.ShellSpeed, 0.5/shellSpeedScale)
 	angle := func(what string, a, b float64) { near(what, wrapAngle(a-b), 0, math.Pi/angleSteps+1e-9) }
 	for i, w := range want.Tanks {
 		g := got.Tanks[i]
@@ -44,8 +45,10 @@ func checkClose(t *testing.T, got, want *Snapshot) {
 		}
 		near("shell x", g.X, w.X, shellDriftTol+0.5/posScale)
 		near("shell y", g.Y, w.Y, shellDriftTol+0.5/posScale)
-		near("shell vx", g.VX, w.VX, 0.5/shellVelScale)
-		near("shell vy", g.VY, w.VY, 0.5/shellVelScale)
+		// The direction is sent in 65536ths of a turn, the speed is the snapshot's.
+		velTol := want.ShellSpeed*math.Pi/shellAngleSteps + 1e-9
+		near("shell vx", g.VX, w.VX, velTol)
+		near("shell vy", g.VY, w.VY, velTol)
 	}
 	for i, w := range want.Events {
 		g := got.Events[i]

@@ -2,7 +2,7 @@
 // The byte layout is documented in game/SNAPSHOT.md; keep both in step.
 //
 // decodeSnapshot(arrayBuffer, base) returns
-//   { tick, tickRate, delta,
+//   { tick, tickRate, shellSpeed, delta,
 //     tanks:  [{id, x, y, vx, vy, hull, turret, health, alive, shielded, seq}],
 //     shells: [{id, owner, x, y, vx, vy}],
 //     scores: [{id, kills, deaths, streak}]   (scores[i] belongs to tanks[i]),
@@ -17,10 +17,14 @@
 //   {type:'kill',    tank, victim, x, y}                tank destroyed victim (tank === victim: self-kill)
 //   {type:'respawn', tank, x, y}                        tank reappeared at x,y
 
-const POS = 8;
+const VERSION = 2;
+const POS = 4;
 const TANK_VEL = 4;
-const SHELL_VEL = 16;
+const SHELL_SPEED = 16;
 const ANGLE_STEPS = 4096;
+const SHELL_ANGLE_STEPS = 65536;
+const FLAG_DELTA = 1, FLAG_SHELL_SPEED = 2;
+const EVENT_TYPE_MASK = 7, EVENT_VIA_SHELL = 8;
 
 const EV_TANK = 1, EV_VICTIM = 2, EV_SHELL = 4, EV_DAMAGE = 8, EV_POS = 16;
 const EVENTS = [
@@ -50,6 +54,10 @@ class Reader {
       mul *= 128;
     }
     throw new Error('snapshot: varint too long');
+  }
+  u16() {
+    const lo = this.byte();
+    return lo | (this.byte() << 8);
   }
   sv() {
     const u = this.uv();
@@ -111,16 +119,18 @@ const blankTank = (id) => ({ id, x: 0, y: 0, vx: 0, vy: 0, hull: 0, turret: 0, h
 export function decodeSnapshot(arrayBuffer, base) {
   const bytes = arrayBuffer instanceof Uint8Array ? arrayBuffer : new Uint8Array(arrayBuffer);
   const r = new Reader(bytes);
-  if (r.byte() !== 1) throw new Error('snapshot: unknown version');
-  const delta = (r.byte() & 1) !== 0;
+  if (r.byte() !== VERSION) throw new Error('snapshot: unknown version');
+  const flags = r.byte();
+  const delta = (flags & FLAG_DELTA) !== 0;
   const tick = r.uv();
-  let from = { tick: 0, tanks: [], shells: [], scores: [] };
+  let from = { tick: 0, shellSpeed: 0, tanks: [], shells: [], scores: [] };
   if (delta) {
     const back = r.uv();
     if (!base || back > tick || base.tick !== tick - back) return null;
     from = base;
   }
   const tickRate = r.uv();
+  const shellSpeed = flags & FLAG_SHELL_SPEED ? r.uv() / SHELL_SPEED : from.shellSpeed;
 
   const tanks = from.tanks.slice();
   const scores = tanks.map((t, i) => from.scores[i] || { id: t.id, kills: 0, deaths: 0, streak: 0 });
@@ -156,27 +166,50 @@ export function decodeSnapshot(arrayBuffer, base) {
   prev = 0;
   for (let n = r.count(); n > 0; n--) {
     prev += r.uv();
-    const s = { id: prev, owner: r.uv(), x: r.sv() / POS, y: r.sv() / POS, vx: r.sv() / SHELL_VEL, vy: r.sv() / SHELL_VEL };
+    const s = { id: prev, owner: r.uv(), x: r.sv() / POS, y: r.sv() / POS };
+    const a = r.u16() * ((2 * Math.PI) / SHELL_ANGLE_STEPS);
+    s.vx = shellSpeed * Math.cos(a);
+    s.vy = shellSpeed * Math.sin(a);
     const i = findIndex(shells, prev);
     if (i < shells.length && shells[i].id === prev) shells[i] = s;
     else shells.splice(i, 0, s);
   }
 
+  // Events: shell IDs are differences to the previous event's (the first to the last shell
+  // record); positions are relative to the shell record (flag EVENT_VIA_SHELL, whose owner is
+  // then the tank), else to the victim, else to the tank, as placed in this snapshot.
   const events = [];
+  const tankRef = (id) => {
+    const i = findIndex(tanks, id);
+    return i < tanks.length && tanks[i].id === id ? [quantPos(tanks[i].x), quantPos(tanks[i].y)] : [0, 0];
+  };
   for (let n = r.count(); n > 0; n--) {
-    const kind = EVENTS[r.byte()];
-    if (!kind) throw new Error('snapshot: unknown event type');
+    const head = r.byte();
+    const kind = EVENTS[head & EVENT_TYPE_MASK];
+    const viaShell = (head & EVENT_VIA_SHELL) !== 0;
+    if (!kind || (head & ~(EVENT_TYPE_MASK | EVENT_VIA_SHELL)) || (viaShell && !(kind.fields & EV_SHELL))) {
+      throw new Error('snapshot: unknown event type');
+    }
     const e = { type: kind.type };
-    if (kind.fields & EV_TANK) e.tank = r.uv();
+    if ((kind.fields & EV_TANK) && !viaShell) e.tank = r.uv();
     if (kind.fields & EV_VICTIM) e.victim = r.uv();
-    if (kind.fields & EV_SHELL) e.shell = r.uv();
+    if (kind.fields & EV_SHELL) e.shell = prev += r.sv();
     if (kind.fields & EV_DAMAGE) e.damage = r.uv();
+    let ref;
+    if (viaShell) {
+      const i = findIndex(shells, e.shell);
+      if (i >= shells.length || shells[i].id !== e.shell) throw new Error('snapshot: event shell not in the snapshot');
+      e.tank = shells[i].owner;
+      ref = [quantPos(shells[i].x), quantPos(shells[i].y)];
+    } else {
+      ref = tankRef(kind.fields & EV_VICTIM ? e.victim : e.tank);
+    }
     if (kind.fields & EV_POS) {
-      e.x = r.sv() / POS;
-      e.y = r.sv() / POS;
+      e.x = (ref[0] + r.sv()) / POS;
+      e.y = (ref[1] + r.sv()) / POS;
     }
     events.push(e);
   }
   if (r.i !== bytes.length) throw new Error('snapshot: trailing bytes');
-  return { tick, tickRate, delta, tanks, shells, scores, events };
+  return { tick, tickRate, shellSpeed, delta, tanks, shells, scores, events };
 }
