@@ -117,9 +117,9 @@ func DecodeSnapshot(dst *Snapshot, data []byte, base *Snapshot) error {
 		return errors.New("game: DecodeSnapshot needs dst and base to differ")
 	}
 	dst.Tick = tick
-	dst.TickRate = int(min(r.uv("tick rate"), 1000))
-	dst.ShellSpeed = base.ShellSpeed
-	if flags&flagShellSpeed != 0 {
+	dst.TickRate, dst.ShellSpeed = base.TickRate, base.ShellSpeed
+	if flags&flagRates != 0 {
+		dst.TickRate = int(min(r.uv("tick rate"), 1000))
 		dst.ShellSpeed = float64(min(r.uv("shell speed"), 1<<32)) / shellSpeedScale
 	}
 

@@ -10,8 +10,8 @@ const snapshotVersion = 2
 
 // Header flag bits.
 const (
-	flagDelta      = 1
-	flagShellSpeed = 2 // the shell speed follows (keyframes, and deltas where it changed)
+	flagDelta = 1
+	flagRates = 2 // tick rate and shell speed follow (keyframes, and deltas where one changed)
 )
 
 // Event head byte: the type in the low bits, and a flag for events placed relative to a shell
@@ -121,16 +121,16 @@ func EncodeSnapshot(dst []byte, cur, base *Snapshot) []byte {
 		base = &empty
 	}
 	speed := quantShellSpeed(cur.ShellSpeed)
-	if base == &empty || speed != quantShellSpeed(base.ShellSpeed) {
-		flags |= flagShellSpeed
+	if base == &empty || speed != quantShellSpeed(base.ShellSpeed) || cur.TickRate != base.TickRate {
+		flags |= flagRates
 	}
 	dst = append(dst, snapshotVersion, flags)
 	dst = binary.AppendUvarint(dst, cur.Tick)
 	if flags&flagDelta != 0 {
 		dst = binary.AppendUvarint(dst, cur.Tick-base.Tick)
 	}
-	dst = binary.AppendUvarint(dst, uint64(max(cur.TickRate, 0)))
-	if flags&flagShellSpeed != 0 {
+	if flags&flagRates != 0 {
+		dst = binary.AppendUvarint(dst, uint64(max(cur.TickRate, 0)))
 		dst = binary.AppendUvarint(dst, speed)
 	}
 	dst = encodeTanks(dst, cur, base)

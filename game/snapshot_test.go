@@ -132,7 +132,7 @@ func FuzzDecodeSnapshot(f *testing.F) {
 	w.Snapshot(&cur)
 	f.Add(EncodeSnapshot(nil, &base, nil))
 	f.Add(EncodeSnapshot(nil, &cur, &base))
-	f.Add([]byte{snapshotVersion, 0, 0, 60, 0, 0, 0, 0, 0})
+	f.Add([]byte{snapshotVersion, flagRates, 0, 60, 0, 0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out Snapshot
 		_ = DecodeSnapshot(&out, data, nil)

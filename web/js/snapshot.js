@@ -23,7 +23,7 @@ const TANK_VEL = 4;
 const SHELL_SPEED = 16;
 const ANGLE_STEPS = 4096;
 const SHELL_ANGLE_STEPS = 65536;
-const FLAG_DELTA = 1, FLAG_SHELL_SPEED = 2;
+const FLAG_DELTA = 1, FLAG_RATES = 2;
 const EVENT_TYPE_MASK = 7, EVENT_VIA_SHELL = 8;
 
 const EV_TANK = 1, EV_VICTIM = 2, EV_SHELL = 4, EV_DAMAGE = 8, EV_POS = 16;
@@ -123,14 +123,17 @@ export function decodeSnapshot(arrayBuffer, base) {
   const flags = r.byte();
   const delta = (flags & FLAG_DELTA) !== 0;
   const tick = r.uv();
-  let from = { tick: 0, shellSpeed: 0, tanks: [], shells: [], scores: [] };
+  let from = { tick: 0, tickRate: 0, shellSpeed: 0, tanks: [], shells: [], scores: [] };
   if (delta) {
     const back = r.uv();
     if (!base || back > tick || base.tick !== tick - back) return null;
     from = base;
   }
-  const tickRate = r.uv();
-  const shellSpeed = flags & FLAG_SHELL_SPEED ? r.uv() / SHELL_SPEED : from.shellSpeed;
+  let { tickRate, shellSpeed } = from;
+  if (flags & FLAG_RATES) {
+    tickRate = r.uv();
+    shellSpeed = r.uv() / SHELL_SPEED;
+  }
 
   const tanks = from.tanks.slice();
   const scores = tanks.map((t, i) => from.scores[i] || { id: t.id, kills: 0, deaths: 0, streak: 0 });

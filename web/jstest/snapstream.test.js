@@ -5,8 +5,9 @@ import { SnapshotStream } from '../js/snapstream.js';
 
 const RATE = 60;
 // Empty snapshots in the wire layout of game/SNAPSHOT.md (all values below 128, one byte each).
-const keyframe = (tick) => new Uint8Array([1, 0, tick, RATE, 0, 0, 0, 0, 0]).buffer;
-const delta = (tick, base) => new Uint8Array([1, 1, tick, tick - base, RATE, 0, 0, 0, 0, 0]).buffer;
+// A keyframe carries the rates (tick rate, shell speed 0); a delta keeps its base's.
+const keyframe = (tick) => new Uint8Array([2, 2, tick, RATE, 0, 0, 0, 0, 0, 0]).buffer;
+const delta = (tick, base) => new Uint8Array([2, 1, tick, tick - base, 0, 0, 0, 0, 0]).buffer;
 
 test('deltas apply on the last decoded snapshot', () => {
   let asked = 0;
@@ -37,7 +38,7 @@ test('a delta before any keyframe, or damaged data, asks for a keyframe', () => 
   assert.equal(s.receive(delta(4, 2)), null);
   assert.equal(asked, 1);
   s.receive(keyframe(6));
-  assert.equal(s.receive(new Uint8Array([1, 0, 8]).buffer), null);
+  assert.equal(s.receive(new Uint8Array([2, 2, 8]).buffer), null);
   assert.equal(asked, 2);
   s.reset();
   assert.equal(s.receive(delta(10, 8)), null);
