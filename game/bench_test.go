@@ -223,11 +223,12 @@ type streamLoad struct {
 }
 
 var streamLoads = []streamLoad{
-	// About 6 shells in flight: each tank fires once every few seconds, tanks die and respawn.
+	// Each tank fires in short bursts every few seconds (about 2 shells in flight); tanks die and respawn.
 	{name: "light", damage: true, fire: func(p, n int) bool { return (n+p*37)%330 < 8 }},
-	// Everyone holds the trigger with the shipped reload: about 55 shells, plenty of hits and kills.
+	// Everyone holds the trigger with the shipped reload: many hits and kills, so with tanks
+	// dead much of the time only about 12 shells fly.
 	{name: "stress", damage: true, fire: func(p, n int) bool { return true }},
-	// The shortened reload with damage off: about 64 shells, no hit/kill events.
+	// The shortened reload with damage off: about 54 shells, no hit/kill events.
 	{name: "max", reload: 0.2, fire: func(p, n int) bool { return true }},
 }
 
