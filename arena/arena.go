@@ -16,10 +16,9 @@ const (
 	// maxCatchUpTicks bounds how many ticks one wake-up may run after a stall (GC, a busy
 	// machine): beyond it the arena drops time instead of spiralling ever further behind.
 	maxCatchUpTicks = 5
-	// inputsPerTick is the sustained input rate a client may send (it sends one per tick; the
-	// slack absorbs clock drift), and inputBurst how many may arrive at once after a network hiccup.
-	inputsPerTick = 2
-	inputBurst    = 16
+	// inputBurst is how many inputs may arrive at once after a network hiccup; the sustained
+	// rate is Options.InputRate.
+	inputBurst = 16
 	// maxQueuedInputs bounds the inputs waiting to be applied (one per tick): 8 ticks at 60 Hz is
 	// 133 ms; when more wait, the oldest are dropped so a lagging client does not build latency.
 	maxQueuedInputs = 8
@@ -30,7 +29,8 @@ var errArenaFull = errors.New("arena: full")
 
 // player is one human tank's seat in an arena. Guarded by Arena.mu.
 type player struct {
-	id     game.PlayerID
+	id     game.PlayerID // changes when the arena restarts after a panic
+	name   string
 	token  string
 	peer   Peer // nil while the player is disconnected and may still reconnect
 	lag    LagProfile
@@ -57,18 +57,22 @@ type Arena struct {
 	worldMu sync.Mutex
 	world   *game.World
 	roster  uint64        // the world's roster version last broadcast
+	crashes int           // panics recovered in this arena's loop
 	state   game.Snapshot // reused between snapshots
 	snap    []byte        // reused encoding buffer
 
 	mu      sync.Mutex
 	players map[game.PlayerID]*player
 
+	// retire removes the arena and its seats from the lobby when it cannot restart.
+	retire func(*Arena)
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-func newArena(id int, world *game.World, opts *Options) *Arena {
+func newArena(id int, world *game.World, opts *Options, retire func(*Arena)) *Arena {
 	return &Arena{
+		retire:  retire,
 		ID:      id,
 		room:    "arena-" + strconv.Itoa(id),
 		opts:    opts,
@@ -118,7 +122,11 @@ func (a *Arena) run(ctx context.Context) {
 					snapAcc -= a.opts.TickRate
 				}
 				begin := time.Now()
-				a.tick(send)
+				if err := a.safeTick(send); err != nil {
+					if !a.recoverFrom(err) {
+						return
+					}
+				}
 				a.opts.Metrics.observeTick(time.Since(begin))
 				acc -= tick
 			}
@@ -131,19 +139,14 @@ func (a *Arena) run(ctx context.Context) {
 }
 
 // tick gives each tank its next queued input, steps the world and, when due, sends a snapshot.
+// Every lock it takes is released by defer, so a panic leaves none held.
 func (a *Arena) tick(sendSnapshot bool) {
 	a.worldMu.Lock()
 	defer a.worldMu.Unlock()
-	a.mu.Lock()
-	for _, p := range a.players {
-		p.budget = min(p.budget+inputsPerTick, inputBurst)
-		if len(p.queue) == 0 {
-			continue // the world keeps the held input in force
-		}
-		_ = a.world.SetInput(p.id, p.queue[0]) // the seat and the tank come and go together
-		p.queue = p.queue[1:]
+	a.applyInputs()
+	if hook := stepHook.Load(); hook != nil {
+		(*hook)(a.ID)
 	}
-	a.mu.Unlock()
 	a.world.Step()
 	if v := a.world.RosterVersion(); v != a.roster {
 		a.roster = v
@@ -155,6 +158,22 @@ func (a *Arena) tick(sendSnapshot bool) {
 		a.world.Snapshot(&a.state)
 		a.snap = game.EncodeSnapshot(a.snap[:0], &a.state, nil)
 		a.broadcastSnapshot(a.snap)
+	}
+}
+
+// applyInputs refills every player's rate budget and gives each tank its next queued input.
+// The caller holds worldMu.
+func (a *Arena) applyInputs() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	perTick := float64(a.opts.InputRate) / float64(a.opts.TickRate)
+	for _, p := range a.players {
+		p.budget = min(p.budget+perTick, inputBurst)
+		if len(p.queue) == 0 {
+			continue // the world keeps the held input in force
+		}
+		_ = a.world.SetInput(p.id, p.queue[0]) // the seat and the tank come and go together
+		p.queue = p.queue[1:]
 	}
 }
 
@@ -205,7 +224,7 @@ func (a *Arena) join(name, token string, peer Peer, lag LagProfile) (*player, er
 	if err != nil {
 		return nil, fmt.Errorf("arena %d: %w", a.ID, err)
 	}
-	p := &player{id: id, token: token, lag: lag, budget: inputBurst}
+	p := &player{id: id, name: name, token: token, lag: lag, budget: inputBurst}
 	a.mu.Lock()
 	a.players[id] = p
 	a.mu.Unlock()
@@ -299,6 +318,13 @@ func (a *Arena) humans() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return len(a.players)
+}
+
+// idOf is the player's current tank id (it changes when the arena restarts).
+func (a *Arena) idOf(p *player) game.PlayerID {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return p.id
 }
 
 func (a *Arena) peerOf(p *player) Peer {

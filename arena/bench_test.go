@@ -38,7 +38,7 @@ func BenchmarkArenaTick(b *testing.B) {
 	w.SetBotFill(16, game.BotNormal)
 	out := &countingOut{}
 	opts := &Options{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, Out: out, Metrics: &Metrics{}, Logger: slog.New(slog.DiscardHandler)}
-	a := newArena(1, w, opts)
+	a := newArena(1, w, opts, nil)
 	for range 600 { // ten seconds of play, so shells fly and tanks have spread out
 		a.tick(false)
 	}

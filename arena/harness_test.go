@@ -73,6 +73,9 @@ type tester struct {
 	snaps  []game.Snapshot
 	roster []game.PlayerInfo
 	seq    uint32
+	name   string // the name it joined with
+	// restarts receives the message of every "restart" event.
+	restarts chan string
 }
 
 // connect opens a connection (query may carry the lag simulator's settings) without joining.
@@ -86,7 +89,12 @@ func (h *harness) connect(t *testing.T, query url.Values) *tester {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &tester{t: t, m: m, s: s}
+	p := &tester{t: t, m: m, s: s, restarts: make(chan string, 16)}
+	s.On("restart", func(args client.Args, _ client.AckFunc) {
+		var notice arena.RestartNotice
+		_ = args.Decode(0, &notice)
+		p.restarts <- notice.Message
+	})
 	s.On("snapshot", func(args client.Args, _ client.AckFunc) {
 		var data []byte
 		if err := args.Decode(0, &data); err != nil {
@@ -129,6 +137,7 @@ func (h *harness) join(t *testing.T, name, token string) *tester {
 
 func (p *tester) join(name, token string) {
 	p.t.Helper()
+	p.name = name
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
 	reply, err := p.s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: name, Token: token})

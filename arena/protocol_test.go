@@ -59,7 +59,7 @@ func TestCleanName(t *testing.T) {
 		"<b>x</b>":                   "<b>x</b>", // kept as text: the client never parses names as markup
 		"spaced out            end":  "spaced out",
 	} {
-		if got := CleanName(raw); got != want {
+		if got := CleanName(raw, DefaultMaxNameLength); got != want {
 			t.Errorf("CleanName(%q) = %q, want %q", raw, got, want)
 		}
 	}
