@@ -127,7 +127,11 @@ func (a *Arena) run(ctx context.Context) {
 						return
 					}
 				}
-				a.opts.Metrics.observeTick(time.Since(begin))
+				took := time.Since(begin)
+				a.opts.Metrics.observeTick(took)
+				if h := hooks.Load(); h != nil && h.afterTick != nil {
+					h.afterTick(a.ID, took)
+				}
 				acc -= tick
 			}
 			if acc >= tick {
@@ -144,8 +148,8 @@ func (a *Arena) tick(sendSnapshot bool) {
 	a.worldMu.Lock()
 	defer a.worldMu.Unlock()
 	a.applyInputs()
-	if hook := stepHook.Load(); hook != nil {
-		(*hook)(a.ID)
+	if h := hooks.Load(); h != nil && h.beforeStep != nil {
+		h.beforeStep(a.ID)
 	}
 	a.world.Step()
 	if v := a.world.RosterVersion(); v != a.roster {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"net"
 	"net/http/httptest"
 	"net/url"
 	"sync"
@@ -24,9 +25,16 @@ const waitFor = 20 * time.Second
 type harness struct {
 	url   string
 	lobby *arena.Lobby
+	rt    *realtime.Server
 }
 
 func newHarness(t *testing.T, tweak func(*arena.Options)) *harness {
+	t.Helper()
+	return newHarnessWith(t, tweak, realtime.Options{}, nil)
+}
+
+// newHarnessWith is newHarness with realtime options and a listener wrapper (nil: none).
+func newHarnessWith(t *testing.T, tweak func(*arena.Options), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
 	t.Helper()
 	data, err := fs.ReadFile(assets.Maps, "maps/arena.txt")
 	if err != nil {
@@ -51,16 +59,20 @@ func newHarness(t *testing.T, tweak func(*arena.Options)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := realtime.NewServer(realtime.Options{})
+	rt := realtime.NewServer(rtOpts)
 	lobby.Serve(rt.Of("/"))
-	ts := httptest.NewServer(rt)
+	ts := httptest.NewUnstartedServer(rt)
+	if wrap != nil {
+		ts.Listener = wrap(ts.Listener)
+	}
+	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
 		rt.Close()
 		lobby.Close()
 		cancel()
 	})
-	return &harness{url: ts.URL, lobby: lobby}
+	return &harness{url: ts.URL, lobby: lobby, rt: rt}
 }
 
 // tester is one test player on a real Socket.IO connection.

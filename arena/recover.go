@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"tankarena/game"
 )
@@ -20,10 +21,13 @@ type RestartNotice struct {
 	Message string `json:"message"`
 }
 
-// stepHook, when set, runs inside every tick just before the world steps, with the arena's id.
-// It exists only so tests can inject a panic into the loop (see export_test.go); production code
-// never sets it.
-var stepHook atomic.Pointer[func(arenaID int)]
+// testHooks let tests reach into the loop (see export_test.go); production code never sets them.
+type testHooks struct {
+	beforeStep func(arenaID int)                  // inside every tick, just before the world steps: injects panics
+	afterTick  func(arenaID int, d time.Duration) // after every tick, with its duration: measures the loop
+}
+
+var hooks atomic.Pointer[testHooks]
 
 // errTickPanicked wraps a panic recovered from a tick.
 var errTickPanicked = errors.New("arena: tick panicked")
