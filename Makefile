@@ -4,7 +4,7 @@
 GO       ?= go
 GOFILES  := $(shell find . -name '*.go' -not -path './compat/node_modules/*' -not -path './.git/*')
 
-.PHONY: test fmt-check vet compat-deps gotest fuzz-short fuzz soak run
+.PHONY: test fmt-check vet compat-deps gotest fuzz-short fuzz soak run bench
 
 ## test: format check, vet, and every Go test under the race detector (incl. the npm compatibility tests)
 test: fmt-check vet compat-deps gotest fuzz-short
@@ -39,3 +39,9 @@ soak:
 ## run: start the game server on :8080
 run:
 	$(GO) run .
+
+## bench: our server against the official Node socket.io server, one run, table of ratios
+## (a few minutes on 2 cores; BENCHFLAGS="-reps 3 -window 30s ..." for bigger runs, see `bench/out/benchrun -h`)
+bench: compat-deps
+	$(GO) build -o bench/out/ . ./bench/fanoutserver ./cmd/loadgen ./cmd/benchrun
+	bench/out/benchrun $(BENCHFLAGS)

@@ -180,3 +180,36 @@ func BenchmarkDecodeSnapshot(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkKeyframeBreakdown measures what the arena actually sends (a keyframe every
+// snapshot) in the 16-tank match and splits it into tanks, shells and events, to show which
+// part a smaller format should attack first.
+func BenchmarkKeyframeBreakdown(b *testing.B) {
+	w, step := benchMatch(b)
+	var cur Snapshot
+	buf := make([]byte, 0, 16<<10)
+	total, noShells, noEvents, shells, sent := 0, 0, 0, 0, 0
+	b.ReportAllocs()
+	for range b.N {
+		step()
+		step()
+		w.Snapshot(&cur)
+		total += len(EncodeSnapshot(buf[:0], &cur, nil))
+		all, events := cur.Shells, cur.Events
+		cur.Shells = nil
+		noShells += len(EncodeSnapshot(buf[:0], &cur, nil))
+		cur.Shells, cur.Events = all, nil
+		noEvents += len(EncodeSnapshot(buf[:0], &cur, nil))
+		cur.Events = events
+		shells += len(cur.Shells)
+		sent++
+	}
+	perShell := float64(total-noShells) / float64(max(shells, 1))
+	b.ReportMetric(float64(total)/float64(sent), "bytes/keyframe")
+	b.ReportMetric(float64(total)/float64(sent)*30/1000, "KB/client/s")
+	b.ReportMetric(float64(noShells-(total-noEvents))/float64(sent), "tank+header-bytes")
+	b.ReportMetric(perShell, "bytes/shell")
+	b.ReportMetric(float64(total-noEvents)/float64(sent), "event-bytes")
+	b.ReportMetric(float64(shells)/float64(sent), "shells")
+	b.ReportMetric((float64(total)/float64(sent)+perShell*(64-float64(shells)/float64(sent)))*30/1000, "KB/s-at-64-shells")
+}

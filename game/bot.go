@@ -3,6 +3,7 @@ package game
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // BotLevel sets how well a bot aims and reacts.
@@ -30,7 +31,12 @@ var botSkills = [...]botSkill{
 	BotHard:   {aimNoise: 0.015, lead: true, fireTol: 0.05, reactTick: 6},
 }
 
-var botNames = [...]string{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"}
+// botNames are the NATO call signs: enough for a full 16-tank world without repeats.
+var botNames = [...]string{
+	"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett",
+	"Kilo", "Lima", "Mike", "November", "Oscar", "Papa", "Quebec", "Romeo", "Sierra", "Tango",
+	"Uniform", "Victor", "Whiskey", "X-ray", "Yankee", "Zulu",
+}
 
 // botBrain is a bot's memory between steps.
 type botBrain struct {
@@ -43,7 +49,20 @@ type botBrain struct {
 	backTicks  int
 	repath     int
 	waypoint   Point
+	patrol     Point // where to roam while no enemy is worth chasing
+	patrolling bool
 }
+
+// Targeting limits: a bot reconsiders its target twice a second (staggered by ID) and otherwise
+// sticks to it; at most maxChasersPerTarget bots pick the same enemy unless it is close and in
+// sight; an enemy farther than huntRange that the bot cannot see is not worth a trip across the
+// map, so the bot patrols between spawns instead and meets whoever is there.
+const (
+	retargetTicks       = 30
+	maxChasersPerTarget = 3
+	huntRange           = 700.0
+	selfDefenceRange    = 200.0
+)
 
 // SetBotFill keeps humans plus bots at n (bots of the given level) from the next step on: bots
 // join while fewer than n humans play and leave, newest first, as humans join. n=0 removes all
@@ -62,8 +81,34 @@ func (w *World) AddBot(level BotLevel) (PlayerID, error) {
 	if len(w.tanks) >= w.cfg.MaxPlayers {
 		return 0, ErrFull
 	}
-	name := "Bot " + botNames[int(w.joins)%len(botNames)]
-	return w.addTank(name, &botBrain{level: level, strafe: 1}), nil
+	return w.addTank(w.botName(), &botBrain{level: level, strafe: 1}), nil
+}
+
+// botName returns a name no tank in the world has: the call signs in turn (starting where the
+// join counter points, so bots that come and go do not all reuse "Alpha"), then the same
+// call signs with a number once every plain one is taken (possible with a large MaxPlayers,
+// or humans named like bots).
+func (w *World) botName() string {
+	taken := func(name string) bool {
+		for i := range w.tanks {
+			if w.tanks[i].name == name {
+				return true
+			}
+		}
+		return false
+	}
+	start := int(w.joins % uint64(len(botNames)))
+	for round := 1; ; round++ {
+		for k := range botNames {
+			name := "Bot " + botNames[(start+k)%len(botNames)]
+			if round > 1 {
+				name += " " + strconv.Itoa(round)
+			}
+			if !taken(name) {
+				return name
+			}
+		}
+	}
 }
 
 // fillBots adds or removes bots to honour SetBotFill.
@@ -118,22 +163,25 @@ func (w *World) thinkBots() {
 	}
 }
 
-// botInput is one bot decision: pick the nearest enemy; with a clear line, aim (leading the
-// shot), fire when on target and circle at a comfortable range; without one, follow the
-// shortest tile path towards it. A bot that stops moving backs off for a moment.
+// botInput is one bot decision: pick a target (botTarget) or patrol when none is worth it; with
+// a clear line, aim (leading the shot), fire when on target and circle at a comfortable range;
+// without one, follow the shortest tile path towards it. A bot that stops moving backs off for
+// a moment.
 func (w *World) botInput(t *tank) Input {
 	b := t.bot
 	skill := botSkills[b.level]
 	in := Input{Aim: t.Turret}
 
-	target := w.nearestEnemy(t)
+	target := w.botTarget(t)
 	if target == nil {
 		b.seenTicks = 0
-		return in
+		return w.patrolInput(t)
 	}
+	b.patrolling = false
 	if target.id != b.target {
-		b.target, b.seenTicks = target.id, 0
+		b.seenTicks = 0
 	}
+	b.target = target.id
 	dx, dy := target.X-t.X, target.Y-t.Y
 	dist := math.Hypot(dx, dy)
 	visible := w.lineOfSight(t.X, t.Y, target.X, target.Y)
@@ -196,22 +244,77 @@ func (w *World) botInput(t *tank) Input {
 	return in
 }
 
-// nearestEnemy returns the closest living, unshielded other tank (shielded ones only if no other).
-func (w *World) nearestEnemy(self *tank) *tank {
+// botTarget returns the enemy bot t should fight, or nil to patrol. It keeps the current target
+// between reconsiderations while that one lives; otherwise it scores every living enemy by
+// distance (doubled when hidden, and far worse when spawn-shielded) and skips enemies that
+// enough other bots already chase, unless one is close and in sight (a bot still defends
+// itself). Spreading targets this way keeps a newcomer from being swarmed.
+func (w *World) botTarget(t *tank) *tank {
+	b := t.bot
+	if i, ok := w.find(b.target); ok && b.target != t.id && w.tanks[i].alive && (w.tick+uint64(t.id))%retargetTicks != 0 {
+		return &w.tanks[i]
+	}
 	var best *tank
-	bestD, bestShielded := math.Inf(1), true
+	bestScore := math.Inf(1)
 	for i := range w.tanks {
 		o := &w.tanks[i]
-		if !o.alive || o.id == self.id {
+		if !o.alive || o.id == t.id {
 			continue
 		}
-		d := (o.X-self.X)*(o.X-self.X) + (o.Y-self.Y)*(o.Y-self.Y)
-		shielded := o.shieldTicks > 0
-		if best == nil || (bestShielded && !shielded) || (shielded == bestShielded && d < bestD) {
-			best, bestD, bestShielded = o, d, shielded
+		d := math.Hypot(o.X-t.X, o.Y-t.Y)
+		visible := d < w.cfg.ShellRange && w.lineOfSight(t.X, t.Y, o.X, o.Y)
+		if !visible && d > huntRange {
+			continue
+		}
+		if o.id != b.target && !(visible && d < selfDefenceRange) && w.chasers(o.id, t.id) >= maxChasersPerTarget {
+			continue
+		}
+		score := d
+		if !visible {
+			score *= 2
+		}
+		if o.shieldTicks > 0 {
+			score += 4 * w.cfg.ShellRange
+		}
+		if score < bestScore {
+			best, bestScore = o, score
 		}
 	}
 	return best
+}
+
+// chasers counts the living bots other than self whose target is id.
+func (w *World) chasers(id, self PlayerID) int {
+	n := 0
+	for i := range w.tanks {
+		o := &w.tanks[i]
+		if o.bot != nil && o.alive && o.id != self && o.bot.target == id {
+			n++
+		}
+	}
+	return n
+}
+
+// patrolInput drives t towards a spawn picked with the world's RNG, and on to another once there.
+func (w *World) patrolInput(t *tank) Input {
+	b := t.bot
+	b.target = 0
+	if !b.patrolling || math.Hypot(b.patrol.X-t.X, b.patrol.Y-t.Y) < 2*w.m.TileSize {
+		b.patrol = w.m.Spawns[int(w.rng.next()%uint64(len(w.m.Spawns)))]
+		b.patrolling, b.repath = true, 0
+	}
+	near := math.Hypot(b.waypoint.X-t.X, b.waypoint.Y-t.Y) < w.m.TileSize/2
+	if b.repath--; b.repath <= 0 || near {
+		b.repath = 20
+		b.waypoint = w.nav.nextWaypoint(w.m, t.X, t.Y, b.patrol.X, b.patrol.Y)
+	}
+	goal := math.Atan2(b.waypoint.Y-t.Y, b.waypoint.X-t.X)
+	diff := wrapAngle(goal - t.Hull)
+	in := Input{Aim: goal, Turn: clamp(diff*3, -1, 1), Throttle: 1}
+	if math.Abs(diff) > 1 {
+		in.Throttle = 0.2
+	}
+	return in
 }
 
 // aimAt returns the turret angle that hits target: straight at it, or where it will be when a

@@ -33,8 +33,8 @@ func (w *World) kill(killer PlayerID, victim *tank) {
 	}
 }
 
-// respawn brings t back at full health with a spawn shield, at the spawn point farthest from
-// every living enemy, facing the arena's centre.
+// respawn brings t back at full health with a spawn shield, at the safest spawn (bestSpawn),
+// facing the arena's centre. Joining tanks start dead, so they spawn here too.
 func (w *World) respawn(t *tank) {
 	p := w.m.Spawns[w.bestSpawn(t.id)]
 	t.body = body{X: p.X, Y: p.Y}
@@ -48,23 +48,46 @@ func (w *World) respawn(t *tank) {
 	w.emit(Event{Type: EventRespawn, Tank: t.id, X: p.X, Y: p.Y})
 }
 
-// bestSpawn picks the spawn whose nearest living enemy is farthest away; ties go to the earlier
-// spawn in the map file, so the choice is deterministic.
+// bestSpawn picks the safest spawn for a tank joining or coming back: the one with the least
+// threat (see spawnThreat), then the farthest nearest enemy. Remaining ties rotate with the
+// tank's ID, so tanks appearing in the same step spread over equal spawns instead of all
+// taking the first one in the map file. The choice is deterministic.
 func (w *World) bestSpawn(self PlayerID) int {
-	best, bestD := 0, -1.0
-	for si, p := range w.m.Spawns {
-		nearest := math.Inf(1)
-		for i := range w.tanks {
-			o := &w.tanks[i]
-			if !o.alive || o.id == self {
-				continue
-			}
-			dx, dy := o.X-p.X, o.Y-p.Y
-			nearest = math.Min(nearest, dx*dx+dy*dy)
-		}
-		if nearest > bestD {
-			best, bestD = si, nearest
+	n := len(w.m.Spawns)
+	best, bestThreat, bestD := 0, math.Inf(1), -1.0
+	for k := range n {
+		si := (int(self) + k) % n
+		threat, nearest := w.spawnThreat(self, w.m.Spawns[si])
+		if threat < bestThreat || (threat == bestThreat && nearest > bestD) {
+			best, bestThreat, bestD = si, threat, nearest
 		}
 	}
 	return best
+}
+
+// spawnThreat scores how dangerous p is for a fresh tank and returns the squared distance of
+// its nearest living enemy. A tank already standing on the spot counts most (both would be
+// pushed apart in each other's sights); an enemy with a clear line counts more the closer it
+// is, fading to nothing at shell range; enemies behind walls do not count.
+func (w *World) spawnThreat(self PlayerID, p Point) (threat, nearest float64) {
+	nearest = math.Inf(1)
+	occupied := 4 * w.cfg.TankRadius
+	for i := range w.tanks {
+		o := &w.tanks[i]
+		if !o.alive || o.id == self {
+			continue
+		}
+		dx, dy := o.X-p.X, o.Y-p.Y
+		d2 := dx*dx + dy*dy
+		nearest = math.Min(nearest, d2)
+		d := math.Sqrt(d2)
+		switch {
+		case d < occupied:
+			threat += 4
+		case d < w.cfg.ShellRange && w.lineOfSight(p.X, p.Y, o.X, o.Y):
+			f := 1 - d/w.cfg.ShellRange
+			threat += f * f
+		}
+	}
+	return threat, nearest
 }

@@ -30,7 +30,8 @@ type BroadcastOptions struct {
 	Rooms    []string // recipients are in at least one of these; none means everyone
 	Except   []string // recipients are in none of these (socket ids are rooms too)
 	Volatile bool     // drop rather than queue for a socket that cannot take it right now
-	// OnAck, when set, receives every recipient's answer; pkt then carries an ack id.
+	// OnAck, when set, is called once for every recipient reached: with its answer, or with
+	// nil when the recipient disconnected before answering. pkt then carries an ack id.
 	OnAck func(*Args)
 }
 
@@ -40,6 +41,6 @@ type Local interface {
 	Name() string
 	// Deliver writes an encoded packet to the local sockets with the given ids and returns how
 	// many it reached. When opts.OnAck is set, ackID is the packet's id and each answer goes
-	// to OnAck.
+	// to OnAck; a socket that can no longer take acks (it is leaving) is not reached.
 	Deliver(socketIDs []string, enc parser.Encoded, ackID uint64, opts BroadcastOptions) int
 }

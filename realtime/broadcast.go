@@ -60,8 +60,12 @@ func (b BroadcastOperator) Emit(event string, args ...any) error {
 }
 
 // EmitWithAck sends an event asking every selected socket for an acknowledgement and returns
-// the answers once all have come in. When the timeout or ctx ends first it returns the answers
-// so far with an error wrapping context.DeadlineExceeded (or ctx's error).
+// the answers once every recipient is done: it answered, or it disconnected without answering
+// (then it has no entry in the answers, and causes no error). So it returns even without a
+// timeout when recipients leave, where the reference waits for its timeout. A socket that had
+// already disconnected when the event went out is not a recipient. When the timeout or ctx
+// ends first it returns the answers so far with an error wrapping context.DeadlineExceeded
+// (or ctx's error).
 func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args ...any) ([]*Args, error) {
 	pkt, err := eventPacket(b.ns.name, event, args)
 	if err != nil {
@@ -75,12 +79,16 @@ func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args .
 	var (
 		mu      sync.Mutex
 		answers []*Args
+		done    int // recipients that answered or disconnected
 		arrived = make(chan struct{}, 1)
 	)
 	opts := b.options()
 	opts.OnAck = func(a *Args) {
 		mu.Lock()
-		answers = append(answers, a)
+		done++
+		if a != nil {
+			answers = append(answers, a)
+		}
 		mu.Unlock()
 		select {
 		case arrived <- struct{}{}:
@@ -101,9 +109,9 @@ func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args .
 	}
 	for {
 		mu.Lock()
-		got := slices.Clone(answers)
+		got, settled := slices.Clone(answers), done
 		mu.Unlock()
-		if len(got) >= expected {
+		if settled >= expected {
 			return got, nil
 		}
 		select {

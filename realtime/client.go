@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -62,10 +63,7 @@ func (c *client) onClose(reason string) {
 		reason = c.closeReason
 	}
 	c.closed = true
-	sockets := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		sockets = append(sockets, s)
-	}
+	sockets := c.socketsLocked()
 	c.mu.Unlock()
 	for _, s := range sockets {
 		s.onClose(reason)
@@ -107,21 +105,33 @@ func (c *client) onMessage(m engineio.Message) {
 
 // connect handles a CONNECT packet: find (or create) the namespace, run its middlewares, then
 // join and tell the application.
+//
+// A CONNECT to a namespace the client already joined gets a new socket, as in the reference
+// (client.ts maps the namespace to the newly added socket). The reference leaves the old
+// socket connected but unreachable, in its rooms until the connection ends; here it is
+// disconnected first, with ReasonClientDisconnect, so its handlers and rooms do not leak.
 func (c *client) connect(p *parser.Packet) {
 	c.mu.Lock()
-	_, already := c.sockets[p.Namespace]
+	old := c.sockets[p.Namespace]
 	c.mu.Unlock()
-	if already {
-		c.log.Debug("realtime: CONNECT to a namespace already joined", "namespace", p.Namespace)
-		return
+	if old != nil {
+		c.log.Debug("realtime: CONNECT to a namespace already joined replaces its socket", "namespace", p.Namespace)
+		old.onClose(ReasonClientDisconnect)
 	}
-	hs := newHandshake(c.conn.Request(), p.Data)
-	ns := c.server.lookup(p.Namespace, hs)
+	joined := time.Now()
+	var hs *Handshake // built only if a dynamic namespace has to decide; else when first asked for
+	handshake := func() *Handshake {
+		if hs == nil {
+			hs = newHandshake(c.conn.Request(), bytes.Clone(p.Data), joined)
+		}
+		return hs
+	}
+	ns := c.server.lookup(p.Namespace, handshake)
 	if ns == nil {
 		c.refuse(p.Namespace, &ConnectError{Message: "Invalid namespace"})
 		return
 	}
-	s := newSocket(ns, c, hs)
+	s := newSocket(ns, c, hs, p.Data, joined)
 	if err := ns.runMiddlewares(s); err != nil {
 		c.refuse(p.Namespace, err)
 		return
@@ -134,13 +144,13 @@ func (c *client) connect(p *parser.Packet) {
 	c.sockets[ns.name] = s
 	c.mu.Unlock()
 	c.timer.Stop()
-	go s.run()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
 	if err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}); err != nil {
 		s.onClose(ReasonTransportError)
 	}
-	// Joining the namespace happens on the socket's goroutine, which also leaves it: so the
-	// two cannot race, and no broadcast can reach the client before its CONNECT answer.
+	// Joining the namespace is the socket's first handler call, and leaving it its last: so
+	// the two cannot race, and no broadcast can reach the client before its CONNECT answer. It is
+	// the first call queued for the new socket, so it always finds room.
 	s.enqueue(func() {
 		ns.add(s)
 		ns.runConnectionHandlers(s)
@@ -181,13 +191,19 @@ func (c *client) forget(s *Socket) {
 // disconnectAll is Socket.Disconnect(true): every namespace is left, then the connection closed.
 func (c *client) disconnectAll() {
 	c.mu.Lock()
-	sockets := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		sockets = append(sockets, s)
-	}
+	sockets := c.socketsLocked()
 	c.mu.Unlock()
 	for _, s := range sockets {
 		s.Disconnect(false)
 	}
 	c.close(ReasonForcedClose)
+}
+
+// socketsLocked lists the joined sockets, so they can be told something without holding c.mu.
+func (c *client) socketsLocked() []*Socket {
+	sockets := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		sockets = append(sockets, s)
+	}
+	return sockets
 }

@@ -2,7 +2,6 @@ package realtime
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -26,7 +25,7 @@ func TestCompatOfficialClient(t *testing.T) {
 	node := testenv.Node(t)
 	dir := filepath.Join(testenv.CompatDir(t), "socketio")
 
-	var logs lockedBuffer
+	var logs testenv.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := newCompatServer(logger)
 	hs := httptest.NewServer(srv)
@@ -50,29 +49,6 @@ func TestCompatOfficialClient(t *testing.T) {
 	if logs.Len() > 0 {
 		t.Errorf("the server logged warnings or errors:\n%s", logs.String())
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Len()
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // reasons records why each socket disconnected, for the scripts to ask about.
@@ -195,7 +171,7 @@ func newCompatServer(logger *slog.Logger) *Server {
 			s.Emit("ticks-done")
 		})
 		s.On("kick-me", func(*Event) { s.Disconnect(false) })
-		s.On("drop-me", func(*Event) { s.client.close(ReasonForcedClose) })
+		s.On("drop-me", func(*Event) { s.CloseTransport() })
 		s.On("reason-of", func(ev *Event) {
 			var id string
 			ev.Decode(0, &id)
@@ -243,7 +219,7 @@ func TestCompatServerShutdown(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var stderr lockedBuffer
+			var stderr testenv.SyncBuffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)

@@ -29,9 +29,14 @@
 //
 // # Order and failures
 //
-// Events of one connection are handled one at a time, in arrival order, on that connection's
-// reader goroutine; different connections run in parallel. A handler that panics is recovered
-// and logged with its stack. Sending never blocks on the network: packets are queued per
+// Each socket (one client in one namespace) runs its handlers on a goroutine of its own, one
+// at a time, in arrival order; different sockets, even of the same connection, run in
+// parallel. That goroutine ends when the socket disconnects, after the calls already queued
+// and the disconnect hooks. The connection's reader only queues the calls, so a handler may
+// wait in EmitWithAck for its own client; at most Options.EventQueueSize calls wait per
+// socket, and a client that sends more while its handlers are busy is disconnected with
+// ReasonEventQueueFull. Middlewares are the exception: they run on the reader, one CONNECT at
+// a time. A handler that panics is recovered and logged with its stack. Sending never blocks on the network: packets are queued per
 // connection (bounded; a client that cannot keep up is disconnected with "transport error"),
 // and Volatile sends are dropped instead when the client cannot take them right away.
 // A client that breaks the protocol is disconnected with "parse error"; other clients are not

@@ -21,7 +21,8 @@ func (e Emitter) Timeout(d time.Duration) Emitter { e.timeout = d; return e }
 
 // Emit sends an event; see Socket.Emit.
 func (e Emitter) Emit(event string, args ...any) error {
-	return e.socket.emit(event, args, e.volatile, nil)
+	_, err := e.socket.emit(event, args, e.volatile, nil)
+	return err
 }
 
 // EmitWithAck sends an event and waits for the answer, until the timeout, ctx's end or the

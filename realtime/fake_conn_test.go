@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"tankarena/realtime/engineio"
 	"tankarena/realtime/parser"
@@ -67,14 +68,18 @@ func (f *fakeConn) binary(b []byte) { f.client.onMessage(engineio.Message{Binary
 // settle waits until the handler calls queued so far for this connection's sockets have run.
 func (f *fakeConn) settle() {
 	f.client.mu.Lock()
-	sockets := make([]*Socket, 0, len(f.client.sockets))
-	for _, s := range f.client.sockets {
-		sockets = append(sockets, s)
-	}
+	sockets := f.client.socketsLocked()
 	f.client.mu.Unlock()
 	for _, s := range sockets {
 		ran := make(chan struct{})
-		s.enqueue(func() { close(ran) })
+		for !s.enqueue(func() { close(ran) }) { // waits for room, unlike the reader: only the test waits here
+			select {
+			case <-s.exited:
+			case <-time.After(time.Millisecond):
+				continue
+			}
+			break
+		}
 		select {
 		case <-ran:
 		case <-s.exited:

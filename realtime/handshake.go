@@ -31,8 +31,8 @@ func (h *Handshake) DecodeAuth(v any) error {
 	return nil
 }
 
-func newHandshake(r *http.Request, auth json.RawMessage) *Handshake {
-	h := &Handshake{Auth: auth, Issued: time.Now()}
+func newHandshake(r *http.Request, auth json.RawMessage, issued time.Time) *Handshake {
+	h := &Handshake{Auth: auth, Issued: issued}
 	if r != nil {
 		h.Header = r.Header.Clone()
 		h.Query = r.URL.Query()

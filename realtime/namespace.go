@@ -170,12 +170,12 @@ func (l *localNamespace) Deliver(socketIDs []string, enc parser.Encoded, ackID u
 	msgs := messages(enc)
 	reached := 0
 	for _, s := range recipients {
-		if opts.OnAck != nil {
-			s.addAck(ackID, opts.OnAck)
+		if opts.OnAck != nil && !s.addAck(ackID, opts.OnAck) {
+			continue // disconnected since it was listed: no answer will come, so it is not counted
 		}
 		if err := s.write(msgs, opts.Volatile); err != nil {
-			if opts.OnAck != nil {
-				s.takeAck(ackID)
+			if opts.OnAck != nil && s.takeAck(ackID) == nil {
+				reached++ // onClose already settled it with nil: it is counted as done
 			}
 			continue
 		}

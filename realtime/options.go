@@ -11,6 +11,9 @@ import (
 // before it is closed, the reference server's connectTimeout.
 const DefaultConnectTimeout = 45 * time.Second
 
+// DefaultEventQueueSize is the default Options.EventQueueSize.
+const DefaultEventQueueSize = 128
+
 // Options configures a Server. The zero value serves the reference defaults at /socket.io/.
 type Options struct {
 	// Engine is passed to the Engine.IO server unchanged: path, ping timing, payload limit,
@@ -29,6 +32,11 @@ type Options struct {
 	// reference's 10.
 	MaxAttachments int
 
+	// EventQueueSize bounds the events waiting for one socket's handlers. A client that sends
+	// more while its handlers are busy is disconnected with ReasonEventQueueFull, so a flood
+	// costs bounded memory and never stalls the connection. Zero means DefaultEventQueueSize.
+	EventQueueSize int
+
 	// DisableClientScript stops serving <path>socket.io.js (the reference's serveClient: false).
 	DisableClientScript bool
 }
@@ -42,6 +50,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ConnectTimeout <= 0 {
 		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.EventQueueSize <= 0 {
+		o.EventQueueSize = DefaultEventQueueSize
 	}
 	if o.NewAdapter == nil {
 		o.NewAdapter = NewMemoryAdapter

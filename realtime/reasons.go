@@ -12,4 +12,9 @@ const (
 	ReasonParseError       = engineio.ReasonParseError // the client broke the protocol; it is dropped
 	ReasonServerShutdown   = engineio.ReasonServerShutdown
 	ReasonForcedClose      = engineio.ReasonForcedClose
+
+	// ReasonEventQueueFull is this server's own (the reference has no such limit): the client
+	// sent more events than Options.EventQueueSize while its handlers were busy, and its
+	// connection was closed.
+	ReasonEventQueueFull = "event queue full"
 )

@@ -92,8 +92,9 @@ func (s *Server) OfRegexp(re *regexp.Regexp) *Namespace {
 	return s.OfFunc(func(name string, _ *Handshake) bool { return re.MatchString(name) })
 }
 
-// lookup finds the namespace a client asks for, creating a dynamic one when a parent accepts.
-func (s *Server) lookup(name string, hs *Handshake) *Namespace {
+// lookup finds the namespace a client asks for, creating a dynamic one when a parent accepts;
+// handshake is only called when a parent has to decide.
+func (s *Server) lookup(name string, handshake func() *Handshake) *Namespace {
 	s.mu.RLock()
 	ns, parents := s.namespaces[name], s.dynamic
 	s.mu.RUnlock()
@@ -102,7 +103,7 @@ func (s *Server) lookup(name string, hs *Handshake) *Namespace {
 	}
 	for _, parent := range parents {
 		var ok bool
-		guard(s.log, "dynamic namespace match", func() { ok = parent.match(name, hs) })
+		guard(s.log, "dynamic namespace match", func() { ok = parent.match(name, handshake()) })
 		if !ok {
 			continue
 		}

@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -16,74 +17,65 @@ import (
 
 // Socket is one client in one namespace. Its methods may be called from any goroutine.
 type Socket struct {
-	id        string
-	ns        *Namespace
-	client    *client
-	handshake *Handshake
-	done      chan struct{} // closed when the socket leaves its namespace
-	inbox     chan func()   // handler calls, run in order by run
-	exited    chan struct{} // closed when run has returned
+	id     string
+	ns     *Namespace
+	client *client
+	done   chan struct{} // closed when the socket leaves its namespace
+	calls  callQueue     // handler calls, run in order, then leave
+	exited chan struct{} // closed when leave has returned
+
+	// roomsMu orders Join against the rooms being left on disconnect, so a Join racing the
+	// disconnect cannot leave the id of a gone socket in a room.
+	roomsMu sync.Mutex
+
+	// The handshake is built on first use: most applications never read it, and its header
+	// and query copies would be most of an idle socket's memory. auth and joined are what
+	// cannot be rebuilt later from the engine's handshake request.
+	handshakeOnce sync.Once
+	handshake     *Handshake
+	auth          json.RawMessage
+	joined        time.Time
 
 	mu              sync.Mutex
 	connected       bool
-	reason          string // why the socket left
-	handlers        map[string][]func(*Event)
+	reason          string         // why the socket left
+	handlers        []eventHandler // in the order added; a socket has few, a scan beats a map
 	onDisconnecting []func(reason string)
 	onDisconnect    []func(reason string)
-	acks            map[uint64]func(*Args)
+	acks            map[uint64]func(*Args) // made by the first ack waited for
 }
 
-func newSocket(ns *Namespace, c *client, hs *Handshake) *Socket {
+// eventHandler is one On registration.
+type eventHandler struct {
+	event string
+	fn    func(*Event)
+}
+
+// newSocket makes the socket of a CONNECT; hs is the handshake if it was already needed,
+// else nil, and auth the CONNECT payload, which the socket keeps a copy of.
+func newSocket(ns *Namespace, c *client, hs *Handshake, auth json.RawMessage, joined time.Time) *Socket {
+	if hs == nil {
+		auth = bytes.Clone(auth) // not the CONNECT message's buffer, which may be much larger
+	} else {
+		auth = nil
+	}
 	return &Socket{
 		id:        newSocketID(),
 		ns:        ns,
 		client:    c,
 		handshake: hs,
+		auth:      auth,
+		joined:    joined,
 		done:      make(chan struct{}),
-		inbox:     make(chan func(), inboxSize),
+		calls:     callQueue{limit: ns.server.opts.EventQueueSize},
 		exited:    make(chan struct{}),
 		connected: true,
-		handlers:  make(map[string][]func(*Event)),
-		acks:      make(map[uint64]func(*Args)),
 	}
 }
 
-// inboxSize bounds the handler calls waiting for a socket; when a client sends faster than its
-// handlers run, its connection stops being read until they catch up.
-const inboxSize = 128
-
-// run calls the socket's handlers one at a time, in order, off the connection's reader, so a
-// handler may wait for an ack from its own client. When the socket disconnects it finishes
-// the calls already queued, then runs the disconnect hooks.
-func (s *Socket) run() {
-	defer close(s.exited)
-	for {
-		select {
-		case fn := <-s.inbox:
-			fn()
-		case <-s.done:
-			for {
-				select {
-				case fn := <-s.inbox:
-					fn()
-					continue
-				default:
-				}
-				break
-			}
-			s.leave()
-			return
-		}
-	}
-}
-
-// enqueue queues a handler call; calls for a socket that is gone are dropped.
-func (s *Socket) enqueue(fn func()) {
-	select {
-	case s.inbox <- fn:
-	case <-s.exited:
-	}
-}
+// enqueue queues a handler call without ever waiting (see callQueue.push); it reports false
+// when the queue is full.
+func (s *Socket) enqueue(fn func()) bool { return s.calls.push(fn) }
 
 // newSocketID returns 20 random URL-safe characters, like the reference's ids.
 func newSocketID() string {
@@ -99,7 +91,15 @@ func (s *Socket) ID() string { return s.id }
 func (s *Socket) Namespace() *Namespace { return s.ns }
 
 // Handshake is what the client sent when it joined: auth payload, headers, query, address.
-func (s *Socket) Handshake() *Handshake { return s.handshake }
+func (s *Socket) Handshake() *Handshake {
+	s.handshakeOnce.Do(func() {
+		if s.handshake == nil {
+			s.handshake = newHandshake(s.client.conn.Request(), s.auth, s.joined)
+		}
+		s.auth = nil
+	})
+	return s.handshake
+}
 
 // Connected reports whether the socket is still in its namespace.
 func (s *Socket) Connected() bool {
@@ -113,11 +113,12 @@ func (s *Socket) Done() <-chan struct{} { return s.done }
 
 // On adds a handler for event. Handlers of one socket run one at a time, in the order the
 // events arrived, on a goroutine of the socket's own: a slow handler delays the next events of
-// this socket only, and may wait in EmitWithAck for its own client. A panicking handler is
-// logged and the socket carries on.
+// this socket only, and may wait in EmitWithAck for its own client. Events that arrive
+// meanwhile wait, up to Options.EventQueueSize (see ReasonEventQueueFull). A panicking handler
+// is logged and the socket carries on.
 func (s *Socket) On(event string, handler func(*Event)) {
 	s.mu.Lock()
-	s.handlers[event] = append(s.handlers[event], handler)
+	s.handlers = append(s.handlers, eventHandler{event, handler})
 	s.mu.Unlock()
 }
 
@@ -139,7 +140,8 @@ func (s *Socket) OnDisconnect(fn func(reason string)) {
 // Emit sends an event to this client. []byte values anywhere in args arrive as binary.
 // It never blocks on the network: the packet is queued on the connection.
 func (s *Socket) Emit(event string, args ...any) error {
-	return s.emit(event, args, false, nil)
+	_, err := s.emit(event, args, false, nil)
+	return err
 }
 
 // EmitWithAck sends an event that asks for an acknowledgement and waits for the client's
@@ -157,6 +159,8 @@ func (s *Socket) Timeout(d time.Duration) Emitter { return Emitter{socket: s, ti
 
 // Join puts the socket into rooms of its namespace; a disconnected socket joins nothing.
 func (s *Socket) Join(rooms ...string) {
+	s.roomsMu.Lock()
+	defer s.roomsMu.Unlock()
 	if s.Connected() {
 		s.ns.adapter.AddAll(s.id, rooms...)
 	}
@@ -180,50 +184,66 @@ func (s *Socket) To(rooms ...string) BroadcastOperator { return s.Broadcast().To
 // told and does not reconnect. With close the whole connection is closed too, leaving every
 // namespace it joined.
 func (s *Socket) Disconnect(close bool) {
+	if !s.Connected() {
+		return // as the reference: a socket that already left closes nothing, not even with close
+	}
 	if close {
 		s.client.disconnectAll()
-		return
-	}
-	if !s.Connected() {
 		return
 	}
 	_ = s.client.send(&parser.Packet{Type: parser.Disconnect, Namespace: s.ns.name})
 	s.onClose(ReasonServerDisconnect)
 }
 
-func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) error {
+// CloseTransport closes the connection under the socket, as the reference's
+// socket.conn.close() does: every namespace on it is left with ReasonForcedClose, and the
+// client, told nothing at the Socket.IO level, sees "transport close" and reconnects by itself
+// (unlike Disconnect, after which it stays away). Queued packets are still sent first.
+func (s *Socket) CloseTransport() { s.client.close(ReasonForcedClose) }
+
+// emit sends an event; with ack it asks for an acknowledgement and returns the ack id that
+// ack is registered under.
+func (s *Socket) emit(event string, args []any, volatile bool, ack func(*Args)) (ackID uint64, err error) {
 	if !s.Connected() {
-		return ErrDisconnected
+		return 0, ErrDisconnected
 	}
 	pkt, err := eventPacket(s.ns.name, event, args)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if ack != nil {
 		pkt.ID, pkt.HasID = s.ns.nextAckID(), true
-		s.addAck(pkt.ID, ack)
+		if !s.addAck(pkt.ID, ack) {
+			return 0, ErrDisconnected
+		}
 	}
 	if err := s.write(messages(parser.Encode(pkt)), volatile); err != nil {
 		if ack == nil && errors.Is(err, errDropped) {
-			return nil // dropping is what volatile asks for
+			return 0, nil // dropping is what volatile asks for
 		}
 		if ack != nil {
 			s.takeAck(pkt.ID)
 		}
-		return fmt.Errorf("realtime: emit %q: %w", event, err)
+		return 0, fmt.Errorf("realtime: emit %q: %w", event, err)
 	}
-	return nil
+	return pkt.ID, nil
 }
 
 func (s *Socket) emitWithAck(ctx context.Context, event string, args []any, volatile bool) (*Args, error) {
 	answer := make(chan *Args, 1)
-	if err := s.emit(event, args, volatile, func(a *Args) { answer <- a }); err != nil {
+	id, err := s.emit(event, args, volatile, func(a *Args) { answer <- a })
+	if err != nil {
 		return nil, err
 	}
 	select {
 	case a := <-answer:
+		if a == nil { // settled by onClose
+			return nil, fmt.Errorf("realtime: ack for %q: %w", event, ErrDisconnected)
+		}
 		return a, nil
 	case <-ctx.Done():
+		// Forget the waiter, or every unanswered ack would stay in s.acks until disconnect.
+		s.takeAck(id)
 		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ctx.Err())
 	case <-s.done:
 		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ErrDisconnected)
@@ -245,7 +265,7 @@ func (s *Socket) write(msgs []engineio.Message, volatile bool) error {
 
 // eventPacket builds an EVENT; []byte arguments become attachments.
 func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
-	if reserved[event] {
+	if parser.IsReserved(event) {
 		return nil, fmt.Errorf("%w: %q", ErrReservedEvent, event)
 	}
 	values := make([]any, 0, 1+len(args))
@@ -258,18 +278,19 @@ func eventPacket(namespace, event string, args []any) (*parser.Packet, error) {
 	return &parser.Packet{Type: parser.Event, Namespace: namespace, Data: data, Attachments: atts}, nil
 }
 
-// reserved are the event names the client library uses for itself.
-var reserved = map[string]bool{
-	"connect": true, "connect_error": true, "disconnect": true, "disconnecting": true,
-	"newListener": true, "removeListener": true,
-}
-
-func (s *Socket) addAck(id uint64, fn func(*Args)) {
+// addAck registers fn for the answer to ack id. It reports false, registering nothing, once the
+// socket has disconnected: no answer can come any more.
+func (s *Socket) addAck(id uint64, fn func(*Args)) bool {
 	s.mu.Lock()
-	if s.acks != nil {
-		s.acks[id] = fn
+	defer s.mu.Unlock()
+	if !s.connected {
+		return false
 	}
-	s.mu.Unlock()
+	if s.acks == nil {
+		s.acks = make(map[uint64]func(*Args))
+	}
+	s.acks[id] = fn
+	return true
 }
 
 func (s *Socket) takeAck(id uint64) func(*Args) {
@@ -281,28 +302,35 @@ func (s *Socket) takeAck(id uint64) func(*Args) {
 }
 
 func (s *Socket) onEvent(p *parser.Packet) {
-	var raw []json.RawMessage
-	var name string
-	if err := json.Unmarshal(p.Data, &raw); err != nil || len(raw) == 0 || json.Unmarshal(raw[0], &name) != nil {
-		return // the decoder already refused such packets
-	}
-	ev := &Event{Name: name, Socket: s, Args: Args{raw: raw[1:]}}
+	name := p.Event // the decoder split the payload and refused an event without a name
+	ev := &Event{Name: name, Socket: s, Args: Args{raw: p.Args}}
 	if p.HasID {
 		id := p.ID
 		ev.ackable = true
 		ev.ack = func(args ...any) error { return s.sendAck(id, args) }
 	}
-	s.enqueue(func() {
+	queued := s.enqueue(func() {
 		s.mu.Lock()
-		handlers := s.handlers[name]
+		handlers := s.handlers // On only appends: the first len entries never change
 		s.mu.Unlock()
-		if len(handlers) == 0 {
+		handled := false
+		for _, h := range handlers {
+			if h.event == name {
+				handled = true
+				guard(s.client.log, "event "+name, func() { h.fn(ev) })
+			}
+		}
+		if !handled {
 			s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
 		}
-		for _, h := range handlers {
-			guard(s.client.log, "event "+name, func() { h(ev) })
-		}
 	})
+	if !queued && s.Connected() {
+		// The client sends faster than its handlers run: drop it rather than hold its
+		// events without bound (or stop reading it, which can deadlock; see enqueue).
+		s.client.log.Warn("realtime: event queue full, closing the connection",
+			"namespace", s.ns.name, "socket", s.id, "queued", s.calls.limit)
+		s.client.close(ReasonEventQueueFull)
+	}
 }
 
 func (s *Socket) sendAck(id uint64, args []any) error {
@@ -318,22 +346,21 @@ func (s *Socket) sendAck(id uint64, args []any) error {
 }
 
 func (s *Socket) onAck(p *parser.Packet) {
+	if !p.HasID {
+		// Checked before the lookup: p.ID is 0 here, which would take the waiter of id 0.
+		s.client.log.Debug("realtime: ack without an id", "namespace", s.ns.name)
+		return
+	}
 	fn := s.takeAck(p.ID)
-	if fn == nil || !p.HasID {
+	if fn == nil {
 		s.client.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
 		return
 	}
-	var raw []json.RawMessage
-	if len(p.Data) > 0 {
-		if err := json.Unmarshal(p.Data, &raw); err != nil {
-			return
-		}
-	}
-	guard(s.client.log, "ack", func() { fn(&Args{raw: raw}) })
+	guard(s.client.log, "ack", func() { fn(&Args{raw: p.Args}) })
 }
 
-// onClose marks the socket disconnected, once; run then finishes its queued handler calls and
-// calls leave. Nothing here waits for handlers, so a handler may disconnect its own socket.
+// onClose marks the socket disconnected, once; its queued handler calls still run, then
+// leave. Nothing here waits for handlers, so a handler may disconnect its own socket.
 func (s *Socket) onClose(reason string) {
 	s.mu.Lock()
 	if !s.connected {
@@ -342,13 +369,23 @@ func (s *Socket) onClose(reason string) {
 	}
 	s.connected = false
 	s.reason = reason
+	unanswered := s.acks
 	s.acks = nil
 	s.mu.Unlock()
 	s.client.forget(s)
 	close(s.done)
+	// No answer can come any more: settle every waiter with nil, so that a broadcast counts
+	// this socket as done instead of waiting for it until its timeout (or forever).
+	for _, fn := range unanswered {
+		fn(nil)
+	}
+	s.calls.finish(func() {
+		defer close(s.exited)
+		s.leave()
+	})
 }
 
-// leave runs on the socket's goroutine after it disconnected: the disconnecting hooks while
+// leave runs after the socket's last handler call once it disconnected: the disconnecting hooks while
 // the socket is still in its rooms, then the rooms are left, then the disconnect hooks.
 func (s *Socket) leave() {
 	s.mu.Lock()
@@ -357,7 +394,9 @@ func (s *Socket) leave() {
 	for _, fn := range disconnecting {
 		guard(s.client.log, "disconnecting", func() { fn(reason) })
 	}
+	s.roomsMu.Lock() // onClose cleared connected first: no Join adds a room after this
 	s.ns.remove(s)
+	s.roomsMu.Unlock()
 	for _, fn := range disconnect {
 		guard(s.client.log, "disconnect", func() { fn(reason) })
 	}

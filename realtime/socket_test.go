@@ -155,13 +155,7 @@ func TestEventsAndAcks(t *testing.T) {
 }
 
 func TestEmitWithAck(t *testing.T) {
-	srv := NewServer(Options{})
-	sockets := make(chan *Socket, 1)
-	srv.OnConnection(func(s *Socket) { sockets <- s })
-	f := connectFake(srv, "")
-	f.text(`0`)
-	connected(t, f, "/")
-	s := <-sockets
+	f, s := joinMain(t, NewServer(Options{}))
 
 	type result struct {
 		args *Args
@@ -589,5 +583,209 @@ func TestClientScriptFollowsThePath(t *testing.T) {
 	off.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/socket.io/socket.io.js", nil))
 	if rec.Code == http.StatusOK {
 		t.Fatal("the script was served although disabled")
+	}
+}
+
+// TestAckWithoutIDAnswersNobody: an ACK that carries no id must not be taken as the answer to
+// (and so drop the waiter of) ack id 0.
+func TestAckWithoutIDAnswersNobody(t *testing.T) {
+	f, s := joinMain(t, NewServer(Options{}))
+
+	answers := make(chan *Args, 1)
+	if _, err := s.emit("question", nil, false, func(a *Args) { answers <- a }); err != nil {
+		t.Fatal(err)
+	}
+	p := onePacket(t, f)
+	if !p.HasID || p.ID != 0 {
+		t.Fatalf("first ack id = %d (has %v), want 0", p.ID, p.HasID)
+	}
+	f.text(`3["not an answer"]`)
+	f.text(`30["answer"]`)
+	select {
+	case a := <-answers:
+		var got string
+		if err := a.Decode(0, &got); err != nil || got != "answer" {
+			t.Fatalf("answer = %q, %v", got, err)
+		}
+	default:
+		t.Fatal("the waiter of ack id 0 was lost to an ACK without id")
+	}
+}
+
+// TestTimedOutAckIsForgotten: an EmitWithAck that gives up must not leave its waiter behind,
+// or a client that never answers grows the socket's ack table for as long as it stays.
+func TestTimedOutAckIsForgotten(t *testing.T) {
+	_, s := joinMain(t, NewServer(Options{}))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 3 {
+		if _, err := s.EmitWithAck(ctx, "never answered"); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	}
+	s.mu.Lock()
+	pending := len(s.acks)
+	s.mu.Unlock()
+	if pending != 0 {
+		t.Fatalf("%d acks still pending after their EmitWithAck returned", pending)
+	}
+}
+
+// TestEventFloodClosesTheConnection: a client that sends events faster than its handlers run
+// is disconnected once Options.EventQueueSize are waiting. The reader never waits for the
+// handlers, so it stays free to read acks and the close.
+func TestEventFloodClosesTheConnection(t *testing.T) {
+	const queue = 4
+	srv := NewServer(Options{EventQueueSize: queue})
+	release := make(chan struct{})
+	reasons := make(chan string, 1)
+	sockets := make(chan *Socket, 1)
+	srv.OnConnection(func(s *Socket) {
+		s.On("slow", func(*Event) { <-release })
+		s.OnDisconnect(func(r string) { reasons <- r })
+		sockets <- s
+	})
+	f := connectFake(srv, "")
+	f.text(`0`)
+	connected(t, f, "/")
+	s := <-sockets
+
+	flooded := make(chan struct{})
+	go func() {
+		defer close(flooded)
+		// One handler call runs and queue wait: the next one cannot be queued.
+		for range queue + 5 {
+			f.text(`2["slow"]`)
+		}
+	}()
+	select {
+	case <-flooded:
+	case <-time.After(30 * time.Second):
+		close(release)
+		t.Fatal("the connection's reader is stuck behind a busy handler")
+	}
+	if got := f.closeReason(); got != ReasonEventQueueFull {
+		t.Fatalf("connection close reason = %q, want %q", got, ReasonEventQueueFull)
+	}
+	close(release)
+	if r := <-reasons; r != ReasonEventQueueFull {
+		t.Fatalf("disconnect reason = %q", r)
+	}
+	<-s.exited // the socket's goroutine ends once the queued calls ran
+}
+
+// TestCloseTransport drops the connection without a DISCONNECT, so the client reconnects: every
+// namespace of the connection is left with ReasonForcedClose.
+func TestCloseTransport(t *testing.T) {
+	srv := NewServer(Options{})
+	reasons := make(chan string, 2)
+	sockets := make(chan *Socket, 2)
+	onConnection := func(s *Socket) {
+		s.OnDisconnect(func(r string) { reasons <- s.Namespace().Name() + ": " + r })
+		sockets <- s
+	}
+	srv.OnConnection(onConnection)
+	srv.Of("/chat").OnConnection(onConnection)
+	f := connectFake(srv, "")
+	f.text(`0`)
+	f.text(`0/chat,`)
+	f.packets(t)
+	s := <-sockets
+	<-sockets
+
+	s.CloseTransport()
+	got := []string{<-reasons, <-reasons}
+	slices.Sort(got)
+	if want := []string{"/: " + ReasonForcedClose, "/chat: " + ReasonForcedClose}; !slices.Equal(got, want) {
+		t.Fatalf("reasons = %v, want %v", got, want)
+	}
+	if f.closeReason() != ReasonForcedClose {
+		t.Fatalf("connection close reason = %q", f.closeReason())
+	}
+	if ps := f.packets(t); len(ps) != 0 {
+		t.Fatalf("the client was sent %v; it must see only the transport close", ps)
+	}
+}
+
+// joinMain connects a fake client to the main namespace of srv and returns the server's socket.
+func joinMain(t *testing.T, srv *Server) (*fakeConn, *Socket) {
+	t.Helper()
+	sockets := make(chan *Socket, 1)
+	srv.OnConnection(func(s *Socket) { sockets <- s })
+	f := connectFake(srv, "")
+	f.text(`0`)
+	connected(t, f, "/")
+	return f, <-sockets
+}
+
+// TestDisconnectTrueOnALeftSocketClosesNothing: Disconnect(true) on a socket that already left
+// must not take down the namespaces the connection still uses.
+func TestDisconnectTrueOnALeftSocketClosesNothing(t *testing.T) {
+	srv := NewServer(Options{})
+	srv.Of("/chat")
+	f, s := joinMain(t, srv)
+	f.text(`0/chat,`)
+	connected(t, f, "/chat")
+	f.text(`1`) // the client leaves "/"
+	<-s.Done()
+
+	s.Disconnect(true)
+	if got := f.closeReason(); got != "" {
+		t.Fatalf("the connection was closed (%q) though /chat is still joined", got)
+	}
+}
+
+// slowJoinAdapter holds AddAll for room "slow" until released, and reports DelAll calls.
+type slowJoinAdapter struct {
+	Adapter
+	joining, release, delAll chan struct{}
+}
+
+func (a *slowJoinAdapter) AddAll(id string, rooms ...string) {
+	if slices.Contains(rooms, "slow") {
+		close(a.joining)
+		<-a.release
+	}
+	a.Adapter.AddAll(id, rooms...)
+}
+
+func (a *slowJoinAdapter) DelAll(id string) {
+	select {
+	case a.delAll <- struct{}{}:
+	default:
+	}
+	a.Adapter.DelAll(id)
+}
+
+// TestJoinRacingDisconnectLeavesNoRoom: a Join that started before the socket disconnected is
+// undone by the disconnect, never applied after it.
+func TestJoinRacingDisconnectLeavesNoRoom(t *testing.T) {
+	adapter := &slowJoinAdapter{joining: make(chan struct{}), release: make(chan struct{}), delAll: make(chan struct{}, 1)}
+	srv := NewServer(Options{NewAdapter: func(l Local) Adapter {
+		adapter.Adapter = NewMemoryAdapter(l)
+		return adapter
+	}})
+	f, s := joinMain(t, srv)
+	f.settle()
+
+	joined := make(chan struct{})
+	go func() {
+		defer close(joined)
+		s.Join("slow")
+	}()
+	<-adapter.joining
+	f.text(`1`) // the client leaves while the Join is in the adapter
+	// Give an unordered leave the chance to run DelAll before the Join completes; with the
+	// order enforced it cannot, and this only waits.
+	select {
+	case <-adapter.delAll:
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(adapter.release)
+	<-joined
+	<-s.exited
+	if rooms := srv.main.Adapter().SocketRooms(s.ID()); len(rooms) != 0 {
+		t.Fatalf("the disconnected socket is still in rooms %v", rooms)
 	}
 }

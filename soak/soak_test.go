@@ -21,6 +21,7 @@ import (
 	"tankarena/assets"
 	"tankarena/game"
 	"tankarena/realtime"
+	"tankarena/realtime/engineio"
 )
 
 // soakConfig is read from the environment: SOAK (duration) and SOAK_BOTS. Without SOAK the
@@ -119,7 +120,10 @@ func TestSoak(t *testing.T) {
 	serverCtx, stopServer := context.WithCancel(context.Background())
 	defer stopServer()
 	lobby := newLobby(t, serverCtx)
-	rt := realtime.NewServer(realtime.Options{})
+	rt := realtime.NewServer(realtime.Options{Engine: engineio.Options{
+		MaxConnectionsPerIP: 10_000, // every bot is 127.0.0.1
+		Logger:              slog.New(slog.DiscardHandler),
+	}})
 	lobby.Serve(rt.Of("/"))
 	ts := httptest.NewServer(rt)
 	defer func() { ts.Close(); rt.Close(); lobby.Close() }()

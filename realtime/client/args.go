@@ -3,6 +3,8 @@ package client
 import (
 	"encoding/json"
 	"fmt"
+
+	"tankarena/realtime/parser"
 )
 
 // Args are the arguments of a received event or acknowledgement. They stay raw
@@ -45,7 +47,7 @@ func (a Args) Decode(i int, v any) error {
 	if err := json.Unmarshal(a.raw[i], &tree); err != nil {
 		return fmt.Errorf("argument %d: %w", i, err)
 	}
-	resolved, err := resolvePlaceholders(tree, a.attachments)
+	resolved, err := parser.ResolvePlaceholders(tree, a.attachments)
 	if err != nil {
 		return fmt.Errorf("argument %d: %w", i, err)
 	}

@@ -1,6 +1,10 @@
 package client
 
-import "testing"
+import (
+	"testing"
+
+	"tankarena/realtime/parser"
+)
 
 var benchEvent = []byte(`42/arena,17["move",{"x":1.5,"y":2,"angle":90,"fire":false},"tank-7"]`)
 
@@ -9,7 +13,7 @@ func BenchmarkEncodeEvent(b *testing.B) {
 	args := []any{map[string]any{"x": 1.5, "y": 2, "angle": 90, "fire": false}, "tank-7"}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.eventPacket("move", args, 17); err != nil {
+		if _, err := s.eventPacket("move", args, 17, true); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -25,22 +29,21 @@ func BenchmarkEncodeEventStruct(b *testing.B) {
 	args := []any{move{1.5, 2, 90, false}, "tank-7"}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.eventPacket("move", args, 17); err != nil {
+		if _, err := s.eventPacket("move", args, 17, true); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
+// BenchmarkDecodeEvent is what the reader does with every event: decode and split it.
 func BenchmarkDecodeEvent(b *testing.B) {
+	decoder := parser.Decoder{KeepPlaceholders: true}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchEvent)))
 	for b.Loop() {
-		p, err := decodePacket(benchEvent[1:])
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, _, err := splitEvent(p.data); err != nil {
-			b.Fatal(err)
+		p, err := decoder.Add(benchEvent[1:], false)
+		if err != nil || p.Event != "move" {
+			b.Fatal(p, err)
 		}
 	}
 }
@@ -52,17 +55,14 @@ func BenchmarkDecodeEventArgs(b *testing.B) {
 		Fire  bool
 	}
 	var tank string
+	decoder := parser.Decoder{KeepPlaceholders: true}
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err := decodePacket(benchEvent[1:])
+		p, err := decoder.Add(benchEvent[1:], false)
 		if err != nil {
 			b.Fatal(err)
 		}
-		_, raw, err := splitEvent(p.data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := (Args{raw: raw}).Scan(&move, &tank); err != nil {
+		if err := (Args{raw: p.Args}).Scan(&move, &tank); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tankarena/realtime/parser"
 )
 
 // Disconnect reasons, as the official client names them.
@@ -174,8 +176,8 @@ func (c *engineConn) write(out outgoing) error {
 // Server silence longer than pingInterval+pingTimeout ends it with "ping timeout".
 func (c *engineConn) readLoop() (reason string, err error) {
 	silence := c.pingInterval + c.pingTimeout
-	var pending *packet
-	var attachments [][]byte
+	// Placeholders stay in the arguments until a handler decodes them (see Args.Decode).
+	decoder := parser.Decoder{KeepPlaceholders: true}
 	for {
 		_ = c.ws.SetReadDeadline(time.Now().Add(silence))
 		kind, data, err := c.ws.ReadMessage()
@@ -184,20 +186,10 @@ func (c *engineConn) readLoop() (reason string, err error) {
 		}
 		c.m.countIn(kind, data)
 		if kind == websocket.BinaryMessage {
-			if pending == nil {
-				return ReasonParseError, errors.New("binary message without a pending packet")
-			}
-			attachments = append(attachments, data)
-			if len(attachments) == pending.attachments {
-				if err := c.m.dispatch(c, pending, attachments); err != nil {
-					return ReasonParseError, err
-				}
-				pending, attachments = nil, nil
+			if err := c.decode(&decoder, data, true); err != nil {
+				return ReasonParseError, err
 			}
 			continue
-		}
-		if pending != nil {
-			return ReasonParseError, errors.New("text message while binary attachments were due")
 		}
 		if len(data) == 0 {
 			return ReasonParseError, errors.New("empty engine.io packet")
@@ -211,15 +203,7 @@ func (c *engineConn) readLoop() (reason string, err error) {
 			case <-c.done:
 			}
 		case '4':
-			p, err := decodePacket(data[1:])
-			if err != nil {
-				return ReasonParseError, err
-			}
-			if p.attachments > 0 {
-				pending = &p
-				continue
-			}
-			if err := c.m.dispatch(c, &p, nil); err != nil {
+			if err := c.decode(&decoder, data[1:], false); err != nil {
 				return ReasonParseError, err
 			}
 		case '1':
@@ -229,6 +213,15 @@ func (c *engineConn) readLoop() (reason string, err error) {
 			return ReasonParseError, fmt.Errorf("unexpected engine.io packet type %q", data[0])
 		}
 	}
+}
+
+// decode feeds one Socket.IO message to the decoder and dispatches the packet it completes.
+func (c *engineConn) decode(decoder *parser.Decoder, data []byte, binary bool) error {
+	p, err := decoder.Add(data, binary)
+	if err != nil || p == nil {
+		return err
+	}
+	return c.m.dispatch(c, p)
 }
 
 // reasonFor names why a read failed, in the official client's vocabulary.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tankarena/realtime/parser"
 )
 
 // Manager owns one Engine.IO connection to a server and multiplexes the
@@ -317,16 +319,16 @@ func (m *Manager) releaseLocked() {
 
 // dispatch routes a complete packet from the reader to its namespace's
 // socket; packets for a namespace not (or no longer) opened on c are dropped.
-func (m *Manager) dispatch(c *engineConn, p *packet, attachments [][]byte) error {
+func (m *Manager) dispatch(c *engineConn, p *parser.Packet) error {
 	m.mu.Lock()
-	s := m.sockets[p.nsp]
+	s := m.sockets[p.Namespace]
 	live := s != nil && s.sentOn == c
 	m.mu.Unlock()
 	if !live {
-		m.log.Debug("socket.io client: packet for a namespace not open", "nsp", p.nsp, "type", p.typ)
+		m.log.Debug("socket.io client: packet for a namespace not open", "nsp", p.Namespace, "type", p.Type)
 		return nil
 	}
-	return s.onPacket(c, p, attachments)
+	return s.onPacket(c, p)
 }
 
 func (m *Manager) countIn(kind int, data []byte) {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"tankarena/realtime/parser"
 )
 
 var (
@@ -71,8 +73,8 @@ type Socket struct {
 	onConnectError func(err *ConnectError)
 
 	amu       sync.Mutex
-	nextAckID int64
-	acks      map[int64]*pendingAck
+	nextAckID uint64
+	acks      map[uint64]*pendingAck
 }
 
 type pendingAck struct {
@@ -180,8 +182,7 @@ func (s *Socket) Disconnect() {
 		return
 	}
 	if s.sentOn != nil {
-		p := packet{typ: packetDisconnect, nsp: s.nsp, id: noAckID}
-		_ = s.sentOn.enqueue(outgoing{text: appendPacket([]byte{'4'}, &p)})
+		_ = s.sentOn.enqueue(frame(&parser.Packet{Type: parser.Disconnect, Namespace: s.nsp}))
 	}
 	end := s.deactivateLocked()
 	m.releaseLocked()
@@ -190,10 +191,10 @@ func (s *Socket) Disconnect() {
 }
 
 // Emit sends an event. Arguments are marshalled with encoding/json; []byte
-// values (at the top level or inside []any and map[string]any) travel as
-// binary attachments. It never blocks on the network.
+// values (wherever they sit: argument, slice or map element, struct field)
+// travel as binary attachments. It never blocks on the network.
 func (s *Socket) Emit(name string, args ...any) error {
-	out, err := s.eventPacket(name, args, noAckID)
+	out, err := s.eventPacket(name, args, 0, false)
 	if err != nil {
 		return err
 	}
@@ -230,17 +231,17 @@ func (s *Socket) EmitWithAck(ctx context.Context, name string, args ...any) (Arg
 	}
 }
 
-func (s *Socket) emitAck(name string, timeout time.Duration, onAck func(Args, error), args []any) (int64, error) {
+func (s *Socket) emitAck(name string, timeout time.Duration, onAck func(Args, error), args []any) (uint64, error) {
 	s.amu.Lock()
 	id := s.nextAckID
 	s.nextAckID++
 	if s.acks == nil {
-		s.acks = make(map[int64]*pendingAck)
+		s.acks = make(map[uint64]*pendingAck)
 	}
 	s.acks[id] = &pendingAck{callback: onAck}
 	s.amu.Unlock()
 
-	out, err := s.eventPacket(name, args, id)
+	out, err := s.eventPacket(name, args, id, true)
 	if err == nil {
 		err = s.send(out)
 	}
@@ -263,7 +264,7 @@ func (s *Socket) emitAck(name string, timeout time.Duration, onAck func(Args, er
 }
 
 // takeAck removes and returns the pending ack id (nil if already settled).
-func (s *Socket) takeAck(id int64) *pendingAck {
+func (s *Socket) takeAck(id uint64) *pendingAck {
 	s.amu.Lock()
 	defer s.amu.Unlock()
 	pa := s.acks[id]
@@ -291,26 +292,12 @@ func (s *Socket) failAcks(err error) {
 	}
 }
 
-var reservedEvents = map[string]bool{
-	"connect": true, "connect_error": true, "disconnect": true, "disconnecting": true,
-	"newListener": true, "removeListener": true,
-}
-
-func (s *Socket) eventPacket(name string, args []any, id int64) (outgoing, error) {
-	if reservedEvents[name] {
+// eventPacket builds the EVENT name(args...), asking for an acknowledgement when wantsAck.
+func (s *Socket) eventPacket(name string, args []any, id uint64, wantsAck bool) (outgoing, error) {
+	if parser.IsReserved(name) {
 		return outgoing{}, fmt.Errorf("%w: %q", ErrReservedEvent, name)
 	}
-	payload, attachments, err := encodeArgs(name, args)
-	if err != nil {
-		return outgoing{}, err
-	}
-	p := packet{typ: packetEvent, nsp: s.nsp, id: id, data: payload}
-	if len(attachments) > 0 {
-		p.typ, p.attachments = packetBinaryEvent, len(attachments)
-	}
-	text := make([]byte, 1, len(payload)+len(s.nsp)+24)
-	text[0] = '4'
-	return outgoing{text: appendPacket(text, &p), binary: attachments}, nil
+	return argsPacket(parser.Event, s.nsp, id, wantsAck, name, args)
 }
 
 func (s *Socket) send(out outgoing) error {
@@ -329,8 +316,7 @@ func (s *Socket) sendConnectLocked(c *engineConn) {
 		return
 	}
 	s.sentOn = c
-	p := packet{typ: packetConnect, nsp: s.nsp, id: noAckID, data: s.auth}
-	if err := c.enqueue(outgoing{text: appendPacket([]byte{'4'}, &p)}); err != nil {
+	if err := c.enqueue(frame(&parser.Packet{Type: parser.Connect, Namespace: s.nsp, Data: s.auth})); err != nil {
 		s.m.log.Warn("socket.io client: cannot send connect", "nsp", s.nsp, "err", err)
 	}
 }
@@ -385,42 +371,37 @@ func (s *Socket) emitConnectError(err *ConnectError) {
 
 // onPacket handles a packet for this namespace on the reader goroutine.
 // An error means the server broke the protocol and the connection must close.
-func (s *Socket) onPacket(c *engineConn, p *packet, attachments [][]byte) error {
-	switch p.typ {
-	case packetConnect:
+func (s *Socket) onPacket(c *engineConn, p *parser.Packet) error {
+	switch p.Type {
+	case parser.Connect:
 		return s.onConnectPacket(c, p)
-	case packetConnectError:
+	case parser.ConnectError:
 		return s.onConnectErrorPacket(c, p)
-	case packetDisconnect:
-		s.m.mu.Lock()
-		if s.sentOn != c || !s.active {
-			s.m.mu.Unlock()
-			return nil
+	case parser.Disconnect:
+		if end, ok := s.deactivateOn(c); ok {
+			end.finish(ReasonServerDisconnect, fmt.Errorf("%w: %s", ErrNotConnected, ReasonServerDisconnect))
 		}
-		end := s.deactivateLocked()
-		s.m.releaseLocked()
-		s.m.mu.Unlock()
-		end.finish(ReasonServerDisconnect, fmt.Errorf("%w: %s", ErrNotConnected, ReasonServerDisconnect))
-	case packetEvent, packetBinaryEvent:
-		return s.onEvent(c, p, attachments)
-	case packetAck, packetBinaryAck:
-		raw, err := splitArray(p.data)
-		if err != nil {
-			return err
+	case parser.Event, parser.BinaryEvent:
+		return s.onEvent(c, p)
+	case parser.Ack, parser.BinaryAck:
+		// The parser lets an ACK without id through, as the reference does; from a
+		// server it can only be a bug, and it answers nothing we asked.
+		if !p.HasID || len(p.Data) == 0 {
+			return fmt.Errorf("%w: ACK without id or payload", errMalformed)
 		}
-		if pa := s.takeAck(p.id); pa != nil {
-			pa.callback(Args{raw: raw, attachments: attachments}, nil)
+		if pa := s.takeAck(p.ID); pa != nil {
+			pa.callback(Args{raw: p.Args, attachments: p.Attachments}, nil)
 		}
 	}
 	return nil
 }
 
-func (s *Socket) onConnectPacket(c *engineConn, p *packet) error {
+func (s *Socket) onConnectPacket(c *engineConn, p *parser.Packet) error {
 	var accepted struct {
 		SID string `json:"sid"`
 	}
-	if len(p.data) > 0 {
-		if err := json.Unmarshal(p.data, &accepted); err != nil {
+	if len(p.Data) > 0 {
+		if err := json.Unmarshal(p.Data, &accepted); err != nil {
 			return fmt.Errorf("%w: connect: %v", errMalformed, err)
 		}
 	}
@@ -445,40 +426,47 @@ func (s *Socket) onConnectPacket(c *engineConn, p *packet) error {
 	return nil
 }
 
-func (s *Socket) onConnectErrorPacket(c *engineConn, p *packet) error {
+func (s *Socket) onConnectErrorPacket(c *engineConn, p *parser.Packet) error {
 	cerr := &ConnectError{}
-	if p.data[0] == '"' {
-		if err := json.Unmarshal(p.data, &cerr.Message); err != nil {
+	switch {
+	case len(p.Data) == 0:
+		return fmt.Errorf("%w: connect error without payload", errMalformed)
+	case p.Data[0] == '"':
+		if err := json.Unmarshal(p.Data, &cerr.Message); err != nil {
 			return fmt.Errorf("%w: connect error: %v", errMalformed, err)
 		}
-	} else {
+	default:
 		var body struct {
 			Message string          `json:"message"`
 			Data    json.RawMessage `json:"data"`
 		}
-		if err := json.Unmarshal(p.data, &body); err != nil {
+		if err := json.Unmarshal(p.Data, &body); err != nil {
 			return fmt.Errorf("%w: connect error: %v", errMalformed, err)
 		}
 		cerr.Message, cerr.Data = body.Message, body.Data
 	}
-	s.m.mu.Lock()
-	if s.sentOn != c || !s.active {
-		s.m.mu.Unlock()
-		return nil
+	if end, ok := s.deactivateOn(c); ok {
+		s.emitConnectError(cerr)
+		end.finish("", cerr)
 	}
-	end := s.deactivateLocked()
-	s.m.releaseLocked()
-	s.m.mu.Unlock()
-	s.emitConnectError(cerr)
-	end.finish("", cerr)
 	return nil
 }
 
-func (s *Socket) onEvent(c *engineConn, p *packet, attachments [][]byte) error {
-	name, raw, err := splitEvent(p.data)
-	if err != nil {
-		return err
+// deactivateOn ends the socket for good when the server tells it to on c, the connection its
+// CONNECT went out on; a stale packet from an older connection (ok false) changes nothing.
+func (s *Socket) deactivateOn(c *engineConn) (end socketEnd, ok bool) {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	if s.sentOn != c || !s.active {
+		return socketEnd{}, false
 	}
+	end = s.deactivateLocked()
+	s.m.releaseLocked()
+	return end, true
+}
+
+func (s *Socket) onEvent(c *engineConn, p *parser.Packet) error {
+	name := p.Event
 	s.hmu.RLock()
 	h, fallback := s.handlers[name], s.onAny
 	s.hmu.RUnlock()
@@ -486,32 +474,29 @@ func (s *Socket) onEvent(c *engineConn, p *packet, attachments [][]byte) error {
 		return nil
 	}
 	var ack AckFunc
-	if p.id >= 0 {
-		ack = s.ackFunc(c, p.id)
+	if p.HasID {
+		ack = s.ackFunc(c, p.ID)
 	}
+	args := Args{raw: p.Args, attachments: p.Attachments}
 	if h != nil {
-		h(Args{raw: raw, attachments: attachments}, ack)
+		h(args, ack)
 	} else {
-		fallback(name, Args{raw: raw, attachments: attachments}, ack)
+		fallback(name, args, ack)
 	}
 	return nil
 }
 
 // ackFunc builds the answer to event id, sent on the connection it came from.
-func (s *Socket) ackFunc(c *engineConn, id int64) AckFunc {
+func (s *Socket) ackFunc(c *engineConn, id uint64) AckFunc {
 	var done atomic.Bool
 	return func(args ...any) error {
 		if !done.CompareAndSwap(false, true) {
 			return ErrAlreadyAcked
 		}
-		payload, attachments, err := encodeArgs(nil, args)
+		out, err := argsPacket(parser.Ack, s.nsp, id, true, "", args)
 		if err != nil {
 			return err
 		}
-		p := packet{typ: packetAck, nsp: s.nsp, id: id, data: payload}
-		if len(attachments) > 0 {
-			p.typ, p.attachments = packetBinaryAck, len(attachments)
-		}
-		return c.enqueue(outgoing{text: appendPacket([]byte{'4'}, &p), binary: attachments})
+		return c.enqueue(out)
 	}
 }

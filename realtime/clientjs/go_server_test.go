@@ -148,6 +148,7 @@ func goHandlers(s *realtime.Socket) {
 		_ = ev.Ack(append([]json.RawMessage{}, notes...))
 	})
 	s.On("disconnect-me", func(*realtime.Event) { s.Disconnect(false) })
+	s.On("drop-transport", func(*realtime.Event) { s.CloseTransport() })
 }
 
 // describe shows bytes the way the reference server's describe() does: {"buffer": [1, 2]}.

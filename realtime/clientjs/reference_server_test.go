@@ -2,12 +2,10 @@ package clientjs_test
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,8 +19,8 @@ type target struct {
 	name        string
 	url         string
 	pollingOnly string
-	// noHooks: the server has no way to drop a connection's transport or silence its
-	// heartbeat from a handler (the reference server's internals allow both).
+	// noHooks: the server has no way to silence a connection's heartbeat from a handler
+	// (the reference server's internals allow it).
 	noHooks bool
 }
 
@@ -38,7 +36,7 @@ func startReferenceServer(t *testing.T) target {
 	}
 	cmd := exec.Command(node, filepath.Join("clientjs", "server.js"), client)
 	cmd.Dir = compat
-	stderr := &syncBuffer{}
+	stderr := &testenv.SyncBuffer{}
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe() // the server exits when this closes
 	if err != nil {
@@ -84,22 +82,4 @@ func startReferenceServer(t *testing.T) target {
 		t.Fatalf("reference server did not start; stderr:\n%s", stderr.String())
 	}
 	return target{name: "reference", url: urls.Main, pollingOnly: urls.PollingOnly}
-}
-
-// syncBuffer collects a child process's stderr, which is written from another goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

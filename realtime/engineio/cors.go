@@ -56,6 +56,16 @@ func (c CORSOptions) writeCORS(w http.ResponseWriter, r *http.Request) (prefligh
 	return true
 }
 
+// checkWebSocketOriginCounted is the upgrader's origin check: checkWebSocketOrigin, with
+// refusals counted as forbidden requests.
+func (s *Server) checkWebSocketOriginCounted(r *http.Request) bool {
+	ok := s.checkWebSocketOrigin(r)
+	if !ok {
+		s.counters.rejectForbidden.Add(1)
+	}
+	return ok
+}
+
 // checkWebSocketOrigin is the default websocket origin policy: no Origin header (non-browser
 // clients), the same host as the request, or an origin the CORS options allow.
 func (s *Server) checkWebSocketOrigin(r *http.Request) bool {

@@ -36,6 +36,11 @@ const (
 	errBadRequest                 errorCode = 3
 	errForbidden                  errorCode = 4
 	errUnsupportedProtocolVersion errorCode = 5
+
+	// Codes of this server's own, outside the reference's 0-5 so they never collide with
+	// codes it may add later. Both answer HTTP handshakes and websocket handshakes alike.
+	errServerFull         errorCode = 100 // HTTP 503: Options.MaxConnections sessions are open
+	errTooManyFromAddress errorCode = 101 // HTTP 429: Options.MaxConnectionsPerIP from this address
 )
 
 func (c errorCode) message() string {
@@ -50,17 +55,27 @@ func (c errorCode) message() string {
 		return "Forbidden"
 	case errUnsupportedProtocolVersion:
 		return "Unsupported protocol version"
+	case errServerFull:
+		return "Server full"
+	case errTooManyFromAddress:
+		return "Too many connections from this address"
 	default:
 		return "Bad request"
 	}
 }
 
 // writeRequestError answers a refused HTTP request like the reference: 403 for Forbidden,
-// else 400, with a JSON body {"code":n,"message":"..."}.
+// else 400, with a JSON body {"code":n,"message":"..."}. The connection limits answer 503
+// and 429 instead, so clients and proxies see a condition worth retrying later.
 func writeRequestError(w http.ResponseWriter, code errorCode) {
 	status := http.StatusBadRequest
-	if code == errForbidden {
+	switch code {
+	case errForbidden:
 		status = http.StatusForbidden
+	case errServerFull:
+		status = http.StatusServiceUnavailable
+	case errTooManyFromAddress:
+		status = http.StatusTooManyRequests
 	}
 	body, _ := json.Marshal(struct {
 		Code    int    `json:"code"`

@@ -66,3 +66,26 @@ func get(url string) string {
 	body, _ := io.ReadAll(resp.Body)
 	return string(body)
 }
+
+// Stats printed in the Prometheus text format, e.g. from a /metrics handler.
+func ExampleServer_Stats() {
+	eio := engineio.NewServer(engineio.Options{})
+	defer eio.Close()
+	srv := httptest.NewServer(eio)
+	defer srv.Close()
+	get(srv.URL + "/socket.io/?EIO=4&transport=polling")   // a handshake
+	get(srv.URL + "/socket.io/?EIO=4&transport=telepathy") // refused: unknown transport
+
+	st := eio.Stats()
+	fmt.Printf("engineio_sessions_open{transport=\"polling\"} %d\n", st.OpenPolling)
+	fmt.Printf("engineio_sessions_open{transport=\"websocket\"} %d\n", st.OpenWebSocket)
+	fmt.Printf("engineio_handshakes_total %d\n", st.Handshakes)
+	fmt.Printf("engineio_rejected_total{cause=\"bad_request\"} %d\n", st.Rejected.BadRequest)
+	fmt.Printf("engineio_closes_total{reason=\"ping timeout\"} %d\n", st.Closes.PingTimeout)
+	// Output:
+	// engineio_sessions_open{transport="polling"} 1
+	// engineio_sessions_open{transport="websocket"} 0
+	// engineio_handshakes_total 1
+	// engineio_rejected_total{cause="bad_request"} 1
+	// engineio_closes_total{reason="ping timeout"} 0
+}

@@ -2,6 +2,7 @@ package engineio
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -18,7 +19,11 @@ import (
 // the server's cost plus a few hundred bytes of client socket. Run with e.g.
 // -bench IdleWebSocketMemory -benchtime 2000x.
 func BenchmarkIdleWebSocketMemory(b *testing.B) {
-	eio := NewServer(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	eio := NewServer(Options{
+		MaxConnections:      1 << 30,
+		MaxConnectionsPerIP: 1 << 30, // every client is 127.0.0.1
+		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
 	srv := httptest.NewServer(eio)
 	defer srv.Close()
 	defer eio.Close()
@@ -73,7 +78,10 @@ func dialIdleClient(addr string) (net.Conn, error) {
 	}
 	br := bufio.NewReaderSize(c, 512)
 	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
+	if err == nil && resp.StatusCode != http.StatusSwitchingProtocols {
+		err = fmt.Errorf("websocket handshake answered %s", resp.Status)
+	}
+	if err != nil {
 		c.Close()
 		return nil, err
 	}

@@ -32,7 +32,19 @@ type Options struct {
 	CheckOrigin   func(r *http.Request) bool
 	SendQueueSize int           // bounded per-session outgoing queue, in messages; default 1024
 	WriteTimeout  time.Duration // a single network write blocked longer closes the session; default 10s
-	Logger        *slog.Logger  // default slog.Default(); bad input is logged at Debug
+	// MaxConnections caps the sessions open at once on this server (default 10000). A
+	// handshake beyond it gets HTTP 503 {"code":100,"message":"Server full"}; polling
+	// websocket upgrades are not new sessions and are never refused for it.
+	MaxConnections int
+	// MaxConnectionsPerIP caps the sessions open at once from one client address (default
+	// 64: generous, since a whole LAN party may share one NAT address). A handshake beyond
+	// it gets HTTP 429 {"code":101,"message":"Too many connections from this address"}.
+	MaxConnectionsPerIP int
+	// TrustProxyHeaders takes the client address from the last X-Forwarded-For entry
+	// instead of the connection's peer. Only set it behind exactly one reverse proxy that
+	// appends that header, otherwise clients choose their own address.
+	TrustProxyHeaders bool
+	Logger            *slog.Logger // default slog.Default(); bad input is logged at Debug
 }
 
 // CORSOptions controls the Cross-Origin Resource Sharing headers of polling responses, which
@@ -73,6 +85,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 10 * time.Second
+	}
+	if o.MaxConnections <= 0 {
+		o.MaxConnections = 10_000
+	}
+	if o.MaxConnectionsPerIP <= 0 {
+		o.MaxConnectionsPerIP = 64
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

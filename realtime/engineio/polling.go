@@ -116,9 +116,16 @@ func (s *Session) writePoll(w http.ResponseWriter, r *http.Request, batch []pack
 		_, err := w.Write(body)
 		return err
 	})
+	if err == nil {
+		s.srv.counters.bytesOut.Add(int64(len(body)))
+		s.srv.counters.msgsOut.Add(int64(countMessages(batch)))
+	}
 	switch {
 	case err != nil:
 		s.srv.log.Debug("engineio: poll write failed", "sid", s.id, "remote", r.RemoteAddr, "err", err)
+		if isTimeout(err) {
+			s.srv.counters.writeTimeouts.Add(1)
+		}
 		s.closeNow(ReasonTransportError)
 	case closing:
 		s.mu.Lock()
@@ -126,6 +133,17 @@ func (s *Session) writePoll(w http.ResponseWriter, r *http.Request, batch []pack
 		s.mu.Unlock()
 		s.closeNow(reason)
 	}
+}
+
+// countMessages returns how many of packets are messages.
+func countMessages(packets []packet) int {
+	n := 0
+	for _, p := range packets {
+		if p.typ == packetMessage {
+			n++
+		}
+	}
+	return n
 }
 
 // writeWithDeadline runs write and flushes it to the network under a write deadline, then
@@ -169,6 +187,7 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 
 	body, err := readBody(r, s.srv.opts.MaxPayload)
 	if err == nil {
+		s.srv.counters.bytesIn.Add(int64(len(body)))
 		packets, perr := decodePayload(body)
 		for _, p := range packets {
 			if !s.handlePacket(p) {
@@ -176,6 +195,7 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if perr != nil {
+			s.srv.counters.parseErrors.Add(1)
 			s.srv.log.Debug("engineio: bad payload", "sid", s.id, "remote", r.RemoteAddr, "err", perr)
 			s.closeNow(ReasonParseError)
 		}
@@ -186,6 +206,7 @@ func (s *Session) serveData(w http.ResponseWriter, r *http.Request) {
 
 	switch {
 	case errors.Is(err, errPayloadTooLarge):
+		s.srv.counters.oversize.Add(1)
 		s.srv.log.Debug("engineio: payload too large", "sid", s.id, "remote", r.RemoteAddr)
 		w.Header().Set("Connection", "close")
 		w.WriteHeader(http.StatusRequestEntityTooLarge)

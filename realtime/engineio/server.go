@@ -1,7 +1,6 @@
 package engineio
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"log/slog"
@@ -25,6 +24,8 @@ type Server struct {
 
 	mu           sync.Mutex
 	sessions     map[string]*Session
+	admitted     admission
+	counters     counters
 	closed       bool
 	onConnection func(*Session)
 }
@@ -36,11 +37,12 @@ func NewServer(opts Options) *Server {
 		opts:     opts,
 		log:      opts.Logger,
 		sessions: make(map[string]*Session),
+		admitted: admission{perIP: make(map[string]int)},
 	}
 	s.upgrader = websocket.Upgrader{
 		ReadBufferSize:  wsReadBufferSize,
 		WriteBufferPool: &sync.Pool{}, // write buffers only while writing: idle sessions hold none
-		CheckOrigin:     s.checkWebSocketOrigin,
+		CheckOrigin:     s.checkWebSocketOriginCounted,
 	}
 	return s
 }
@@ -88,6 +90,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fail := func(code errorCode, why string) {
+		s.counters.rejected(code)
 		s.log.Debug("engineio: request refused", "code", int(code), "why", why,
 			"method", r.Method, "url", r.URL.String(), "remote", r.RemoteAddr)
 		if upgrade {
@@ -148,10 +151,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(errUnsupportedProtocolVersion, "EIO "+query.Get("EIO"))
 		return
 	}
+	ip := clientIP(r, s.opts.TrustProxyHeaders)
+	if code, ok := s.admit(ip); !ok {
+		s.counters.rejected(code)
+		s.log.Debug("engineio: handshake over connection limit", "code", int(code), "ip", ip)
+		writeRequestError(w, code)
+		return
+	}
 	if transport == TransportWebSocket {
-		s.handshakeWebSocket(w, r)
+		s.handshakeWebSocket(w, r, ip)
 	} else {
-		s.handshakePolling(w, r)
+		s.handshakePolling(w, r, ip)
 	}
 }
 
@@ -162,11 +172,11 @@ func (s *Server) session(id string) *Session {
 	return s.sessions[id]
 }
 
-// register creates a session for the handshake request r, already holding the open packet
-// in its queue, adds it to the server and runs OnConnection. It returns nil when the
-// server is shutting down.
-func (s *Server) register(r *http.Request, transport string, ws *websocket.Conn) *Session {
-	sess := newSession(s, rand.Text(), handshakeRequest(r), transport)
+// register creates a session for the handshake request r from the admitted address ip,
+// already holding the open packet in its queue, adds it to the server and runs
+// OnConnection. It returns nil, with ip's slot released, when the server is shutting down.
+func (s *Server) register(r *http.Request, ip, transport string, ws *websocket.Conn) *Session {
+	sess := newSession(s, rand.Text(), newHandshake(r), ip, transport)
 	sess.ws = ws
 	open, _ := json.Marshal(struct {
 		SID          string   `json:"sid"`
@@ -181,9 +191,14 @@ func (s *Server) register(r *http.Request, transport string, ws *websocket.Conn)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		s.release(ip)
 		return nil
 	}
 	s.sessions[sess.id] = sess
+	// Counted before the session is visible to Server.Close, which takes s.mu first, so
+	// the open gauge never sees a close before its open.
+	s.counters.handshakes.Add(1)
+	s.counters.open(transport).Add(1)
 	onConnection := s.onConnection
 	s.mu.Unlock()
 
@@ -198,31 +213,24 @@ func (s *Server) register(r *http.Request, transport string, ws *websocket.Conn)
 	return sess
 }
 
-// unregister removes a closed session.
+// unregister removes a closed session and gives back its connection slot; closeNow calls
+// it exactly once per registered session.
 func (s *Server) unregister(sess *Session) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.sessions[sess.id] == sess {
 		delete(s.sessions, sess.id)
 	}
+	s.mu.Unlock()
+	s.release(sess.ip)
 }
 
 // handshakePolling opens a session whose first poll is the handshake request itself.
-func (s *Server) handshakePolling(w http.ResponseWriter, r *http.Request) {
-	sess := s.register(r, TransportPolling, nil)
+func (s *Server) handshakePolling(w http.ResponseWriter, r *http.Request, ip string) {
+	sess := s.register(r, ip, TransportPolling, nil)
 	if sess == nil {
+		s.counters.rejectShuttingDown.Add(1)
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
 		return
 	}
 	sess.servePoll(w, r)
-}
-
-// handshakeRequest keeps what Session.Request promises (method, URL, headers, remote
-// address, TLS state) without the body or the connection's context, which belong to a
-// request that is over.
-func handshakeRequest(r *http.Request) *http.Request {
-	kept := r.WithContext(context.Background())
-	kept.Body = http.NoBody
-	kept.GetBody = nil
-	return kept
 }

@@ -92,6 +92,11 @@ func TestRequestErrors(t *testing.T) {
 	if ts.Count() != 1 {
 		t.Errorf("after refused requests Count() = %d, want the 1 good session", ts.Count())
 	}
+	got := ts.Stats().Rejected
+	want := RejectStats{BadRequest: 12, Forbidden: 1, UnknownSID: 2}
+	if got != want {
+		t.Errorf("Stats().Rejected = %+v, want %+v", got, want)
+	}
 }
 
 func TestOutsidePathIsNotFound(t *testing.T) {

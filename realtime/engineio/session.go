@@ -31,7 +31,8 @@ const (
 type Session struct {
 	id  string
 	srv *Server
-	req *http.Request
+	req handshake
+	ip  string // the client address its connection slot is counted under
 
 	// deliverMu is held while OnMessage or OnClose runs, so handlers run one at a time and
 	// OnClose runs after the last OnMessage has returned.
@@ -69,15 +70,17 @@ type Session struct {
 	upgradeTimer *time.Timer
 }
 
-func newSession(srv *Server, id string, req *http.Request, transport string) *Session {
-	return &Session{id: id, srv: srv, req: req, transport: transport}
+func newSession(srv *Server, id string, req handshake, ip, transport string) *Session {
+	return &Session{id: id, srv: srv, req: req, ip: ip, transport: transport}
 }
 
 // ID returns the session id (the "sid" of the open packet).
 func (s *Session) ID() string { return s.id }
 
-// Request returns the handshake request: headers, URL query, RemoteAddr. Its body is gone.
-func (s *Session) Request() *http.Request { return s.req }
+// Request returns the handshake request: method, URL (with the query), headers, Host,
+// RemoteAddr and TLS state; its body is gone and its context is a background one. Each
+// call returns a new *http.Request, all sharing the same URL and Header: read, don't modify.
+func (s *Session) Request() *http.Request { return s.req.request() }
 
 // Transport returns the current transport, "polling" or "websocket".
 func (s *Session) Transport() string {
@@ -119,6 +122,7 @@ func (s *Session) Send(msgs ...Message) error {
 	}
 	if s.queuedMsgs+len(msgs) > s.srv.opts.SendQueueSize {
 		s.mu.Unlock()
+		s.srv.counters.queueFullCloses.Add(1)
 		s.srv.log.Debug("engineio: send queue full", "sid", s.id)
 		s.closeNow(ReasonTransportError)
 		return ErrQueueFull
@@ -134,24 +138,27 @@ func (s *Session) Send(msgs ...Message) error {
 // idle. Otherwise it drops them and returns false; meant for data a newer send supersedes.
 func (s *Session) SendVolatile(msgs ...Message) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state != stateOpen || s.probe != nil || len(s.queue) > 0 ||
-		len(msgs) > s.srv.opts.SendQueueSize {
+	ready := s.writableNowLocked() && len(msgs) <= s.srv.opts.SendQueueSize
+	if ready {
+		s.pushMessagesLocked(msgs)
+		s.flushLocked()
+	}
+	s.mu.Unlock()
+	if !ready {
+		s.srv.counters.volatileDropped.Add(int64(len(msgs)))
+	}
+	return ready
+}
+
+// writableNowLocked reports whether the transport would write a packet queued now at once.
+func (s *Session) writableNowLocked() bool {
+	if s.state != stateOpen || s.probe != nil || len(s.queue) > 0 {
 		return false
 	}
-	switch s.transport {
-	case TransportPolling:
-		if !s.pollWaiting {
-			return false
-		}
-	default:
-		if s.writing {
-			return false
-		}
+	if s.transport == TransportPolling {
+		return s.pollWaiting
 	}
-	s.pushMessagesLocked(msgs)
-	s.flushLocked()
-	return true
+	return !s.writing
 }
 
 func (s *Session) pushMessagesLocked(msgs []Message) {
@@ -191,17 +198,18 @@ func (s *Session) Close(reason string) {
 	if s.heartbeat != nil {
 		s.heartbeat.Stop()
 	}
-	probe := s.abortProbeLocked()
+	// An upgrade under way is left to finish, as in the reference: a client that has seen
+	// "3probe" has paused polling and will only hear of the close over the probe, after its
+	// "5". Dropping the probe now would look to it like a failed upgrade and leave it
+	// paused, polling no more. closeNow closes the probe if the upgrade never completes.
 	if s.transport == TransportPolling && !s.pollWaiting {
-		// The close packet rides on the client's next poll; a client that never polls
-		// again is given up after PingTimeout, as a dead one would be.
+		// The close packet rides on the client's next poll, or on the websocket if the
+		// upgrade completes first; a client that does neither is given up after
+		// PingTimeout, as a dead one would be.
 		s.drainTimer = time.AfterFunc(s.srv.opts.PingTimeout, func() { s.closeNow(reason) })
 	}
 	s.flushLocked()
 	s.mu.Unlock()
-	if probe != nil {
-		go closeWebSocket(probe, s.srv.opts.WriteTimeout)
-	}
 }
 
 // closeNow closes the session at once, dropping whatever is still queued; a parked poll
@@ -215,6 +223,8 @@ func (s *Session) closeNow(reason string) {
 	}
 	s.state = stateClosed
 	s.closeReason = reason
+	s.srv.counters.open(s.transport).Add(-1)
+	s.srv.counters.closed(reason)
 	for _, t := range []*time.Timer{s.heartbeat, s.drainTimer, s.upgradeTimer} {
 		if t != nil {
 			t.Stop()
@@ -288,6 +298,7 @@ func (s *Session) handlePacket(p packet) bool {
 		s.closeNow(ReasonTransportError)
 		return false
 	case packetMessage:
+		s.srv.counters.msgsIn.Add(1)
 		s.deliver(Message{Binary: p.binary, Data: p.data})
 	}
 	return true

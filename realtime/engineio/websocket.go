@@ -3,8 +3,11 @@ package engineio
 import (
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 )
@@ -14,14 +17,16 @@ import (
 const closeFrameTimeout = time.Second
 
 // handshakeWebSocket opens a session directly over websocket (no polling first).
-func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request, ip string) {
 	c, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.release(ip)
 		s.log.Debug("engineio: websocket handshake failed", "remote", r.RemoteAddr, "err", err)
 		return // the upgrader has answered the request
 	}
-	sess := s.register(r, TransportWebSocket, c)
+	sess := s.register(r, ip, TransportWebSocket, c)
 	if sess == nil {
+		s.counters.rejectShuttingDown.Add(1)
 		closeWebSocket(c, s.opts.WriteTimeout)
 		return
 	}
@@ -34,10 +39,12 @@ func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) upgradeSession(sess *Session, w http.ResponseWriter, r *http.Request) {
 	c, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.counters.rejectUpgrade.Add(1)
 		s.log.Debug("engineio: websocket upgrade failed", "sid", sess.id, "remote", r.RemoteAddr, "err", err)
 		return
 	}
 	if !sess.beginProbe(c) {
+		s.counters.rejectUpgrade.Add(1)
 		s.log.Debug("engineio: upgrade refused", "sid", sess.id, "remote", r.RemoteAddr)
 		closeWebSocket(c, s.opts.WriteTimeout)
 		return
@@ -67,6 +74,7 @@ func (s *Session) abortProbe(c *websocket.Conn) {
 	s.mu.Lock()
 	if s.probe == c {
 		s.abortProbeLocked()
+		s.srv.counters.rejectUpgrade.Add(1)
 	}
 	s.mu.Unlock()
 	closeWebSocket(c, s.srv.opts.WriteTimeout)
@@ -84,27 +92,60 @@ func (s *Session) abortProbeLocked() *websocket.Conn {
 
 // readLoop reads frames from c until it fails or the session closes. c is either the
 // session's transport or an upgrade candidate; it is the only reader of c.
+//
+// An idle session is parked in NextReader, and its reader is the one goroutine it keeps, so
+// that goroutine's stack is most of an idle connection's cost. Handling a message (OnMessage
+// included) can grow the stack, and the runtime shrinks it only while less than a quarter is
+// in use, which the parked reader's frames exceed: a grown stack would stay grown for the
+// connection's life. So once a message has moved the stack, reading carries on in a fresh
+// goroutine, whose stack starts small, and this one ends.
 func (s *Session) readLoop(c *websocket.Conn) {
 	c.SetReadLimit(s.srv.opts.MaxPayload)
+	mark := stackMark()
 	for {
-		kind, data, err := c.ReadMessage()
-		if err != nil {
-			s.readFailed(c, err)
+		// NextReader, not ReadMessage, and everything else in readMessage: the shallower the
+		// stack below this frame, the smaller the goroutine stack every idle connection keeps.
+		kind, r, err := c.NextReader()
+		if err != nil || !s.readMessage(c, kind, r) {
+			if err != nil {
+				s.readFailed(c, err)
+			}
 			return
 		}
-		s.mu.Lock()
-		active := s.ws == c
-		s.mu.Unlock()
-		var more bool
-		if active {
-			more = s.handleFrame(kind, data)
-		} else {
-			more = s.handleProbeFrame(c, kind, data)
-		}
-		if !more {
+		if stackMark() != mark {
+			go s.readLoop(c)
 			return
 		}
 	}
+}
+
+// stackMark returns the address of a local variable: called from the same frame, it changes
+// only when the runtime has moved the goroutine's stack, which it does to grow it.
+//
+//go:noinline
+func stackMark() uintptr {
+	var local byte
+	return uintptr(unsafe.Pointer(&local))
+}
+
+// readMessage reads the rest of one message from c and acts on it; it returns false when c
+// should not be read any more.
+//
+//go:noinline
+func (s *Session) readMessage(c *websocket.Conn, kind int, r io.Reader) bool {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		s.readFailed(c, err)
+		return false
+	}
+	s.srv.counters.bytesIn.Add(int64(len(data)))
+	s.mu.Lock()
+	active := s.ws == c
+	s.mu.Unlock()
+	if active {
+		return s.handleFrame(kind, data)
+	}
+	return s.handleProbeFrame(c, kind, data)
 }
 
 // handleFrame decodes a frame of the active websocket: binary frames are binary messages
@@ -115,6 +156,7 @@ func (s *Session) handleFrame(kind int, data []byte) bool {
 	}
 	p, err := decodePacket(data)
 	if err != nil {
+		s.srv.counters.parseErrors.Add(1)
 		s.srv.log.Debug("engineio: bad websocket packet", "sid", s.id, "err", err)
 		s.closeNow(ReasonParseError)
 		return false
@@ -124,7 +166,8 @@ func (s *Session) handleFrame(kind int, data []byte) bool {
 
 // handleProbeFrame runs the upgrade over candidate c: "2probe" is answered with "3probe" and
 // parked polls get released; "5" makes c the transport, after which everything still
-// queued goes out over it, so no message is reordered. Anything else aborts the upgrade.
+// queued goes out over it, so no message is reordered; a session closing meanwhile ends
+// with a close frame on c. Anything else aborts the upgrade.
 func (s *Session) handleProbeFrame(c *websocket.Conn, kind int, data []byte) bool {
 	if kind == websocket.TextMessage && string(data) == "2probe" {
 		if err := writeFrame(c, packet{typ: packetPong, data: []byte("probe")}, s.srv.opts.WriteTimeout); err != nil {
@@ -142,9 +185,13 @@ func (s *Session) handleProbeFrame(c *websocket.Conn, kind int, data []byte) boo
 	}
 	if kind == websocket.TextMessage && string(data) == "5" {
 		s.mu.Lock()
-		if s.probe == c && s.state == stateOpen {
+		// Closing too: the websocket then carries the rest of the queue and the close.
+		if s.probe == c && s.state != stateClosed {
 			s.abortProbeLocked()
 			s.transport, s.ws = TransportWebSocket, c
+			s.srv.counters.openPolling.Add(-1)
+			s.srv.counters.openWebSocket.Add(1)
+			s.srv.counters.upgrades.Add(1)
 			s.wakePollLocked()
 			s.flushLocked()
 			s.mu.Unlock()
@@ -170,6 +217,9 @@ func (s *Session) readFailed(c *websocket.Conn, err error) {
 		return
 	}
 	reason := ReasonTransportError
+	if errors.Is(err, websocket.ErrReadLimit) {
+		s.srv.counters.oversize.Add(1)
+	}
 	var closeErr *websocket.CloseError
 	if errors.As(err, &closeErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		reason = ReasonTransportClose
@@ -181,6 +231,7 @@ func (s *Session) readFailed(c *websocket.Conn, err error) {
 // writeLoop is the only writer of the session's websocket c. It runs while the queue has
 // packets and exits when it is empty, so idle sessions have no writer goroutine.
 func (s *Session) writeLoop(c *websocket.Conn) {
+	growStack(0)
 	timeout := s.srv.opts.WriteTimeout
 	for {
 		s.mu.Lock()
@@ -201,14 +252,57 @@ func (s *Session) writeLoop(c *websocket.Conn) {
 			return
 		}
 		s.mu.Unlock()
-		for _, p := range batch {
-			if err := writeFrame(c, p, timeout); err != nil {
-				s.srv.log.Debug("engineio: websocket write failed", "sid", s.id, "err", err)
-				s.closeNow(ReasonTransportError)
-				return
+		if err := s.writeBatch(c, batch, timeout); err != nil {
+			s.srv.log.Debug("engineio: websocket write failed", "sid", s.id, "err", err)
+			if isTimeout(err) {
+				s.srv.counters.writeTimeouts.Add(1)
 			}
+			s.closeNow(ReasonTransportError)
+			return
 		}
 	}
+}
+
+// growStack grows a new writer goroutine's stack while it holds a single frame: writing one
+// packet (gorilla, the net package, the deadline's clock read) needs more than the 2 KB a
+// goroutine starts with, and growing the stack later, under a dozen frames, costs several
+// times more (every frame is adjusted); the writer starts once per burst of packets, so once
+// per message in a fan-out. The array is indexed with an argument so it cannot be optimized out.
+//
+//go:noinline
+func growStack(i int) byte {
+	var room [2048]byte
+	room[i] = 1
+	return room[i/2]
+}
+
+// writeBatch writes packets to c one frame each, counting what reached the network.
+func (s *Session) writeBatch(c *websocket.Conn, batch []packet, timeout time.Duration) error {
+	var msgs, bytes int64
+	defer func() {
+		s.srv.counters.msgsOut.Add(msgs)
+		s.srv.counters.bytesOut.Add(bytes)
+	}()
+	for _, p := range batch {
+		if err := writeFrame(c, p, timeout); err != nil {
+			return err
+		}
+		if p.typ == packetMessage {
+			msgs++
+		}
+		if p.binary {
+			bytes += int64(len(p.data))
+		} else {
+			bytes += int64(1 + len(p.data))
+		}
+	}
+	return nil
+}
+
+// isTimeout reports whether err is a network deadline running out.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // writeFrame writes one packet as one frame: binary messages as raw binary frames,

@@ -18,8 +18,16 @@ import (
 // is returned as an attachment, so Go bytes reach a JavaScript peer as binary, not base64.
 // json.RawMessage is written as is. Values whose type cannot hold a []byte (the common case) are
 // written by encoding/json unchanged; the walk only visits types that can hold bytes, and for
-// struct fields it honours the json tag's name, "-" and omitempty.
+// struct fields it honours the json tag's name, "-", omitempty and omitzero.
 func MarshalArgs(values ...any) (json.RawMessage, [][]byte, error) {
+	if len(values) > 0 && !slices.ContainsFunc(values, needsWalk) {
+		// The common case, no bytes anywhere: one call to encoding/json for the whole array.
+		data, err := json.Marshal(values)
+		if err != nil {
+			return nil, nil, fmt.Errorf("socket.io parser: marshal arguments: %w", err)
+		}
+		return data, nil, nil
+	}
 	w := binaryWriter{buf: make([]byte, 0, 64)}
 	w.buf = append(w.buf, '[')
 	for i, v := range values {
@@ -32,6 +40,29 @@ func MarshalArgs(values ...any) (json.RawMessage, [][]byte, error) {
 	}
 	w.buf = append(w.buf, ']')
 	return w.buf, w.attachments, nil
+}
+
+// needsWalk reports whether v may hold a []byte, looking into the dynamic values of []any and
+// map[string]any (what decoded or hand-built JSON trees are made of) rather than only at types,
+// since their static type says "may hold anything". An empty json.RawMessage needs the walk too:
+// the walk writes it as null where encoding/json fails.
+func needsWalk(v any) bool {
+	switch v := v.(type) {
+	case nil, string, bool, float64, int:
+		return false
+	case json.RawMessage:
+		return len(v) == 0
+	case []any:
+		return slices.ContainsFunc(v, needsWalk)
+	case map[string]any:
+		for _, e := range v {
+			if needsWalk(e) {
+				return true
+			}
+		}
+		return false
+	}
+	return mayHoldBytes(reflect.TypeOf(v))
 }
 
 type binaryWriter struct {
@@ -138,7 +169,7 @@ func (w *binaryWriter) structValue(v reflect.Value) error {
 	first := true
 	for _, f := range fieldsOf(v.Type()) {
 		fv := v.FieldByIndex(f.index)
-		if f.omitEmpty && fv.IsZero() {
+		if (f.omitEmpty && isEmptyJSON(fv)) || (f.omitZero && fv.IsZero()) {
 			continue
 		}
 		if !first {
@@ -160,6 +191,21 @@ type jsonField struct {
 	name      string
 	index     []int
 	omitEmpty bool
+	omitZero  bool
+}
+
+// isEmptyJSON is encoding/json's test for omitempty, which is not reflect's IsZero: an empty
+// but non-nil slice or map is omitted, a zero struct is not.
+func isEmptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
 }
 
 var fieldCache sync.Map // reflect.Type -> []jsonField
@@ -185,7 +231,12 @@ func fieldsOf(t reflect.Type) []jsonField {
 		if name == "" {
 			name = sf.Name
 		}
-		fields = append(fields, jsonField{name: name, index: sf.Index, omitEmpty: strings.Contains(opts, "omitempty")})
+		f := jsonField{name: name, index: sf.Index}
+		for opt := range strings.SplitSeq(opts, ",") {
+			f.omitEmpty = f.omitEmpty || opt == "omitempty"
+			f.omitZero = f.omitZero || opt == "omitzero"
+		}
+		fields = append(fields, f)
 	}
 	fieldCache.Store(t, fields)
 	return fields
@@ -282,7 +333,9 @@ func base64Len(attachments [][]byte) int {
 	return n
 }
 
-// reconstructTree replaces placeholders written in any valid JSON form.
+// reconstructTree replaces placeholders written in any valid JSON form. Numbers stay
+// json.Number so that the rewrite does not round them; the []byte the placeholders become are
+// written back by encoding/json as base64 strings.
 func reconstructTree(p *Packet) error {
 	var tree any
 	dec := json.NewDecoder(bytes.NewReader(p.Data))
@@ -290,7 +343,7 @@ func reconstructTree(p *Packet) error {
 	if err := dec.Decode(&tree); err != nil {
 		return fmt.Errorf("binary payload: %w", err)
 	}
-	tree, err := replacePlaceholders(tree, p.Attachments)
+	tree, err := ResolvePlaceholders(tree, p.Attachments)
 	if err != nil {
 		return err
 	}
@@ -302,34 +355,57 @@ func reconstructTree(p *Packet) error {
 	return nil
 }
 
-var errIllegalAttachments = errors.New("illegal attachments")
+// ErrIllegalAttachments is wrapped by ResolvePlaceholders when a placeholder names an
+// attachment the packet does not have.
+var ErrIllegalAttachments = errors.New("socket.io parser: illegal attachments")
 
-func replacePlaceholders(node any, attachments [][]byte) (any, error) {
+// ResolvePlaceholders replaces, anywhere in a JSON tree decoded by encoding/json (with or
+// without UseNumber), every placeholder object by the attachment it stands for, as []byte.
+// Slices and maps are changed in place. A placeholder whose num is not the index of an
+// attachment is an error, as in the reference parser.
+func ResolvePlaceholders(tree any, attachments [][]byte) (any, error) {
 	var err error
-	switch n := node.(type) {
+	switch n := tree.(type) {
 	case []any:
 		for i := range n {
-			if n[i], err = replacePlaceholders(n[i], attachments); err != nil {
+			if n[i], err = ResolvePlaceholders(n[i], attachments); err != nil {
 				return nil, err
 			}
 		}
 	case map[string]any:
 		if n["_placeholder"] == true {
-			num, ok := n["num"].(json.Number)
+			i, ok := attachmentIndex(n["num"], len(attachments))
 			if !ok {
-				return nil, errIllegalAttachments
+				return nil, fmt.Errorf("%w: placeholder num %v", ErrIllegalAttachments, n["num"])
 			}
-			i, convErr := strconv.Atoi(string(num))
-			if convErr != nil || i < 0 || i >= len(attachments) {
-				return nil, errIllegalAttachments
-			}
-			return base64.StdEncoding.EncodeToString(attachments[i]), nil
+			return attachments[i], nil
 		}
 		for k, v := range n {
-			if n[k], err = replacePlaceholders(v, attachments); err != nil {
+			if n[k], err = ResolvePlaceholders(v, attachments); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return node, nil
+	return tree, nil
+}
+
+// attachmentIndex reads a placeholder's num, decoded as json.Number or float64.
+func attachmentIndex(num any, count int) (int, bool) {
+	var i int
+	switch num := num.(type) {
+	case json.Number:
+		n, err := strconv.Atoi(string(num))
+		if err != nil {
+			return 0, false
+		}
+		i = n
+	case float64:
+		if num != float64(int(num)) {
+			return 0, false
+		}
+		i = int(num)
+	default:
+		return 0, false
+	}
+	return i, i >= 0 && i < count
 }

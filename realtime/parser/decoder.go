@@ -14,19 +14,21 @@ var ErrMalformed = errors.New("socket.io parser: malformed packet")
 // DefaultMaxAttachments is the reference server's limit on attachments per binary packet.
 const DefaultMaxAttachments = 10
 
-// reservedEvents may not be sent by a peer: they name the library's own lifecycle events.
-var reservedEvents = map[string]bool{
-	"connect": true, "connect_error": true, "disconnect": true,
-	"disconnecting": true, "newListener": true, "removeListener": true,
-}
-
 // Decoder turns the Engine.IO messages of one connection back into packets. It keeps the
 // half-received binary packet between calls, so it belongs to a single connection and is not
-// safe for concurrent use. The zero value is ready to use.
+// safe for concurrent use. The zero value is ready to use. Servers and clients decode the same
+// format, so both use it.
 type Decoder struct {
 	// MaxAttachments bounds the attachments a binary packet may announce; 0 means
 	// DefaultMaxAttachments. It caps the memory one packet can make us hold.
 	MaxAttachments int
+
+	// KeepPlaceholders leaves the placeholders of a binary packet in Data and Args instead of
+	// replacing them by base64 strings, and does not check them: the caller resolves them
+	// with [ResolvePlaceholders] when (and if) an argument is decoded. The Go client does this
+	// so that a binary argument decodes into []byte even inside an `any`, and so that an
+	// event nobody listens to costs no rewrite.
+	KeepPlaceholders bool
 
 	pending *Packet
 }
@@ -54,7 +56,15 @@ func (d *Decoder) add(data []byte, binary bool) (*Packet, error) {
 		}
 		p := d.pending
 		d.pending = nil
+		if d.KeepPlaceholders {
+			return p, nil
+		}
 		if err := reconstruct(p); err != nil {
+			return nil, err
+		}
+		// The rewritten payload is valid JSON (reconstruct only puts strings where objects
+		// were): cut it again, without validating it again, so that Args point into it.
+		if err := splitWith(p, cutArray); err != nil {
 			return nil, err
 		}
 		return p, nil
@@ -128,25 +138,26 @@ func (d *Decoder) decodeText(s []byte) (*Packet, int, error) {
 	if i < len(s) {
 		p.Data = s[i:]
 	}
-	if err := validatePayload(p.Type, p.Data); err != nil {
+	if err := validatePayload(p); err != nil {
 		return nil, 0, err
 	}
 	return p, attachments, nil
 }
 
-// validatePayload applies the reference's rules on which JSON each packet type may carry.
-func validatePayload(t Type, data json.RawMessage) error {
+// validatePayload applies the reference's rules on which JSON each packet type may carry, and
+// splits the payload of an EVENT or ACK into p.Event and p.Args on the way.
+func validatePayload(p *Packet) error {
+	data := p.Data
 	if len(data) == 0 {
-		switch t {
+		switch p.Type {
 		case Event, BinaryEvent:
 			return errors.New("event without payload")
 		}
 		return nil
 	}
-	if !json.Valid(data) {
-		return errors.New("invalid JSON payload")
-	}
-	switch first := data[0]; t {
+	switch first := data[0]; p.Type {
+	case Event, BinaryEvent, Ack, BinaryAck:
+		return splitPayload(p) // validates the JSON in the same pass
 	case Connect:
 		if first != '{' {
 			return errors.New("CONNECT payload is not an object")
@@ -157,31 +168,9 @@ func validatePayload(t Type, data json.RawMessage) error {
 		if first != '{' && first != '"' {
 			return errors.New("CONNECT_ERROR payload is neither an object nor a string")
 		}
-	case Ack, BinaryAck:
-		if first != '[' {
-			return errors.New("ACK payload is not an array")
-		}
-	case Event, BinaryEvent:
-		_, err := EventName(data)
-		return err
+	}
+	if !json.Valid(data) {
+		return errors.New("invalid JSON payload")
 	}
 	return nil
-}
-
-// EventName returns the event name, the first element of an EVENT payload. It fails when the
-// payload is not an array starting with a string, or when the name is reserved.
-func EventName(data json.RawMessage) (string, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-		return "", errors.New("EVENT payload is not an array")
-	}
-	tok, err := dec.Token()
-	name, ok := tok.(string)
-	if err != nil || !ok {
-		return "", errors.New("event name is not a string")
-	}
-	if reservedEvents[name] {
-		return "", fmt.Errorf("reserved event name %q", name)
-	}
-	return name, nil
 }

@@ -2,18 +2,21 @@ package parser
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 	"unicode/utf8"
 )
 
 // FuzzDecoder feeds a text message and up to two binary messages: the decoder must never panic,
-// and whatever it accepts must encode back into something it accepts again.
+// whatever it accepts must encode back into something it accepts again, and the zero-copy
+// split of its arguments must agree with encoding/json.
 func FuzzDecoder(f *testing.F) {
 	seeds := []string{
 		`0`, `0{"token":"x"}`, `0/admin,{"a":1}`, `1/admin,`, `2["ev",1,{"a":[true,null]}]`,
 		`2/chat,12["ev"]`, `3/chat,12[]`, `4{"message":"x","data":{"a":1}}`,
 		`51-["b",{"_placeholder":true,"num":0}]`, `62-/a,1[{"_placeholder":true,"num":1},{"_placeholder":true,"num":0}]`,
 		`51-["b",{"_placeholder":true,"num":7}]`, `5-["x"]`, `2[1]`, `2["connect"]`, `2admin,["x"]`, ``,
+		`2[ "a,b" , {"x":[1,2],"y":"}"}, "q\"]" ,3,[],null ]`, `2["\u0041",1]`, `4"legacy"`, `3/x,`, `2[`,
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), []byte{1, 2}, []byte("bin"))
@@ -30,6 +33,7 @@ func FuzzDecoder(f *testing.F) {
 		if err != nil || p == nil {
 			return
 		}
+		checkArgs(t, p)
 		enc := Encode(&Packet{Type: plainType(p.Type), Namespace: p.Namespace, ID: p.ID, HasID: p.HasID, Data: p.Data})
 		var again Decoder
 		q, err := again.Add(enc.Text, false)
@@ -70,16 +74,42 @@ func FuzzMarshalArgs(f *testing.F) {
 			}
 			p, err = d.Add(a, true)
 		}
-		if reservedEvents[name] || !utf8.ValidString(name) {
+		if IsReserved(name) || !utf8.ValidString(name) {
 			// Reserved names are refused; invalid UTF-8 is replaced by encoding/json.
 			return
 		}
 		if err != nil || p == nil {
 			t.Fatalf("decode %q: p=%v err=%v", enc.Text, p, err)
 		}
-		got, err := EventName(p.Data)
-		if err != nil || got != name {
-			t.Fatalf("event name %q, want %q (err %v)", got, name, err)
+		if p.Event != name {
+			t.Fatalf("event name %q, want %q", p.Event, name)
 		}
 	})
+}
+
+// checkArgs holds the zero-copy splitter to encoding/json's verdict on a decoded packet.
+func checkArgs(t *testing.T, p *Packet) {
+	if len(p.Data) == 0 || (p.Type != Event && p.Type != BinaryEvent && p.Type != Ack && p.Type != BinaryAck) {
+		return
+	}
+	var want []json.RawMessage
+	if err := json.Unmarshal(p.Data, &want); err != nil {
+		t.Fatalf("decoder accepted %q that encoding/json rejects: %v", p.Data, err)
+	}
+	got := p.Args
+	if p.Type == Event || p.Type == BinaryEvent {
+		var name string
+		if len(want) == 0 || json.Unmarshal(want[0], &name) != nil || name != p.Event {
+			t.Fatalf("event %q from %q, encoding/json says %q", p.Event, p.Data, want)
+		}
+		want = want[1:]
+	}
+	if len(got) != len(want) {
+		t.Fatalf("args of %q = %q, want %q", p.Data, got, want)
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], bytes.TrimSpace(want[i])) {
+			t.Fatalf("arg %d of %q = %q, want %q", i, p.Data, got[i], want[i])
+		}
+	}
 }

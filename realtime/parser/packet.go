@@ -44,6 +44,12 @@ type Packet struct {
 	HasID       bool
 	Data        json.RawMessage
 	Attachments [][]byte
+
+	// Event and Args are set by the Decoder, and ignored by Encode. For an EVENT, Event is its
+	// name and Args the elements of Data after it; for an ACK, Args are all the elements of
+	// Data. Args are sub-slices of Data, cut without copying.
+	Event string
+	Args  []json.RawMessage
 }
 
 // Encoded is a packet ready for the transport: one text message then the binary attachments.
@@ -56,6 +62,13 @@ type Encoded struct {
 // Encode writes p in the v5 text format. An EVENT or ACK that carries attachments is written as
 // BINARY_EVENT or BINARY_ACK, so callers only ever build the plain types.
 func Encode(p *Packet) Encoded {
+	buf := make([]byte, 0, 8+len(p.Namespace)+len(p.Data))
+	return Encoded{Text: AppendText(buf, p), Attachments: p.Attachments}
+}
+
+// AppendText appends the text message of p, as Encode writes it, to dst. It lets a caller that
+// frames the message itself (a client putting the Engine.IO type in front) build it in one buffer.
+func AppendText(dst []byte, p *Packet) []byte {
 	t := p.Type
 	if len(p.Attachments) > 0 {
 		switch t {
@@ -65,8 +78,7 @@ func Encode(p *Packet) Encoded {
 			t = BinaryAck
 		}
 	}
-	buf := make([]byte, 0, 8+len(p.Namespace)+len(p.Data))
-	buf = append(buf, '0'+byte(t))
+	buf := append(dst, '0'+byte(t))
 	if t.binary() {
 		buf = strconv.AppendInt(buf, int64(len(p.Attachments)), 10)
 		buf = append(buf, '-')
@@ -78,6 +90,5 @@ func Encode(p *Packet) Encoded {
 	if p.HasID {
 		buf = strconv.AppendUint(buf, p.ID, 10)
 	}
-	buf = append(buf, p.Data...)
-	return Encoded{Text: buf, Attachments: p.Attachments}
+	return append(buf, p.Data...)
 }

@@ -279,3 +279,29 @@ func TestPlaceholderForms(t *testing.T) {
 		}
 	}
 }
+
+// TestMarshalArgsOmitsLikeEncodingJSON: where MarshalArgs walks a struct itself (a field may
+// hold bytes), omitempty and omitzero must drop exactly the fields encoding/json drops.
+func TestMarshalArgsOmitsLikeEncodingJSON(t *testing.T) {
+	type inner struct{ X int }
+	v := struct {
+		Any        any            // an interface may hold bytes: the struct is walked, not json.Marshal'ed
+		EmptySlice []string       `json:"es,omitempty"` // empty, not nil: encoding/json omits it
+		EmptyMap   map[string]int `json:"em,omitempty"`
+		ZeroStruct inner          `json:"zs,omitempty"` // encoding/json never omits a struct
+		OmitZero   inner          `json:"oz,omitzero"`
+		Kept       inner          `json:"kept,omitzero"`
+		Weird      int            `json:"w,string2,omitempty"` // an option only contains "omitempty"
+	}{Any: "text", EmptySlice: []string{}, EmptyMap: map[string]int{}, Kept: inner{1}}
+	want, err := json.Marshal([]any{v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, atts, err := MarshalArgs(v)
+	if err != nil || len(atts) != 0 {
+		t.Fatalf("MarshalArgs: %v, %d attachments", err, len(atts))
+	}
+	if string(got) != string(want) {
+		t.Fatalf("MarshalArgs = %s\nencoding/json = %s", got, want)
+	}
+}

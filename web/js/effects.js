@@ -57,43 +57,57 @@ export class Effects {
 
   update(dt) {
     this.shake *= Math.exp(-dt * 10);
-    this.particles = this.particles.filter((p) => {
+    let n = 0; // compact in place: no new array every frame
+    for (const p of this.particles) {
       p.life -= dt;
       if (p.vx !== undefined) { p.x += p.vx * dt; p.y += p.vy * dt; p.vx *= 1 - dt * 3; p.vy *= 1 - dt * 3; }
-      return p.life > 0;
-    });
+      if (p.life > 0) this.particles[n++] = p;
+    }
+    this.particles.length = n;
   }
 
+  /** Track marks, all in one path and one fill. */
   drawMarks(ctx) {
     ctx.fillStyle = 'rgba(20, 16, 10, 0.22)';
+    ctx.beginPath();
     for (const m of this.marks) {
       const c = Math.cos(m.angle + Math.PI / 2) * m.w, s = Math.sin(m.angle + Math.PI / 2) * m.w;
-      ctx.fillRect(m.x + c - 2, m.y + s - 2, 4, 4);
-      ctx.fillRect(m.x - c - 2, m.y - s - 2, 4, 4);
+      ctx.rect(m.x + c - 2, m.y + s - 2, 4, 4);
+      ctx.rect(m.x - c - 2, m.y - s - 2, 4, 4);
     }
+    ctx.fill();
   }
 
+  /**
+   * Particles fade with globalAlpha over a few fixed colours: building an rgba() string per
+   * particle made the canvas parse up to MAX_PARTICLES colours every frame.
+   */
   draw(ctx) {
     for (const p of this.particles) {
-      const k = Math.max(0, p.life / p.max);
+      const k = Math.max(0, Math.min(1, p.life / p.max));
       switch (p.kind) {
         case 'flash':
           ctx.save(); ctx.translate(p.x, p.y); ctx.rotate(p.angle);
-          ctx.fillStyle = `rgba(255, 230, 140, ${k})`;
+          ctx.globalAlpha = k; ctx.fillStyle = FLASH;
           ctx.beginPath(); ctx.moveTo(0, -p.size * 0.35); ctx.lineTo(p.size * 1.3, 0); ctx.lineTo(0, p.size * 0.35); ctx.fill();
           ctx.restore();
           break;
         case 'ring':
-          ctx.strokeStyle = `rgba(255, 200, 120, ${k})`; ctx.lineWidth = 3;
-          ctx.beginPath(); ctx.arc(p.x, p.y, p.size * (1 - k * 0.7), 0, Math.PI * 2); ctx.stroke();
+          ctx.globalAlpha = k; ctx.strokeStyle = RING; ctx.lineWidth = 3;
+          ctx.beginPath(); ctx.arc(p.x, p.y, Math.max(0, p.size * (1 - k * 0.7)), 0, Math.PI * 2); ctx.stroke();
           break;
-        case 'fire': ctx.fillStyle = `rgba(255, ${120 + 120 * k | 0}, 40, ${Math.min(1, k * 1.5)})`; dot(ctx, p, p.size * (0.5 + k)); break;
-        case 'spark': ctx.fillStyle = `rgba(255, 240, 180, ${k})`; dot(ctx, p, p.size); break;
-        case 'dust': ctx.fillStyle = `rgba(150, 130, 100, ${k * 0.35})`; dot(ctx, p, p.size * (1.6 - k)); break;
-        default: ctx.fillStyle = `rgba(90, 90, 90, ${k * 0.5})`; dot(ctx, p, p.size * (1.8 - k));
+        case 'fire': ctx.globalAlpha = Math.min(1, k * 1.5); ctx.fillStyle = k > 0.5 ? FIRE_HOT : FIRE; dot(ctx, p, p.size * (0.5 + k)); break;
+        case 'spark': ctx.globalAlpha = k; ctx.fillStyle = SPARK; dot(ctx, p, p.size); break;
+        case 'dust': ctx.globalAlpha = k * 0.35; ctx.fillStyle = DUST; dot(ctx, p, p.size * (1.6 - k)); break;
+        default: ctx.globalAlpha = k * 0.5; ctx.fillStyle = SMOKE; dot(ctx, p, p.size * (1.8 - k));
       }
     }
+    ctx.globalAlpha = 1;
   }
 }
 
-function dot(ctx, p, r) { ctx.beginPath(); ctx.arc(p.x, p.y, r, 0, Math.PI * 2); ctx.fill(); }
+const FLASH = 'rgb(255, 230, 140)', RING = 'rgb(255, 200, 120)', FIRE_HOT = 'rgb(255, 215, 40)', FIRE = 'rgb(255, 150, 40)';
+const SPARK = 'rgb(255, 240, 180)', DUST = 'rgb(150, 130, 100)', SMOKE = 'rgb(90, 90, 90)';
+
+// arc throws on a negative radius, and a throw mid-frame would leave the canvas state saved.
+function dot(ctx, p, r) { ctx.beginPath(); ctx.arc(p.x, p.y, Math.max(0, r), 0, Math.PI * 2); ctx.fill(); }

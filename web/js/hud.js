@@ -15,6 +15,8 @@ export class Hud {
     this.board = this.el('#board');
     this.feed = this.el('#feed');
     this.respawn = this.el('#respawn');
+    this.respawnHead = this.el('#respawn b');
+    this.respawnTail = this.el('#respawn small');
     this.notice = this.el('#notice');
     this.scoreKey = '';
     this.feedItems = [];
@@ -35,14 +37,15 @@ export class Hud {
     this.reloadBar.style.transform = `scaleX(${clamp01(reloadShare)})`;
   }
 
-  /** Shows "respawn in N" while dead (seconds > 0), hides it otherwise. */
-  countdown(seconds) {
+  /** Shows who destroyed the player and "back in N" while dead (seconds not null), hides it otherwise. */
+  countdown(seconds, killer) {
     const show = seconds !== null;
     this.respawn.hidden = !show;
-    if (show) {
-      const text = seconds > 0 ? `Destroyed — back in ${Math.ceil(seconds)}` : 'Respawning…';
-      if (this.respawn.textContent !== text) this.respawn.textContent = text;
-    }
+    if (!show) return;
+    const head = killer ? `Destroyed by ${killer}` : 'Destroyed';
+    const tail = seconds > 0 ? `back in ${Math.ceil(seconds)}` : 'respawning…';
+    if (this.respawnHead.textContent !== head) this.respawnHead.textContent = head; // textContent: names stay text
+    if (this.respawnTail.textContent !== tail) this.respawnTail.textContent = tail;
   }
 
   message(text) { this.notice.hidden = !text; this.notice.textContent = text || ''; }

@@ -7,6 +7,8 @@ import { TouchSticks } from './touch.js';
 import { Predictor } from './predict.js';
 import { SnapshotBuffer } from './interp.js';
 import { OwnShots } from './shots.js';
+import { Gun } from './gun.js';
+import { FrameClock } from './frameclock.js';
 import { Renderer } from './render.js';
 import { Effects } from './effects.js';
 import { Sound } from './audio.js';
@@ -18,6 +20,7 @@ import { encodeInput, decodeInput, cleanName } from './protocol.js';
 const INTERP_DELAY_MS = Number(new URLSearchParams(location.search).get('interp')) || 100;
 const MAX_CATCH_UP_TICKS = 8; // after a stall, drop time rather than flood the server
 const HEARING = 1400; // world units at which a sound fades out
+const STALE_EVENT_MS = 300; // events further behind than this (a hidden tab catching up) play silently
 
 const $ = (sel) => document.querySelector(sel);
 const canvas = $('#view');
@@ -32,22 +35,26 @@ const netgraph = new NetGraph($('#netgraph'));
 const game = {
   me: null, arena: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
   predictor: null, buffer: null, shots: new OwnShots(), names: new Map(),
-  seq: 0, acc: 0, lastFrame: 0, lastShot: -1e9, deadSince: null, latestAt: 0,
-  events: [], seenTanks: new Set(), lastView: null, connState: 'connecting',
+  seq: 0, acc: 0, clock: new FrameClock(), gun: null, deadSince: null, latestAt: 0,
+  events: [], lastView: null, connState: 'connecting', killedBy: '',
 };
 
 const net = new Net({
   joined(ack) {
-    const fresh = game.me !== ack.id || !game.predictor;
     Object.assign(game, { me: ack.id, arena: ack.arena, map: ack.map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30 });
     game.config = clientConfig(ack.config, game.tickRate, game.snapshotRate);
     game.seq = Math.max(game.seq, ack.seq || 0); // the server ignores inputs that are not newer
-    if (fresh) {
-      game.predictor = new Predictor(ack.config, ack.map);
-      game.buffer = new SnapshotBuffer(game.tickRate);
-    }
+    // Every (re)join starts the view afresh: a restarted server or another arena counts ticks
+    // from its own start (the buffer would wait for a tick it already holds, forever), and inputs
+    // lost with the old connection will never be acknowledged.
+    game.predictor = new Predictor(ack.config, ack.map);
+    game.buffer = new SnapshotBuffer(game.tickRate);
+    game.gun = new Gun(game.config.reloadTime, game.tickRate);
+    game.shots = new OwnShots();
+    game.events = []; game.acc = 0; game.deadSince = null;
     $('#join').hidden = true;
     hud.show(); hud.message('');
+    touch.setPlaying(true);
   },
   snapshot(snap) {
     if (!game.buffer || !game.buffer.push(snap, performance.now())) return;
@@ -64,7 +71,12 @@ const net = new Net({
   },
   state(name) { game.connState = name; },
   shutdown(msg) { hud.message(typeof msg?.message === 'string' ? msg.message : 'The server is shutting down.'); },
-  failed(error) { $('#join-status').textContent = String(error); $('#join button').disabled = false; },
+  failed(error) {
+    // A refused re-join (say, the arena filled up while this tab was away) needs the form back.
+    $('#join').hidden = false;
+    touch.setPlaying(false);
+    $('#join-status').textContent = String(error); $('#join button').disabled = false;
+  },
 });
 
 const nameOf = (id) => game.names.get(id) || `tank ${id}`;
@@ -90,7 +102,9 @@ controls.onToggle = (what) => {
 };
 controls.onBoard = (shown) => hud.showBoard(shown);
 
-// A hidden tab stops animation frames; tell the server to stop driving instead of holding the last keys.
+// A hidden tab stops animation frames; tell the server to stop driving instead of holding the
+// last keys. While hidden no more inputs go out (the server holds this neutral one), so the tab
+// neither floods the server on its return nor drives blind.
 document.addEventListener('visibilitychange', () => {
   if (document.hidden && game.predictor?.state) sendInput({ throttle: 0, turn: 0, aim: game.predictor.state.turret, fire: false }, performance.now());
 });
@@ -102,8 +116,7 @@ function sendInput(raw, now) {
   const input = decodeInput(payload);
   game.predictor.apply(input.seq, input, game.config.dt);
   const me = ownServerTank();
-  if (input.fire && me?.alive && now - game.lastShot >= game.config.reloadTime * 1000) {
-    game.lastShot = now;
+  if (input.fire && me?.alive && game.gun.trigger(input.seq)) {
     const s = game.predictor.state, c = game.config;
     const mx = s.x + Math.cos(s.turret) * c.barrelLength, my = s.y + Math.sin(s.turret) * c.barrelLength;
     game.shots.fire(mx, my, s.turret, c.shellSpeed, now);
@@ -120,9 +133,9 @@ function insideWall(x, y) {
   return (m.walls || []).some((w) => x >= w.x && x <= w.x + w.w && y >= w.y && y <= w.y + w.h);
 }
 
-function frame(now) {
-  const frameDt = Math.min(0.1, (now - (game.lastFrame || now)) / 1000);
-  game.lastFrame = now;
+function frame(stamp) {
+  const frameDt = game.clock.step(stamp);
+  const now = game.clock.now;
   net.tick(now);
   hud.connection(game.connState, net.ping);
   if (!game.predictor?.state || !game.buffer?.latest()) return;
@@ -131,6 +144,7 @@ function frame(now) {
   // Fixed-tick input: one input per server tick, predicted at once.
   game.acc += frameDt;
   let steps = 0;
+  if (document.hidden) game.acc = 0;
   while (game.acc >= c.dt && steps < MAX_CATCH_UP_TICKS) {
     const pose = pred.pose(1);
     const screen = renderer.toScreen(pose.x, pose.y);
@@ -166,9 +180,9 @@ function frame(now) {
   // HUD
   const alive = server?.alive ?? false;
   if (!alive && game.deadSince === null) game.deadSince = now;
-  if (alive) game.deadSince = null;
-  hud.countdown(alive ? null : c.respawnTime - (now - game.deadSince) / 1000);
-  hud.bars((server?.health ?? 0) / c.maxHealth, (now - game.lastShot) / (c.reloadTime * 1000));
+  if (alive && game.deadSince !== null) { game.deadSince = null; game.gun.reload(); game.killedBy = ''; }
+  hud.countdown(alive ? null : c.respawnTime - (now - game.deadSince) / 1000, game.killedBy);
+  hud.bars((server?.health ?? 0) / c.maxHealth, game.gun.ready(game.seq));
   hud.tick(now);
   netgraph.update(now, {
     ping: net.ping, pingHistory: net.pingHistory, snapshotRate: net.rates.snaps, serverSnapshotRate: game.snapshotRate,
@@ -184,7 +198,13 @@ function playEvents(renderTime, world) {
   const own = game.predictor.state;
   const volumeAt = (x, y) => Math.max(0, 1 - Math.hypot(x - own.x, y - own.y) / HEARING);
   while (game.events.length && game.events[0].time <= renderTime) {
-    const { e } = game.events.shift();
+    const { time, e } = game.events.shift();
+    if (e.type === 'kill') {
+      hud.kill(e.tank === e.victim ? '' : nameOf(e.tank), nameOf(e.victim), performance.now());
+      if (e.victim === game.me) game.killedBy = e.tank === e.victim ? '' : nameOf(e.tank);
+    }
+    // A burst of old events (a hidden tab, a stall) would boom all at once: show only what is current.
+    if (document.hidden || time < renderTime - STALE_EVENT_MS) continue;
     const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/events.go): type, tank, victim, shell, x, y
     switch (e.type) {
       case 'fire': {
@@ -201,7 +221,6 @@ function playEvents(renderTime, world) {
       case 'bounce': effects.spark(x, y); sound.bounce(volumeAt(x, y)); break;
       case 'kill':
         effects.explosion(x, y, true); sound.explode(volumeAt(x, y));
-        hud.kill(e.tank === e.victim ? '' : nameOf(e.tank), nameOf(e.victim), performance.now());
         break;
       case 'respawn': effects.explosion(x, y, false); break;
       default: break;
@@ -213,7 +232,7 @@ function playEvents(renderTime, world) {
 // background tab in some browsers), and the catch-up limit keeps that from bursting.
 function animate(now) { frame(now); requestAnimationFrame(animate); }
 requestAnimationFrame(animate);
-setInterval(() => { const now = performance.now(); if (now - game.lastFrame > 100) frame(now); }, 50);
+setInterval(() => { const now = performance.now(); if (now - (game.clock.now ?? 0) > 100) frame(now); }, 50);
 
 // Read-only view for the end-to-end test and for debugging from the console.
 globalThis.tankArena = {

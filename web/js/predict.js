@@ -4,7 +4,7 @@
 // disagreements are blended away over a few frames instead of snapping, so a clean LAN shows no
 // rubber-banding; big ones (respawn, collision with another tank) snap.
 
-import { stepTank } from './movement.js';
+import { stepTank, wrapAngle } from './movement.js';
 import { lerpAngle } from './angle.js';
 
 const FIELDS = ['x', 'y', 'vx', 'vy', 'hull', 'turret'];
@@ -45,11 +45,18 @@ export class Predictor {
       this.offset = { x: 0, y: 0 };
       return;
     }
-    const before = { x: this.state.x, y: this.state.y };
-    const shiftPrev = { x: this.prev.x - before.x, y: this.prev.y - before.y };
+    const before = this.state, prev = this.prev;
     this.state = copy(server);
     for (const p of this.pending) stepTank(this.state, p.input, this.config, this.map, p.dt);
-    this.prev = { ...this.state, x: this.state.x + shiftPrev.x, y: this.state.y + shiftPrev.y };
+    // Keep the last tick's motion, position and angles, so drawing between ticks goes on
+    // smoothly; a prev equal to the new state would freeze the turret for the rest of the tick
+    // and then step it back.
+    this.prev = {
+      ...this.state,
+      x: this.state.x + prev.x - before.x, y: this.state.y + prev.y - before.y,
+      hull: this.state.hull + wrapAngle(prev.hull - before.hull),
+      turret: this.state.turret + wrapAngle(prev.turret - before.turret),
+    };
     const ex = before.x - this.state.x, ey = before.y - this.state.y;
     this.lastError = Math.hypot(ex, ey);
     if (this.lastError > SNAP_DISTANCE) this.offset = { x: 0, y: 0 };

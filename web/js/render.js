@@ -2,7 +2,9 @@
 // The canvas backing store follows devicePixelRatio so lines stay sharp on phones and HiDPI
 // screens; the camera keeps the own tank in the middle.
 
-const VIEW_SPAN = 1100; // world units that fit across the longer side of the window
+// The view shows about VIEW_SPAN² × 9/16 world units² whatever the window's shape: a phone held
+// upright sees as much of the arena as a laptop, instead of a narrow strip of it.
+const VIEW_SPAN = 1100;
 const EDGE_MARGIN = 140; // world units the camera may show beyond the map's edge
 const TOUCH = matchMedia('(pointer: coarse)').matches; // phones: the minimap moves clear of the sticks
 
@@ -35,7 +37,7 @@ export class Renderer {
    */
   draw(scene) {
     const { ctx, camera } = this;
-    camera.zoom = Math.max(0.45, Math.min(1.6, Math.max(this.width, this.height) / VIEW_SPAN));
+    camera.zoom = Math.max(0.45, Math.min(1.6, Math.sqrt(this.width * this.height) / (VIEW_SPAN * 0.75)));
     if (scene.focus) this.follow(scene.focus, scene.map);
     const shake = scene.effects.shake;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
@@ -50,9 +52,12 @@ export class Renderer {
     scene.effects.drawMarks(ctx);
     for (const t of scene.tanks) if (t.alive) this.tank(t, scene.config, t.id === scene.me);
     ctx.fillStyle = '#ffe9a8';
+    ctx.beginPath(); // all shells in one path and one fill
     for (const s of scene.shells) {
-      ctx.beginPath(); ctx.arc(s.x, s.y, scene.config.shellRadius, 0, Math.PI * 2); ctx.fill();
+      ctx.moveTo(s.x + scene.config.shellRadius, s.y);
+      ctx.arc(s.x, s.y, scene.config.shellRadius, 0, Math.PI * 2);
     }
+    ctx.fill();
     scene.effects.draw(ctx);
     this.walls(scene.map);
     for (const t of scene.tanks) if (t.alive) this.label(t, scene.config, t.id === scene.me);

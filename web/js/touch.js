@@ -14,13 +14,18 @@ export class TouchSticks {
       if (m > 0.15) this.aim = Math.atan2(y, x);
       this.fire = held && m > FIRE_AT;
     });
-    // Shown on touch screens from the start, and elsewhere once the player really touches the
-    // screen (a laptop with a touch panel), so mouse-only desktops never see the sticks.
-    if (matchMedia('(pointer: coarse)').matches) this.show();
-    addEventListener('touchstart', () => this.show(), { once: true, passive: true });
+    // Used on touch screens from the start, and elsewhere once the player really touches the
+    // screen (a laptop with a touch panel), so mouse-only desktops never see the sticks. They
+    // are drawn only while playing: on the name screen they would sit under the keyboard.
+    this.playing = false;
+    if (matchMedia('(pointer: coarse)').matches) this.active = true;
+    addEventListener('touchstart', () => { this.active = true; this.update(); }, { once: true, passive: true });
   }
 
-  show() { this.active = true; this.root.hidden = false; }
+  /** Shows the sticks (on touch devices) once the player is in the arena. */
+  setPlaying(playing) { this.playing = playing; this.update(); }
+
+  update() { this.root.hidden = !(this.active && this.playing); }
 }
 
 class Stick {

@@ -52,3 +52,20 @@ test('prediction collides with walls like the server', () => {
   for (let seq = 1; seq <= 120; seq++) p.apply(seq, { throttle: 1, turn: 0, aim: 0 }, dt);
   assert.ok(p.state.x <= 600 - config.tankRadius + 1e-9, `x = ${p.state.x}`);
 });
+
+test('a reconcile that agrees keeps drawing the turn between ticks', () => {
+  const p = new Predictor(config, map);
+  p.reconcile(spawn());
+  const server = spawn();
+  const turning = { throttle: 0, turn: 1, aim: 2 };
+  for (let seq = 1; seq <= 10; seq++) {
+    p.apply(seq, turning, dt);
+    if (seq <= 6) { stepTank(server, turning, config, map, dt); server.seq = seq; }
+  }
+  const mid = p.pose(0.5);
+  p.reconcile({ ...server });
+  const after = p.pose(0.5);
+  assert.ok(Math.abs(after.hull - mid.hull) < 1e-9, `hull ${after.hull} != ${mid.hull}`);
+  assert.ok(Math.abs(after.turret - mid.turret) < 1e-9, `turret ${after.turret} != ${mid.turret}`);
+  assert.ok(Math.abs(p.pose(0).hull - p.pose(1).hull) > 1e-3, 'the pose still turns within the tick');
+});

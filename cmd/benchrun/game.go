@@ -1,0 +1,61 @@
+package main
+
+import (
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+// Scenario 3 measures the game server (the repository's main package) alone: there is no
+// reference to compare it with. Its rates are the game's defaults.
+const (
+	gameTickRate     = 60
+	gameSnapshotRate = 30
+)
+
+// gameKind starts the game server on a free loopback port with no server-side bots, so every
+// tank is a connected player.
+func (c config) gameKind() serverKind {
+	return serverKind{
+		name:  "go",
+		label: "ours (Go)",
+		command: func(int, int) []string {
+			argv := []string{c.gameServer, "-addr", "127.0.0.1:0", "-tick-rate", strconv.Itoa(gameTickRate),
+				"-snapshot-rate", strconv.Itoa(gameSnapshotRate), "-bots", "0"}
+			argv = append(argv, liftedGameLimits(c.gameServer)...)
+			return append(argv, c.gameArgs...)
+		},
+		portFrom: gameServerPort,
+	}
+}
+
+// gameServerPort reads the port from the game server's greeting,
+// "Tank Arena is up. Open on this machine: http://localhost:<port>/".
+func gameServerPort(line string) (int, bool) {
+	const marker = "http://localhost:"
+	i := strings.Index(line, marker)
+	if i < 0 {
+		return 0, false
+	}
+	rest := line[i+len(marker):]
+	port, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), "/"))
+	return port, err == nil && port > 0
+}
+
+// liftedGameLimits returns flags that lift the game server's capacity limits above what
+// the benchmark may reach, for each limit flag this build of the server has (its -h lists
+// them): the benchmark measures the machine, not a configured cap. The per-address
+// connection limit needs no flag: the load generator spreads its players over loopback
+// source addresses (-per-source), under the limit, as players on a LAN would be.
+func liftedGameLimits(server string) []string {
+	help, _ := exec.Command(server, "-h").CombinedOutput() // -h exits 0 or 2 by flag package convention
+	var out []string
+	for _, lift := range [][2]string{
+		{"-max-arenas", "100000"},
+	} {
+		if strings.Contains(string(help), lift[0]+" ") || strings.Contains(string(help), lift[0]+"\n") {
+			out = append(out, lift[0], lift[1])
+		}
+	}
+	return out
+}

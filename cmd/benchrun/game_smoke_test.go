@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tankarena/bench/record"
+	"tankarena/internal/testenv"
+)
+
+// TestSmokeGame runs the game scenario once, tiny: the real game server and a handful of bot
+// players for a few seconds per step. It checks that the harness measures (players join and
+// stay, arenas tick, snapshots arrive, /metrics and /proc are read, the table has its rows),
+// not how many players the server holds: that needs the quiet machine of `make bench`.
+func TestSmokeGame(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the game server and the load generator")
+	}
+	root := testenv.RepoRoot(t)
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not on PATH to build the server")
+	}
+	bin := t.TempDir()
+	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), ".", "./cmd/loadgen")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	cfg := config{
+		gameServer:         filepath.Join(bin, "tankarena"),
+		loadgen:            filepath.Join(bin, "loadgen"),
+		reps:               1,
+		scenarios:          map[string]bool{scenarioGame: true},
+		gameSteps:          []int{3, 17}, // 17: a second arena opens
+		gameWindow:         1500 * time.Millisecond,
+		warmup:             500 * time.Millisecond,
+		maxTickP99:         2 * time.Millisecond,
+		gameBytesAt:        3,
+		keepGoing:          true, // a loaded machine may miss 2 ms; the harness must still measure
+		connectConcurrency: 4,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var progress strings.Builder
+	runs, err := runAll(ctx, cfg, &progress)
+	if err != nil {
+		t.Fatalf("harness failed: %v\nprogress:\n%s", err, progress.String())
+	}
+	if len(runs) != 1 || runs[0].Server != "go" || runs[0].Scenario != scenarioGame {
+		t.Fatalf("runs %+v, want one game run on our server", runs)
+	}
+	recs := runs[0].Records
+	if len(recs) != len(cfg.gameSteps) {
+		t.Fatalf("%d records, want one per step (-keep-going)\nprogress:\n%s", len(recs), progress.String())
+	}
+	for i, rec := range recs {
+		n := cfg.gameSteps[i]
+		if rec.Kind != record.KindGame || rec.Clients != n {
+			t.Errorf("step %d: kind %q with %d players, want game with %d", i, rec.Kind, rec.Clients, n)
+		}
+		if rec.Joined != n || rec.Connected != n || rec.ConnectFailed != 0 {
+			t.Errorf("%d players: %d joined, %d connected, %d failed", n, rec.Joined, rec.Connected, rec.ConnectFailed)
+		}
+		if want := (n + 15) / 16; rec.Arenas != want {
+			t.Errorf("%d players in %d arenas, want %d (16 per arena)", n, rec.Arenas, want)
+		}
+		if rec.TicksPerArenaPerSecond <= 0 || rec.TickP99Ms <= 0 {
+			t.Errorf("%d players: no ticks measured: %.1f ticks/arena/s, p99 %.3f ms", n, rec.TicksPerArenaPerSecond, rec.TickP99Ms)
+		}
+		if rec.SnapshotsPerClientPerSecond <= 0 || rec.MinSnapshotsPerClientPerSecond <= 0 ||
+			rec.SnapshotBytesPerClientPerSecond <= 0 || rec.BytesPerClientPerSecond < rec.SnapshotBytesPerClientPerSecond {
+			t.Errorf("%d players: snapshots not counted: %+v", n, rec)
+		}
+		// The server accepted inputs: the players are playing, not idling in their seats.
+		if rec.InputsPerPlayerPerSecond <= 0 || rec.InputsDropped != 0 {
+			t.Errorf("%d players: %.1f inputs/player/s accepted, %d dropped", n, rec.InputsPerPlayerPerSecond, rec.InputsDropped)
+		}
+		if rec.ServerRSSKB <= 0 {
+			t.Errorf("%d players: no server RSS read", n)
+		}
+	}
+	var table strings.Builder
+	printTable(&table, summarize(cfg, runs), labelsOf(cfg))
+	for _, want := range []string{"bot players one process holds", "snapshot bytes per client per second", "| ≥ 1000 |"} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("table has no %q:\n%s", want, table.String())
+		}
+	}
+}

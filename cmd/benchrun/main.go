@@ -1,0 +1,195 @@
+// Command benchrun is `make bench`: it measures our realtime server (bench/fanoutserver)
+// against the official Node socket.io server (compat/bench/fanout-server.mjs) in one run and
+// prints a table of both figures and their ratio.
+//
+// Each server runs pinned to CPU 0 (taskset), the load generator (cmd/loadgen) to CPU 1, so
+// the server's figures are its own. The servers take turns, A B A B, and a fresh server
+// process serves every measurement. Scenarios:
+//
+//   - idle: RSS after a forced GC with 1k, 5k and 10k idle websocket clients, and the slope
+//     of a linear fit, i.e. memory per connection;
+//   - fanout: 2000 clients, 20 broadcasts/s of a 260-byte event: server CPU, latency; then
+//     the highest rate each server sustains (p99 < 100 ms, no loss), climbing a list of rates;
+//   - game (ours only): the game server (the repository's main package, -gameserver) at 60
+//     ticks/s and 30 snapshots/s with no server bots; bot players join in steps (16, then
+//     hundreds), each sending an input per tick. At each step the tick duration p99 comes from
+//     the server's /metrics histogram (bucket deltas over the window); the capacity is the
+//     last step before the first with p99 over 2 ms, a skipped or late tick, or a player lost.
+//     Snapshot bytes per client per second are quoted at 16 players (one full arena).
+//
+// Raw records go to -out as JSON lines; the table, in Markdown, to stdout.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	cfg, out, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchrun:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := raiseOpenFileLimit(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchrun: warning:", err)
+	}
+	started := time.Now()
+	runs, err := runAll(ctx, cfg, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchrun:", err)
+		os.Exit(1)
+	}
+	if out != "" {
+		f, err := os.Create(out)
+		if err == nil {
+			err = errors.Join(writeRuns(f, runs), f.Close())
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchrun:", err)
+			os.Exit(1)
+		}
+	}
+	fmt.Printf("\n%s; %d runs each, A B A B; %s in all\n\n", machine(), cfg.reps, time.Since(started).Round(time.Second))
+	printTable(os.Stdout, summarize(cfg, runs), labelsOf(cfg))
+}
+
+func parseFlags(args []string) (config, string, error) {
+	var cfg config
+	var steps, search, scenarios, out, gameSteps, gameArgs string
+	fs := flag.NewFlagSet("benchrun", flag.ContinueOnError)
+	fs.StringVar(&cfg.goServer, "fanoutserver", "bench/out/fanoutserver", "our fan-out server binary")
+	fs.StringVar(&cfg.loadgen, "loadgen", "bench/out/loadgen", "load generator binary")
+	fs.StringVar(&cfg.node, "node", "node", "Node.js executable")
+	fs.StringVar(&cfg.nodeScript, "node-script", "compat/bench/fanout-server.mjs", "the reference fan-out server")
+	fs.BoolVar(&cfg.pin, "pin", runtime.NumCPU() >= 2, "pin the server to CPU 0 and the load generator to CPU 1")
+	fs.IntVar(&cfg.nice, "nice", -10, "niceness of the servers and the load generator: on a shared machine, other work then takes less of their CPUs (0: unchanged)")
+	fs.IntVar(&cfg.reps, "reps", 2, "runs per server and scenario")
+	fs.StringVar(&scenarios, "scenarios", "idle,fanout,game", "which scenarios to run")
+	fs.StringVar(&steps, "idle-steps", "1000,5000,10000", "idle: connected-client counts")
+	fs.IntVar(&cfg.clients, "clients", 2000, "fanout: clients")
+	fs.IntVar(&cfg.rate, "rate", 20, "fanout: broadcasts per second for the CPU and latency comparison")
+	fs.IntVar(&cfg.payload, "payload", 260, "fanout: Socket.IO packet size in bytes")
+	fs.StringVar(&search, "search", "50,100,200,250,500,1000",
+		"fanout: rates tried in turn for the highest sustained one (whole-millisecond periods, so Node's setInterval keeps them)")
+	fs.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "time at each new rate before measuring")
+	fs.DurationVar(&cfg.window, "window", 10*time.Second, "fanout: measurement window at -rate")
+	fs.DurationVar(&cfg.searchWindow, "search-window", 5*time.Second, "fanout: measurement window of each search rate")
+	fs.DurationVar(&cfg.maxP99, "max-p99", 100*time.Millisecond, "latency limit for a sustained rate")
+	fs.IntVar(&cfg.connectConcurrency, "connect-concurrency", 64, "handshakes the load generator keeps in flight")
+	fs.StringVar(&cfg.gameServer, "gameserver", "bench/out/tankarena", "game: the game server binary (go build -o bench/out/ .)")
+	fs.StringVar(&gameArgs, "game-args", "", "game: extra game server flags, space-separated")
+	fs.StringVar(&gameSteps, "game-steps", defaultGameSteps(), "game: player counts, in rising order")
+	fs.DurationVar(&cfg.gameWindow, "game-window", 4*time.Second, "game: measurement window of each step")
+	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: tick duration p99 limit of a held step")
+	fs.IntVar(&cfg.attempts, "game-attempts", 2, "game: windows a step may take to pass (1: strict; 2 forgives one stall of a shared machine)")
+	fs.IntVar(&cfg.maxSkipped, "game-max-skipped", 0, "game: skipped ticks a passing window may have (0 on a quiet machine; an arena skips only after a 100 ms stall of the whole process)")
+	fs.IntVar(&cfg.gameBytesAt, "game-bytes-at", 16, "game: the player count whose snapshot bytes per client are reported (one of -game-steps)")
+	fs.StringVar(&out, "out", "bench/out/results.jsonl", "file for the raw records (empty: none)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, "", err
+	}
+	var err error
+	if cfg.idleSteps, err = positiveInts(steps); err != nil {
+		return cfg, "", fmt.Errorf("-idle-steps: %w", err)
+	}
+	if cfg.search, err = positiveInts(search); err != nil {
+		return cfg, "", fmt.Errorf("-search: %w", err)
+	}
+	if cfg.gameSteps, err = positiveInts(gameSteps); err != nil {
+		return cfg, "", fmt.Errorf("-game-steps: %w", err)
+	}
+	cfg.gameArgs = strings.Fields(gameArgs)
+	cfg.scenarios = map[string]bool{}
+	for name := range strings.SplitSeq(scenarios, ",") {
+		switch name = strings.TrimSpace(name); name {
+		case scenarioIdle, scenarioFanout, scenarioGame:
+			cfg.scenarios[name] = true
+		case "":
+		default:
+			return cfg, "", fmt.Errorf("-scenarios: unknown %q (want idle, fanout, game)", name)
+		}
+	}
+	if cfg.reps < 1 {
+		return cfg, "", errors.New("-reps must be at least 1")
+	}
+	bins := []string{cfg.loadgen}
+	if cfg.scenarios[scenarioIdle] || cfg.scenarios[scenarioFanout] {
+		bins = append(bins, cfg.goServer, cfg.node)
+	}
+	if cfg.scenarios[scenarioGame] {
+		bins = append(bins, cfg.gameServer)
+	}
+	for _, bin := range bins {
+		if _, err := exec.LookPath(bin); err != nil {
+			return cfg, "", fmt.Errorf("%s: %w (build with `make bench`)", bin, err)
+		}
+	}
+	return cfg, out, nil
+}
+
+// defaultGameSteps is 16 players (one full arena, whose snapshot bytes the table quotes),
+// then every hundred up to 3000.
+func defaultGameSteps() string {
+	steps := []int{16}
+	for n := 100; n <= 3000; n += 100 {
+		steps = append(steps, n)
+	}
+	return joinInts(steps)
+}
+
+func positiveInts(s string) ([]int, error) {
+	var out []int
+	for field := range strings.SplitSeq(s, ",") {
+		if field = strings.TrimSpace(field); field == "" {
+			continue
+		}
+		n, err := strconv.Atoi(field)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a positive number", field)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// raiseOpenFileLimit lifts the soft limit on open files to the hard one. The servers and
+// the load generator inherit it: 10k clients need 10k descriptors on each side. (Go raises
+// its own limit at start but restores the old one for children unless we set it ourselves.)
+func raiseOpenFileLimit() error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return fmt.Errorf("getrlimit: %w", err)
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return fmt.Errorf("setrlimit: %w", err)
+	}
+	return nil
+}
+
+// machine describes the CPU the figures were measured on.
+func machine() string {
+	model := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(data)) {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%d CPUs (%s), %s", runtime.NumCPU(), model, runtime.Version())
+}

@@ -1,0 +1,163 @@
+// Command loadgen loads a Socket.IO fan-out server (bench/fanoutserver or the reference
+// compat/bench/fanout-server.mjs) with many tankarena/realtime/client connections and
+// measures it from outside: connect rate, delivery latency (receive time minus the server's
+// stamp; both run on one machine, so the clocks agree), delivered messages per second, loss
+// (sequence gaps), bytes per client per second, and the server process's CPU time and RSS
+// from /proc — its PID is given.
+//
+// Modes:
+//
+//	loadgen -url http://127.0.0.1:PORT -pid PID -mode idle -steps 1000,5000,10000
+//	loadgen -url http://127.0.0.1:PORT -pid PID -mode fanout -clients 2000 -rates 20 -search 50,100,200
+//
+// idle connects clients in steps and, at each, forces a GC in the server (GET /bench/gc)
+// and reads its RSS. fanout connects -clients, then holds each -rates rate (set with GET
+// /bench/rate) for -window, then climbs the -search rates for -search-window each, stopping
+// at the first that is not sustained (p99 over -max-p99, loss, a dropped client) or that the
+// server could not keep (it broadcast under 75% of the rate: saturated).
+//
+// game plays the tank game server (go run . — its /metrics is scraped) with bot players:
+//
+//	loadgen -url http://127.0.0.1:PORT -pid PID -mode game -steps 16,100,200 -window 5s
+//
+// At each -steps count it joins players (each its own connection, "join" with a name), lets
+// every player send an input per tick (-tick-rate), waits -warmup, and measures -window: the
+// tick duration p99 from the server's histogram, ticks run per arena per second, skipped
+// ticks, and the snapshots and bytes each player received. It stops after the first step
+// with p99 over -max-tick-p99, a skipped tick, arenas ticking under -min-tick-share of the
+// rate, or a player that did not join or was dropped (unless -keep-going); a step gets up to
+// -attempts windows to pass.
+//
+// Each measured step is a JSON line on stdout (package tankarena/bench/record); a
+// human summary goes to stderr.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	url, mode          string
+	pid                int
+	steps              []int
+	clients            int
+	rates, search      []int
+	warmup, window     time.Duration
+	searchWindow       time.Duration
+	settle             time.Duration
+	maxP99             time.Duration
+	connectConcurrency int
+	connectTimeout     time.Duration
+	readBuffer         int
+
+	// game mode
+	tickRate     int
+	maxTickP99   time.Duration
+	minTickShare float64
+	perSource    int
+	keepGoing    bool
+	attempts     int
+	maxSkipped   int
+}
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, newEmitter(os.Stdout, os.Stderr)); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string) (config, error) {
+	var cfg config
+	var steps, rates, search string
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.StringVar(&cfg.url, "url", "", "server base URL, e.g. http://127.0.0.1:3000")
+	fs.IntVar(&cfg.pid, "pid", 0, "server process id, for CPU and RSS")
+	fs.StringVar(&cfg.mode, "mode", "fanout", "idle, fanout or game")
+	fs.StringVar(&steps, "steps", "1000,5000,10000", "idle: connected-client counts to measure RSS at; game: player counts")
+	fs.IntVar(&cfg.clients, "clients", 2000, "fanout: number of clients")
+	fs.StringVar(&rates, "rates", "20", "fanout: broadcast rates (per second) to measure, each for -window")
+	fs.StringVar(&search, "search", "", "fanout: rising rates to try after -rates, each for -search-window; stops at the first not sustained")
+	fs.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "time at a new rate before measuring")
+	fs.DurationVar(&cfg.window, "window", 10*time.Second, "measurement window of each -rates rate")
+	fs.DurationVar(&cfg.searchWindow, "search-window", 5*time.Second, "measurement window of each -search rate")
+	fs.DurationVar(&cfg.settle, "settle", time.Second, "wait after connecting before measuring")
+	fs.DurationVar(&cfg.maxP99, "max-p99", 100*time.Millisecond, "a rate is sustained only with p99 latency below this")
+	fs.IntVar(&cfg.connectConcurrency, "connect-concurrency", 64, "handshakes in flight at once")
+	fs.DurationVar(&cfg.connectTimeout, "connect-timeout", 30*time.Second, "limit for one client's connection")
+	fs.IntVar(&cfg.readBuffer, "read-buffer", 4096, "websocket read buffer per client: larger lets one read syscall take several queued messages")
+	fs.IntVar(&cfg.tickRate, "tick-rate", 60, "game: the server's tick rate: inputs per player per second, and the rate arenas must keep")
+	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: a step is sustained only with tick duration p99 at most this")
+	fs.Float64Var(&cfg.minTickShare, "min-tick-share", 0.95, "game: a step is sustained only if arenas ran at least this share of -tick-rate")
+	fs.IntVar(&cfg.perSource, "per-source", 32, "game: players per loopback source address (127.0.0.2, …), under the server's per-address limit; 0: one address")
+	fs.IntVar(&cfg.attempts, "attempts", 2, "game: windows a step may take to be sustained (1: strict; more forgive a passing stall of a shared machine)")
+	fs.IntVar(&cfg.maxSkipped, "max-skipped", 0, "game: skipped ticks a sustained window may have (an arena skips only after a stall of 100 ms, which a shared machine has at any load)")
+	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "game: measure every step, even after one is not sustained")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if cfg.url == "" || cfg.pid <= 0 {
+		return cfg, errors.New("-url and -pid are required")
+	}
+	var err error
+	if cfg.steps, err = intList(steps); err != nil {
+		return cfg, fmt.Errorf("-steps: %w", err)
+	}
+	if cfg.rates, err = intList(rates); err != nil {
+		return cfg, fmt.Errorf("-rates: %w", err)
+	}
+	if cfg.search, err = intList(search); err != nil {
+		return cfg, fmt.Errorf("-search: %w", err)
+	}
+	if cfg.mode != "idle" && cfg.mode != "fanout" && cfg.mode != "game" {
+		return cfg, fmt.Errorf("-mode %q: want idle, fanout or game", cfg.mode)
+	}
+	if cfg.tickRate < 1 || cfg.attempts < 1 {
+		return cfg, errors.New("-tick-rate and -attempts must be at least 1")
+	}
+	return cfg, nil
+}
+
+func intList(s string) ([]int, error) {
+	var out []int
+	for field := range strings.SplitSeq(s, ",") {
+		if field = strings.TrimSpace(field); field == "" {
+			continue
+		}
+		n, err := strconv.Atoi(field)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a positive number", field)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, cfg config, out *emitter) error {
+	ctl := control{base: strings.TrimSuffix(cfg.url, "/")}
+	if cfg.mode == "game" {
+		return runGame(ctx, cfg, ctl, out)
+	}
+	f := newFleet(cfg.url, cfg.readBuffer)
+	defer f.close()
+	if cfg.mode == "idle" {
+		return runIdle(ctx, cfg, f, ctl, out)
+	}
+	return runFanout(ctx, cfg, f, ctl, out)
+}

@@ -1,0 +1,262 @@
+package engineio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// churnClient runs connect/disconnect cycles against one server.
+type churnClient struct {
+	base   string // http://host:port/socket.io/?EIO=4
+	addr   string // host:port
+	client *http.Client
+	dialer *websocket.Dialer
+}
+
+// cycle runs one connect/disconnect cycle of kind i%12; some end cleanly, some abandon the
+// session mid-way for the server to clean up.
+func (cc *churnClient) cycle(i int) error {
+	switch i % 12 {
+	case 0, 6: // polling handshake, then the client closes
+		sid, err := cc.handshake()
+		if err != nil {
+			return err
+		}
+		return cc.post(sid, "1")
+	case 1, 7: // websocket handshake, then the client closes
+		c, err := cc.dial("transport=websocket")
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, _, err := c.ReadMessage(); err != nil {
+			return err
+		}
+		if i%12 == 1 {
+			return c.WriteMessage(websocket.TextMessage, []byte("1"))
+		}
+		return nil // just the TCP connection going away
+	case 2, 8: // polling upgraded to websocket, then the connection goes away
+		sid, err := cc.handshake()
+		if err != nil {
+			return err
+		}
+		c, err := cc.dial("transport=websocket&sid=" + sid)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if err := c.WriteMessage(websocket.TextMessage, []byte("2probe")); err != nil {
+			return err
+		}
+		if _, _, err := c.ReadMessage(); err != nil {
+			return err
+		}
+		return c.WriteMessage(websocket.TextMessage, []byte("5"))
+	case 3: // dropped mid-request: half an HTTP request, then gone
+		c, err := net.Dial("tcp", cc.addr)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(c, "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ")
+		c.Close()
+		return err
+	case 9: // a complete websocket handshake request, gone before the answer
+		c, err := net.Dial("tcp", cc.addr)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(c, "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: "+cc.addr+
+			"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"+
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+		c.Close()
+		return err
+	case 4, 10: // upgrade abandoned after the probe: the whole client vanishes
+		sid, err := cc.handshake()
+		if err != nil {
+			return err
+		}
+		c, err := cc.dial("transport=websocket&sid=" + sid)
+		if err != nil {
+			return err
+		}
+		err = c.WriteMessage(websocket.TextMessage, []byte("2probe"))
+		c.Close()
+		return err
+	default: // 5, 11: a parked poll abandoned by its client
+		sid, err := cc.handshake()
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, cc.base+"&transport=polling&sid="+sid, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := cc.client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			return fmt.Errorf("poll of an idle session answered %d", resp.StatusCode)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		return nil
+	}
+}
+
+func (cc *churnClient) handshake() (string, error) {
+	resp, err := cc.client.Get(cc.base + "&transport=polling")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	var open struct {
+		SID string `json:"sid"`
+	}
+	if resp.StatusCode != http.StatusOK || len(body) == 0 || json.Unmarshal(body[1:], &open) != nil {
+		return "", fmt.Errorf("handshake: %d %q", resp.StatusCode, body)
+	}
+	return open.SID, nil
+}
+
+func (cc *churnClient) post(sid, body string) error {
+	resp, err := cc.client.Post(cc.base+"&transport=polling&sid="+sid, "text/plain;charset=UTF-8", strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %q: status %d", body, resp.StatusCode)
+	}
+	return nil
+}
+
+func (cc *churnClient) dial(query string) (*websocket.Conn, error) {
+	c, _, err := cc.dialer.Dial("ws"+strings.TrimPrefix(cc.base, "http")+"&"+query, nil)
+	return c, err
+}
+
+// run does n cycles on workers goroutines and returns the first error.
+func (cc *churnClient) run(n, workers int) error {
+	var next atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				if err := cc.cycle(i); err != nil {
+					errOnce.Do(func() { firstErr = fmt.Errorf("cycle %d (kind %d): %w", i, i%12, err) })
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// heapInUse returns the live heap after full collections.
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
+	const workers = 8
+	cycles := 10_000
+	if testing.Short() {
+		cycles = 1_000
+	}
+	goroutinesBefore := runtime.NumGoroutine()
+
+	eio := NewServer(Options{
+		// Abandoned sessions are reaped after at most 3s; the clean cycles take far less
+		// than the 2s a session lives without answering pings, even on a loaded machine.
+		PingInterval:        2 * time.Second,
+		PingTimeout:         time.Second,
+		MaxConnectionsPerIP: 1 << 20,
+		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	eio.OnConnection(func(s *Session) { s.OnMessage(func(Message) {}) })
+	srv := httptest.NewServer(eio)
+	transport := &http.Transport{MaxIdleConnsPerHost: workers}
+	cc := &churnClient{
+		base:   srv.URL + "/socket.io/?EIO=4",
+		addr:   strings.TrimPrefix(srv.URL, "http://"),
+		client: &http.Client{Transport: transport, Timeout: waitLong},
+		dialer: &websocket.Dialer{HandshakeTimeout: waitLong},
+	}
+	// settle waits until every session is gone, the admission counters are back to zero,
+	// and no client connection is left over, and returns the goroutine count.
+	settle := func(what string) int {
+		transport.CloseIdleConnections()
+		waitFor(t, what+": sessions closed", func() bool {
+			st := eio.Stats()
+			eio.mu.Lock()
+			admitted := eio.admitted.open + len(eio.admitted.perIP)
+			eio.mu.Unlock()
+			return eio.Count() == 0 && st.OpenPolling == 0 && st.OpenWebSocket == 0 && admitted == 0
+		})
+		return runtime.NumGoroutine()
+	}
+
+	// Warm up pools, buffers and the client's connections before the baselines.
+	if err := cc.run(240, workers); err != nil {
+		t.Fatalf("warm-up: %v", err)
+	}
+	goroutinesWarm := settle("warm-up")
+	heapWarm := heapInUse()
+
+	start := time.Now()
+	if err := cc.run(cycles, workers); err != nil {
+		t.Errorf("churn: %v", err)
+	}
+	churnTime := time.Since(start)
+	settle("churn")
+	waitFor(t, "goroutines back to the warm baseline", func() bool { return runtime.NumGoroutine() <= goroutinesWarm })
+	heapAfter := heapInUse()
+	st := eio.Stats()
+	t.Logf("%d cycles in %v; heap %d -> %d bytes (%+d); goroutines %d (warm %d, before %d)",
+		cycles, churnTime.Round(time.Millisecond), heapWarm, heapAfter, int64(heapAfter)-int64(heapWarm),
+		runtime.NumGoroutine(), goroutinesWarm, goroutinesBefore)
+	t.Logf("stats: %+v", st)
+
+	const heapTolerance = 1 << 20 // 100 bytes a cycle would already exceed it
+	if heapAfter > heapWarm+heapTolerance {
+		t.Errorf("heap grew by %d bytes over %d cycles", heapAfter-heapWarm, cycles)
+	}
+	closes := st.Closes
+	if total := closes.TransportClose + closes.TransportError + closes.PingTimeout + closes.ParseError +
+		closes.ForcedClose + closes.ServerShutdown + closes.Other; total != st.Handshakes {
+		t.Errorf("%d sessions opened but %d closed", st.Handshakes, total)
+	}
+
+	eio.Close()
+	srv.Close()
+	waitFor(t, "goroutines back to the baseline", func() bool { return runtime.NumGoroutine() <= goroutinesBefore })
+}

@@ -1,0 +1,165 @@
+package engineio
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/websocket"
+)
+
+// refusal is a handshake's error answer.
+type refusal struct {
+	status  int
+	code    int
+	message string
+}
+
+// handshakeRefusal makes a polling handshake (with header) and returns its error answer; it
+// fails the test if the handshake succeeds.
+func handshakeRefusal(t *testing.T, ts *testServer, header http.Header) refusal {
+	t.Helper()
+	resp := doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", header)
+	body, _ := io.ReadAll(resp.Body)
+	var got struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("handshake answered %d %q (%v), want a JSON error", resp.StatusCode, body, err)
+	}
+	return refusal{resp.StatusCode, got.Code, got.Message}
+}
+
+// webSocketRefusal makes a websocket handshake and returns its error answer.
+func webSocketRefusal(t *testing.T, ts *testServer) refusal {
+	t.Helper()
+	u := "ws" + strings.TrimPrefix(ts.url("EIO=4&transport=websocket"), "http")
+	c, resp, err := websocket.DefaultDialer.Dial(u, nil)
+	if err == nil {
+		c.Close()
+		t.Fatal("websocket handshake over the limit succeeded")
+	}
+	if resp == nil {
+		t.Fatalf("websocket handshake: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var got struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("websocket refusal body %q: %v", body, err)
+	}
+	return refusal{resp.StatusCode, got.Code, got.Message}
+}
+
+func TestMaxConnectionsPerIP(t *testing.T) {
+	ts := startServer(t, Options{MaxConnectionsPerIP: 2}, false)
+	first := pollingHandshake(t, ts).SID
+	firstSess := ts.nextSession(t)
+	pollingHandshake(t, ts)
+	want := refusal{http.StatusTooManyRequests, 101, "Too many connections from this address"}
+	if got := handshakeRefusal(t, ts, nil); got != want {
+		t.Errorf("third polling handshake: %+v, want %+v", got, want)
+	}
+	if got := webSocketRefusal(t, ts); got != want {
+		t.Errorf("websocket handshake: %+v, want %+v", got, want)
+	}
+	if n := ts.Count(); n != 2 {
+		t.Errorf("Count() = %d after refusals, want 2", n)
+	}
+
+	// A closed session frees its slot.
+	if status, _ := do(t, http.MethodPost, ts.sessionURL(first), "1"); status != http.StatusOK {
+		t.Fatalf("close POST: %d", status)
+	}
+	firstSess.waitClosed(t)
+	pollingHandshake(t, ts)
+	if got := ts.Stats().Rejected.PerIPLimit; got != 2 {
+		t.Errorf("Stats().Rejected.PerIPLimit = %d, want 2", got)
+	}
+}
+
+func TestMaxConnections(t *testing.T) {
+	ts := startServer(t, Options{MaxConnections: 3}, false)
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
+	readFrame(t, c)
+	for range 2 {
+		pollingHandshake(t, ts)
+	}
+	want := refusal{http.StatusServiceUnavailable, 100, "Server full"}
+	if got := handshakeRefusal(t, ts, nil); got != want {
+		t.Errorf("fourth handshake: %+v, want %+v", got, want)
+	}
+	if got := webSocketRefusal(t, ts); got != want {
+		t.Errorf("websocket handshake: %+v, want %+v", got, want)
+	}
+	if got := ts.Stats().Rejected.ServerFull; got != 2 {
+		t.Errorf("Stats().Rejected.ServerFull = %d, want 2", got)
+	}
+}
+
+func TestUpgradeIsNotANewConnection(t *testing.T) {
+	ts := startServer(t, Options{MaxConnections: 1, MaxConnectionsPerIP: 1}, false)
+	sid := pollingHandshake(t, ts).SID
+	ts.nextSession(t)
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket&sid="+sid, nil)
+	writeFrameT(t, c, websocket.TextMessage, "2probe")
+	if _, got := readFrame(t, c); got != "3probe" {
+		t.Fatalf("probe answer %q", got)
+	}
+}
+
+func TestTrustProxyHeaders(t *testing.T) {
+	xff := func(v string) http.Header { return http.Header{"X-Forwarded-For": {v}} }
+	t.Run("trusted", func(t *testing.T) {
+		ts := startServer(t, Options{MaxConnectionsPerIP: 1, TrustProxyHeaders: true}, false)
+		doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", xff("10.0.0.1"))
+		// A forged first entry does not help: the proxy's own entry is last.
+		doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", xff("6.6.6.6, 10.0.0.2"))
+		if ts.Count() != 2 {
+			t.Fatalf("Count() = %d, want one session for each forwarded address", ts.Count())
+		}
+		if got := handshakeRefusal(t, ts, xff("1.2.3.4, 10.0.0.1")); got.status != http.StatusTooManyRequests {
+			t.Errorf("second handshake from 10.0.0.1: %+v, want 429", got)
+		}
+	})
+	t.Run("untrusted", func(t *testing.T) {
+		ts := startServer(t, Options{MaxConnectionsPerIP: 1}, false)
+		doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", xff("10.0.0.1"))
+		if got := handshakeRefusal(t, ts, xff("10.0.0.2")); got.status != http.StatusTooManyRequests {
+			t.Errorf("handshake with another X-Forwarded-For from the same peer: %+v, want 429", got)
+		}
+	})
+}
+
+func TestClientIP(t *testing.T) {
+	tests := []struct {
+		remote, xff string
+		trust       bool
+		want        string
+	}{
+		{"192.168.1.5:40000", "", false, "192.168.1.5"},
+		{"[::1]:40000", "", false, "::1"},
+		{"[::ffff:10.0.0.7]:1", "", false, "10.0.0.7"},
+		{"192.168.1.5:40000", "10.0.0.9", false, "192.168.1.5"},
+		{"192.168.1.5:40000", "10.0.0.9", true, "10.0.0.9"},
+		{"192.168.1.5:40000", "1.1.1.1, 10.0.0.9 ", true, "10.0.0.9"},
+		{"192.168.1.5:40000", "not an ip", true, "192.168.1.5"},
+		{"192.168.1.5:40000", "10.0.0.9,", true, "192.168.1.5"},
+		{"pipe", "", false, "pipe"},
+	}
+	for _, tt := range tests {
+		r := &http.Request{RemoteAddr: tt.remote, Header: http.Header{}}
+		if tt.xff != "" {
+			r.Header.Set("X-Forwarded-For", tt.xff)
+		}
+		if got := clientIP(r, tt.trust); got != tt.want {
+			t.Errorf("clientIP(%q, xff %q, trust %v) = %q, want %q", tt.remote, tt.xff, tt.trust, got, tt.want)
+		}
+	}
+}
