@@ -150,10 +150,11 @@ func TestStalledClientsDoNotStretchTheTicksOrStarveHealthyPlayers(t *testing.T) 
 	skipped := func() float64 { return metric(t, h.lobby, "tankarena_ticks_skipped_total") }
 
 	// Phase 1: healthy players only.
+	skippedStart := skipped()
 	rec.take()
 	eventually(t, "the baseline ticks", func() bool { rec.mu.Lock(); defer rec.mu.Unlock(); return len(rec.ticks) >= phaseTicks })
 	without := rec.take()
-	skippedBefore := skipped()
+	skippedWithout := skipped() - skippedStart
 
 	// Phase 2: fifty more join and stop reading.
 	for i := range stalled {
@@ -162,6 +163,7 @@ func TestStalledClientsDoNotStretchTheTicksOrStarveHealthyPlayers(t *testing.T) 
 	if len(h.rt.Of("/").Sockets()) != healthy+stalled {
 		t.Fatalf("%d connections, want %d", len(h.rt.Of("/").Sockets()), healthy+stalled)
 	}
+	skippedBefore := skipped() // measured from here, as phase 1: the joins themselves are not the subject
 	rec.take()
 	counts := make([]int, healthy)
 	for i, p := range players {
@@ -172,18 +174,20 @@ func TestStalledClientsDoNotStretchTheTicksOrStarveHealthyPlayers(t *testing.T) 
 	skippedDuring := skipped() - skippedBefore
 
 	p99Without, p99With := percentile(without, 0.99), percentile(with, 0.99)
-	t.Logf("tick p50/p99/max: without stalled clients %v/%v/%v, with %d stalled %v/%v/%v; ticks skipped while stalled: %v",
-		percentile(without, 0.5), p99Without, slices.Max(without), stalled, percentile(with, 0.5), p99With, slices.Max(with), skippedDuring)
-	// Generous bounds, for a loaded machine: the arena never waits on a connection, so a stalled
-	// one would show as a tick of WriteTimeout (2 s) and a run of skipped ticks.
+	t.Logf("tick p50/p99/max: without stalled clients %v/%v/%v (%v ticks skipped), with %d stalled %v/%v/%v (%v skipped)",
+		percentile(without, 0.5), p99Without, slices.Max(without), skippedWithout,
+		stalled, percentile(with, 0.5), p99With, slices.Max(with), skippedDuring)
+	// Generous bounds, each against the same measure without the stalled clients, so a machine
+	// busy with other work moves both: a loop that waited on a stalled connection would show
+	// ticks of WriteTimeout (2 s) and runs of skipped ticks.
 	if limit := max(3*p99Without, 2*time.Millisecond); p99With > limit {
 		t.Errorf("tick p99 %v with stalled clients, over max(3 × %v, 2ms)", p99With, p99Without)
 	}
-	if longest := slices.Max(with); longest > time.Second {
-		t.Errorf("a tick took %v with stalled clients: the loop waited on a connection", longest)
+	if longest, limit := slices.Max(with), max(3*slices.Max(without), time.Second); longest > limit {
+		t.Errorf("a tick took %v with stalled clients (limit %v): the loop waited on a connection", longest, limit)
 	}
-	if skippedDuring > 30 {
-		t.Errorf("%v ticks skipped while clients were stalled", skippedDuring)
+	if limit := 3*skippedWithout + 30; skippedDuring > limit {
+		t.Errorf("%v ticks skipped while clients were stalled, %v without", skippedDuring, skippedWithout)
 	}
 	// The healthy keep receiving snapshots, and the stalled are dropped by the write timeout.
 	for i, p := range players {
