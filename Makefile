@@ -4,7 +4,7 @@
 GO       ?= go
 GOFILES  := $(shell find . -name '*.go' -not -path './compat/node_modules/*' -not -path './.git/*')
 
-.PHONY: test fmt-check vet compat-deps gotest fuzz-short fuzz run bench
+.PHONY: test fmt-check vet compat-deps gotest fuzz-short fuzz soak run bench
 
 ## test: format check, vet, and every Go test under the race detector (incl. the npm compatibility tests)
 test: fmt-check vet compat-deps gotest fuzz-short
@@ -31,6 +31,10 @@ fuzz-short:
 ## fuzz: every fuzz target for longer (FUZZTIME=10m by default)
 fuzz:
 	scripts/fuzz.sh $${FUZZTIME:-10m}
+
+## soak: 200 bots play against an in-process server for SOAK (default 5m), e.g. SOAK=30s make soak
+soak:
+	SOAK=$${SOAK:-5m} $(GO) test -count=1 -timeout 0 -run '^TestSoak$$' -v ./soak/
 
 ## run: start the game server on :8080
 run:

@@ -26,6 +26,7 @@ import (
 	"tankarena/assets"
 	"tankarena/game"
 	"tankarena/realtime"
+	"tankarena/realtime/engineio"
 	"tankarena/web"
 )
 
@@ -34,6 +35,14 @@ import (
 const (
 	shutdownGrace   = 300 * time.Millisecond
 	shutdownTimeout = 4 * time.Second
+)
+
+// defaultMaxPayload bounds one message: the game's largest client message is a join of a few
+// hundred bytes, and a polling request batches at most a few seconds of 30-byte inputs.
+// minPayload keeps the limit above what the protocol itself needs.
+const (
+	defaultMaxPayload = 64 << 10
+	minPayload        = 4 << 10
 )
 
 func main() {
@@ -53,6 +62,16 @@ type settings struct {
 	maxPlayers   int
 	mapName      string
 	lag          arena.LagProfile
+
+	// Limits (see README "Limits and security").
+	maxArenas     int
+	inputRate     int   // inputs per second per player; 0 means twice the tick rate
+	maxNameLength int   // characters
+	maxPayload    int64 // bytes in one Engine.IO message or polling request
+	maxConns      int   // Engine.IO sessions open at once
+	maxConnsPerIP int   // Engine.IO sessions open at once from one client address
+	trustProxy    bool  // client address from X-Forwarded-For
+	origins       originPolicy
 }
 
 func envOr(key, def string) string {
@@ -87,12 +106,24 @@ func parseFlags(args []string) (settings, error) {
 	jitterMS := flags.Int("jitter", envInt("TANKARENA_JITTER", 0), "simulated delay jitter in ms (env TANKARENA_JITTER; per player: ?jitter=)")
 	defaultLoss, _ := strconv.ParseFloat(os.Getenv("TANKARENA_LOSS"), 64)
 	loss := flags.Float64("loss", defaultLoss, "simulated loss of snapshots and inputs, 0..1 (env TANKARENA_LOSS; per player: ?loss=)")
+	flags.IntVar(&s.maxArenas, "max-arenas", envInt("TANKARENA_MAX_ARENAS", arena.DefaultMaxArenas), "arenas running at once; when all are full a join is refused with \"server full\" (env TANKARENA_MAX_ARENAS)")
+	flags.IntVar(&s.inputRate, "input-rate", envInt("TANKARENA_INPUT_RATE", 0), "inputs per second one player may send on average, bursts of 16; more are dropped (env TANKARENA_INPUT_RATE; 0: twice the tick rate)")
+	flags.IntVar(&s.maxNameLength, "max-name-length", envInt("TANKARENA_MAX_NAME_LENGTH", arena.DefaultMaxNameLength), "longest player name in characters; longer names are cut (env TANKARENA_MAX_NAME_LENGTH)")
+	flags.Int64Var(&s.maxPayload, "max-payload", int64(envInt("TANKARENA_MAX_PAYLOAD", defaultMaxPayload)), "largest message (websocket) or request body (polling) in bytes (env TANKARENA_MAX_PAYLOAD)")
+	flags.IntVar(&s.maxConns, "max-connections", envInt("TANKARENA_MAX_CONNECTIONS", 10_000), "connections open at once; beyond it a handshake gets HTTP 503 (env TANKARENA_MAX_CONNECTIONS)")
+	flags.IntVar(&s.maxConnsPerIP, "max-connections-per-ip", envInt("TANKARENA_MAX_CONNECTIONS_PER_IP", 64), "connections open at once from one address (a whole LAN may share one NAT address); beyond it HTTP 429 (env TANKARENA_MAX_CONNECTIONS_PER_IP)")
+	flags.BoolVar(&s.trustProxy, "trust-proxy", os.Getenv("TANKARENA_TRUST_PROXY") == "1", "take the client address from the last X-Forwarded-For entry; only behind exactly one reverse proxy (env TANKARENA_TRUST_PROXY=1)")
+	origins := flags.String("allowed-origins", os.Getenv("TANKARENA_ALLOWED_ORIGINS"), "comma list of other origins whose pages may connect, e.g. http://game.lan:3000, or * for any; the server's own pages always may (env TANKARENA_ALLOWED_ORIGINS)")
 	if err := flags.Parse(args); err != nil {
 		return s, err
 	}
 	if s.tickRate < 1 || s.tickRate > 240 || s.snapshotRate < 1 || s.maxPlayers < 1 || s.bots < 0 || *loss < 0 || *loss > 1 {
 		return s, errors.New("flags: need 1 <= tick-rate <= 240, snapshot-rate >= 1, max-players >= 1, bots >= 0, 0 <= loss <= 1")
 	}
+	if s.maxArenas < 1 || s.inputRate < 0 || s.maxNameLength < 1 || s.maxPayload < minPayload || s.maxConns < 1 || s.maxConnsPerIP < 1 {
+		return s, fmt.Errorf("flags: need max-arenas >= 1, input-rate >= 0, max-name-length >= 1, max-payload >= %d, max-connections >= 1, max-connections-per-ip >= 1", minPayload)
+	}
+	s.origins = parseOrigins(*origins)
 	s.lag = arena.LagProfile{Lag: time.Duration(*lagMS) * time.Millisecond, Jitter: time.Duration(*jitterMS) * time.Millisecond, Loss: *loss}
 	return s, nil
 }
@@ -130,12 +161,15 @@ func newLobby(ctx context.Context, s settings) (*arena.Lobby, error) {
 		return nil, fmt.Errorf("config json: %w", err)
 	}
 	return arena.NewLobby(ctx, arena.Options{
-		TickRate:     s.tickRate,
-		SnapshotRate: s.snapshotRate,
-		MaxPlayers:   s.maxPlayers,
-		Map:          mapJSON,
-		Config:       cfgJSON,
-		Lag:          s.lag,
+		TickRate:      s.tickRate,
+		SnapshotRate:  s.snapshotRate,
+		MaxPlayers:    s.maxPlayers,
+		MaxArenas:     s.maxArenas,
+		InputRate:     s.inputRate,
+		MaxNameLength: s.maxNameLength,
+		Map:           mapJSON,
+		Config:        cfgJSON,
+		Lag:           s.lag,
 		NewWorld: func() (*game.World, error) {
 			w, err := game.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
 			if err != nil {
@@ -163,7 +197,15 @@ func newServer(ctx context.Context, s settings) (*server, error) {
 	if s.dev {
 		static = os.DirFS("web")
 	}
-	rt := realtime.NewServer(realtime.Options{})
+	rt := realtime.NewServer(realtime.Options{Engine: engineio.Options{
+		MaxPayload:          s.maxPayload,
+		MaxConnections:      s.maxConns,
+		MaxConnectionsPerIP: s.maxConnsPerIP,
+		TrustProxyHeaders:   s.trustProxy,
+		AllowRequest:        s.origins.allowRequest,
+		CheckOrigin:         s.origins.allows,
+		CORS:                engineio.CORSOptions{AllowedOrigins: s.origins.allowed},
+	}})
 	lobby.Serve(rt.Of("/"))
 
 	r := chi.NewRouter()

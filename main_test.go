@@ -15,12 +15,16 @@ import (
 	"tankarena/realtime/client"
 )
 
-// startServer runs the whole server on a loopback port, as run does.
-func startServer(t *testing.T) (*server, string, <-chan error) {
+// startServer runs the whole server on a loopback port, as run does, with the given flags.
+func startServer(t *testing.T, flags ...string) (*server, string, <-chan error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	srv, err := newServer(ctx, settings{tickRate: 60, snapshotRate: 30, maxPlayers: 16, mapName: "arena"})
+	s, err := parseFlags(flags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}

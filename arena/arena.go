@@ -16,10 +16,9 @@ const (
 	// maxCatchUpTicks bounds how many ticks one wake-up may run after a stall (GC, a busy
 	// machine): beyond it the arena drops time instead of spiralling ever further behind.
 	maxCatchUpTicks = 5
-	// inputsPerTick is the sustained input rate a client may send (it sends one per tick; the
-	// slack absorbs clock drift), and inputBurst how many may arrive at once after a network hiccup.
-	inputsPerTick = 2
-	inputBurst    = 16
+	// inputBurst is how many inputs may arrive at once after a network hiccup; the sustained
+	// rate is Options.InputRate.
+	inputBurst = 16
 	// maxQueuedInputs bounds the inputs arriving between two ticks (a burst): when more arrive,
 	// the oldest is merged away (keeping its fire). Each tick then drains the queue down to
 	// maxInputBacklog (see nextInput).
@@ -31,7 +30,8 @@ var errArenaFull = errors.New("arena: full")
 
 // player is one human tank's seat in an arena. Guarded by Arena.mu.
 type player struct {
-	id     game.PlayerID
+	id     game.PlayerID // changes when the arena restarts after a panic
+	name   string
 	token  string
 	peer   Peer // nil while the player is disconnected and may still reconnect
 	lag    LagProfile
@@ -61,17 +61,21 @@ type Arena struct {
 	worldMu sync.Mutex
 	world   *game.World
 	roster  uint64 // the world's roster version last broadcast
+	crashes int    // panics recovered in this arena's loop
 	stream  snapshotStream
 
 	mu      sync.Mutex
 	players map[game.PlayerID]*player
 
+	// retire removes the arena and its seats from the lobby when it cannot restart.
+	retire func(*Arena)
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-func newArena(id int, world *game.World, opts *Options) *Arena {
+func newArena(id int, world *game.World, opts *Options, retire func(*Arena)) *Arena {
 	return &Arena{
+		retire:  retire,
 		ID:      id,
 		room:    "arena-" + strconv.Itoa(id),
 		opts:    opts,
@@ -121,8 +125,16 @@ func (a *Arena) run(ctx context.Context) {
 					snapAcc -= a.opts.TickRate
 				}
 				begin := time.Now()
-				a.tick(send)
-				a.opts.Metrics.observeTick(time.Since(begin))
+				if err := a.safeTick(send); err != nil {
+					if !a.recoverFrom(err) {
+						return
+					}
+				}
+				took := time.Since(begin)
+				a.opts.Metrics.observeTick(took)
+				if h := hooks.Load(); h != nil && h.afterTick != nil {
+					h.afterTick(a.ID, took)
+				}
 				acc -= tick
 			}
 			if acc >= tick {
@@ -134,12 +146,32 @@ func (a *Arena) run(ctx context.Context) {
 }
 
 // tick gives each tank its next queued input, steps the world and, when due, sends a snapshot.
+// Every lock it takes is released by defer, so a panic leaves none held.
 func (a *Arena) tick(sendSnapshot bool) {
 	a.worldMu.Lock()
 	defer a.worldMu.Unlock()
+	a.applyInputs()
+	if h := hooks.Load(); h != nil && h.beforeStep != nil {
+		h.beforeStep(a.ID)
+	}
+	a.world.Step()
+	if v := a.world.RosterVersion(); v != a.roster {
+		a.roster = v
+		a.sendRoster(a.world.Players(nil))
+	}
+	if sendSnapshot {
+		a.sendSnapshot()
+	}
+}
+
+// applyInputs refills every player's rate budget and gives each tank its next queued input.
+// The caller holds worldMu.
+func (a *Arena) applyInputs() {
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	perTick := float64(a.opts.InputRate) / float64(a.opts.TickRate)
 	for _, p := range a.players {
-		p.budget = min(p.budget+inputsPerTick, inputBurst)
+		p.budget = min(p.budget+perTick, inputBurst)
 		if len(p.queue) == 0 {
 			continue // the world keeps the held input in force
 		}
@@ -149,15 +181,6 @@ func (a *Arena) tick(sendSnapshot bool) {
 		if skipped > 0 {
 			a.opts.Metrics.droppedStale.Add(uint64(skipped))
 		}
-	}
-	a.mu.Unlock()
-	a.world.Step()
-	if v := a.world.RosterVersion(); v != a.roster {
-		a.roster = v
-		a.sendRoster(a.world.Players(nil))
-	}
-	if sendSnapshot {
-		a.sendSnapshot()
 	}
 }
 
@@ -184,7 +207,7 @@ func (a *Arena) join(name, token string, peer Peer, lag LagProfile) (*player, er
 	if err != nil {
 		return nil, fmt.Errorf("arena %d: %w", a.ID, err)
 	}
-	p := &player{id: id, token: token, lag: lag, budget: inputBurst}
+	p := &player{id: id, name: name, token: token, lag: lag, budget: inputBurst}
 	a.mu.Lock()
 	a.players[id] = p
 	a.mu.Unlock()
@@ -279,6 +302,13 @@ func (a *Arena) humans() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return len(a.players)
+}
+
+// idOf is the player's current tank id (it changes when the arena restarts).
+func (a *Arena) idOf(p *player) game.PlayerID {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return p.id
 }
 
 func (a *Arena) peerOf(p *player) Peer {

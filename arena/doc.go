@@ -14,7 +14,9 @@
 //	"join"    {"name": string, "token": string}            with ack → JoinAck (or {"error": string})
 //	          JoinAck: {id, arena, token, map, config, tickRate, snapshotRate, seq}; seq is where the
 //	          client continues numbering its inputs.
-//	          name: trimmed, control characters stripped, at most 16 characters (CleanName).
+//	          name: trimmed, control characters stripped, cut to Options.MaxNameLength (16) characters
+//	          (CleanName). Refusals: an empty name; "server full: all N arenas are full, try again
+//	          later" when every arena is full and Options.MaxArenas are running.
 //	          token: the reconnect token from an earlier JoinAck ("" for a new player); within
 //	          ReconnectWindow of a disconnect it gives back the same tank, score and arena.
 //	"input"   [seq, throttle, turn, aim, fire]             no ack, sent once per simulation tick
@@ -22,8 +24,9 @@
 //	          radians (world frame); fire: 0 or 1. Inputs are held state: the server applies one
 //	          per tick and keeps the last one while none arrive. When more than 2 wait (a burst),
 //	          the oldest are skipped so they do not add latency for good; a fire in a skipped
-//	          input is carried into the applied one. Malformed inputs are ignored; more than 2
-//	          per tick on average are dropped (both counted in /metrics).
+//	          input is carried into the applied one. Malformed inputs are ignored; more than
+//	          Options.InputRate per second on average (default 2 per tick, bursts of 16) are
+//	          dropped (both counted in /metrics).
 //	"resync"                                                no payload: the client got a delta whose base
 //	          it does not hold; its next snapshot is a keyframe. Send once per gap.
 //	"latency" any                                           with ack → the same value (ping measurement)
@@ -44,4 +47,8 @@
 //	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   everyone in the arena (game.PlayerInfo),
 //	                        sent to the room whenever it changes and to each (re)joining client
 //	"shutdown" {"message": string}                  the server is stopping
+//	"restart"  {"message": string}                  the arena's loop panicked and was restarted with
+//	                        a fresh world: the client sends "join" with its token again and gets its
+//	                        new tank id in the ack (if the arena could not restart, the token is
+//	                        unknown and the join places the player in another arena)
 package arena

@@ -20,6 +20,6 @@ func ExampleParseInput() {
 
 // Names are cleaned before anyone sees them: trimmed, control characters removed, 16 characters at most.
 func ExampleCleanName() {
-	fmt.Printf("%q\n", arena.CleanName("  \x1b[31mRed Baron of the Skies\x00  "))
+	fmt.Printf("%q\n", arena.CleanName("  \x1b[31mRed Baron of the Skies\x00  ", arena.DefaultMaxNameLength))
 	// Output: "[31mRed Baron of"
 }

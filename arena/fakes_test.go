@@ -76,6 +76,6 @@ func testArenaWith(t testing.TB, bots int, cfg game.Config) *Arena {
 		t.Fatal(err)
 	}
 	w.SetBotFill(bots, game.BotNormal)
-	opts := &Options{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, Out: nullOut{}, Metrics: &Metrics{}, Logger: slog.New(slog.DiscardHandler)}
-	return newArena(1, w, opts)
+	opts := &Options{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, InputRate: 120, Out: nullOut{}, Metrics: &Metrics{}, Logger: slog.New(slog.DiscardHandler)}
+	return newArena(1, w, opts, nil)
 }

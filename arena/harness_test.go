@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"net"
 	"net/http/httptest"
 	"net/url"
 	"sync"
@@ -25,9 +26,16 @@ const waitFor = 20 * time.Second
 type harness struct {
 	url   string
 	lobby *arena.Lobby
+	rt    *realtime.Server
 }
 
 func newHarness(t *testing.T, tweak func(*arena.Options)) *harness {
+	t.Helper()
+	return newHarnessWith(t, tweak, realtime.Options{}, nil)
+}
+
+// newHarnessWith is newHarness with realtime options and a listener wrapper (nil: none).
+func newHarnessWith(t *testing.T, tweak func(*arena.Options), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
 	t.Helper()
 	data, err := fs.ReadFile(assets.Maps, "maps/arena.txt")
 	if err != nil {
@@ -52,16 +60,20 @@ func newHarness(t *testing.T, tweak func(*arena.Options)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := realtime.NewServer(realtime.Options{})
+	rt := realtime.NewServer(rtOpts)
 	lobby.Serve(rt.Of("/"))
-	ts := httptest.NewServer(rt)
+	ts := httptest.NewUnstartedServer(rt)
+	if wrap != nil {
+		ts.Listener = wrap(ts.Listener)
+	}
+	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
 		rt.Close()
 		lobby.Close()
 		cancel()
 	})
-	return &harness{url: ts.URL, lobby: lobby}
+	return &harness{url: ts.URL, lobby: lobby, rt: rt}
 }
 
 // tester is one test player on a real Socket.IO connection.
@@ -75,6 +87,9 @@ type tester struct {
 	resyncs int             // deltas that did not match the last snapshot, answered with "resync"
 	roster  []game.PlayerInfo
 	seq     uint32
+	name    string // the name it joined with
+	// restarts receives the message of every "restart" event.
+	restarts chan string
 }
 
 // connect opens a connection (query may carry the lag simulator's settings) without joining.
@@ -88,7 +103,12 @@ func (h *harness) connect(t *testing.T, query url.Values) *tester {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &tester{t: t, m: m, s: s}
+	p := &tester{t: t, m: m, s: s, restarts: make(chan string, 16)}
+	s.On("restart", func(args client.Args, _ client.AckFunc) {
+		var notice arena.RestartNotice
+		_ = args.Decode(0, &notice)
+		p.restarts <- notice.Message
+	})
 	s.On("snapshot", func(args client.Args, _ client.AckFunc) {
 		var data []byte
 		if err := args.Decode(0, &data); err != nil {
@@ -143,6 +163,7 @@ func (h *harness) join(t *testing.T, name, token string) *tester {
 
 func (p *tester) join(name, token string) {
 	p.t.Helper()
+	p.name = name
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
 	reply, err := p.s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: name, Token: token})

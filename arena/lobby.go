@@ -17,14 +17,31 @@ import (
 // ReconnectWindow is how long a dropped player's tank, score and seat are kept for its token.
 const ReconnectWindow = 10 * time.Second
 
-// ErrBadName is returned by Join when no printable name is left after cleaning.
-var ErrBadName = errors.New("arena: empty name")
+// DefaultMaxArenas bounds the arenas one process runs unless Options.MaxArenas says otherwise:
+// 64 full arenas are 1024 players, more than a LAN party brings.
+const DefaultMaxArenas = 64
+
+var (
+	// ErrBadName is returned by Join when no printable name is left after cleaning.
+	ErrBadName = errors.New("arena: empty name")
+	// ErrServerFull is returned by Join when every arena is full and no new one may open.
+	ErrServerFull = errors.New("server full")
+)
 
 // Options configures a Lobby. NewWorld, Map and Config are required; Out is set by Serve.
 type Options struct {
 	TickRate     int // simulation ticks per second; default 60
 	SnapshotRate int // snapshots per second, at most TickRate; default 30
 	MaxPlayers   int // per arena; default 16
+	// MaxArenas bounds the arenas running at once; a join when all are full is refused with
+	// ErrServerFull. Default DefaultMaxArenas.
+	MaxArenas int
+	// InputRate is how many inputs per second one player may send on average (bursts of 16
+	// pass); more are dropped and counted. Default twice TickRate: a client sends one per tick.
+	InputRate int
+	// MaxNameLength is the longest name in characters; longer names are cut (CleanName).
+	// Default DefaultMaxNameLength.
+	MaxNameLength int
 
 	// NewWorld builds the simulation for a new arena (with its bots).
 	NewWorld func() (*game.World, error)
@@ -58,8 +75,8 @@ type Seat struct {
 	p     *player
 }
 
-// ID is the player's tank id; Arena the arena's number.
-func (s *Seat) ID() int    { return int(s.p.id) }
+// ID is the player's tank id (it changes when the arena restarts); Arena the arena's number.
+func (s *Seat) ID() int    { return int(s.arena.idOf(s.p)) }
 func (s *Seat) Arena() int { return s.arena.ID }
 
 // NewLobby returns a lobby whose arenas run until ctx ends.
@@ -76,6 +93,15 @@ func NewLobby(ctx context.Context, opts Options) (*Lobby, error) {
 	opts.SnapshotRate = min(opts.SnapshotRate, opts.TickRate)
 	if opts.MaxPlayers <= 0 {
 		opts.MaxPlayers = 16
+	}
+	if opts.MaxArenas <= 0 {
+		opts.MaxArenas = DefaultMaxArenas
+	}
+	if opts.InputRate <= 0 {
+		opts.InputRate = 2 * opts.TickRate
+	}
+	if opts.MaxNameLength <= 0 {
+		opts.MaxNameLength = DefaultMaxNameLength
 	}
 	if opts.ReconnectWindow <= 0 {
 		opts.ReconnectWindow = ReconnectWindow
@@ -102,13 +128,20 @@ func (l *Lobby) Join(peer Peer, req JoinRequest, lag LagProfile) (*Seat, JoinAck
 		seat.arena.reattach(seat.p, peer, lag)
 		return seat, l.ack(seat), nil
 	}
-	name := CleanName(req.Name)
+	name := CleanName(req.Name, l.opts.MaxNameLength)
 	if name == "" {
+		l.opts.Metrics.refusedName.Add(1)
 		return nil, JoinAck{}, ErrBadName
+	}
+	if name != CleanName(req.Name, len(req.Name)) {
+		l.opts.Metrics.namesCut.Add(1)
 	}
 	token := rand.Text()
 	for attempt := 0; ; attempt++ {
 		a, err := l.arenaWithSpace()
+		if errors.Is(err, ErrServerFull) {
+			l.opts.Metrics.refusedFull.Add(1)
+		}
 		if err != nil {
 			return nil, JoinAck{}, err
 		}
@@ -128,7 +161,7 @@ func (l *Lobby) Join(peer Peer, req JoinRequest, lag LagProfile) (*Seat, JoinAck
 
 func (l *Lobby) ack(s *Seat) JoinAck {
 	return JoinAck{
-		ID: int(s.p.id), Arena: s.arena.ID, Token: s.p.token, Map: l.opts.Map, Config: l.opts.Config,
+		ID: s.ID(), Arena: s.arena.ID, Token: s.p.token, Map: l.opts.Map, Config: l.opts.Config,
 		TickRate: l.opts.TickRate, SnapshotRate: l.opts.SnapshotRate, Seq: s.arena.lastSeq(s.p),
 	}
 }
@@ -141,12 +174,15 @@ func (l *Lobby) arenaWithSpace() (*Arena, error) {
 			return a, nil
 		}
 	}
+	if len(l.arenas) >= l.opts.MaxArenas {
+		return nil, fmt.Errorf("%w: all %d arenas are full, try again later", ErrServerFull, l.opts.MaxArenas)
+	}
 	world, err := l.opts.NewWorld()
 	if err != nil {
 		return nil, fmt.Errorf("arena: new world: %w", err)
 	}
 	l.nextArena++
-	a := newArena(l.nextArena, world, &l.opts)
+	a := newArena(l.nextArena, world, &l.opts, l.retire)
 	a.start(l.ctx)
 	l.arenas = append(l.arenas, a)
 	l.opts.Metrics.arenas.Add(1)
@@ -217,6 +253,25 @@ func (l *Lobby) remove(s *Seat) {
 	l.opts.Metrics.arenas.Add(-1)
 	s.arena.log.Info("arena empty, stopping")
 	go s.arena.stop()
+}
+
+// retire drops an arena that could not restart after a panic, with all its seats; its loop
+// has ended. Its players were told and re-join elsewhere.
+func (l *Lobby) retire(a *Arena) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for token, seat := range l.seats {
+		if seat.arena == a {
+			delete(l.seats, token)
+			l.opts.Metrics.players.Add(-1)
+			a.detach(seat.p)
+		}
+	}
+	before := len(l.arenas)
+	l.arenas = slices.DeleteFunc(l.arenas, func(x *Arena) bool { return x == a })
+	if len(l.arenas) < before {
+		l.opts.Metrics.arenas.Add(-1)
+	}
 }
 
 // Arenas returns the number of running arenas.

@@ -23,6 +23,12 @@ type Metrics struct {
 	droppedRate   atomic.Uint64
 	droppedStale  atomic.Uint64
 	droppedBroken atomic.Uint64
+	refusedFull   atomic.Uint64
+	refusedName   atomic.Uint64
+	refusedBadReq atomic.Uint64
+	namesCut      atomic.Uint64
+	panics        atomic.Uint64
+	restarts      atomic.Uint64
 }
 
 // tickBucketBounds are the histogram's upper bounds: a 60 Hz tick has 16.7 ms in all, and a
@@ -74,6 +80,13 @@ func (m *Metrics) Write(w io.Writer) error {
 	p.line(`tankarena_inputs_dropped_total{reason="rate"}`, float64(m.droppedRate.Load()))
 	p.line(`tankarena_inputs_dropped_total{reason="stale"}`, float64(m.droppedStale.Load()))
 	p.line(`tankarena_inputs_dropped_total{reason="malformed"}`, float64(m.droppedBroken.Load()))
+	p.header("tankarena_joins_refused_total", "counter", "Joins refused, by reason.")
+	p.line(`tankarena_joins_refused_total{reason="server_full"}`, float64(m.refusedFull.Load()))
+	p.line(`tankarena_joins_refused_total{reason="bad_name"}`, float64(m.refusedName.Load()))
+	p.line(`tankarena_joins_refused_total{reason="bad_request"}`, float64(m.refusedBadReq.Load()))
+	p.metric("tankarena_names_cut_total", "counter", "Names cut to the maximum name length.", float64(m.namesCut.Load()))
+	p.metric("tankarena_arena_panics_total", "counter", "Panics recovered in arena loops (logged with their stack).", float64(m.panics.Load()))
+	p.metric("tankarena_arena_restarts_total", "counter", "Arenas restarted with a fresh world after a panic.", float64(m.restarts.Load()))
 	return p.err
 }
 

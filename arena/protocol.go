@@ -11,8 +11,9 @@ import (
 	"tankarena/game"
 )
 
-// MaxNameLength is the longest player name, in characters.
-const MaxNameLength = 16
+// DefaultMaxNameLength is the longest player name, in characters, unless Options.MaxNameLength
+// says otherwise.
+const DefaultMaxNameLength = 16
 
 // JoinRequest is the payload of the "join" event.
 type JoinRequest struct {
@@ -61,16 +62,16 @@ func ParseInput(raw json.RawMessage) (game.Input, error) {
 }
 
 // CleanName makes a player-chosen name safe to show: control and format characters are
-// removed, surrounding space trimmed, and the result cut to MaxNameLength characters.
+// removed, surrounding space trimmed, and the result cut to maxLen characters.
 // It returns "" when nothing printable is left.
-func CleanName(raw string) string {
+func CleanName(raw string, maxLen int) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range strings.TrimSpace(raw) {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
 			continue
 		}
-		if n == MaxNameLength {
+		if n == maxLen {
 			break
 		}
 		b.WriteRune(r)

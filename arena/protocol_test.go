@@ -2,6 +2,7 @@ package arena
 
 import (
 	"encoding/json"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
@@ -35,15 +36,33 @@ func TestParseInputRejectsMalformedPayloads(t *testing.T) {
 }
 
 func FuzzParseInput(f *testing.F) {
-	f.Add(`[1,0.5,-1,2.5,1]`)
-	f.Add(`[0,0,0,0,0]`)
+	for _, seed := range []string{
+		`[1,0.5,-1,2.5,1]`, `[0,0,0,0,0]`, `[4294967295,1,1,6.283185307179586,0]`,
+		`[1.5,0,0,0,0]`, `[-1,0,0,0,0]`, `[1,2,0,0,0]`, `[1,0,0,0,2]`, `[1,0,0,0]`, `[1,0,0,0,0,0]`,
+		`["1",0,0,0,0]`, `[1e400,0,0,0,0]`, `{"seq":1}`, `null`, `[null,0,0,0,0]`, `[1,0,0,0,true]`, ``,
+	} {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		in, err := ParseInput(json.RawMessage(raw))
 		if err != nil {
 			return
 		}
-		if in.Throttle < -1 || in.Throttle > 1 || in.Turn < -1 || in.Turn > 1 {
-			t.Fatalf("out-of-range input accepted: %+v", in)
+		if in.Throttle < -1 || in.Throttle > 1 || in.Turn < -1 || in.Turn > 1 || math.Abs(in.Aim) > 2*math.Pi {
+			t.Fatalf("out-of-range input accepted from %q: %+v", raw, in)
+		}
+		// An accepted input is the five numbers it was written as: encoding it again and parsing
+		// that gives the same input.
+		fire := 0
+		if in.Fire {
+			fire = 1
+		}
+		again, err := json.Marshal([]any{in.Seq, in.Throttle, in.Turn, in.Aim, fire})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, err := ParseInput(again); err != nil || back != in {
+			t.Fatalf("%q parsed to %+v, re-encoded %s parsed to %+v (%v)", raw, in, again, back, err)
 		}
 	})
 }
@@ -59,7 +78,7 @@ func TestCleanName(t *testing.T) {
 		"<b>x</b>":                   "<b>x</b>", // kept as text: the client never parses names as markup
 		"spaced out            end":  "spaced out",
 	} {
-		if got := CleanName(raw); got != want {
+		if got := CleanName(raw, DefaultMaxNameLength); got != want {
 			t.Errorf("CleanName(%q) = %q, want %q", raw, got, want)
 		}
 	}

@@ -29,6 +29,7 @@ func (l *Lobby) handle(s *realtime.Socket) {
 	s.On("join", func(e *realtime.Event) {
 		var req JoinRequest
 		if err := e.Decode(0, &req); err != nil {
+			l.opts.Metrics.refusedBadReq.Add(1)
 			_ = e.Ack(JoinError{Error: "join needs {name, token}"})
 			return
 		}

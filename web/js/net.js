@@ -57,6 +57,7 @@ export class Net {
     s.on('snapshot', (data) => this.onSnapshot(data));
     s.on('roster', (list) => { if (Array.isArray(list)) this.h.roster(list); });
     s.on('shutdown', (msg) => this.h.shutdown(msg));
+    s.on('restart', () => this.sendJoin()); // the arena was rebuilt after an error: the token re-seats us
     setInterval(() => this.measurePing(), PING_EVERY_MS);
     setInterval(() => { if (this.token) keepToken(this.token); }, BEAT_EVERY_MS);
     // Closing or reloading the tab: let the next tab take the token over at once.
