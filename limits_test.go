@@ -1,7 +1,9 @@
 package main
 
 import (
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +18,16 @@ func TestConnectionLimitFlagsReachTheEngine(t *testing.T) {
 	if resp, body := pollingHandshake(t, base, ""); resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("third handshake from one address: %d %q, want 429", resp.StatusCode, body)
 	}
+	metrics := getBody(t, base+"/metrics")
+	for _, want := range []string{
+		`tankarena_requests_refused_total{cause="per_ip_limit"} 1`,
+		`tankarena_connections_open{transport="polling"} 2`,
+		`tankarena_handshakes_total 2`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, metrics)
+		}
+	}
 
 	srv2, base2, _ := startServer(t, "-max-connections", "1")
 	t.Cleanup(func() { _ = srv2.shutdown() })
@@ -23,4 +35,19 @@ func TestConnectionLimitFlagsReachTheEngine(t *testing.T) {
 	if resp, body := pollingHandshake(t, base2, ""); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("handshake over -max-connections: %d %q, want 503", resp.StatusCode, body)
 	}
+}
+
+// getBody fetches url and returns its body.
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
 }

@@ -210,7 +210,7 @@ func newServer(ctx context.Context, s settings) (*server, error) {
 
 	r := chi.NewRouter()
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	r.Method(http.MethodGet, "/metrics", lobby.Metrics())
+	r.Method(http.MethodGet, "/metrics", metricsHandler(lobby.Metrics(), rt.EngineStats))
 	r.Handle("/socket.io/*", rt)
 	r.Handle("/*", http.FileServerFS(static))
 	return &server{

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"tankarena/internal/prom"
 )
 
 // Metrics counts what an operator wants to see at /metrics. All fields are updated atomically
@@ -56,59 +58,36 @@ func (m *Metrics) InputsDropped() (rate, stale, malformed uint64) {
 
 // ServeHTTP writes the metrics as Prometheus text.
 func (m *Metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Header().Set("Content-Type", prom.ContentType)
 	_ = m.Write(w)
 }
 
 // Write writes the metrics in the Prometheus text exposition format.
 func (m *Metrics) Write(w io.Writer) error {
-	p := &promWriter{w: w}
-	p.metric("tankarena_players", "gauge", "Players in all arenas, including those inside the reconnect window.", float64(m.players.Load()))
-	p.metric("tankarena_arenas", "gauge", "Running arenas.", float64(m.arenas.Load()))
-	p.header("tankarena_tick_duration_seconds", "histogram", "Time one simulation tick took (inputs, step, snapshot).")
+	p := &prom.Writer{W: w}
+	p.Metric("tankarena_players", "gauge", "Players in all arenas, including those inside the reconnect window.", float64(m.players.Load()))
+	p.Metric("tankarena_arenas", "gauge", "Running arenas.", float64(m.arenas.Load()))
+	p.Header("tankarena_tick_duration_seconds", "histogram", "Time one simulation tick took (inputs, step, snapshot).")
 	for i, b := range tickBucketBounds {
-		p.line(fmt.Sprintf("tankarena_tick_duration_seconds_bucket{le=\"%g\"}", b.Seconds()), float64(m.tickBuckets[i].Load()))
+		p.Line(fmt.Sprintf("tankarena_tick_duration_seconds_bucket{le=\"%g\"}", b.Seconds()), float64(m.tickBuckets[i].Load()))
 	}
-	p.line(`tankarena_tick_duration_seconds_bucket{le="+Inf"}`, float64(m.ticks.Load()))
-	p.line("tankarena_tick_duration_seconds_sum", float64(m.tickNanos.Load())/1e9)
-	p.line("tankarena_tick_duration_seconds_count", float64(m.ticks.Load()))
-	p.metric("tankarena_ticks_skipped_total", "counter", "Ticks dropped because an arena fell too far behind.", float64(m.skippedTicks.Load()))
-	p.metric("tankarena_snapshots_total", "counter", "Snapshots encoded (one per arena per send).", float64(m.snapshots.Load()))
-	p.metric("tankarena_snapshot_bytes_sent_total", "counter", "Snapshot bytes handed to connections (size times recipients).", float64(m.bytesSent.Load()))
-	p.metric("tankarena_inputs_total", "counter", "Inputs accepted.", float64(m.inputs.Load()))
-	p.header("tankarena_inputs_dropped_total", "counter", "Inputs dropped, by reason.")
-	p.line(`tankarena_inputs_dropped_total{reason="rate"}`, float64(m.droppedRate.Load()))
-	p.line(`tankarena_inputs_dropped_total{reason="stale"}`, float64(m.droppedStale.Load()))
-	p.line(`tankarena_inputs_dropped_total{reason="malformed"}`, float64(m.droppedBroken.Load()))
-	p.header("tankarena_joins_refused_total", "counter", "Joins refused, by reason.")
-	p.line(`tankarena_joins_refused_total{reason="server_full"}`, float64(m.refusedFull.Load()))
-	p.line(`tankarena_joins_refused_total{reason="bad_name"}`, float64(m.refusedName.Load()))
-	p.line(`tankarena_joins_refused_total{reason="bad_request"}`, float64(m.refusedBadReq.Load()))
-	p.metric("tankarena_names_cut_total", "counter", "Names cut to the maximum name length.", float64(m.namesCut.Load()))
-	p.metric("tankarena_arena_panics_total", "counter", "Panics recovered in arena loops (logged with their stack).", float64(m.panics.Load()))
-	p.metric("tankarena_arena_restarts_total", "counter", "Arenas restarted with a fresh world after a panic.", float64(m.restarts.Load()))
-	return p.err
-}
-
-// promWriter writes exposition lines and keeps the first error.
-type promWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (p *promWriter) header(name, kind, help string) {
-	p.printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
-}
-
-func (p *promWriter) line(series string, v float64) { p.printf("%s %g\n", series, v) }
-
-func (p *promWriter) metric(name, kind, help string, v float64) {
-	p.header(name, kind, help)
-	p.line(name, v)
-}
-
-func (p *promWriter) printf(format string, args ...any) {
-	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format, args...)
-	}
+	p.Line(`tankarena_tick_duration_seconds_bucket{le="+Inf"}`, float64(m.ticks.Load()))
+	p.Line("tankarena_tick_duration_seconds_sum", float64(m.tickNanos.Load())/1e9)
+	p.Line("tankarena_tick_duration_seconds_count", float64(m.ticks.Load()))
+	p.Metric("tankarena_ticks_skipped_total", "counter", "Ticks dropped because an arena fell too far behind.", float64(m.skippedTicks.Load()))
+	p.Metric("tankarena_snapshots_total", "counter", "Snapshots encoded (one per arena per send).", float64(m.snapshots.Load()))
+	p.Metric("tankarena_snapshot_bytes_sent_total", "counter", "Snapshot bytes handed to connections (size times recipients).", float64(m.bytesSent.Load()))
+	p.Metric("tankarena_inputs_total", "counter", "Inputs accepted.", float64(m.inputs.Load()))
+	p.Header("tankarena_inputs_dropped_total", "counter", "Inputs dropped, by reason.")
+	p.Line(`tankarena_inputs_dropped_total{reason="rate"}`, float64(m.droppedRate.Load()))
+	p.Line(`tankarena_inputs_dropped_total{reason="stale"}`, float64(m.droppedStale.Load()))
+	p.Line(`tankarena_inputs_dropped_total{reason="malformed"}`, float64(m.droppedBroken.Load()))
+	p.Header("tankarena_joins_refused_total", "counter", "Joins refused, by reason.")
+	p.Line(`tankarena_joins_refused_total{reason="server_full"}`, float64(m.refusedFull.Load()))
+	p.Line(`tankarena_joins_refused_total{reason="bad_name"}`, float64(m.refusedName.Load()))
+	p.Line(`tankarena_joins_refused_total{reason="bad_request"}`, float64(m.refusedBadReq.Load()))
+	p.Metric("tankarena_names_cut_total", "counter", "Names cut to the maximum name length.", float64(m.namesCut.Load()))
+	p.Metric("tankarena_arena_panics_total", "counter", "Panics recovered in arena loops (logged with their stack).", float64(m.panics.Load()))
+	p.Metric("tankarena_arena_restarts_total", "counter", "Arenas restarted with a fresh world after a panic.", float64(m.restarts.Load()))
+	return p.Err()
 }

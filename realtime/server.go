@@ -58,6 +58,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Close disconnects every client with ReasonServerShutdown.
 func (s *Server) Close() { s.engine.Close() }
 
+// EngineStats returns the transport's counters: open sessions, handshakes refused by the
+// connection limits or the origin check, oversize payloads, dropped volatile packets, slow
+// clients closed, bytes and messages both ways. Cheap enough to call on every /metrics scrape.
+func (s *Server) EngineStats() engineio.Stats { return s.engine.Stats() }
+
 // Of returns the namespace called name, creating it; a missing leading "/" is added.
 func (s *Server) Of(name string) *Namespace {
 	if !strings.HasPrefix(name, "/") {
