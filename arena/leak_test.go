@@ -200,8 +200,9 @@ func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 		o.ReconnectWindow = 2 * time.Second
 		o.Logger = slog.New(slog.DiscardHandler)
 	}, realtime.Options{
-		// Short enough that abandoned visitors are reaped within seconds, long enough that a
-		// busy machine does not reap live ones.
+		// Short enough that abandoned visitors are reaped within seconds (and gone well within
+		// the patience of "every visitor gone" below), long enough that a merely busy machine
+		// does not reap live ones; a starved one still can (see the tolerance below).
 		ConnectTimeout: 5 * time.Second,
 		Engine: engineio.Options{
 			PingInterval: 2 * time.Second, PingTimeout: 5 * time.Second,
@@ -260,8 +261,22 @@ func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 	}
 	wg.Wait()
 	took := time.Since(begin)
-	// The subject is what visitors leave behind. On a machine starved for seconds a rare live
-	// session loses its connection (logged here); more than a handful is a failure.
+	// The subject is what visitors leave behind, so a few live visitors may fail, for this
+	// reason: on a machine whose CPUs other processes saturate, this whole process (visitors
+	// and server alike) now and then gets no CPU for seconds (measured at load 8-12: 4-9 s of
+	// wall time with 4-70 ms of CPU). A connect timeout or pong deadline that falls in such
+	// a gap has passed when the process runs again, and its timer can fire before the packet
+	// that would have met it is read, or even sent, since the visitors starve too: the server
+	// closes a live session with "forced close" (its CONNECT unread after ConnectTimeout) or
+	// "ping timeout" (its pong unread after PingInterval+PingTimeout), and every visitor in
+	// flight during the gap fails together: a polling one with 400 "Session ID unknown" on
+	// its next request, a websocket one with "transport close" (the close frame), "transport
+	// error" (its own write hit the closed connection) or, when the gap outlasts its own
+	// PingInterval+PingTimeout, the client's "ping timeout". Runs that logged the server's
+	// close reasons and the process's CPU time found every failed visitor's session closed by
+	// one of those two timers within seconds of such a gap, and none by an I/O error, a poll
+	// race, the connection accounting or the reader; 0 to 18 of 10,000 visitors failed per
+	// run. Hence the tolerance, 0.5%; each kind of failure is logged.
 	failures.Range(func(name, err any) bool {
 		t.Logf("visitor failed (%s): %v", name, err)
 		return true
