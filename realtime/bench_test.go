@@ -127,3 +127,28 @@ func BenchmarkHandleEvent(b *testing.B) {
 		c.onMessage(msg)
 	}
 }
+
+// BenchmarkHandleEventSpaced is a game client's input stream: 42["input",[seq,...]] events,
+// each handled (the array decoded as arena.ParseInput does) before the next arrives, as at
+// 60 inputs per second, so every event finds the socket's handler queue idle.
+func BenchmarkHandleEventSpaced(b *testing.B) {
+	srv := NewServer(Options{})
+	handled := make(chan struct{}, 1)
+	srv.OnConnection(func(s *Socket) {
+		s.On("input", func(ev *Event) {
+			var in []float64
+			if err := ev.Decode(0, &in); err != nil {
+				b.Error(err)
+			}
+			handled <- struct{}{}
+		})
+	})
+	c := newClient(srv, &countingConn{req: httptest.NewRequest(http.MethodGet, "/socket.io/", nil)})
+	c.onMessage(engineio.Message{Data: []byte(`0`)})
+	msg := engineio.Message{Data: []byte(`2["input",[123456,1,-0.5,1.5707,1]]`)}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.onMessage(msg)
+		<-handled
+	}
+}

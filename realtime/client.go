@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,13 +24,13 @@ type client struct {
 	timer   *time.Timer
 
 	mu          sync.Mutex
-	sockets     map[string]*Socket // by namespace name
-	closeReason string             // the reason we closed the connection for, if we did
+	sockets     []*Socket // one per joined namespace: a client joins few, so a slice beats a map
+	closeReason string    // the reason we closed the connection for, if we did
 	closed      bool
 }
 
 func newClient(s *Server, c conn) *client {
-	cl := &client{server: s, conn: c, log: s.log, sockets: make(map[string]*Socket)}
+	cl := &client{server: s, conn: c, log: s.log}
 	cl.decoder.MaxAttachments = s.opts.MaxAttachments
 	cl.timer = time.AfterFunc(s.opts.ConnectTimeout, cl.onConnectTimeout)
 	return cl
@@ -85,7 +86,7 @@ func (c *client) onMessage(m engineio.Message) {
 		return
 	}
 	c.mu.Lock()
-	s := c.sockets[p.Namespace]
+	s := c.socketLocked(p.Namespace)
 	c.mu.Unlock()
 	if s == nil {
 		c.log.Debug("realtime: packet for a namespace the client has not joined", "namespace", p.Namespace, "type", p.Type)
@@ -112,7 +113,7 @@ func (c *client) onMessage(m engineio.Message) {
 // disconnected first, with ReasonClientDisconnect, so its handlers and rooms do not leak.
 func (c *client) connect(p *parser.Packet) {
 	c.mu.Lock()
-	old := c.sockets[p.Namespace]
+	old := c.socketLocked(p.Namespace)
 	c.mu.Unlock()
 	if old != nil {
 		c.log.Debug("realtime: CONNECT to a namespace already joined replaces its socket", "namespace", p.Namespace)
@@ -141,7 +142,8 @@ func (c *client) connect(p *parser.Packet) {
 		c.mu.Unlock()
 		return
 	}
-	c.sockets[ns.name] = s
+	c.sockets = slices.DeleteFunc(c.sockets, func(o *Socket) bool { return o.ns.name == ns.name })
+	c.sockets = append(c.sockets, s)
 	c.mu.Unlock()
 	c.timer.Stop()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
@@ -182,9 +184,7 @@ func (c *client) send(p *parser.Packet) error {
 // forget removes a socket that left its namespace.
 func (c *client) forget(s *Socket) {
 	c.mu.Lock()
-	if c.sockets[s.ns.name] == s {
-		delete(c.sockets, s.ns.name)
-	}
+	c.sockets = slices.DeleteFunc(c.sockets, func(o *Socket) bool { return o == s })
 	c.mu.Unlock()
 }
 
@@ -201,9 +201,15 @@ func (c *client) disconnectAll() {
 
 // socketsLocked lists the joined sockets, so they can be told something without holding c.mu.
 func (c *client) socketsLocked() []*Socket {
-	sockets := make([]*Socket, 0, len(c.sockets))
+	return slices.Clone(c.sockets)
+}
+
+// socketLocked returns the socket joined to namespace, or nil.
+func (c *client) socketLocked(namespace string) *Socket {
 	for _, s := range c.sockets {
-		sockets = append(sockets, s)
+		if s.ns.name == namespace {
+			return s
+		}
 	}
-	return sockets
+	return nil
 }

@@ -7,12 +7,22 @@ import (
 )
 
 // MemoryAdapter is the single-process Adapter: rooms are maps, broadcasts are local deliveries.
+//
+// Every socket is in the room named by its own id, and most sockets are in no other room, so
+// that room is not a map of its own: the socket's entry records whether it is in it. An idle
+// socket then costs one entry in sids and no allocation.
 type MemoryAdapter struct {
 	local Local
 
 	mu    sync.RWMutex
-	rooms map[string]map[string]struct{} // room -> socket ids
-	sids  map[string]map[string]struct{} // socket id -> rooms
+	rooms map[string]map[string]struct{} // room -> socket ids, own rooms left out
+	sids  map[string]socketRooms         // socket id -> its rooms
+}
+
+// socketRooms is the rooms of one socket.
+type socketRooms struct {
+	own    bool                // in the room named by its id
+	joined map[string]struct{} // the other rooms; nil while there are none
 }
 
 // NewMemoryAdapter is the default Options.NewAdapter.
@@ -20,7 +30,7 @@ func NewMemoryAdapter(local Local) Adapter {
 	return &MemoryAdapter{
 		local: local,
 		rooms: make(map[string]map[string]struct{}),
-		sids:  make(map[string]map[string]struct{}),
+		sids:  make(map[string]socketRooms),
 	}
 }
 
@@ -29,12 +39,15 @@ func (a *MemoryAdapter) AddAll(socketID string, rooms ...string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	mine := a.sids[socketID]
-	if mine == nil {
-		mine = make(map[string]struct{}, len(rooms))
-		a.sids[socketID] = mine
-	}
 	for _, room := range rooms {
-		mine[room] = struct{}{}
+		if room == socketID {
+			mine.own = true
+			continue
+		}
+		if mine.joined == nil {
+			mine.joined = make(map[string]struct{}, len(rooms))
+		}
+		mine.joined[room] = struct{}{}
 		members := a.rooms[room]
 		if members == nil {
 			members = make(map[string]struct{})
@@ -42,13 +55,23 @@ func (a *MemoryAdapter) AddAll(socketID string, rooms ...string) {
 		}
 		members[socketID] = struct{}{}
 	}
+	a.sids[socketID] = mine
 }
 
 // Del implements Adapter.
 func (a *MemoryAdapter) Del(socketID, room string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	delete(a.sids[socketID], room)
+	mine, ok := a.sids[socketID]
+	if !ok {
+		return
+	}
+	if room == socketID {
+		mine.own = false
+		a.sids[socketID] = mine
+		return
+	}
+	delete(mine.joined, room)
 	a.leave(socketID, room)
 }
 
@@ -56,7 +79,7 @@ func (a *MemoryAdapter) Del(socketID, room string) {
 func (a *MemoryAdapter) DelAll(socketID string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for room := range a.sids[socketID] {
+	for room := range a.sids[socketID].joined {
 		a.leave(socketID, room)
 	}
 	delete(a.sids, socketID)
@@ -75,11 +98,29 @@ func (a *MemoryAdapter) leave(socketID, room string) {
 func (a *MemoryAdapter) SocketRooms(socketID string) []string {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	rooms := make([]string, 0, len(a.sids[socketID]))
-	for room := range a.sids[socketID] {
+	mine := a.sids[socketID]
+	rooms := make([]string, 0, len(mine.joined)+1)
+	if mine.own {
+		rooms = append(rooms, socketID)
+	}
+	for room := range mine.joined {
 		rooms = append(rooms, room)
 	}
 	return rooms
+}
+
+// inRoom reports whether socket id is in room; the caller holds a.mu.
+func (a *MemoryAdapter) inRoom(id, room string) bool {
+	if room == id {
+		return a.sids[id].own
+	}
+	_, in := a.rooms[room][id]
+	return in
+}
+
+// ownMember returns the socket whose own room is room, if it is in it; the caller holds a.mu.
+func (a *MemoryAdapter) ownMember(room string) (string, bool) {
+	return room, a.sids[room].own
 }
 
 // Sockets implements Adapter.
@@ -88,7 +129,7 @@ func (a *MemoryAdapter) Sockets(rooms, except []string) []string {
 	defer a.mu.RUnlock()
 	excluded := func(id string) bool {
 		for _, room := range except {
-			if _, in := a.rooms[room][id]; in {
+			if a.inRoom(id, room) {
 				return true
 			}
 		}
@@ -105,22 +146,34 @@ func (a *MemoryAdapter) Sockets(rooms, except []string) []string {
 		return ids
 	}
 	if len(rooms) == 1 { // the common case needs no de-duplication
-		ids = make([]string, 0, len(a.rooms[rooms[0]]))
-		for id := range a.rooms[rooms[0]] {
+		room := rooms[0]
+		ids = make([]string, 0, len(a.rooms[room])+1)
+		for id := range a.rooms[room] {
 			if !excluded(id) {
 				ids = append(ids, id)
 			}
 		}
+		// A room named like a socket holds that socket through its own entry, and nobody
+		// can be in rooms[id] as well as be the socket id itself.
+		if id, in := a.ownMember(room); in && !excluded(id) {
+			ids = append(ids, id)
+		}
 		return ids
 	}
 	seen := make(map[string]struct{})
+	add := func(id string) {
+		if _, dup := seen[id]; dup || excluded(id) {
+			return
+		}
+		seen[id] = struct{}{}
+		ids = append(ids, id)
+	}
 	for _, room := range rooms {
 		for id := range a.rooms[room] {
-			if _, dup := seen[id]; dup || excluded(id) {
-				continue
-			}
-			seen[id] = struct{}{}
-			ids = append(ids, id)
+			add(id)
+		}
+		if id, in := a.ownMember(room); in {
+			add(id)
 		}
 	}
 	return ids

@@ -167,7 +167,7 @@ func (l *localNamespace) Deliver(socketIDs []string, enc parser.Encoded, ackID u
 		}
 	}
 	n.mu.RUnlock()
-	msgs := messages(enc)
+	msgs := sharedMessages(enc)
 	reached := 0
 	for _, s := range recipients {
 		if opts.OnAck != nil && !s.addAck(ackID, opts.OnAck) {

@@ -26,3 +26,14 @@ func messages(enc parser.Encoded) []engineio.Message {
 	}
 	return msgs
 }
+
+// sharedMessages is messages for a broadcast: each message is framed for websocket once, by
+// the first recipient's writer, and the other recipients write the same frame.
+func sharedMessages(enc parser.Encoded) []engineio.Message {
+	msgs := make([]engineio.Message, 1+len(enc.Attachments))
+	msgs[0] = engineio.NewSharedMessage(false, enc.Text)
+	for i, a := range enc.Attachments {
+		msgs[i+1] = engineio.NewSharedMessage(true, a)
+	}
+	return msgs
+}

@@ -44,6 +44,7 @@ type packet struct {
 	typ    packetType
 	binary bool
 	data   []byte
+	frame  *sharedFrame // a message's websocket frame shared with other sessions, or nil
 }
 
 // prefix returns the wire type character as a one-byte slice.

@@ -12,6 +12,8 @@ import (
 type Message struct {
 	Binary bool   // binary frame on websocket; "b"+base64 on polling
 	Data   []byte // the engine never modifies Data; the same slice may be sent to many sessions
+
+	frame *sharedFrame // set by NewSharedMessage: the websocket frame, built once for all sessions
 }
 
 type sessionState uint8
@@ -163,7 +165,7 @@ func (s *Session) writableNowLocked() bool {
 
 func (s *Session) pushMessagesLocked(msgs []Message) {
 	for _, m := range msgs {
-		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, data: m.Data})
+		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, data: m.Data, frame: m.frame})
 	}
 	s.queuedMsgs += len(msgs)
 }

@@ -311,6 +311,13 @@ func writeFrame(c *websocket.Conn, p packet, timeout time.Duration) error {
 	if err := c.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
+	if p.frame != nil {
+		prepared, err := p.frame.get(p)
+		if err != nil {
+			return err
+		}
+		return c.WritePreparedMessage(prepared)
+	}
 	if p.binary {
 		return c.WriteMessage(websocket.BinaryMessage, p.data)
 	}
