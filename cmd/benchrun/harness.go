@@ -8,10 +8,10 @@ import (
 	"io"
 	"os/exec"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"tankarena/bench/counts"
 	"tankarena/bench/record"
 )
 
@@ -117,14 +117,14 @@ func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, l
 		"-connect-concurrency", strconv.Itoa(cfg.connectConcurrency), "-warmup", cfg.warmup.String()}
 	switch scenario {
 	case scenarioIdle:
-		args = append(args, "-mode", "idle", "-steps", joinInts(cfg.idleSteps))
+		args = append(args, "-mode", "idle", "-steps", counts.Join(cfg.idleSteps))
 	case scenarioFanout:
 		args = append(args, "-mode", "fanout", "-clients", strconv.Itoa(cfg.clients),
 			"-rates", strconv.Itoa(cfg.rate), "-window", cfg.window.String(),
-			"-search", joinInts(cfg.search), "-search-window", cfg.searchWindow.String(),
+			"-search", counts.Join(cfg.search), "-search-window", cfg.searchWindow.String(),
 			"-max-p99", cfg.maxP99.String())
 	case scenarioGame:
-		args = append(args, "-mode", "game", "-steps", joinInts(cfg.gameSteps), "-tick-rate", strconv.Itoa(gameTickRate),
+		args = append(args, "-mode", "game", "-steps", counts.Join(cfg.gameSteps), "-tick-rate", strconv.Itoa(gameTickRate),
 			"-window", cfg.gameWindow.String(), "-max-tick-p99", cfg.maxTickP99.String(),
 			"-keep-going="+strconv.FormatBool(cfg.keepGoing), "-attempts", strconv.Itoa(max(cfg.attempts, 1)),
 			"-max-skipped", strconv.Itoa(cfg.maxSkipped))
@@ -145,14 +145,6 @@ func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, l
 		return nil, fmt.Errorf("loadgen printed no records")
 	}
 	return recs, nil
-}
-
-func joinInts(ns []int) string {
-	parts := make([]string, len(ns))
-	for i, n := range ns {
-		parts[i] = strconv.Itoa(n)
-	}
-	return strings.Join(parts, ",")
 }
 
 // lockedWriter lets several processes' output copiers share one writer.

@@ -29,10 +29,11 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"tankarena/bench/counts"
 )
 
 func main() {
@@ -102,13 +103,13 @@ func parseFlags(args []string) (config, string, error) {
 		return cfg, "", err
 	}
 	var err error
-	if cfg.idleSteps, err = positiveInts(steps); err != nil {
+	if cfg.idleSteps, err = counts.Parse(steps); err != nil {
 		return cfg, "", fmt.Errorf("-idle-steps: %w", err)
 	}
-	if cfg.search, err = positiveInts(search); err != nil {
+	if cfg.search, err = counts.Parse(search); err != nil {
 		return cfg, "", fmt.Errorf("-search: %w", err)
 	}
-	if cfg.gameSteps, err = positiveInts(gameSteps); err != nil {
+	if cfg.gameSteps, err = counts.Parse(gameSteps); err != nil {
 		return cfg, "", fmt.Errorf("-game-steps: %w", err)
 	}
 	cfg.gameArgs = strings.Fields(gameArgs)
@@ -147,22 +148,7 @@ func defaultGameSteps() string {
 	for n := 100; n <= 3000; n += 100 {
 		steps = append(steps, n)
 	}
-	return joinInts(steps)
-}
-
-func positiveInts(s string) ([]int, error) {
-	var out []int
-	for field := range strings.SplitSeq(s, ",") {
-		if field = strings.TrimSpace(field); field == "" {
-			continue
-		}
-		n, err := strconv.Atoi(field)
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("%q is not a positive number", field)
-		}
-		out = append(out, n)
-	}
-	return out, nil
+	return counts.Join(steps)
 }
 
 // raiseOpenFileLimit lifts the soft limit on open files to the hard one. The servers and

@@ -39,10 +39,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"tankarena/bench/counts"
 )
 
 type config struct {
@@ -116,13 +117,13 @@ func parseFlags(args []string) (config, error) {
 		return cfg, errors.New("-url and -pid are required")
 	}
 	var err error
-	if cfg.steps, err = intList(steps); err != nil {
+	if cfg.steps, err = counts.Parse(steps); err != nil {
 		return cfg, fmt.Errorf("-steps: %w", err)
 	}
-	if cfg.rates, err = intList(rates); err != nil {
+	if cfg.rates, err = counts.Parse(rates); err != nil {
 		return cfg, fmt.Errorf("-rates: %w", err)
 	}
-	if cfg.search, err = intList(search); err != nil {
+	if cfg.search, err = counts.Parse(search); err != nil {
 		return cfg, fmt.Errorf("-search: %w", err)
 	}
 	if cfg.mode != "idle" && cfg.mode != "fanout" && cfg.mode != "game" {
@@ -132,21 +133,6 @@ func parseFlags(args []string) (config, error) {
 		return cfg, errors.New("-tick-rate and -attempts must be at least 1")
 	}
 	return cfg, nil
-}
-
-func intList(s string) ([]int, error) {
-	var out []int
-	for field := range strings.SplitSeq(s, ",") {
-		if field = strings.TrimSpace(field); field == "" {
-			continue
-		}
-		n, err := strconv.Atoi(field)
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("%q is not a positive number", field)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
 
 func run(ctx context.Context, cfg config, out *emitter) error {
