@@ -168,30 +168,11 @@ func recordedShell(cur, base *Snapshot, id uint32, elapsed float64) (*ShellState
 }
 
 func encodeTanks(dst []byte, cur, base *Snapshot) []byte {
-	// Removed: in base, not in cur (both sorted, so one merge walk).
-	n := 0
-	for i, j := 0, 0; i < len(base.Tanks); i++ {
-		for j < len(cur.Tanks) && cur.Tanks[j].ID < base.Tanks[i].ID {
-			j++
-		}
-		if j == len(cur.Tanks) || cur.Tanks[j].ID != base.Tanks[i].ID {
-			n++
-		}
-	}
-	dst = binary.AppendUvarint(dst, uint64(n))
-	prev := uint64(0)
-	for i, j := 0, 0; i < len(base.Tanks); i++ {
-		for j < len(cur.Tanks) && cur.Tanks[j].ID < base.Tanks[i].ID {
-			j++
-		}
-		if j == len(cur.Tanks) || cur.Tanks[j].ID != base.Tanks[i].ID {
-			dst = binary.AppendUvarint(dst, uint64(base.Tanks[i].ID)-prev)
-			prev = uint64(base.Tanks[i].ID)
-		}
-	}
+	dst = appendRemoved(dst, base.Tanks, cur.Tanks, func(t *TankState) uint64 { return uint64(t.ID) })
 
 	// Records: new or changed tanks. Count first, then write.
-	n = 0
+	n := 0
+	var prev uint64
 	for pass := 0; pass < 2; pass++ {
 		if pass == 1 {
 			dst = binary.AppendUvarint(dst, uint64(n))
@@ -276,29 +257,11 @@ func appendTankFields(dst []byte, mask uint64, q, b *quantTank) []byte {
 // encodeShells writes the removed shells and the shell records, and returns the last record's
 // ID (0 without records), where the event shell IDs start.
 func encodeShells(dst []byte, cur, base *Snapshot) ([]byte, uint64) {
-	n := 0
-	for i, j := 0, 0; i < len(base.Shells); i++ {
-		for j < len(cur.Shells) && cur.Shells[j].ID < base.Shells[i].ID {
-			j++
-		}
-		if j == len(cur.Shells) || cur.Shells[j].ID != base.Shells[i].ID {
-			n++
-		}
-	}
-	dst = binary.AppendUvarint(dst, uint64(n))
-	prev := uint64(0)
-	for i, j := 0, 0; i < len(base.Shells); i++ {
-		for j < len(cur.Shells) && cur.Shells[j].ID < base.Shells[i].ID {
-			j++
-		}
-		if j == len(cur.Shells) || cur.Shells[j].ID != base.Shells[i].ID {
-			dst = binary.AppendUvarint(dst, uint64(base.Shells[i].ID)-prev)
-			prev = uint64(base.Shells[i].ID)
-		}
-	}
+	dst = appendRemoved(dst, base.Shells, cur.Shells, func(s *ShellState) uint64 { return uint64(s.ID) })
 
 	elapsed := shellElapsed(cur, base)
-	n = 0
+	n := 0
+	var prev uint64
 	for pass := 0; pass < 2; pass++ {
 		if pass == 1 {
 			dst = binary.AppendUvarint(dst, uint64(n))
@@ -397,4 +360,33 @@ func tankRef(cur *Snapshot, id PlayerID) (int64, int64) {
 		return quantPos(cur.Tanks[i].X), quantPos(cur.Tanks[i].Y)
 	}
 	return 0, 0
+}
+
+// appendRemoved writes the entries of base that cur no longer has: their number, then their IDs
+// as differences. Both slices are sorted by ID, so each of the two passes (count, then write) is
+// one merge walk.
+func appendRemoved[T any](dst []byte, base, cur []T, id func(*T) uint64) []byte {
+	n := 0
+	for pass := 0; pass < 2; pass++ {
+		if pass == 1 {
+			dst = binary.AppendUvarint(dst, uint64(n))
+		}
+		prev := uint64(0)
+		for i, j := 0, 0; i < len(base); i++ {
+			removed := id(&base[i])
+			for j < len(cur) && id(&cur[j]) < removed {
+				j++
+			}
+			if j < len(cur) && id(&cur[j]) == removed {
+				continue
+			}
+			if pass == 0 {
+				n++
+				continue
+			}
+			dst = binary.AppendUvarint(dst, removed-prev)
+			prev = removed
+		}
+	}
+	return dst
 }
