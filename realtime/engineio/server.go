@@ -21,6 +21,7 @@ type Server struct {
 	opts     Options
 	log      *slog.Logger
 	upgrader websocket.Upgrader
+	flushers *flushers
 
 	mu           sync.Mutex
 	sessions     map[string]*Session
@@ -38,10 +39,11 @@ func NewServer(opts Options) *Server {
 		log:      opts.Logger,
 		sessions: make(map[string]*Session),
 		admitted: admission{perIP: make(map[string]int)},
+		flushers: newFlushers(),
 	}
 	s.upgrader = websocket.Upgrader{
 		ReadBufferSize:  wsReadBufferSize,
-		WriteBufferPool: &sync.Pool{}, // write buffers only while writing: idle sessions hold none
+		WriteBufferPool: &sync.Pool{}, // the sessions write frames themselves; only a refused handshake's answer uses it
 		CheckOrigin:     s.checkWebSocketOriginCounted,
 	}
 	return s
@@ -175,7 +177,7 @@ func (s *Server) session(id string) *Session {
 // register creates a session for the handshake request r from the admitted address ip,
 // already holding the open packet in its queue, adds it to the server and runs
 // OnConnection. It returns nil, with ip's slot released, when the server is shutting down.
-func (s *Server) register(r *http.Request, ip, transport string, ws *websocket.Conn) *Session {
+func (s *Server) register(r *http.Request, ip, transport string, ws *wsConn) *Session {
 	sess := newSession(s, rand.Text(), newHandshake(r), ip, transport)
 	sess.ws = ws
 	open, _ := json.Marshal(struct {

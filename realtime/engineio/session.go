@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // Message is the payload of one Engine.IO "message" (type 4) packet.
@@ -65,15 +63,17 @@ type Session struct {
 	drainTimer  *time.Timer   // bounds the wait for a GET to carry the final close packet
 
 	// WebSocket transport.
-	ws           *websocket.Conn // the active websocket, once the transport is websocket
-	writing      bool            // a writer goroutine owns ws writes
-	probe        *websocket.Conn // upgrade candidate, not yet the transport
-	probed       bool            // "3probe" sent: parked polls are released so the client can pause
+	ws           *wsConn // the active websocket, once the transport is websocket
+	writing      bool    // a flusher or the writer goroutine owns ws writes
+	shard        uint32  // the flusher that writes it
+	unsent       []byte  // the rest of a frame the socket took only part of; written first
+	probe        *wsConn // upgrade candidate, not yet the transport
+	probed       bool    // "3probe" sent: parked polls are released so the client can pause
 	upgradeTimer *time.Timer
 }
 
 func newSession(srv *Server, id string, req handshake, ip, transport string) *Session {
-	return &Session{id: id, srv: srv, req: req, ip: ip, transport: transport}
+	return &Session{id: id, srv: srv, req: req, ip: ip, transport: transport, shard: srv.flushers.shardFor()}
 }
 
 // ID returns the session id (the "sid" of the open packet).
@@ -129,8 +129,7 @@ func (s *Session) Send(msgs ...Message) error {
 		s.closeNow(ReasonTransportError)
 		return ErrQueueFull
 	}
-	s.pushMessagesLocked(msgs)
-	s.flushLocked()
+	s.sendLocked(msgs)
 	s.mu.Unlock()
 	return nil
 }
@@ -142,8 +141,7 @@ func (s *Session) SendVolatile(msgs ...Message) bool {
 	s.mu.Lock()
 	ready := s.writableNowLocked() && len(msgs) <= s.srv.opts.SendQueueSize
 	if ready {
-		s.pushMessagesLocked(msgs)
-		s.flushLocked()
+		s.sendLocked(msgs)
 	}
 	s.mu.Unlock()
 	if !ready {
@@ -163,15 +161,18 @@ func (s *Session) writableNowLocked() bool {
 	return !s.writing
 }
 
-func (s *Session) pushMessagesLocked(msgs []Message) {
+// sendLocked queues msgs and hands them to the transport.
+func (s *Session) sendLocked(msgs []Message) {
 	for _, m := range msgs {
 		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, data: m.Data, frame: m.frame})
 	}
 	s.queuedMsgs += len(msgs)
+	s.flushLocked()
 }
 
-// flushLocked hands queued packets to the transport: it wakes the parked poll, or starts
-// the websocket writer goroutine if none is running.
+// flushLocked hands queued packets to the transport: it wakes the parked poll, or, if no
+// websocket write is under way, gives the session to a flusher (see flusher.go), or to a
+// writer goroutine of its own when the flusher cannot write its socket or it is closing.
 func (s *Session) flushLocked() {
 	if len(s.queue) == 0 && s.state != stateClosing {
 		return
@@ -180,10 +181,15 @@ func (s *Session) flushLocked() {
 	case TransportPolling:
 		s.wakePollLocked()
 	default:
-		if !s.writing && s.ws != nil {
-			s.writing = true
-			go s.writeLoop(s.ws)
+		if s.writing || s.ws == nil {
+			return
 		}
+		s.writing = true
+		if s.state == stateOpen && s.ws.raw != nil {
+			s.srv.flushers.schedule(s)
+			return
+		}
+		go s.writeLoop(s.ws)
 	}
 }
 
@@ -243,10 +249,10 @@ func (s *Session) closeNow(reason string) {
 }
 
 // finish closes the websockets and then, after any running OnMessage, calls OnClose.
-func (s *Session) finish(reason string, conns ...*websocket.Conn) {
+func (s *Session) finish(reason string, conns ...*wsConn) {
 	for _, c := range conns {
 		if c != nil {
-			closeWebSocket(c, s.srv.opts.WriteTimeout)
+			c.close(s.srv.opts.WriteTimeout)
 		}
 	}
 	s.deliverMu.Lock()

@@ -1,19 +1,14 @@
 package engineio
 
-import (
-	"sync"
-
-	"github.com/gorilla/websocket"
-)
+import "sync"
 
 // sharedFrame is the websocket frame of one message that many sessions send: the first
 // websocket writer to need it builds it, and every other one writes the same bytes, so a
 // broadcast is framed once rather than once per recipient, and no writer copies the
 // payload into its own buffer.
 type sharedFrame struct {
-	once     sync.Once
-	prepared *websocket.PreparedMessage
-	err      error
+	once  sync.Once
+	bytes []byte
 }
 
 // NewSharedMessage returns a message meant for many sessions: sent to each of them (with
@@ -23,16 +18,10 @@ func NewSharedMessage(binary bool, data []byte) Message {
 	return Message{Binary: binary, Data: data, frame: &sharedFrame{}}
 }
 
-// get returns the prepared frame of p, building it the first time.
-func (f *sharedFrame) get(p packet) (*websocket.PreparedMessage, error) {
+// wire returns the whole frame of p, building it the first time.
+func (f *sharedFrame) wire(p packet) []byte {
 	f.once.Do(func() {
-		if p.binary {
-			f.prepared, f.err = websocket.NewPreparedMessage(websocket.BinaryMessage, p.data)
-			return
-		}
-		text := make([]byte, 0, 1+len(p.data))
-		text = append(append(text, byte(p.typ)), p.data...)
-		f.prepared, f.err = websocket.NewPreparedMessage(websocket.TextMessage, text)
+		f.bytes = append(appendPacketHeader(make([]byte, 0, maxHeaderLen+len(p.data)), p), p.data...)
 	})
-	return f.prepared, f.err
+	return f.bytes
 }

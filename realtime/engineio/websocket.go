@@ -5,29 +5,25 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"time"
 	"unsafe"
 
 	"github.com/gorilla/websocket"
 )
 
-// closeFrameTimeout bounds the wait to send a close frame, so a stuck peer cannot hold the
-// closing goroutine for a whole WriteTimeout.
-const closeFrameTimeout = time.Second
-
 // handshakeWebSocket opens a session directly over websocket (no polling first).
 func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request, ip string) {
-	c, err := s.upgrader.Upgrade(w, r, nil)
+	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		s.release(ip)
 		s.log.Debug("engineio: websocket handshake failed", "remote", r.RemoteAddr, "err", err)
 		return // the upgrader has answered the request
 	}
+	c := newWSConn(conn)
 	sess := s.register(r, ip, TransportWebSocket, c)
 	if sess == nil {
 		s.counters.rejectShuttingDown.Add(1)
-		closeWebSocket(c, s.opts.WriteTimeout)
+		c.close(s.opts.WriteTimeout)
 		return
 	}
 	// A fresh goroutine, rather than this request's, keeps the idle reader's stack small.
@@ -37,16 +33,17 @@ func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request, ip s
 // upgradeSession accepts the websocket a polling client opens to upgrade. It becomes the
 // session's transport only after the "2probe"/"3probe" exchange and the client's "5".
 func (s *Server) upgradeSession(sess *Session, w http.ResponseWriter, r *http.Request) {
-	c, err := s.upgrader.Upgrade(w, r, nil)
+	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		s.counters.rejectUpgrade.Add(1)
 		s.log.Debug("engineio: websocket upgrade failed", "sid", sess.id, "remote", r.RemoteAddr, "err", err)
 		return
 	}
+	c := newWSConn(conn)
 	if !sess.beginProbe(c) {
 		s.counters.rejectUpgrade.Add(1)
 		s.log.Debug("engineio: upgrade refused", "sid", sess.id, "remote", r.RemoteAddr)
-		closeWebSocket(c, s.opts.WriteTimeout)
+		c.close(s.opts.WriteTimeout)
 		return
 	}
 	go sess.readLoop(c)
@@ -54,7 +51,7 @@ func (s *Server) upgradeSession(sess *Session, w http.ResponseWriter, r *http.Re
 
 // beginProbe records c as the upgrade candidate, if the session can upgrade: open, still
 // polling, no other upgrade under way, upgrades enabled.
-func (s *Session) beginProbe(c *websocket.Conn) bool {
+func (s *Session) beginProbe(c *wsConn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state != stateOpen || s.transport != TransportPolling || s.probe != nil || s.srv.opts.DisableUpgrades {
@@ -70,18 +67,18 @@ func (s *Session) beginProbe(c *websocket.Conn) bool {
 
 // abortProbe gives up the upgrade over c (if still the candidate) and closes c; the session
 // carries on over polling.
-func (s *Session) abortProbe(c *websocket.Conn) {
+func (s *Session) abortProbe(c *wsConn) {
 	s.mu.Lock()
 	if s.probe == c {
 		s.abortProbeLocked()
 		s.srv.counters.rejectUpgrade.Add(1)
 	}
 	s.mu.Unlock()
-	closeWebSocket(c, s.srv.opts.WriteTimeout)
+	c.close(s.srv.opts.WriteTimeout)
 }
 
 // abortProbeLocked forgets the upgrade candidate and returns it for the caller to close.
-func (s *Session) abortProbeLocked() *websocket.Conn {
+func (s *Session) abortProbeLocked() *wsConn {
 	c := s.probe
 	s.probe, s.probed = nil, false
 	if s.upgradeTimer != nil {
@@ -99,7 +96,7 @@ func (s *Session) abortProbeLocked() *websocket.Conn {
 // in use, which the parked reader's frames exceed: a grown stack would stay grown for the
 // connection's life. So once a message has moved the stack, reading carries on in a fresh
 // goroutine, whose stack starts small, and this one ends.
-func (s *Session) readLoop(c *websocket.Conn) {
+func (s *Session) readLoop(c *wsConn) {
 	c.SetReadLimit(s.srv.opts.MaxPayload)
 	mark := stackMark()
 	for {
@@ -132,7 +129,7 @@ func stackMark() uintptr {
 // should not be read any more.
 //
 //go:noinline
-func (s *Session) readMessage(c *websocket.Conn, kind int, r io.Reader) bool {
+func (s *Session) readMessage(c *wsConn, kind int, r io.Reader) bool {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		s.readFailed(c, err)
@@ -168,9 +165,10 @@ func (s *Session) handleFrame(kind int, data []byte) bool {
 // parked polls get released; "5" makes c the transport, after which everything still
 // queued goes out over it, so no message is reordered; a session closing meanwhile ends
 // with a close frame on c. Anything else aborts the upgrade.
-func (s *Session) handleProbeFrame(c *websocket.Conn, kind int, data []byte) bool {
+func (s *Session) handleProbeFrame(c *wsConn, kind int, data []byte) bool {
 	if kind == websocket.TextMessage && string(data) == "2probe" {
-		if err := writeFrame(c, packet{typ: packetPong, data: []byte("probe")}, s.srv.opts.WriteTimeout); err != nil {
+		pong := appendFrame(nil, packet{typ: packetPong, data: []byte("probe")})
+		if err := c.write(net.Buffers{pong}, s.srv.opts.WriteTimeout); err != nil {
 			s.srv.log.Debug("engineio: probe write failed", "sid", s.id, "err", err)
 			s.abortProbe(c)
 			return false
@@ -208,7 +206,7 @@ func (s *Session) handleProbeFrame(c *websocket.Conn, kind int, data []byte) boo
 // readFailed ends the session when its websocket fails, or just the upgrade when the
 // candidate fails. A close frame or EOF is the peer leaving; anything else (e.g. a frame
 // over MaxPayload) is a transport error.
-func (s *Session) readFailed(c *websocket.Conn, err error) {
+func (s *Session) readFailed(c *wsConn, err error) {
 	s.mu.Lock()
 	active := s.ws == c
 	s.mu.Unlock()
@@ -226,118 +224,4 @@ func (s *Session) readFailed(c *websocket.Conn, err error) {
 	}
 	s.srv.log.Debug("engineio: websocket read ended", "sid", s.id, "err", err)
 	s.closeNow(reason)
-}
-
-// writeLoop is the only writer of the session's websocket c. It runs while the queue has
-// packets and exits when it is empty, so idle sessions have no writer goroutine.
-func (s *Session) writeLoop(c *websocket.Conn) {
-	growStack(0)
-	timeout := s.srv.opts.WriteTimeout
-	for {
-		s.mu.Lock()
-		if s.state == stateClosed {
-			s.writing = false
-			s.mu.Unlock()
-			return
-		}
-		batch := s.queue
-		s.queue, s.queuedMsgs = nil, 0
-		if len(batch) == 0 {
-			s.writing = false
-			closing, reason := s.state == stateClosing, s.closeReason
-			s.mu.Unlock()
-			if closing {
-				s.closeNow(reason) // everything is written; closeNow sends the close frame
-			}
-			return
-		}
-		s.mu.Unlock()
-		if err := s.writeBatch(c, batch, timeout); err != nil {
-			s.srv.log.Debug("engineio: websocket write failed", "sid", s.id, "err", err)
-			if isTimeout(err) {
-				s.srv.counters.writeTimeouts.Add(1)
-			}
-			s.closeNow(ReasonTransportError)
-			return
-		}
-	}
-}
-
-// growStack grows a new writer goroutine's stack while it holds a single frame: writing one
-// packet (gorilla, the net package, the deadline's clock read) needs more than the 2 KB a
-// goroutine starts with, and growing the stack later, under a dozen frames, costs several
-// times more (every frame is adjusted); the writer starts once per burst of packets, so once
-// per message in a fan-out. The array is indexed with an argument so it cannot be optimized out.
-//
-//go:noinline
-func growStack(i int) byte {
-	var room [2048]byte
-	room[i] = 1
-	return room[i/2]
-}
-
-// writeBatch writes packets to c one frame each, counting what reached the network.
-func (s *Session) writeBatch(c *websocket.Conn, batch []packet, timeout time.Duration) error {
-	var msgs, bytes int64
-	defer func() {
-		s.srv.counters.msgsOut.Add(msgs)
-		s.srv.counters.bytesOut.Add(bytes)
-	}()
-	for _, p := range batch {
-		if err := writeFrame(c, p, timeout); err != nil {
-			return err
-		}
-		if p.typ == packetMessage {
-			msgs++
-		}
-		if p.binary {
-			bytes += int64(len(p.data))
-		} else {
-			bytes += int64(1 + len(p.data))
-		}
-	}
-	return nil
-}
-
-// isTimeout reports whether err is a network deadline running out.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
-
-// writeFrame writes one packet as one frame: binary messages as raw binary frames,
-// everything else as text with the type digit in front.
-func writeFrame(c *websocket.Conn, p packet, timeout time.Duration) error {
-	if err := c.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
-		return err
-	}
-	if p.frame != nil {
-		prepared, err := p.frame.get(p)
-		if err != nil {
-			return err
-		}
-		return c.WritePreparedMessage(prepared)
-	}
-	if p.binary {
-		return c.WriteMessage(websocket.BinaryMessage, p.data)
-	}
-	w, err := c.NextWriter(websocket.TextMessage)
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(p.prefix()); err != nil {
-		return err
-	}
-	if _, err := w.Write(p.data); err != nil {
-		return err
-	}
-	return w.Close()
-}
-
-// closeWebSocket sends a normal close frame (if the writer lets it within a short time) and
-// closes the connection, which also ends its reader.
-func closeWebSocket(c *websocket.Conn, writeTimeout time.Duration) {
-	deadline := time.Now().Add(min(writeTimeout, closeFrameTimeout))
-	_ = c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline)
-	_ = c.Close()
 }

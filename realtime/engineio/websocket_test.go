@@ -304,7 +304,9 @@ func TestStalledWriteClosesSession(t *testing.T) {
 }
 
 func TestConcurrentSendsAndClose(t *testing.T) {
-	ts := startServer(t, Options{}, false)
+	// Room for every send: on a loaded machine the writer may not run before they are all
+	// queued, and this test is about sends racing a close, not about the queue's bound.
+	ts := startServer(t, Options{SendQueueSize: 8 * 200}, false)
 	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
 	readFrame(t, c)
 	sess := ts.nextSession(t)
