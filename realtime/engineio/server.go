@@ -11,17 +11,13 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// wsReadBufferSize is small on purpose: an idle connection keeps its read buffer for life.
-// It holds frame headers and small messages; larger payloads are read straight into the
-// message's own buffer, so they cost no extra copies.
-const wsReadBufferSize = 256
-
 // Server is an Engine.IO v4 server; it is an http.Handler to mount at Options.Path.
 type Server struct {
 	opts     Options
 	log      *slog.Logger
 	upgrader websocket.Upgrader
 	flushers *flushers
+	parker   *parker
 
 	mu           sync.Mutex
 	sessions     map[string]*Session
@@ -40,10 +36,13 @@ func NewServer(opts Options) *Server {
 		sessions: make(map[string]*Session),
 		admitted: admission{perIP: make(map[string]int)},
 		flushers: newFlushers(),
+		parker:   newParker(opts.Logger),
 	}
 	s.upgrader = websocket.Upgrader{
-		ReadBufferSize:  wsReadBufferSize,
-		WriteBufferPool: &sync.Pool{}, // the sessions write frames themselves; only a refused handshake's answer uses it
+		// gorilla only upgrades: the session reads and writes the frames (wsConn), so the
+		// buffers of gorilla's unused Conn are made as small as it allows.
+		ReadBufferSize:  16,
+		WriteBufferPool: &sync.Pool{},
 		CheckOrigin:     s.checkWebSocketOriginCounted,
 	}
 	return s
@@ -78,6 +77,7 @@ func (s *Server) Close() {
 	for _, sess := range open {
 		sess.closeNow(ReasonServerShutdown)
 	}
+	s.parker.close()
 }
 
 // ServeHTTP routes one Engine.IO request: a handshake, a poll (GET), a data POST, or a

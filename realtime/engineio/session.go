@@ -252,7 +252,7 @@ func (s *Session) closeNow(reason string) {
 func (s *Session) finish(reason string, conns ...*wsConn) {
 	for _, c := range conns {
 		if c != nil {
-			c.close(s.srv.opts.WriteTimeout)
+			c.close(s.srv.parker, s.srv.opts.WriteTimeout)
 		}
 	}
 	s.deliverMu.Lock()

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"time"
 	"unsafe"
-
-	"github.com/gorilla/websocket"
 )
 
 // handshakeWebSocket opens a session directly over websocket (no polling first).
@@ -23,7 +21,7 @@ func (s *Server) handshakeWebSocket(w http.ResponseWriter, r *http.Request, ip s
 	sess := s.register(r, ip, TransportWebSocket, c)
 	if sess == nil {
 		s.counters.rejectShuttingDown.Add(1)
-		c.close(s.opts.WriteTimeout)
+		c.close(s.parker, s.opts.WriteTimeout)
 		return
 	}
 	// A fresh goroutine, rather than this request's, keeps the idle reader's stack small.
@@ -43,7 +41,7 @@ func (s *Server) upgradeSession(sess *Session, w http.ResponseWriter, r *http.Re
 	if !sess.beginProbe(c) {
 		s.counters.rejectUpgrade.Add(1)
 		s.log.Debug("engineio: upgrade refused", "sid", sess.id, "remote", r.RemoteAddr)
-		c.close(s.opts.WriteTimeout)
+		c.close(s.parker, s.opts.WriteTimeout)
 		return
 	}
 	go sess.readLoop(c)
@@ -74,7 +72,7 @@ func (s *Session) abortProbe(c *wsConn) {
 		s.srv.counters.rejectUpgrade.Add(1)
 	}
 	s.mu.Unlock()
-	c.close(s.srv.opts.WriteTimeout)
+	c.close(s.srv.parker, s.srv.opts.WriteTimeout)
 }
 
 // abortProbeLocked forgets the upgrade candidate and returns it for the caller to close.
@@ -87,26 +85,21 @@ func (s *Session) abortProbeLocked() *wsConn {
 	return c
 }
 
-// readLoop reads frames from c until it fails or the session closes. c is either the
-// session's transport or an upgrade candidate; it is the only reader of c.
+// readLoop reads messages from c until it fails, the session closes, or c is parked. c is
+// either the session's transport or an upgrade candidate; this is its only reader.
 //
-// An idle session is parked in NextReader, and its reader is the one goroutine it keeps, so
-// that goroutine's stack is most of an idle connection's cost. Handling a message (OnMessage
-// included) can grow the stack, and the runtime shrinks it only while less than a quarter is
-// in use, which the parked reader's frames exceed: a grown stack would stay grown for the
-// connection's life. So once a message has moved the stack, reading carries on in a fresh
-// goroutine, whose stack starts small, and this one ends.
+// The reader is the one goroutine a connection keeps, so its stack is most of a connection's
+// cost. An idle connection does not keep it: after parkIdleAfter without a message the
+// connection is parked (parker) and this goroutine ends; a new one starts when data
+// arrives. And handling a message (OnMessage included) can grow the stack, which the
+// runtime shrinks only while less than a quarter is in use: once a message has moved the
+// stack, reading carries on in a fresh goroutine, whose stack starts small, and this one
+// ends.
 func (s *Session) readLoop(c *wsConn) {
-	c.SetReadLimit(s.srv.opts.MaxPayload)
+	c.armIdle()
 	mark := stackMark()
 	for {
-		// NextReader, not ReadMessage, and everything else in readMessage: the shallower the
-		// stack below this frame, the smaller the goroutine stack every idle connection keeps.
-		kind, r, err := c.NextReader()
-		if err != nil || !s.readMessage(c, kind, r) {
-			if err != nil {
-				s.readFailed(c, err)
-			}
+		if !s.readOne(c) {
 			return
 		}
 		if stackMark() != mark {
@@ -125,12 +118,20 @@ func stackMark() uintptr {
 	return uintptr(unsafe.Pointer(&local))
 }
 
-// readMessage reads the rest of one message from c and acts on it; it returns false when c
-// should not be read any more.
+// readOne reads one message from c and acts on it; it returns false when this goroutine
+// should stop reading c (c failed, the session ended, or c was parked).
 //
 //go:noinline
-func (s *Session) readMessage(c *wsConn, kind int, r io.Reader) bool {
-	data, err := io.ReadAll(r)
+func (s *Session) readOne(c *wsConn) bool {
+	isBinary, data, err := c.readMessage(s.srv.opts.MaxPayload)
+	if err == errIdle {
+		c.releaseBuffer()
+		if s.srv.parker.park(s, c) {
+			return false
+		}
+		c.armIdle()
+		return true
+	}
 	if err != nil {
 		s.readFailed(c, err)
 		return false
@@ -140,15 +141,15 @@ func (s *Session) readMessage(c *wsConn, kind int, r io.Reader) bool {
 	active := s.ws == c
 	s.mu.Unlock()
 	if active {
-		return s.handleFrame(kind, data)
+		return s.handleFrame(isBinary, data)
 	}
-	return s.handleProbeFrame(c, kind, data)
+	return s.handleProbeFrame(c, isBinary, data)
 }
 
 // handleFrame decodes a frame of the active websocket: binary frames are binary messages
 // as they are; text frames are packets.
-func (s *Session) handleFrame(kind int, data []byte) bool {
-	if kind == websocket.BinaryMessage {
+func (s *Session) handleFrame(isBinary bool, data []byte) bool {
+	if isBinary {
 		return s.handlePacket(packet{typ: packetMessage, binary: true, data: data})
 	}
 	p, err := decodePacket(data)
@@ -165,8 +166,8 @@ func (s *Session) handleFrame(kind int, data []byte) bool {
 // parked polls get released; "5" makes c the transport, after which everything still
 // queued goes out over it, so no message is reordered; a session closing meanwhile ends
 // with a close frame on c. Anything else aborts the upgrade.
-func (s *Session) handleProbeFrame(c *wsConn, kind int, data []byte) bool {
-	if kind == websocket.TextMessage && string(data) == "2probe" {
+func (s *Session) handleProbeFrame(c *wsConn, isBinary bool, data []byte) bool {
+	if !isBinary && string(data) == "2probe" {
 		pong := appendFrame(nil, packet{typ: packetPong, data: []byte("probe")})
 		if err := c.write(net.Buffers{pong}, s.srv.opts.WriteTimeout); err != nil {
 			s.srv.log.Debug("engineio: probe write failed", "sid", s.id, "err", err)
@@ -181,7 +182,7 @@ func (s *Session) handleProbeFrame(c *wsConn, kind int, data []byte) bool {
 		s.mu.Unlock()
 		return true
 	}
-	if kind == websocket.TextMessage && string(data) == "5" {
+	if !isBinary && string(data) == "5" {
 		s.mu.Lock()
 		// Closing too: the websocket then carries the rest of the queue and the close.
 		if s.probe == c && s.state != stateClosed {
@@ -204,9 +205,16 @@ func (s *Session) handleProbeFrame(c *wsConn, kind int, data []byte) bool {
 }
 
 // readFailed ends the session when its websocket fails, or just the upgrade when the
-// candidate fails. A close frame or EOF is the peer leaving; anything else (e.g. a frame
-// over MaxPayload) is a transport error.
+// candidate fails. A close frame or EOF is the peer leaving; anything else (a message over
+// MaxPayload, a broken frame) is a transport error, and the close frame says which.
 func (s *Session) readFailed(c *wsConn, err error) {
+	var protoErr *wsProtocolError
+	switch {
+	case errors.Is(err, errTooBig):
+		c.closeCode.Store(closeMessageTooBig)
+	case errors.As(err, &protoErr):
+		c.closeCode.Store(int32(protoErr.code))
+	}
 	s.mu.Lock()
 	active := s.ws == c
 	s.mu.Unlock()
@@ -215,11 +223,10 @@ func (s *Session) readFailed(c *wsConn, err error) {
 		return
 	}
 	reason := ReasonTransportError
-	if errors.Is(err, websocket.ErrReadLimit) {
+	if errors.Is(err, errTooBig) {
 		s.srv.counters.oversize.Add(1)
 	}
-	var closeErr *websocket.CloseError
-	if errors.As(err, &closeErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, errPeerClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		reason = ReasonTransportClose
 	}
 	s.srv.log.Debug("engineio: websocket read ended", "sid", s.id, "err", err)

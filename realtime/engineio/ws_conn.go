@@ -3,6 +3,7 @@ package engineio
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -13,29 +14,34 @@ import (
 // closing goroutine for a whole WriteTimeout.
 const closeFrameTimeout = time.Second
 
-// wsConn is one websocket connection: gorilla reads it (frames, masks, control frames) and
-// the session writes it directly, so that several frames can share one write (see
-// ws_frame.go). writeMu makes every write to the socket whole: the session's writer, a write
-// straight from a sender (writeNowLocked), the reader answering a ping, and the close frame
-// all take it, and gorilla itself is left no reason to write (its ping and close handlers
-// are replaced).
+// wsConn is one websocket connection after gorilla's upgrade: the session reads it
+// (ws_read.go) and writes it (ws_frame.go, ws_write.go) itself. writeMu makes every write
+// to the socket whole: the session's writer, a flusher, the reader answering a ping and
+// the close frame all take it.
 type wsConn struct {
-	*websocket.Conn
 	net     net.Conn
-	raw     syscall.RawConn // for writes that must not wait; nil if the connection has none (TLS)
+	raw     syscall.RawConn // for writes that must not wait and for parking; nil if none (TLS)
 	writeMu sync.Mutex
+	rd      wsReadState
+
+	// closeCode is the status of the close frame: closeNormal unless the reader ends the
+	// connection for what the client sent.
+	closeCode atomic.Int32
+
+	// parked is the connection's entry in its server's parker while no goroutine reads it;
+	// guarded by the parker's mutex.
+	parked uint64
 }
 
+// newWSConn takes over the connection gorilla upgraded; gorilla's own Conn is not used.
 func newWSConn(c *websocket.Conn) *wsConn {
-	ws := &wsConn{Conn: c, net: c.UnderlyingConn()}
+	ws := &wsConn{net: c.UnderlyingConn()}
+	ws.closeCode.Store(closeNormal)
 	if sc, ok := ws.net.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
 			ws.raw = raw
 		}
 	}
-	c.SetPingHandler(ws.pong)
-	// The reader ends on the peer's close frame; the session's close answers it.
-	c.SetCloseHandler(func(int, string) error { return nil })
 	return ws
 }
 
@@ -67,19 +73,19 @@ func (ws *wsConn) tryWrite(b []byte) int {
 
 // pong answers a websocket ping, as RFC 6455 requires, on the reader's goroutine. Engine.IO
 // has its own heartbeat, so clients seldom ping; a failed write shows up on the next read.
-func (ws *wsConn) pong(data string) error {
+func (ws *wsConn) pong(data []byte) {
 	frame := append(appendFrameHeader(make([]byte, 0, 2+len(data)), opPong, len(data)), data...)
 	_ = ws.write(net.Buffers{frame}, closeFrameTimeout)
-	return nil
 }
 
-// close sends a normal close frame, waiting at most timeout, and closes the connection,
-// which also ends its reader.
-func (ws *wsConn) close(timeout time.Duration) {
+// close sends a close frame, waiting at most timeout, and closes the connection, which also
+// ends its reader (or its parking).
+func (ws *wsConn) close(p *parker, timeout time.Duration) {
+	p.unpark(ws)
 	// A writer blocked on a stalled peer holds writeMu until its own deadline: past timeout
 	// the connection is closed under it, which ends that write and lets go of the lock.
-	giveUp := time.AfterFunc(timeout, func() { _ = ws.Conn.Close() })
+	giveUp := time.AfterFunc(timeout, func() { _ = ws.net.Close() })
 	defer giveUp.Stop()
-	_ = ws.write(net.Buffers{closeNormalFrame}, timeout)
-	_ = ws.Conn.Close()
+	_ = ws.write(net.Buffers{closeFrame(int(ws.closeCode.Load()))}, timeout)
+	_ = ws.net.Close()
 }

@@ -13,19 +13,23 @@ import (
 
 // Websocket opcodes (RFC 6455, section 5.2) and the FIN bit of a frame's first byte.
 const (
-	opText   = 0x1
-	opBinary = 0x2
-	opClose  = 0x8
-	opPong   = 0xA
-	finBit   = 0x80
+	opContinuation = 0x0
+	opText         = 0x1
+	opBinary       = 0x2
+	opClose        = 0x8
+	opPing         = 0x9
+	opPong         = 0xA
+	finBit         = 0x80
 )
 
 // maxHeaderLen is the longest header appendPacketHeader writes: 10 bytes of frame header
 // and the packet type digit.
 const maxHeaderLen = 11
 
-// closeNormalFrame is a close frame with status 1000 (normal closure) and no reason.
-var closeNormalFrame = []byte{finBit | opClose, 2, 0x03, 0xE8}
+// closeFrame returns a close frame with status code and no reason.
+func closeFrame(code int) []byte {
+	return []byte{finBit | opClose, 2, byte(code >> 8), byte(code)}
+}
 
 // appendFrameHeader appends the header of a final, unmasked frame carrying n payload bytes.
 func appendFrameHeader(dst []byte, opcode byte, n int) []byte {

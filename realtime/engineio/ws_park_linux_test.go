@@ -1,0 +1,97 @@
+//go:build linux
+
+package engineio
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// waitParked waits until the server's parker holds n connections.
+func waitParked(t *testing.T, ts *testServer, n int) {
+	t.Helper()
+	deadline := time.Now().Add(waitLong)
+	for {
+		ts.parker.mu.Lock()
+		got := len(ts.parker.waiting)
+		ts.parker.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections parked, want %d", got, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// watcherRunning reports whether a parker's watcher goroutine exists.
+func watcherRunning() bool {
+	buf := make([]byte, 1<<20)
+	return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*parker).watch")
+}
+
+// TestIdleConnectionIsParkedAndWakes follows one connection through parking: it parks after
+// parkIdleAfter without a message, wakes for the client's next message, still receives
+// while parked, parks again, and is closed cleanly while parked; the watcher ends with the
+// server.
+func TestIdleConnectionIsParkedAndWakes(t *testing.T) {
+	ts := startServer(t, Options{}, true)
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
+	readFrame(t, c)
+	sess := ts.nextSession(t)
+	waitParked(t, ts, 1)
+
+	writeFrameT(t, c, websocket.TextMessage, "4wake up")
+	if _, got := readFrame(t, c); got != "4wake up" {
+		t.Fatalf("echo %q", got)
+	}
+	waitParked(t, ts, 1)
+	if err := sess.Send(Message{Data: []byte("to a parked connection")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, got := readFrame(t, c); got != "4to a parked connection" {
+		t.Fatalf("frame %q", got)
+	}
+
+	sess.Close(ReasonForcedClose)
+	if reason := sess.waitClosed(t); reason != ReasonForcedClose {
+		t.Errorf("close reason %q", reason)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(waitLong))
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Errorf("client read %v, want a normal close frame", err)
+	}
+	waitParked(t, ts, 0)
+
+	if !watcherRunning() {
+		t.Fatal("no watcher goroutine while the server runs")
+	}
+	ts.Server.Close()
+	deadline := time.Now().Add(waitLong)
+	for watcherRunning() {
+		if time.Now().After(deadline) {
+			t.Fatal("the watcher goroutine outlived the server")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestParkedConnectionNoticesItsClientLeaving closes the client's socket while the server
+// side is parked: the session ends as a transport close.
+func TestParkedConnectionNoticesItsClientLeaving(t *testing.T) {
+	ts := startServer(t, Options{}, false)
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
+	readFrame(t, c)
+	sess := ts.nextSession(t)
+	waitParked(t, ts, 1)
+	c.UnderlyingConn().Close()
+	if reason := sess.waitClosed(t); reason != ReasonTransportClose {
+		t.Errorf("close reason %q, want %q", reason, ReasonTransportClose)
+	}
+	waitParked(t, ts, 0)
+}
