@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -59,6 +60,7 @@ type config struct {
 	connectConcurrency int
 	connectTimeout     time.Duration
 	readBuffer         int
+	cpuProfile         string
 
 	// game mode
 	tickRate     int
@@ -78,10 +80,31 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, newEmitter(os.Stdout, os.Stderr)); err != nil {
+	if err := profiled(cfg.cpuProfile, func() error { return run(ctx, cfg, newEmitter(os.Stdout, os.Stderr)) }); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
+}
+
+// profiled runs f, recording a CPU profile of the whole run into path unless path is "".
+func profiled(path string, f func() error) error {
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	runErr := f()
+	pprof.StopCPUProfile()
+	if err := out.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("cpu profile: %w", err)
+	}
+	return runErr
 }
 
 func parseFlags(args []string) (config, error) {
@@ -103,6 +126,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.connectConcurrency, "connect-concurrency", 64, "handshakes in flight at once")
 	fs.DurationVar(&cfg.connectTimeout, "connect-timeout", 30*time.Second, "limit for one client's connection")
 	fs.IntVar(&cfg.readBuffer, "read-buffer", 4096, "websocket read buffer per client: larger lets one read syscall take several queued messages")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this file (go tool pprof), to check that it is not the bottleneck")
 	fs.IntVar(&cfg.tickRate, "tick-rate", 60, "game: the server's tick rate: inputs per player per second, and the rate arenas must keep")
 	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: a step is sustained only with tick duration p99 at most this")
 	fs.Float64Var(&cfg.minTickShare, "min-tick-share", 0.95, "game: a step is sustained only if arenas ran at least this share of -tick-rate")

@@ -15,7 +15,10 @@
 // reader, which also runs handlers, and a writer draining a bounded queue),
 // no timers for the heartbeat (a read deadline of pingInterval+pingTimeout
 // detects a silent server), write buffers shared between idle connections,
-// and arguments left as raw JSON until a handler decodes them. Sending never
+// and arguments left as raw JSON until a handler decodes them. A receiver of
+// many small events can go further with Socket.OnRaw: its handler gets the
+// event's payload bytes straight from a read buffer reused for every message,
+// with no decoding, validation or allocation per message. Sending never
 // blocks: a full queue is reported as ErrSendQueueFull.
 //
 // The packet codec (codec.go) is self-contained; server input that breaks the

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -178,15 +179,24 @@ func (c *engineConn) readLoop() (reason string, err error) {
 	silence := c.pingInterval + c.pingTimeout
 	// Placeholders stay in the arguments until a handler decodes them (see Args.Decode).
 	decoder := parser.Decoder{KeepPlaceholders: true}
+	var deadline readDeadline
+	// awaitingAttachments is true while the decoder holds a binary packet whose
+	// attachments are still to come: a text message then is the server's error,
+	// which only the decoder reports, so no raw handler may take it.
+	awaitingAttachments := false
+	// buf is reused for every message; whatever outlives one iteration (decoded
+	// packets, attachments) is copied out of it first.
+	var buf []byte
 	for {
-		_ = c.ws.SetReadDeadline(time.Now().Add(silence))
-		kind, data, err := c.ws.ReadMessage()
+		deadline.extend(c.ws, silence)
+		kind, data, err := readMessage(c.ws, buf)
 		if err != nil {
 			return c.reasonFor(err), err
 		}
+		buf = keepReadBuffer(data)
 		c.m.countIn(kind, data)
 		if kind == websocket.BinaryMessage {
-			if err := c.decode(&decoder, data, true); err != nil {
+			if awaitingAttachments, err = c.decode(&decoder, bytes.Clone(data), true); err != nil {
 				return ReasonParseError, err
 			}
 			continue
@@ -203,7 +213,10 @@ func (c *engineConn) readLoop() (reason string, err error) {
 			case <-c.done:
 			}
 		case '4':
-			if err := c.decode(&decoder, data[1:], false); err != nil {
+			if !awaitingAttachments && c.m.dispatchRaw(c, data[1:]) {
+				continue
+			}
+			if awaitingAttachments, err = c.decode(&decoder, bytes.Clone(data[1:]), false); err != nil {
 				return ReasonParseError, err
 			}
 		case '1':
@@ -215,13 +228,68 @@ func (c *engineConn) readLoop() (reason string, err error) {
 	}
 }
 
-// decode feeds one Socket.IO message to the decoder and dispatches the packet it completes.
-func (c *engineConn) decode(decoder *parser.Decoder, data []byte, binary bool) error {
-	p, err := decoder.Add(data, binary)
-	if err != nil || p == nil {
-		return err
+// readDeadline arms the read deadline that detects a silent server. Moving it
+// on every message would cost a runtime timer update per message; instead each
+// arming grants an eighth more than the silence allowed and is renewed only
+// once less than that remains, so the server may stay silent between 1 and
+// 1⅛ times the allowed time before the read fails, never less.
+type readDeadline struct{ at time.Time }
+
+func (d *readDeadline) extend(ws *websocket.Conn, silence time.Duration) {
+	now := time.Now()
+	if d.at.Sub(now) >= silence {
+		return
 	}
-	return c.m.dispatch(c, p)
+	d.at = now.Add(silence + silence/8)
+	_ = ws.SetReadDeadline(d.at)
+}
+
+// readMessage reads the next websocket message into buf's storage (growing it
+// as needed) rather than a new slice per message, as ws.ReadMessage would.
+func readMessage(ws *websocket.Conn, buf []byte) (kind int, data []byte, err error) {
+	kind, r, err := ws.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	data = buf[:0]
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return kind, data, nil
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+	}
+}
+
+// maxKeptReadBuffer bounds the read buffer a connection keeps between
+// messages, so that one large message does not pin its size for good.
+const maxKeptReadBuffer = 16 << 10
+
+func keepReadBuffer(data []byte) []byte {
+	if cap(data) > maxKeptReadBuffer {
+		return nil
+	}
+	return data
+}
+
+// decode feeds one Socket.IO message to the decoder and dispatches the packet
+// it completes; waiting reports that the decoder now expects attachments. The
+// decoder keeps data, so it must not be the reused read buffer.
+func (c *engineConn) decode(decoder *parser.Decoder, data []byte, binary bool) (waiting bool, err error) {
+	p, err := decoder.Add(data, binary)
+	if err != nil {
+		return false, err
+	}
+	if p == nil {
+		return true, nil
+	}
+	return false, c.m.dispatch(c, p)
 }
 
 // reasonFor names why a read failed, in the official client's vocabulary.

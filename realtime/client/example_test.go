@@ -57,3 +57,43 @@ func Example() {
 	fmt.Println(greeting)
 	// Output: hello, gopher
 }
+
+// ExampleSocket_OnRaw reads a frequent event straight from its payload bytes, without
+// decoding it: what a load generator does with a broadcast it only counts and timestamps.
+func ExampleSocket_OnRaw() {
+	server := scriptedServer(25000, 20000, func(ws *websocket.Conn, msg string) {
+		if msg == "40" {
+			sendText(ws, `40{"sid":"s1"}`, `42["tick",{"seq":7}]`)
+		}
+	})
+	defer server.Close()
+
+	m, err := client.NewManager(server.URL, client.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+	socket, err := m.Socket("/", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ticks := make(chan string, 1)
+	socket.OnRaw("tick", func(payload []byte, _ client.AckFunc) {
+		ticks <- string(payload) // a copy: payload is reused once the handler returns
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := socket.Connect(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	select {
+	case payload := <-ticks:
+		fmt.Println(payload)
+	case <-ctx.Done():
+		fmt.Println(ctx.Err())
+	}
+	// Output: ["tick",{"seq":7}]
+}

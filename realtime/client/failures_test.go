@@ -53,6 +53,9 @@ func TestMalformedServerInputClosesWithParseError(t *testing.T) {
 			sendText(ws, `451["x",{"_placeholder":true,"num":0}]`)
 		},
 		"binary without packet": func(ws *websocket.Conn) { ws.WriteMessage(websocket.BinaryMessage, []byte{1}) },
+		"raw event in place of an attachment": func(ws *websocket.Conn) {
+			sendText(ws, `451-["y",{"_placeholder":true,"num":0}]`, `42["x",1]`)
+		},
 		"text instead of attachment": func(ws *websocket.Conn) {
 			sendText(ws, `451-["x",{"_placeholder":true,"num":0}]`, `42["x"]`)
 		},
@@ -64,6 +67,9 @@ func TestMalformedServerInputClosesWithParseError(t *testing.T) {
 			defer srv.Close()
 			_, s := newSocket(t, srv.URL, client.Options{}, "/", nil)
 			s.On("x", func(client.Args, client.AckFunc) {})
+			// A raw handler skips the decoder only for a well-framed event: none of
+			// these may reach it, and they must end the connection all the same.
+			s.OnRaw("x", func(payload []byte, _ client.AckFunc) { t.Errorf("raw handler got %s", payload) })
 			reasons := make(chan string, 1)
 			s.OnDisconnect(func(reason string) { reasons <- reason })
 			if err := s.Connect(testCtx(t)); err != nil {

@@ -67,6 +67,7 @@ type Socket struct {
 
 	hmu            sync.RWMutex
 	handlers       map[string]EventHandler
+	rawHandlers    map[string]RawEventHandler
 	onAny          func(name string, args Args, ack AckFunc)
 	onConnect      func()
 	onDisconnect   func(reason string)

@@ -39,6 +39,7 @@ func runSuite(t *testing.T, baseURL string) {
 		{"ClientDisconnect", testClientDisconnect},
 		{"ReconnectAfterTransportDrop", testReconnect},
 		{"HeartbeatAnswered", testHeartbeat},
+		{"RawHandler", testRawHandler},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
