@@ -180,8 +180,11 @@ func TestStalledClientsDoNotStretchTheTicksOrStarveHealthyPlayers(t *testing.T) 
 	// Generous bounds, each against the same measure without the stalled clients, so a machine
 	// busy with other work moves both: a loop that waited on a stalled connection would show
 	// ticks of WriteTimeout (2 s) and runs of skipped ticks.
-	if limit := max(3*p99Without, 2*time.Millisecond); p99With > limit {
-		t.Errorf("tick p99 %v with stalled clients, over max(3 × %v, 2ms)", p99With, p99Without)
+	// The p99 floor is a quarter of the write timeout: far below the ticks of a loop that
+	// waits on stalled connections, above the stalls of a machine running the whole suite
+	// under -race (100 ms has been seen, in either phase).
+	if limit := max(3*p99Without, 500*time.Millisecond); p99With > limit {
+		t.Errorf("tick p99 %v with stalled clients, over max(3 × %v, 500ms)", p99With, p99Without)
 	}
 	if longest, limit := slices.Max(with), max(3*slices.Max(without), time.Second); longest > limit {
 		t.Errorf("a tick took %v with stalled clients (limit %v): the loop waited on a connection", longest, limit)

@@ -78,10 +78,11 @@ func (ws *wsConn) pong(data []byte) {
 	_ = ws.write(net.Buffers{frame}, closeFrameTimeout)
 }
 
-// close sends a close frame, waiting at most timeout, and closes the connection, which also
-// ends its reader (or its parking).
+// close sends a close frame, waiting at most timeout (and closeFrameTimeout), and closes
+// the connection, which also ends its reader (or its parking).
 func (ws *wsConn) close(p *parker, timeout time.Duration) {
 	p.unpark(ws)
+	timeout = min(timeout, closeFrameTimeout)
 	// A writer blocked on a stalled peer holds writeMu until its own deadline: past timeout
 	// the connection is closed under it, which ends that write and lets go of the lock.
 	giveUp := time.AfterFunc(timeout, func() { _ = ws.net.Close() })
