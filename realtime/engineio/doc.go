@@ -26,11 +26,15 @@
 // refusals by cause, traffic, drops and errors) for metrics; they are atomics, so keeping
 // them costs the hot paths no lock.
 //
-// Idle sessions are kept lean: the heartbeat is a timer, websocket writer goroutines run
-// only while there is something to write, write buffers are pooled, the read buffer is
-// small, the reader parks on a call chain that fits the initial 2 KB goroutine stack, and a
-// session keeps only the parts of its handshake request that Session.Request returns
-// (about 6 KB per idle websocket session in all, see BenchmarkIdleWebSocketMemory).
+// Websocket frames are read and written by the session itself; gorilla/websocket only
+// performs the upgrade. Writes go through per-server flusher goroutines (one per P), each
+// writing a session's whole queue with one non-blocking write, so a busy server makes fewer,
+// bigger writes; only a session whose socket is full gets a writer goroutine of its own,
+// which waits up to WriteTimeout. A websocket with no message for half a second gives up
+// its reader goroutine and read buffer: on Linux one epoll-watching goroutine per server
+// starts a reader again when data arrives. So an idle session costs a few timers, its
+// struct and the parts of its handshake request Session.Request returns (see
+// BenchmarkIdleWebSocketMemory), not a goroutine.
 //
 // Usage with chi:
 //

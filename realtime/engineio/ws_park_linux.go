@@ -16,6 +16,9 @@ import (
 // is never parked; an idle one wakes about once per heartbeat to answer the ping.
 const parkIdleAfter = 500 * time.Millisecond
 
+// parkingSupported: idle websockets give up their reader goroutine.
+const parkingSupported = true
+
 // parker holds the websocket connections that nothing is being read from: one epoll
 // instance watches them all, and one goroutine waits on it and starts a reader for each
 // connection that becomes readable. It starts with the first parked connection and stops
@@ -71,6 +74,13 @@ func (p *parker) park(s *Session, c *wsConn) bool {
 	c.parked = token
 	_ = c.net.SetReadDeadline(time.Time{})
 	return true
+}
+
+// count returns how many connections are parked.
+func (p *parker) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.waiting)
 }
 
 // unpark takes c off the watch list, if it is on it; the caller is about to close c.
