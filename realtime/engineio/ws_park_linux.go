@@ -43,9 +43,12 @@ func newParker(log *slog.Logger) *parker {
 	return &parker{log: log, epfd: -1, waiting: make(map[uint64]parkedConn)}
 }
 
-// armIdle sets the read deadline after which an idle reader parks its connection.
+// armIdle sets the read deadline after which an idle reader parks its connection; one
+// without a file descriptor to watch (TLS) is never parked and needs none.
 func (ws *wsConn) armIdle() {
-	_ = ws.net.SetReadDeadline(time.Now().Add(parkIdleAfter))
+	if ws.raw != nil {
+		_ = ws.net.SetReadDeadline(time.Now().Add(parkIdleAfter))
+	}
 }
 
 // park hands c over to the watcher: it reports false, and the caller carries on reading,
