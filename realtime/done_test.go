@@ -1,6 +1,8 @@
 package realtime
 
 import (
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -75,5 +77,37 @@ func TestDoneRacingDisconnect(t *testing.T) {
 	close(got)
 	for ch := range got {
 		closedWithin(t, ch, "a Done asked while the socket disconnected")
+	}
+}
+
+// TestLeaveHooksOrder: OnDisconnecting hooks run first, in the order added, while the socket
+// is still in its rooms; then the rooms are left; then the OnDisconnect hooks, in order.
+func TestLeaveHooksOrder(t *testing.T) {
+	srv := NewServer(Options{})
+	f, s := joinMain(t, srv)
+	s.Join("red")
+	var ran []string // only the socket's own goroutine runs the hooks, one after the other
+	hook := func(name string) func(string) {
+		return func(reason string) {
+			rooms := s.Rooms()
+			slices.Sort(rooms)
+			ran = append(ran, name+" "+reason+" "+strings.Join(rooms, ","))
+		}
+	}
+	s.OnDisconnect(hook("after1"))
+	s.OnDisconnecting(hook("before1"))
+	s.OnDisconnect(hook("after2"))
+	s.OnDisconnecting(hook("before2"))
+	f.text(`1`) // the client leaves "/"
+	waitExited(t, s)
+	inRooms := strings.Join(slices.Sorted(slices.Values([]string{s.ID(), "red"})), ",")
+	want := []string{
+		"before1 " + ReasonClientDisconnect + " " + inRooms,
+		"before2 " + ReasonClientDisconnect + " " + inRooms,
+		"after1 " + ReasonClientDisconnect + " ",
+		"after2 " + ReasonClientDisconnect + " ",
+	}
+	if !slices.Equal(ran, want) {
+		t.Fatalf("hooks ran as\n%q\nwant\n%q", ran, want)
 	}
 }

@@ -26,14 +26,13 @@ type Socket struct {
 	// disconnect cannot leave the id of a gone socket in a room.
 	roomsMu sync.Mutex
 
-	mu              sync.Mutex
-	connected       bool
-	done            chan struct{}  // made by the first Done while connected, closed by onClose
-	reason          string         // why the socket left
-	handlers        []eventHandler // in the order added; a socket has few, a scan beats a map
-	onDisconnecting []func(reason string)
-	onDisconnect    []func(reason string)
-	acks            map[uint64]func(*Args) // made by the first ack waited for
+	mu         sync.Mutex
+	connected  bool
+	done       chan struct{}          // made by the first Done while connected, closed by onClose
+	reason     string                 // why the socket left
+	handlers   []eventHandler         // in the order added; a socket has few, a scan beats a map
+	leaveHooks []leaveHook            // OnDisconnecting and OnDisconnect, one slice: most sockets have none
+	acks       map[uint64]func(*Args) // made by the first ack waited for
 
 	// The handshake is built on first use: most applications never read it, and its header
 	// and query copies would be most of an idle socket's memory. auth and joined are what
@@ -41,6 +40,12 @@ type Socket struct {
 	handshake *Handshake
 	auth      string // the CONNECT payload until the handshake is built
 	joined    time.Time
+}
+
+// leaveHook is one OnDisconnecting (inRooms) or OnDisconnect hook.
+type leaveHook struct {
+	fn      func(reason string)
+	inRooms bool
 }
 
 // eventHandler is one On registration.
@@ -140,7 +145,7 @@ func (s *Socket) On(event string, handler func(*Event)) {
 // OnDisconnecting adds a hook that runs when the socket is about to leave, still in its rooms.
 func (s *Socket) OnDisconnecting(fn func(reason string)) {
 	s.mu.Lock()
-	s.onDisconnecting = append(s.onDisconnecting, fn)
+	s.leaveHooks = append(s.leaveHooks, leaveHook{fn: fn, inRooms: true})
 	s.mu.Unlock()
 }
 
@@ -148,7 +153,7 @@ func (s *Socket) OnDisconnecting(fn func(reason string)) {
 // is one of the Reason constants.
 func (s *Socket) OnDisconnect(fn func(reason string)) {
 	s.mu.Lock()
-	s.onDisconnect = append(s.onDisconnect, fn)
+	s.leaveHooks = append(s.leaveHooks, leaveHook{fn: fn})
 	s.mu.Unlock()
 }
 
@@ -403,15 +408,19 @@ func (s *Socket) onClose(reason string) {
 // the socket is still in its rooms, then the rooms are left, then the disconnect hooks.
 func (s *Socket) leave() {
 	s.mu.Lock()
-	reason, disconnecting, disconnect := s.reason, s.onDisconnecting, s.onDisconnect
+	reason, hooks := s.reason, s.leaveHooks
 	s.mu.Unlock()
-	for _, fn := range disconnecting {
-		guard(s.ns.server.log, "disconnecting", func() { fn(reason) })
+	for _, h := range hooks {
+		if h.inRooms {
+			guard(s.ns.server.log, "disconnecting", func() { h.fn(reason) })
+		}
 	}
 	s.roomsMu.Lock() // onClose cleared connected first: no Join adds a room after this
 	s.ns.remove(s)
 	s.roomsMu.Unlock()
-	for _, fn := range disconnect {
-		guard(s.ns.server.log, "disconnect", func() { fn(reason) })
+	for _, h := range hooks {
+		if !h.inRooms {
+			guard(s.ns.server.log, "disconnect", func() { h.fn(reason) })
+		}
 	}
 }
