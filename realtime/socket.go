@@ -118,7 +118,7 @@ func (s *Socket) Done() <-chan struct{} {
 	if !s.connected {
 		return closedChannel
 	}
-	if s.done == nil { // made on demand: most sockets are never asked, and a channel is 96 bytes
+	if s.done == nil { // made on demand: most sockets are never asked, and a channel is over 100 bytes
 		s.done = make(chan struct{})
 	}
 	return s.done
