@@ -9,10 +9,9 @@ import "sync"
 type callQueue struct {
 	mu       sync.Mutex
 	calls    []func() // waiting, oldest first; nil while idle
-	limit    int      // most calls that may wait
+	limit    int32    // most calls that may wait (an int32 so the flags share its word)
 	running  bool     // a goroutine is draining calls
-	last     func()   // set by finish: runs once every call queued before it has run
-	finished bool     // finish was called; nothing more is queued
+	finished bool     // finish was called: its call is the last one queued
 }
 
 // push queues fn without ever waiting: it is called on the connection's reader, and a reader
@@ -22,7 +21,7 @@ type callQueue struct {
 func (q *callQueue) push(fn func()) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.finished || len(q.calls) >= q.limit {
+	if q.finished || len(q.calls) >= int(q.limit) {
 		return false
 	}
 	q.calls = append(q.calls, fn)
@@ -30,14 +29,16 @@ func (q *callQueue) push(fn func()) bool {
 	return true
 }
 
-// finish refuses further calls and has last run after the calls already queued.
+// finish refuses further calls and queues last, beyond the limit, to run after the calls
+// already queued.
 func (q *callQueue) finish(last func()) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.finished {
 		return
 	}
-	q.finished, q.last = true, last
+	q.finished = true
+	q.calls = append(q.calls, last)
 	q.startLocked()
 }
 
@@ -48,29 +49,24 @@ func (q *callQueue) startLocked() {
 	}
 }
 
-// drain runs the queued calls, then last if finish was called, and returns once nothing is
-// waiting; the goroutine's stack, grown by the handlers, goes with it.
+// drain runs the queued calls and returns once nothing is waiting; the goroutine's stack,
+// grown by the handlers, goes with it. After finish's call nothing is queued any more, so
+// no goroutine starts again.
 func (q *callQueue) drain() {
 	growHandlerStack(0)
 	for {
 		q.mu.Lock()
-		if len(q.calls) > 0 {
-			fn := q.calls[0]
-			q.calls[0] = nil
-			q.calls = q.calls[1:]
+		if len(q.calls) == 0 {
+			q.calls = nil // an idle socket keeps no buffer
+			q.running = false
 			q.mu.Unlock()
-			fn()
-			continue
+			return
 		}
-		q.calls = nil // an idle socket keeps no buffer
-		last := q.last
-		q.last = nil
-		q.running = last != nil // after last, nothing starts another goroutine
+		fn := q.calls[0]
+		q.calls[0] = nil
+		q.calls = q.calls[1:]
 		q.mu.Unlock()
-		if last != nil {
-			last()
-		}
-		return
+		fn()
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -19,21 +18,30 @@ import (
 type client struct {
 	server  *Server
 	conn    conn
-	log     *slog.Logger
 	decoder parser.Decoder // only touched by onMessage
-	timer   *time.Timer
 
 	mu          sync.Mutex
 	sockets     []*Socket // one per joined namespace: a client joins few, so a slice beats a map
 	closeReason string    // the reason we closed the connection for, if we did
 	closed      bool
+	connectWait *time.Timer // the ConnectTimeout; dropped once a namespace is joined
 }
 
 func newClient(s *Server, c conn) *client {
-	cl := &client{server: s, conn: c, log: s.log}
+	cl := &client{server: s, conn: c}
 	cl.decoder.MaxAttachments = s.opts.MaxAttachments
-	cl.timer = time.AfterFunc(s.opts.ConnectTimeout, cl.onConnectTimeout)
+	cl.connectWait = time.AfterFunc(s.opts.ConnectTimeout, cl.onConnectTimeout)
 	return cl
+}
+
+// stopConnectWaitLocked stops the ConnectTimeout and lets the timer go: a connection that
+// joined a namespace (or closed) no longer needs it, and kept, it would cost every idle
+// connection about 150 bytes.
+func (c *client) stopConnectWaitLocked() {
+	if c.connectWait != nil {
+		c.connectWait.Stop()
+		c.connectWait = nil
+	}
 }
 
 func (c *client) onConnectTimeout() {
@@ -41,7 +49,7 @@ func (c *client) onConnectTimeout() {
 	joined := len(c.sockets) > 0 || c.closed
 	c.mu.Unlock()
 	if !joined {
-		c.log.Debug("realtime: no namespace joined in time, closing the connection")
+		c.server.log.Debug("realtime: no namespace joined in time, closing the connection")
 		c.close(ReasonForcedClose)
 	}
 }
@@ -58,8 +66,8 @@ func (c *client) close(reason string) {
 
 // onClose is called once by the engine when the connection is gone.
 func (c *client) onClose(reason string) {
-	c.timer.Stop()
 	c.mu.Lock()
+	c.stopConnectWaitLocked()
 	if c.closeReason != "" {
 		reason = c.closeReason
 	}
@@ -74,7 +82,7 @@ func (c *client) onClose(reason string) {
 func (c *client) onMessage(m engineio.Message) {
 	p, err := c.decoder.Add(m.Data, m.Binary)
 	if err != nil {
-		c.log.Debug("realtime: dropping a client that broke the protocol", "err", err)
+		c.server.log.Debug("realtime: dropping a client that broke the protocol", "err", err)
 		c.close(ReasonParseError)
 		return
 	}
@@ -89,7 +97,7 @@ func (c *client) onMessage(m engineio.Message) {
 	s := c.socketLocked(p.Namespace)
 	c.mu.Unlock()
 	if s == nil {
-		c.log.Debug("realtime: packet for a namespace the client has not joined", "namespace", p.Namespace, "type", p.Type)
+		c.server.log.Debug("realtime: packet for a namespace the client has not joined", "namespace", p.Namespace, "type", p.Type)
 		return
 	}
 	switch p.Type {
@@ -100,7 +108,7 @@ func (c *client) onMessage(m engineio.Message) {
 	case parser.Ack, parser.BinaryAck:
 		s.onAck(p)
 	default:
-		c.log.Debug("realtime: ignoring a packet only servers send", "type", p.Type)
+		c.server.log.Debug("realtime: ignoring a packet only servers send", "type", p.Type)
 	}
 }
 
@@ -116,7 +124,7 @@ func (c *client) connect(p *parser.Packet) {
 	old := c.socketLocked(p.Namespace)
 	c.mu.Unlock()
 	if old != nil {
-		c.log.Debug("realtime: CONNECT to a namespace already joined replaces its socket", "namespace", p.Namespace)
+		c.server.log.Debug("realtime: CONNECT to a namespace already joined replaces its socket", "namespace", p.Namespace)
 		old.onClose(ReasonClientDisconnect)
 	}
 	joined := time.Now()
@@ -144,8 +152,8 @@ func (c *client) connect(p *parser.Packet) {
 	}
 	c.sockets = slices.DeleteFunc(c.sockets, func(o *Socket) bool { return o.ns.name == ns.name })
 	c.sockets = append(c.sockets, s)
+	c.stopConnectWaitLocked()
 	c.mu.Unlock()
-	c.timer.Stop()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
 	if err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}); err != nil {
 		s.onClose(ReasonTransportError)
@@ -173,7 +181,7 @@ func (c *client) refuse(namespace string, err error) {
 		data, _ = json.Marshal(map[string]string{"message": err.Error()})
 	}
 	if serr := c.send(&parser.Packet{Type: parser.ConnectError, Namespace: namespace, Data: data}); serr != nil {
-		c.log.Debug("realtime: cannot send CONNECT_ERROR", "err", serr)
+		c.server.log.Debug("realtime: cannot send CONNECT_ERROR", "err", serr)
 	}
 }
 

@@ -27,7 +27,7 @@ func TestSecondConnectReplacesTheSocket(t *testing.T) {
 	if reason := waitDone(t, gone, "old socket's disconnect"); reason != ReasonClientDisconnect {
 		t.Fatalf("old socket left with %q", reason)
 	}
-	<-old.exited
+	waitExited(t, old)
 	if got := srv.To("lobby").Sockets(); len(got) != 1 || got[0] != fresh {
 		t.Fatalf("lobby = %v, want only the new socket", got)
 	}

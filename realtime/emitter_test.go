@@ -33,7 +33,7 @@ func TestTryEmitReportsAVolatileDrop(t *testing.T) {
 		t.Fatalf("a reliable emit is queued even when busy: sent=%v err=%v", sent, err)
 	}
 	f.Close(ReasonTransportClose)
-	<-s.exited
+	waitExited(t, s)
 	if sent, err := s.Volatile().TryEmit("tick", 4); sent || !errors.Is(err, ErrDisconnected) {
 		t.Fatalf("after disconnect: sent=%v err=%v", sent, err)
 	}

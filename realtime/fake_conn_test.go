@@ -72,17 +72,32 @@ func (f *fakeConn) settle() {
 	f.client.mu.Unlock()
 	for _, s := range sockets {
 		ran := make(chan struct{})
-		for !s.enqueue(func() { close(ran) }) { // waits for room, unlike the reader: only the test waits here
-			select {
-			case <-s.exited:
-			case <-time.After(time.Millisecond):
-				continue
+		queued := false
+		for !queued && !exited(s) { // waits for room, unlike the reader: only the test waits here
+			if queued = s.enqueue(func() { close(ran) }); !queued {
+				time.Sleep(time.Millisecond)
 			}
-			break
 		}
-		select {
-		case <-ran:
-		case <-s.exited:
+		if queued {
+			<-ran // queued calls always run, even when the socket disconnects meanwhile
+		}
+	}
+}
+
+// exited reports whether the socket's last handler call, its leave, has returned: it left
+// its namespace and rooms and ran its disconnect hooks.
+func exited(s *Socket) bool {
+	s.calls.mu.Lock()
+	defer s.calls.mu.Unlock()
+	return s.calls.finished && !s.calls.running
+}
+
+// waitExited waits until exited(s).
+func waitExited(t testing.TB, s *Socket) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !exited(s); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("socket %s did not leave", s.ID())
 		}
 	}
 }

@@ -9,28 +9,24 @@ import (
 // MemoryAdapter is the single-process Adapter: rooms are maps, broadcasts are local deliveries.
 //
 // Every socket is in the room named by its own id, and most sockets are in no other room, so
-// that room is not a map of its own: the socket's entry records whether it is in it. An idle
-// socket then costs one entry in sids and no allocation.
+// that room is not a map of its own: a socket's entry in sids means it is in it, unless the
+// socket is listed in disowned. An idle socket then costs one entry in sids holding a nil map.
 type MemoryAdapter struct {
 	local Local
 
-	mu    sync.RWMutex
-	rooms map[string]map[string]struct{} // room -> socket ids, own rooms left out
-	sids  map[string]socketRooms         // socket id -> its rooms
-}
-
-// socketRooms is the rooms of one socket.
-type socketRooms struct {
-	own    bool                // in the room named by its id
-	joined map[string]struct{} // the other rooms; nil while there are none
+	mu       sync.RWMutex
+	rooms    map[string]map[string]struct{} // room -> socket ids, own rooms left out
+	sids     map[string]map[string]struct{} // socket id -> its other rooms; nil while none
+	disowned map[string]struct{}            // sockets of sids not in their own room (rare)
 }
 
 // NewMemoryAdapter is the default Options.NewAdapter.
 func NewMemoryAdapter(local Local) Adapter {
 	return &MemoryAdapter{
-		local: local,
-		rooms: make(map[string]map[string]struct{}),
-		sids:  make(map[string]socketRooms),
+		local:    local,
+		rooms:    make(map[string]map[string]struct{}),
+		sids:     make(map[string]map[string]struct{}),
+		disowned: make(map[string]struct{}),
 	}
 }
 
@@ -38,16 +34,17 @@ func NewMemoryAdapter(local Local) Adapter {
 func (a *MemoryAdapter) AddAll(socketID string, rooms ...string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	mine := a.sids[socketID]
+	joined, known := a.sids[socketID]
+	own := false
 	for _, room := range rooms {
 		if room == socketID {
-			mine.own = true
+			own = true
 			continue
 		}
-		if mine.joined == nil {
-			mine.joined = make(map[string]struct{}, len(rooms))
+		if joined == nil {
+			joined = make(map[string]struct{}, len(rooms))
 		}
-		mine.joined[room] = struct{}{}
+		joined[room] = struct{}{}
 		members := a.rooms[room]
 		if members == nil {
 			members = make(map[string]struct{})
@@ -55,23 +52,28 @@ func (a *MemoryAdapter) AddAll(socketID string, rooms ...string) {
 		}
 		members[socketID] = struct{}{}
 	}
-	a.sids[socketID] = mine
+	a.sids[socketID] = joined
+	switch {
+	case own:
+		delete(a.disowned, socketID)
+	case !known:
+		a.disowned[socketID] = struct{}{}
+	}
 }
 
 // Del implements Adapter.
 func (a *MemoryAdapter) Del(socketID, room string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	mine, ok := a.sids[socketID]
-	if !ok {
+	joined, known := a.sids[socketID]
+	if !known {
 		return
 	}
 	if room == socketID {
-		mine.own = false
-		a.sids[socketID] = mine
+		a.disowned[socketID] = struct{}{}
 		return
 	}
-	delete(mine.joined, room)
+	delete(joined, room)
 	a.leave(socketID, room)
 }
 
@@ -79,10 +81,11 @@ func (a *MemoryAdapter) Del(socketID, room string) {
 func (a *MemoryAdapter) DelAll(socketID string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for room := range a.sids[socketID].joined {
+	for room := range a.sids[socketID] {
 		a.leave(socketID, room)
 	}
 	delete(a.sids, socketID)
+	delete(a.disowned, socketID)
 }
 
 func (a *MemoryAdapter) leave(socketID, room string) {
@@ -98,21 +101,28 @@ func (a *MemoryAdapter) leave(socketID, room string) {
 func (a *MemoryAdapter) SocketRooms(socketID string) []string {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	mine := a.sids[socketID]
-	rooms := make([]string, 0, len(mine.joined)+1)
-	if mine.own {
+	joined := a.sids[socketID]
+	rooms := make([]string, 0, len(joined)+1)
+	if a.inOwnRoom(socketID) {
 		rooms = append(rooms, socketID)
 	}
-	for room := range mine.joined {
+	for room := range joined {
 		rooms = append(rooms, room)
 	}
 	return rooms
 }
 
+// inOwnRoom reports whether socket id is in the room named by its id; the caller holds a.mu.
+func (a *MemoryAdapter) inOwnRoom(id string) bool {
+	_, known := a.sids[id]
+	_, out := a.disowned[id]
+	return known && !out
+}
+
 // inRoom reports whether socket id is in room; the caller holds a.mu.
 func (a *MemoryAdapter) inRoom(id, room string) bool {
 	if room == id {
-		return a.sids[id].own
+		return a.inOwnRoom(id)
 	}
 	_, in := a.rooms[room][id]
 	return in
@@ -120,7 +130,7 @@ func (a *MemoryAdapter) inRoom(id, room string) bool {
 
 // ownMember returns the socket whose own room is room, if it is in it; the caller holds a.mu.
 func (a *MemoryAdapter) ownMember(room string) (string, bool) {
-	return room, a.sids[room].own
+	return room, a.inOwnRoom(room)
 }
 
 // Sockets implements Adapter.

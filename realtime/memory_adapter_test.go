@@ -39,4 +39,16 @@ func TestMemoryAdapterOwnRoom(t *testing.T) {
 	check("everyone after s2 left", a.Sockets(nil, nil), "s1")
 	check("lobby after s2 left", a.Sockets([]string{"lobby"}, nil))
 	check("room s1 after s2 left", a.Sockets([]string{"s1"}, nil), "s1")
+
+	a.AddAll("s3", "lobby") // known first through another room: not in its own yet
+	check("room s3 before s3 joined it", a.Sockets([]string{"s3"}, nil))
+	check("s3's rooms", a.SocketRooms("s3"), "lobby")
+	check("everyone with s3", a.Sockets(nil, nil), "s1", "s3")
+	a.AddAll("s3", "red")
+	check("room s3 after joining another room", a.Sockets([]string{"s3"}, nil))
+	a.AddAll("s3", "s3")
+	check("room s3 joined", a.Sockets([]string{"s3"}, nil), "s3")
+	a.DelAll("s3")
+	a.AddAll("s3", "s3")
+	check("s3's rooms after coming back", a.SocketRooms("s3"), "s3")
 }

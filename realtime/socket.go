@@ -1,13 +1,13 @@
 package realtime
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -20,29 +20,32 @@ type Socket struct {
 	id     string
 	ns     *Namespace
 	client *client
-	done   chan struct{} // closed when the socket leaves its namespace
-	calls  callQueue     // handler calls, run in order, then leave
-	exited chan struct{} // closed when leave has returned
+	calls  callQueue // handler calls, run in order, then leave
 
 	// roomsMu orders Join against the rooms being left on disconnect, so a Join racing the
 	// disconnect cannot leave the id of a gone socket in a room.
 	roomsMu sync.Mutex
 
+	mu         sync.Mutex
+	connected  bool
+	done       chan struct{}          // made by the first Done while connected, closed by onClose
+	reason     string                 // why the socket left
+	handlers   []eventHandler         // in the order added; a socket has few, a scan beats a map
+	leaveHooks []leaveHook            // OnDisconnecting and OnDisconnect, one slice: most sockets have none
+	acks       map[uint64]func(*Args) // made by the first ack waited for
+
 	// The handshake is built on first use: most applications never read it, and its header
 	// and query copies would be most of an idle socket's memory. auth and joined are what
-	// cannot be rebuilt later from the engine's handshake request.
-	handshakeOnce sync.Once
-	handshake     *Handshake
-	auth          json.RawMessage
-	joined        time.Time
+	// cannot be rebuilt later from the engine's handshake request. Guarded by mu.
+	handshake *Handshake
+	auth      string // the CONNECT payload until the handshake is built
+	joined    time.Time
+}
 
-	mu              sync.Mutex
-	connected       bool
-	reason          string         // why the socket left
-	handlers        []eventHandler // in the order added; a socket has few, a scan beats a map
-	onDisconnecting []func(reason string)
-	onDisconnect    []func(reason string)
-	acks            map[uint64]func(*Args) // made by the first ack waited for
+// leaveHook is one OnDisconnecting (inRooms) or OnDisconnect hook.
+type leaveHook struct {
+	fn      func(reason string)
+	inRooms bool
 }
 
 // eventHandler is one On registration.
@@ -54,23 +57,19 @@ type eventHandler struct {
 // newSocket makes the socket of a CONNECT; hs is the handshake if it was already needed,
 // else nil, and auth the CONNECT payload, which the socket keeps a copy of.
 func newSocket(ns *Namespace, c *client, hs *Handshake, auth json.RawMessage, joined time.Time) *Socket {
-	if hs == nil {
-		auth = bytes.Clone(auth) // not the CONNECT message's buffer, which may be much larger
-	} else {
-		auth = nil
-	}
-	return &Socket{
+	s := &Socket{
 		id:        newSocketID(),
 		ns:        ns,
 		client:    c,
 		handshake: hs,
-		auth:      auth,
 		joined:    joined,
-		done:      make(chan struct{}),
-		calls:     callQueue{limit: ns.server.opts.EventQueueSize},
-		exited:    make(chan struct{}),
+		calls:     callQueue{limit: int32(min(ns.server.opts.EventQueueSize, math.MaxInt32))},
 		connected: true,
 	}
+	if hs == nil {
+		s.auth = string(auth) // a copy: not the CONNECT message's buffer, which may be much larger
+	}
+	return s
 }
 
 // enqueue queues a handler call without ever waiting (see callQueue.push); it reports false
@@ -92,12 +91,16 @@ func (s *Socket) Namespace() *Namespace { return s.ns }
 
 // Handshake is what the client sent when it joined: auth payload, headers, query, address.
 func (s *Socket) Handshake() *Handshake {
-	s.handshakeOnce.Do(func() {
-		if s.handshake == nil {
-			s.handshake = newHandshake(s.client.conn.Request(), s.auth, s.joined)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.handshake == nil {
+		var auth json.RawMessage
+		if s.auth != "" {
+			auth = json.RawMessage(s.auth)
 		}
-		s.auth = nil
-	})
+		s.handshake = newHandshake(s.client.conn.Request(), auth, s.joined)
+		s.auth = ""
+	}
 	return s.handshake
 }
 
@@ -109,7 +112,24 @@ func (s *Socket) Connected() bool {
 }
 
 // Done is closed when the socket disconnects; goroutines serving the socket can select on it.
-func (s *Socket) Done() <-chan struct{} { return s.done }
+func (s *Socket) Done() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.connected {
+		return closedChannel
+	}
+	if s.done == nil { // made on demand: most sockets are never asked, and a channel is over 100 bytes
+		s.done = make(chan struct{})
+	}
+	return s.done
+}
+
+// closedChannel is the Done of every socket asked only after it disconnected.
+var closedChannel = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()
 
 // On adds a handler for event. Handlers of one socket run one at a time, in the order the
 // events arrived, on a goroutine of the socket's own: a slow handler delays the next events of
@@ -125,7 +145,7 @@ func (s *Socket) On(event string, handler func(*Event)) {
 // OnDisconnecting adds a hook that runs when the socket is about to leave, still in its rooms.
 func (s *Socket) OnDisconnecting(fn func(reason string)) {
 	s.mu.Lock()
-	s.onDisconnecting = append(s.onDisconnecting, fn)
+	s.leaveHooks = append(s.leaveHooks, leaveHook{fn: fn, inRooms: true})
 	s.mu.Unlock()
 }
 
@@ -133,7 +153,7 @@ func (s *Socket) OnDisconnecting(fn func(reason string)) {
 // is one of the Reason constants.
 func (s *Socket) OnDisconnect(fn func(reason string)) {
 	s.mu.Lock()
-	s.onDisconnect = append(s.onDisconnect, fn)
+	s.leaveHooks = append(s.leaveHooks, leaveHook{fn: fn})
 	s.mu.Unlock()
 }
 
@@ -245,7 +265,7 @@ func (s *Socket) emitWithAck(ctx context.Context, event string, args []any, vola
 		// Forget the waiter, or every unanswered ack would stay in s.acks until disconnect.
 		s.takeAck(id)
 		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ctx.Err())
-	case <-s.done:
+	case <-s.Done():
 		return nil, fmt.Errorf("realtime: ack for %q: %w", event, ErrDisconnected)
 	}
 }
@@ -317,17 +337,17 @@ func (s *Socket) onEvent(p *parser.Packet) {
 		for _, h := range handlers {
 			if h.event == name {
 				handled = true
-				guard(s.client.log, "event "+name, func() { h.fn(ev) })
+				guard(s.ns.server.log, "event "+name, func() { h.fn(ev) })
 			}
 		}
 		if !handled {
-			s.client.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
+			s.ns.server.log.Debug("realtime: no handler for event", "namespace", s.ns.name, "event", name)
 		}
 	})
 	if !queued && s.Connected() {
 		// The client sends faster than its handlers run: drop it rather than hold its
 		// events without bound (or stop reading it, which can deadlock; see enqueue).
-		s.client.log.Warn("realtime: event queue full, closing the connection",
+		s.ns.server.log.Warn("realtime: event queue full, closing the connection",
 			"namespace", s.ns.name, "socket", s.id, "queued", s.calls.limit)
 		s.client.close(ReasonEventQueueFull)
 	}
@@ -348,15 +368,15 @@ func (s *Socket) sendAck(id uint64, args []any) error {
 func (s *Socket) onAck(p *parser.Packet) {
 	if !p.HasID {
 		// Checked before the lookup: p.ID is 0 here, which would take the waiter of id 0.
-		s.client.log.Debug("realtime: ack without an id", "namespace", s.ns.name)
+		s.ns.server.log.Debug("realtime: ack without an id", "namespace", s.ns.name)
 		return
 	}
 	fn := s.takeAck(p.ID)
 	if fn == nil {
-		s.client.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
+		s.ns.server.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
 		return
 	}
-	guard(s.client.log, "ack", func() { fn(&Args{raw: p.Args}) })
+	guard(s.ns.server.log, "ack", func() { fn(&Args{raw: p.Args}) })
 }
 
 // onClose marks the socket disconnected, once; its queued handler calls still run, then
@@ -369,35 +389,38 @@ func (s *Socket) onClose(reason string) {
 	}
 	s.connected = false
 	s.reason = reason
-	unanswered := s.acks
+	unanswered, done := s.acks, s.done
 	s.acks = nil
 	s.mu.Unlock()
 	s.client.forget(s)
-	close(s.done)
+	if done != nil {
+		close(done)
+	}
 	// No answer can come any more: settle every waiter with nil, so that a broadcast counts
 	// this socket as done instead of waiting for it until its timeout (or forever).
 	for _, fn := range unanswered {
 		fn(nil)
 	}
-	s.calls.finish(func() {
-		defer close(s.exited)
-		s.leave()
-	})
+	s.calls.finish(s.leave)
 }
 
 // leave runs after the socket's last handler call once it disconnected: the disconnecting hooks while
 // the socket is still in its rooms, then the rooms are left, then the disconnect hooks.
 func (s *Socket) leave() {
 	s.mu.Lock()
-	reason, disconnecting, disconnect := s.reason, s.onDisconnecting, s.onDisconnect
+	reason, hooks := s.reason, s.leaveHooks
 	s.mu.Unlock()
-	for _, fn := range disconnecting {
-		guard(s.client.log, "disconnecting", func() { fn(reason) })
+	for _, h := range hooks {
+		if h.inRooms {
+			guard(s.ns.server.log, "disconnecting", func() { h.fn(reason) })
+		}
 	}
 	s.roomsMu.Lock() // onClose cleared connected first: no Join adds a room after this
 	s.ns.remove(s)
 	s.roomsMu.Unlock()
-	for _, fn := range disconnect {
-		guard(s.client.log, "disconnect", func() { fn(reason) })
+	for _, h := range hooks {
+		if !h.inRooms {
+			guard(s.ns.server.log, "disconnect", func() { h.fn(reason) })
+		}
 	}
 }

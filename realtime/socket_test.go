@@ -358,7 +358,7 @@ func TestRoomsAndBroadcast(t *testing.T) {
 		t.Fatalf("red after leave = %v", got)
 	}
 	conns[1].Close(ReasonTransportClose)
-	<-s1.exited
+	waitExited(t, s1)
 	if got := srv.To("red").Sockets(); len(got) != 0 {
 		t.Fatalf("a disconnected socket stayed in its room: %v", got)
 	}
@@ -672,7 +672,7 @@ func TestEventFloodClosesTheConnection(t *testing.T) {
 	if r := <-reasons; r != ReasonEventQueueFull {
 		t.Fatalf("disconnect reason = %q", r)
 	}
-	<-s.exited // the socket's goroutine ends once the queued calls ran
+	waitExited(t, s) // the socket's goroutine ends once the queued calls ran
 }
 
 // TestCloseTransport drops the connection without a DISCONNECT, so the client reconnects: every
@@ -784,7 +784,7 @@ func TestJoinRacingDisconnectLeavesNoRoom(t *testing.T) {
 	}
 	close(adapter.release)
 	<-joined
-	<-s.exited
+	waitExited(t, s)
 	if rooms := srv.main.Adapter().SocketRooms(s.ID()); len(rooms) != 0 {
 		t.Fatalf("the disconnected socket is still in rooms %v", rooms)
 	}
