@@ -80,8 +80,9 @@ func newSession(srv *Server, id string, req handshake, ip, transport string) *Se
 func (s *Session) ID() string { return s.id }
 
 // Request returns the handshake request: method, URL (with the query), headers, Host,
-// RemoteAddr and TLS state; its body is gone and its context is a background one. Each
-// call returns a new *http.Request, all sharing the same URL and Header: read, don't modify.
+// RemoteAddr and TLS state; its body is gone and its context is a background one. The
+// session keeps the request packed, so each call parses it again and returns a new
+// *http.Request with its own URL and Header: call it once, not per message.
 func (s *Session) Request() *http.Request { return s.req.request() }
 
 // Transport returns the current transport, "polling" or "websocket".
