@@ -59,7 +59,7 @@ func expectMessage(t *testing.T, c *websocket.Conn, m Message) {
 }
 
 // TestBacklogOfAStalledClientArrivesInOrder fills the socket of a client that stops
-// reading, so that writes go through the partly-written frame (unsent) and the writer
+// reading, so that writes go through the partly-written frame (wsConn.rest) and the writer
 // goroutine, and then checks that every message arrives, whole and in order, once the client
 // reads again.
 func TestBacklogOfAStalledClientArrivesInOrder(t *testing.T) {
