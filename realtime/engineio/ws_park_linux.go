@@ -54,7 +54,7 @@ func (p *parker) park(s *Session, c *wsConn) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed || (p.epfd < 0 && !p.startLocked()) {
+	if c.closing || p.closed || (p.epfd < 0 && !p.startLocked()) {
 		return false
 	}
 	p.next++
@@ -73,10 +73,13 @@ func (p *parker) park(s *Session, c *wsConn) bool {
 	return true
 }
 
-// unpark takes c off the watch list, if it is on it; the caller is about to close c.
+// unpark takes c off the watch list, if it is on it, for good: the caller is about to close
+// c. A reader parking c between now and the close would leave an entry nothing removes, as
+// closing the socket drops it from the epoll set without an event.
 func (p *parker) unpark(c *wsConn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	c.closing = true
 	if c.parked == 0 {
 		return
 	}
