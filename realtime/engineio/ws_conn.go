@@ -68,14 +68,18 @@ func (ws *wsConn) write(bufs net.Buffers, timeout time.Duration) error {
 	if err := ws.net.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
-	if n, err := bufs.WriteTo(ws.net); err != nil {
-		if n > 0 {
-			_ = ws.net.Close()
-		}
+	n, err := bufs.WriteTo(ws.net)
+	if err != nil && n > 0 {
+		_ = ws.net.Close()
 		return err
 	}
-	ws.rest = nil
-	return ws.net.SetWriteDeadline(time.Time{})
+	if err == nil {
+		ws.rest = nil
+	}
+	if clearErr := ws.net.SetWriteDeadline(time.Time{}); err == nil {
+		err = clearErr
+	}
+	return err
 }
 
 // tryWrite writes as much of b as the socket takes without waiting and returns how much

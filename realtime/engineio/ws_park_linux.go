@@ -40,8 +40,13 @@ func newParker(log *slog.Logger) *parker {
 	return &parker{log: log, epfd: -1, waiting: make(map[uint64]parkedConn)}
 }
 
-// armIdle sets the read deadline after which an idle reader parks its connection.
+// armIdle sets the read deadline after which an idle reader parks its connection. A
+// connection that cannot be parked (no file descriptor: TLS) gets none, as its reader
+// would only wake twice a second to carry on waiting.
 func (ws *wsConn) armIdle() {
+	if ws.raw == nil {
+		return
+	}
 	_ = ws.net.SetReadDeadline(time.Now().Add(parkIdleAfter))
 }
 
