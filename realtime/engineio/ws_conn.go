@@ -32,11 +32,7 @@ type wsConn struct {
 	// connection for what the client sent.
 	closeCode atomic.Int32
 
-	// parked is the connection's entry in its server's parker while no goroutine reads it,
-	// and closing that close has begun, after which it is never parked again; both guarded
-	// by the parker's mutex.
-	parked  uint64
-	closing bool
+	park parkState // the parker's, under its mutex
 }
 
 // newWSConn takes over the connection gorilla upgraded; gorilla's own Conn is not used.

@@ -31,6 +31,12 @@ type parker struct {
 	closed  bool
 }
 
+// parkState is what the parker keeps in each connection, under its mutex.
+type parkState struct {
+	token   uint64 // the connection's entry in waiting while no goroutine reads it; 0 if none
+	closing bool   // close has begun: the connection is never parked again
+}
+
 type parkedConn struct {
 	s *Session
 	c *wsConn
@@ -59,7 +65,7 @@ func (p *parker) park(s *Session, c *wsConn) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if c.closing || p.closed || (p.epfd < 0 && !p.startLocked()) {
+	if c.park.closing || p.closed || (p.epfd < 0 && !p.startLocked()) {
 		return false
 	}
 	p.next++
@@ -73,7 +79,7 @@ func (p *parker) park(s *Session, c *wsConn) bool {
 	// Registered while p.mu is held: the watcher, which takes it too, cannot see the event
 	// before the entry exists.
 	p.waiting[token] = parkedConn{s, c}
-	c.parked = token
+	c.park.token = token
 	_ = c.net.SetReadDeadline(time.Time{})
 	return true
 }
@@ -84,12 +90,12 @@ func (p *parker) park(s *Session, c *wsConn) bool {
 func (p *parker) unpark(c *wsConn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c.closing = true
-	if c.parked == 0 {
+	c.park.closing = true
+	if c.park.token == 0 {
 		return
 	}
-	delete(p.waiting, c.parked)
-	c.parked = 0
+	delete(p.waiting, c.park.token)
+	c.park.token = 0
 	p.forgetLocked(c)
 }
 
@@ -155,7 +161,7 @@ func (p *parker) watch(epfd, stop int) {
 			pc, ok := p.waiting[token]
 			if ok {
 				delete(p.waiting, token)
-				pc.c.parked = 0
+				pc.c.park.token = 0
 				p.forgetLocked(pc.c)
 			}
 			p.mu.Unlock()

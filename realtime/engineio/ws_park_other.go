@@ -7,6 +7,9 @@ import "log/slog"
 // parker parks nothing where there is no epoll: every websocket keeps its reader goroutine.
 type parker struct{}
 
+// parkState is empty: no connection is ever parked.
+type parkState struct{}
+
 func newParker(*slog.Logger) *parker { return &parker{} }
 
 func (*parker) park(*Session, *wsConn) bool { return false }
