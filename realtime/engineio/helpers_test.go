@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,6 +35,12 @@ type testServer struct {
 // startServer serves an Engine.IO server with opts; with echo every message is sent back.
 func startServer(t *testing.T, opts Options, echo bool) *testServer {
 	t.Helper()
+	return startServerOn(t, opts, echo, nil)
+}
+
+// startServerOn is startServer with the listener wrapped by wrap, if not nil.
+func startServerOn(t *testing.T, opts Options, echo bool, wrap func(net.Listener) net.Listener) *testServer {
+	t.Helper()
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -51,7 +58,11 @@ func startServer(t *testing.T, opts Options, echo bool) *testServer {
 		s.OnClose(func(reason string) { rec.closed <- reason })
 		ts.sessions <- rec
 	})
-	ts.http = httptest.NewServer(ts.Server)
+	ts.http = httptest.NewUnstartedServer(ts.Server)
+	if wrap != nil {
+		ts.http.Listener = wrap(ts.http.Listener)
+	}
+	ts.http.Start()
 	t.Cleanup(func() {
 		ts.Server.Close()
 		ts.http.Close()

@@ -29,10 +29,6 @@ const binaryMarker = 'b'
 // length prefixes with it because it can never appear in UTF-8 text or base64).
 const recordSeparator = 0x1e
 
-// packetPrefixes holds one-byte slices for every packet type, so the websocket writer can
-// write the type without allocating.
-var packetPrefixes = []byte("0123456")
-
 var (
 	errEmptyPacket   = errors.New("engineio: empty packet")
 	errUnknownPacket = errors.New("engineio: unknown packet type")
@@ -45,12 +41,6 @@ type packet struct {
 	binary bool
 	data   []byte
 	frame  *sharedFrame // a message's websocket frame shared with other sessions, or nil
-}
-
-// prefix returns the wire type character as a one-byte slice.
-func (p packet) prefix() []byte {
-	i := int(p.typ - packetOpen)
-	return packetPrefixes[i : i+1]
 }
 
 // decodePacket decodes one text-encoded packet: a websocket text frame or one record of a

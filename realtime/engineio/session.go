@@ -66,7 +66,6 @@ type Session struct {
 	ws           *wsConn // the active websocket, once the transport is websocket
 	writing      bool    // a flusher or the writer goroutine owns ws writes
 	shard        uint32  // the flusher that writes it
-	unsent       []byte  // the rest of a frame the socket took only part of; written first
 	probe        *wsConn // upgrade candidate, not yet the transport
 	probed       bool    // "3probe" sent: parked polls are released so the client can pause
 	upgradeTimer *time.Timer

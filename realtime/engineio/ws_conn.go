@@ -22,15 +22,17 @@ type wsConn struct {
 	net     net.Conn
 	raw     syscall.RawConn // for writes that must not wait and for parking; nil if none (TLS)
 	writeMu sync.Mutex
-	rd      wsReadState
+	// rest is the end of a frame a non-blocking write got only partly out; guarded by
+	// writeMu. Every later write sends it first, so nothing (a pong, the close frame) can
+	// land inside that frame, whoever gets writeMu next.
+	rest []byte
+	rd   wsReadState
 
 	// closeCode is the status of the close frame: closeNormal unless the reader ends the
 	// connection for what the client sent.
 	closeCode atomic.Int32
 
-	// parked is the connection's entry in its server's parker while no goroutine reads it;
-	// guarded by the parker's mutex.
-	parked uint64
+	park parkState // the parker's, under its mutex
 }
 
 // newWSConn takes over the connection gorilla upgraded; gorilla's own Conn is not used.
@@ -45,30 +47,54 @@ func newWSConn(c *websocket.Conn) *wsConn {
 	return ws
 }
 
-// write writes bufs whole, waiting at most timeout for the peer to take them. A write
-// deadline is set only while writeMu is held and cleared before it is let go, because
-// writeNonBlocking fails outright on a connection whose deadline has passed.
+// write writes what is left of a cut frame (rest) and then bufs, whole, waiting at most
+// timeout for the peer to take them. A write deadline is set only while writeMu is held and
+// cleared before it is let go, because writeNonBlocking fails outright on a connection
+// whose deadline has passed. A write that fails after some of it went out has cut a frame
+// that nothing may follow, so it closes the connection.
 func (ws *wsConn) write(bufs net.Buffers, timeout time.Duration) error {
 	ws.writeMu.Lock()
 	defer ws.writeMu.Unlock()
+	if ws.rest != nil {
+		bufs = append(net.Buffers{ws.rest}, bufs...)
+	}
+	if len(bufs) == 0 {
+		return nil
+	}
 	if err := ws.net.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
-	if _, err := bufs.WriteTo(ws.net); err != nil {
+	n, err := bufs.WriteTo(ws.net)
+	if err != nil && n > 0 {
+		_ = ws.net.Close()
 		return err
 	}
-	return ws.net.SetWriteDeadline(time.Time{})
+	if err == nil {
+		ws.rest = nil
+	}
+	if clearErr := ws.net.SetWriteDeadline(time.Time{}); err == nil {
+		err = clearErr
+	}
+	return err
 }
 
 // tryWrite writes as much of b as the socket takes without waiting and returns how much
 // that was: 0 when the connection cannot be written that way, is busy with another write,
-// or its buffer is full.
+// or its buffer is full, or a cut frame's rest must go first (the writer goroutine's job).
+// The end of b that the socket did not take is kept as rest, for the next write.
 func (ws *wsConn) tryWrite(b []byte) int {
 	if ws.raw == nil || !ws.writeMu.TryLock() {
 		return 0
 	}
 	defer ws.writeMu.Unlock()
-	return writeNonBlocking(ws.raw, b)
+	if ws.rest != nil {
+		return 0
+	}
+	n := writeNonBlocking(ws.raw, b)
+	if n > 0 && n < len(b) {
+		ws.rest = append([]byte(nil), b[n:]...)
+	}
+	return n
 }
 
 // pong answers a websocket ping, as RFC 6455 requires, on the reader's goroutine. Engine.IO

@@ -5,8 +5,8 @@ import (
 	"net"
 )
 
-// The session writes its websocket frames itself (gorilla/websocket only reads, and does
-// the handshake): gorilla writes one frame per write call, and a server that fans out to
+// The session writes its websocket frames itself (gorilla/websocket only does the
+// handshake): gorilla writes one frame per write call, and a server that fans out to
 // thousands of clients spends most of its time in those calls, so the session instead
 // puts every frame waiting for a client into one write. Server frames are simple: final,
 // unmasked, uncompressed (compression is never negotiated).

@@ -34,6 +34,12 @@ type parker struct {
 	closed  bool
 }
 
+// parkState is what the parker keeps in each connection, under its mutex.
+type parkState struct {
+	token   uint64 // the connection's entry in waiting while no goroutine reads it; 0 if none
+	closing bool   // close has begun: the connection is never parked again
+}
+
 type parkedConn struct {
 	s *Session
 	c *wsConn
@@ -43,12 +49,14 @@ func newParker(log *slog.Logger) *parker {
 	return &parker{log: log, epfd: -1, waiting: make(map[uint64]parkedConn)}
 }
 
-// armIdle sets the read deadline after which an idle reader parks its connection; one
-// without a file descriptor to watch (TLS) is never parked and needs none.
+// armIdle sets the read deadline after which an idle reader parks its connection. A
+// connection that cannot be parked (no file descriptor: TLS) gets none, as its reader
+// would only wake twice a second to carry on waiting.
 func (ws *wsConn) armIdle() {
-	if ws.raw != nil {
-		_ = ws.net.SetReadDeadline(time.Now().Add(parkIdleAfter))
+	if ws.raw == nil {
+		return
 	}
+	_ = ws.net.SetReadDeadline(time.Now().Add(parkIdleAfter))
 }
 
 // park hands c over to the watcher: it reports false, and the caller carries on reading,
@@ -60,7 +68,7 @@ func (p *parker) park(s *Session, c *wsConn) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed || (p.epfd < 0 && !p.startLocked()) {
+	if c.park.closing || p.closed || (p.epfd < 0 && !p.startLocked()) {
 		return false
 	}
 	p.next++
@@ -74,7 +82,7 @@ func (p *parker) park(s *Session, c *wsConn) bool {
 	// Registered while p.mu is held: the watcher, which takes it too, cannot see the event
 	// before the entry exists.
 	p.waiting[token] = parkedConn{s, c}
-	c.parked = token
+	c.park.token = token
 	_ = c.net.SetReadDeadline(time.Time{})
 	return true
 }
@@ -86,15 +94,18 @@ func (p *parker) count() int {
 	return len(p.waiting)
 }
 
-// unpark takes c off the watch list, if it is on it; the caller is about to close c.
+// unpark takes c off the watch list, if it is on it, for good: the caller is about to close
+// c. A reader parking c between now and the close would leave an entry nothing removes, as
+// closing the socket drops it from the epoll set without an event.
 func (p *parker) unpark(c *wsConn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if c.parked == 0 {
+	c.park.closing = true
+	if c.park.token == 0 {
 		return
 	}
-	delete(p.waiting, c.parked)
-	c.parked = 0
+	delete(p.waiting, c.park.token)
+	c.park.token = 0
 	p.forgetLocked(c)
 }
 
@@ -148,8 +159,15 @@ func (p *parker) watch(epfd, stop int) {
 			continue
 		}
 		if err != nil {
+			// Only a programming error gets here. No more parking, and no epoll_ctl on a
+			// descriptor about to be closed; the connections still parked wake no more,
+			// and their heartbeat closes them.
 			p.log.Error("engineio: watching parked connections failed", "err", err)
-			return // the parked connections are closed with the server
+			p.mu.Lock()
+			p.closed = true
+			syscall.Close(p.stop[1]) // close, seeing closed, will not
+			p.mu.Unlock()
+			return
 		}
 		for _, ev := range events[:n] {
 			token := uint64(uint32(ev.Fd)) | uint64(uint32(ev.Pad))<<32
@@ -160,7 +178,7 @@ func (p *parker) watch(epfd, stop int) {
 			pc, ok := p.waiting[token]
 			if ok {
 				delete(p.waiting, token)
-				pc.c.parked = 0
+				pc.c.park.token = 0
 				p.forgetLocked(pc.c)
 			}
 			p.mu.Unlock()

@@ -95,3 +95,30 @@ func TestParkedConnectionNoticesItsClientLeaving(t *testing.T) {
 	}
 	waitParked(t, ts, 0)
 }
+
+// TestClosingConnectionIsNotParkedAgain parks a connection in the window close leaves open:
+// close takes it off the watch list, then sends the close frame, which can wait up to
+// closeFrameTimeout for a writer stuck on a stalled peer, and a reader whose idle deadline
+// runs out meanwhile parks. Such an entry would outlive the connection: closing the socket
+// drops it from the epoll set without an event, so the watcher never removes it, and it
+// keeps its session.
+func TestClosingConnectionIsNotParkedAgain(t *testing.T) {
+	ts := startServer(t, Options{}, false)
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
+	readFrame(t, c)
+	sess := ts.nextSession(t)
+	waitParked(t, ts, 1)
+	sess.mu.Lock()
+	ws := sess.ws
+	sess.mu.Unlock()
+
+	ws.writeMu.Lock() // a writer stuck on a stalled peer: the close frame waits for it
+	sess.closeNow(ReasonPingTimeout)
+	waitParked(t, ts, 0) // close has taken the connection off the watch list
+	if ts.parker.park(sess.Session, ws) {
+		t.Error("a closing connection was parked")
+	}
+	ws.writeMu.Unlock()
+	sess.waitClosed(t)
+	waitParked(t, ts, 0)
+}

@@ -10,6 +10,9 @@ const parkingSupported = false
 // parker parks nothing where there is no epoll.
 type parker struct{}
 
+// parkState is empty: no connection is ever parked.
+type parkState struct{}
+
 func newParker(*slog.Logger) *parker { return &parker{} }
 
 func (*parker) park(*Session, *wsConn) bool { return false }

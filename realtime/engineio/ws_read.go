@@ -21,7 +21,7 @@ import (
 const (
 	closeNormal        = 1000
 	closeProtocolError = 1002
-	closeInvalidData   = 1007 // a text message that is not UTF-8
+	closeInvalidData   = 1007 // text (a message or a close reason) that is not UTF-8
 	closeMessageTooBig = 1009
 )
 
@@ -180,6 +180,9 @@ func (ws *wsConn) readMessage(maxPayload int64) (isBinary bool, data []byte, err
 			unmask(payload, mask)
 			switch opcode {
 			case opClose:
+				if err := checkCloseBody(payload); err != nil {
+					return false, nil, err
+				}
 				return false, nil, errPeerClosed
 			case opPing:
 				ws.pong(payload)
@@ -218,6 +221,26 @@ func (ws *wsConn) readMessage(maxPayload int64) (isBinary bool, data []byte, err
 		}
 		return isBinary, data, nil
 	}
+}
+
+// checkCloseBody checks a client's close frame body (RFC 6455, sections 5.5.1 and 7.4):
+// empty, or a status a peer may send (not 1004-1006 or 1015, which are never sent, nor an
+// unassigned one) and a UTF-8 reason.
+func checkCloseBody(body []byte) error {
+	if len(body) == 0 {
+		return nil
+	}
+	if len(body) == 1 {
+		return protocolError("close frame body of one byte")
+	}
+	code := binary.BigEndian.Uint16(body)
+	if !(code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999) {
+		return protocolError("close status %d", code)
+	}
+	if !utf8.Valid(body[2:]) {
+		return &wsProtocolError{code: closeInvalidData, reason: "close reason is not UTF-8"}
+	}
+	return nil
 }
 
 // unmask undoes the client's masking of one frame's payload.

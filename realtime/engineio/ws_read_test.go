@@ -117,6 +117,13 @@ func TestReaderRefusesBrokenFrames(t *testing.T) {
 		{"message over MaxPayload", clientFrame(0x80|opText, []byte("4"+strings.Repeat("x", 300)), false), closeMessageTooBig, ReasonTransportError},
 		{"fragments over MaxPayload together", frames(clientFrame(opBinary, make([]byte, 200), false), clientFrame(0x80|opContinuation, make([]byte, 200), false)), closeMessageTooBig, ReasonTransportError},
 		{"close frame", clientFrame(0x80|opClose, []byte{0x03, 0xE8}, false), closeNormal, ReasonTransportClose},
+		{"close frame without a body", clientFrame(0x80|opClose, nil, false), closeNormal, ReasonTransportClose},
+		{"close frame with an application status and reason", clientFrame(0x80|opClose, []byte("\x0f\xa0bye"), false), closeNormal, ReasonTransportClose},
+		{"close frame with a one-byte body", clientFrame(0x80|opClose, []byte{0x03}, false), closeProtocolError, ReasonTransportError},
+		{"close status below 1000", clientFrame(0x80|opClose, []byte{0x00, 0x0A}, false), closeProtocolError, ReasonTransportError},
+		{"close status 1005, never sent", clientFrame(0x80|opClose, []byte{0x03, 0xED}, false), closeProtocolError, ReasonTransportError},
+		{"close status 2000, unassigned", clientFrame(0x80|opClose, []byte{0x07, 0xD0}, false), closeProtocolError, ReasonTransportError},
+		{"close reason that is not UTF-8", clientFrame(0x80|opClose, []byte("\x03\xe8\xff"), false), closeInvalidData, ReasonTransportError},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := startServer(t, Options{MaxPayload: 256}, true)

@@ -44,8 +44,8 @@ func (s *Session) flushNow() {
 }
 
 // writeNowLocked writes pkts with one non-blocking write. written reports that the socket
-// took some of it, and the rest, if any, is kept in s.unsent; all, that it took everything.
-// When written is false nothing went out.
+// took some of it, and the rest, if any, is kept by the connection (wsConn.rest) for the
+// next write; all, that it took everything. When written is false nothing went out.
 func (s *Session) writeNowLocked(pkts []packet) (written, all bool) {
 	var wire []byte
 	if len(pkts) == 1 && pkts[0].frame != nil {
@@ -65,26 +65,25 @@ func (s *Session) writeNowLocked(pkts []packet) (written, all bool) {
 		return false, false
 	}
 	s.countSent(pkts)
-	if n < len(wire) {
-		s.unsent = append([]byte(nil), wire[n:]...)
-	}
 	return true, n == len(wire)
 }
 
 // writeLoop is the session's writer goroutine: it runs while there is something to write
-// and ends when the queue is empty, so idle sessions have no writer goroutine.
+// and ends when the queue is empty, so idle sessions have no writer goroutine. Its first
+// write goes out even with nothing queued, for the end of a frame the flusher cut
+// (wsConn.write sends it first).
 func (s *Session) writeLoop(ws *wsConn) {
 	growStack(0)
-	for {
+	for first := true; ; first = false {
 		s.mu.Lock()
 		if s.state == stateClosed {
 			s.writing = false
 			s.mu.Unlock()
-			return
+			return // the close frame goes after any cut frame's end
 		}
-		unsent, batch := s.unsent, s.queue
-		s.unsent, s.queue, s.queuedMsgs = nil, nil, 0
-		if len(batch) == 0 && len(unsent) == 0 {
+		batch := s.queue
+		s.queue, s.queuedMsgs = nil, 0
+		if len(batch) == 0 && !first {
 			s.writing = false
 			closing, reason := s.state == stateClosing, s.closeReason
 			s.mu.Unlock()
@@ -94,7 +93,7 @@ func (s *Session) writeLoop(ws *wsConn) {
 			return
 		}
 		s.mu.Unlock()
-		if err := s.writeBatch(ws, unsent, batch); err != nil {
+		if err := s.writeBatch(ws, batch); err != nil {
 			s.srv.log.Debug("engineio: websocket write failed", "sid", s.id, "err", err)
 			if isTimeout(err) {
 				s.srv.counters.writeTimeouts.Add(1)
@@ -117,13 +116,10 @@ func growStack(i int) byte {
 	return room[i/2]
 }
 
-// writeBatch writes the rest of a partly written frame and then batch, all in one write
+// writeBatch writes batch, after the end of a cut frame if there is one, all in one write
 // (writev), without copying the payloads.
-func (s *Session) writeBatch(ws *wsConn, unsent []byte, batch []packet) error {
-	bufs := make(net.Buffers, 0, 1+2*len(batch))
-	if len(unsent) > 0 {
-		bufs = append(bufs, unsent)
-	}
+func (s *Session) writeBatch(ws *wsConn, batch []packet) error {
+	bufs := make(net.Buffers, 0, 2*len(batch))
 	headers := make([]byte, 0, maxHeaderLen*len(batch))
 	for _, p := range batch {
 		bufs, headers = appendFrameParts(bufs, headers, p)

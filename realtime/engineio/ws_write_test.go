@@ -3,11 +3,6 @@ package engineio
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +59,7 @@ func expectMessage(t *testing.T, c *websocket.Conn, m Message) {
 }
 
 // TestBacklogOfAStalledClientArrivesInOrder fills the socket of a client that stops
-// reading, so that writes go through the partly-written frame (unsent) and the writer
+// reading, so that writes go through the partly-written frame (wsConn.rest) and the writer
 // goroutine, and then checks that every message arrives, whole and in order, once the client
 // reads again.
 func TestBacklogOfAStalledClientArrivesInOrder(t *testing.T) {
@@ -143,46 +138,5 @@ func TestAppendFrameHeader(t *testing.T) {
 		if h[0] != finBit|opBinary || got != n || len(h) != wantLen || h[1]&0x80 != 0 {
 			t.Errorf("%d bytes: header % x", n, h)
 		}
-	}
-}
-
-// TestWebSocketOverTLS runs a session whose connection has no file descriptor to write
-// without waiting or to park (a *tls.Conn): every write goes through the writer goroutine,
-// and the reader just waits.
-func TestWebSocketOverTLS(t *testing.T) {
-	eio := NewServer(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	sessions := make(chan *Session, 1)
-	eio.OnConnection(func(s *Session) {
-		s.OnMessage(func(m Message) { _ = s.Send(m, m) })
-		sessions <- s
-	})
-	srv := httptest.NewTLSServer(eio)
-	defer srv.Close()
-	defer eio.Close()
-	dialer := websocket.Dialer{TLSClientConfig: srv.Client().Transport.(*http.Transport).TLSClientConfig}
-	c, _, err := dialer.Dial("wss"+strings.TrimPrefix(srv.URL, "https")+"/socket.io/?EIO=4&transport=websocket", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	readFrame(t, c)
-	sess := <-sessions
-	time.Sleep(2 * parkIdleAfter) // long enough to park, were it possible
-	for i := range 3 {
-		msg := fmt.Sprintf("4message %d", i)
-		writeFrameT(t, c, websocket.TextMessage, msg)
-		for range 2 {
-			if _, got := readFrame(t, c); got != msg {
-				t.Fatalf("echo %q, want %q", got, msg)
-			}
-		}
-	}
-	if eio.parker.count() != 0 {
-		t.Error("a TLS connection was parked")
-	}
-	sess.Close(ReasonForcedClose)
-	_ = c.SetReadDeadline(time.Now().Add(waitLong))
-	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
-		t.Errorf("client read %v, want a normal close frame", err)
 	}
 }
