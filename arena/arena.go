@@ -179,7 +179,7 @@ func (a *Arena) applyInputs() {
 		_ = a.world.SetInput(p.id, in) // the seat and the tank come and go together
 		p.queue = rest
 		if skipped > 0 {
-			a.opts.Metrics.droppedStale.Add(uint64(skipped))
+			a.opts.Metrics.droppedBurst.Add(uint64(skipped))
 		}
 	}
 }
@@ -290,7 +290,7 @@ func (a *Arena) input(p *player, from Peer, in game.Input) {
 	p.budget--
 	if len(p.queue) >= maxQueuedInputs {
 		p.queue = skipOldest(p.queue, 1)
-		a.opts.Metrics.droppedStale.Add(1)
+		a.opts.Metrics.droppedFull.Add(1)
 	}
 	p.queue = append(p.queue, in)
 	p.lastSeq, p.lastAim = in.Seq, in.Aim

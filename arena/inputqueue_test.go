@@ -67,7 +67,7 @@ func TestInputQueueDrainsAfterABurstWithoutLosingTheShot(t *testing.T) {
 	if !fired {
 		t.Fatal("the click inside the burst was never fired")
 	}
-	if _, stale, _ := a.opts.Metrics.InputsDropped(); stale == 0 {
+	if _, superseded, _ := a.opts.Metrics.InputsDropped(); superseded == 0 {
 		t.Fatal("the skipped inputs were not counted")
 	}
 }

@@ -23,7 +23,8 @@ type Metrics struct {
 	bytesSent     atomic.Uint64
 	inputs        atomic.Uint64
 	droppedRate   atomic.Uint64
-	droppedStale  atomic.Uint64
+	droppedBurst  atomic.Uint64 // skipped at a tick to drain a burst (see nextInput)
+	droppedFull   atomic.Uint64 // dropped on arrival, maxQueuedInputs already waiting
 	droppedBroken atomic.Uint64
 	refusedFull   atomic.Uint64
 	refusedName   atomic.Uint64
@@ -50,10 +51,11 @@ func (m *Metrics) observeTick(d time.Duration) {
 	}
 }
 
-// InputsDropped returns the inputs dropped so far for arriving too fast, for being too many
-// queued, and for being malformed.
-func (m *Metrics) InputsDropped() (rate, stale, malformed uint64) {
-	return m.droppedRate.Load(), m.droppedStale.Load(), m.droppedBroken.Load()
+// InputsDropped returns the inputs dropped so far for arriving too fast, for being superseded
+// (merged into a newer input: skipped to drain a burst, or pushed out of a full queue), and for
+// being malformed.
+func (m *Metrics) InputsDropped() (rate, superseded, malformed uint64) {
+	return m.droppedRate.Load(), m.droppedBurst.Load() + m.droppedFull.Load(), m.droppedBroken.Load()
 }
 
 // ServeHTTP writes the metrics as Prometheus text.
@@ -78,9 +80,11 @@ func (m *Metrics) Write(w io.Writer) error {
 	p.Metric("tankarena_snapshots_total", "counter", "Snapshots encoded (one per arena per send).", float64(m.snapshots.Load()))
 	p.Metric("tankarena_snapshot_bytes_sent_total", "counter", "Snapshot bytes handed to connections (size times recipients).", float64(m.bytesSent.Load()))
 	p.Metric("tankarena_inputs_total", "counter", "Inputs accepted.", float64(m.inputs.Load()))
-	p.Header("tankarena_inputs_dropped_total", "counter", "Inputs dropped, by reason.")
+	p.Header("tankarena_inputs_dropped_total", "counter",
+		"Inputs dropped, by reason: over the rate limit; skipped at a tick to drain a burst (a shot in one is kept); pushed out of a full queue; malformed.")
 	p.Line(`tankarena_inputs_dropped_total{reason="rate"}`, float64(m.droppedRate.Load()))
-	p.Line(`tankarena_inputs_dropped_total{reason="stale"}`, float64(m.droppedStale.Load()))
+	p.Line(`tankarena_inputs_dropped_total{reason="burst"}`, float64(m.droppedBurst.Load()))
+	p.Line(`tankarena_inputs_dropped_total{reason="queue_full"}`, float64(m.droppedFull.Load()))
 	p.Line(`tankarena_inputs_dropped_total{reason="malformed"}`, float64(m.droppedBroken.Load()))
 	p.Header("tankarena_joins_refused_total", "counter", "Joins refused, by reason.")
 	p.Line(`tankarena_joins_refused_total{reason="server_full"}`, float64(m.refusedFull.Load()))
