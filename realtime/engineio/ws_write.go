@@ -18,9 +18,9 @@ import (
 // Either way, every frame waiting for a client goes out in one write: a busy server makes
 // fewer, bigger writes rather than more.
 
-// inlineWriteLimit caps what a flusher writes for one session in one turn: more is left to
+// flushWriteLimit caps what a flusher writes for one session in one turn: more is left to
 // the session's writer goroutine, which does not copy it.
-const inlineWriteLimit = 64 << 10
+const flushWriteLimit = 64 << 10
 
 // flushBuffers holds the buffers flushers assemble frames in.
 var flushBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
@@ -54,7 +54,7 @@ func (s *Session) writeNowLocked(pkts []packet) (written, all bool) {
 		buf := flushBuffers.Get().(*[]byte)
 		defer func() { *buf = (*buf)[:0]; flushBuffers.Put(buf) }()
 		for _, p := range pkts {
-			if *buf = appendFrame(*buf, p); len(*buf) > inlineWriteLimit {
+			if *buf = appendFrame(*buf, p); len(*buf) > flushWriteLimit {
 				return false, false
 			}
 		}
