@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tankarena/internal/memtest"
+	"tankarena/internal/wstest"
 )
 
 // churnClient runs connect/disconnect cycles against one server.
@@ -81,9 +84,7 @@ func (cc *churnClient) cycle(i int) error {
 		if err != nil {
 			return err
 		}
-		_, err = io.WriteString(c, "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: "+cc.addr+
-			"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"+
-			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+		_, err = io.WriteString(c, wstest.UpgradeRequest(cc.addr, "/socket.io/?EIO=4&transport=websocket"))
 		c.Close()
 		return err
 	case 4, 10: // upgrade abandoned after the probe: the whole client vanishes
@@ -177,15 +178,6 @@ func (cc *churnClient) run(n, workers int) error {
 	return firstErr
 }
 
-// heapInUse returns the live heap after full collections.
-func heapInUse() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
 func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 	const workers = 8
 	cycles := 10_000
@@ -230,7 +222,7 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 		t.Fatalf("warm-up: %v", err)
 	}
 	goroutinesWarm := settle("warm-up")
-	heapWarm := heapInUse()
+	heapWarm := memtest.LiveHeap()
 
 	start := time.Now()
 	if err := cc.run(cycles, workers); err != nil {
@@ -239,7 +231,7 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 	churnTime := time.Since(start)
 	settle("churn")
 	waitFor(t, "goroutines back to the warm baseline", func() bool { return runtime.NumGoroutine() <= goroutinesWarm })
-	heapAfter := heapInUse()
+	heapAfter := memtest.LiveHeap()
 	st := eio.Stats()
 	t.Logf("%d cycles in %v; heap %d -> %d bytes (%+d); goroutines %d (warm %d, before %d)",
 		cycles, churnTime.Round(time.Millisecond), heapWarm, heapAfter, int64(heapAfter)-int64(heapWarm),
