@@ -43,21 +43,9 @@ func BenchmarkIdleSocketMemory(b *testing.B) {
 	addr := strings.TrimPrefix(hs.URL, "http://")
 
 	before := memtest.InUse()
-	conns := make([]net.Conn, 0, b.N)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
 	b.ReportAllocs()
 	joined.Add(b.N)
-	for range b.N {
-		c, err := dialIdleSocket(addr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		conns = append(conns, c)
-	}
+	wstest.OpenIdle(b, b.N, func() (net.Conn, error) { return dialIdleSocket(addr) })
 	joined.Wait()
 	b.StopTimer()
 	if n := len(srv.main.Sockets()); n != b.N {

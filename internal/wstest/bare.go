@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"testing"
 )
 
 // UpgradeRequest is the HTTP request that asks the server at addr (host:port) to upgrade the
@@ -53,4 +54,24 @@ func ReadShortFrame(br *bufio.Reader) ([]byte, error) {
 		return nil, err
 	}
 	return payload, nil
+}
+
+// OpenIdle opens n clients with open, one after the other, and keeps them until the test or
+// benchmark ends, then closes them; the first error fails tb. It is for idle-memory
+// benchmarks, whose clients only have to stay connected.
+func OpenIdle(tb testing.TB, n int, open func() (net.Conn, error)) {
+	tb.Helper()
+	conns := make([]net.Conn, 0, n)
+	tb.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	for range n {
+		c, err := open()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
 }

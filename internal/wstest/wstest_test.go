@@ -2,15 +2,20 @@ package wstest
 
 import (
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
+
+// waitLong bounds waits for what must happen; it never asserts speed.
+const waitLong = 20 * time.Second
 
 // echoOnce greets each websocket client and answers its first message with it.
 func echoOnce(t *testing.T) http.Handler {
@@ -99,5 +104,31 @@ func TestStalledReaderStallsTheServerWithinKilobytes(t *testing.T) {
 	defer c.Close() // never read
 	if n := <-written; n >= limit {
 		t.Errorf("the server wrote %d bytes to a client that reads nothing", n)
+	}
+}
+
+func TestOpenIdleKeepsClientsUntilTheTestEnds(t *testing.T) {
+	var servers []net.Conn
+	t.Run("benchmark", func(t *testing.T) {
+		OpenIdle(t, 3, func() (net.Conn, error) {
+			client, server := net.Pipe()
+			servers = append(servers, server)
+			return client, nil
+		})
+		if len(servers) != 3 {
+			t.Fatalf("%d clients opened, want 3", len(servers))
+		}
+		for i, s := range servers {
+			_ = s.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+			if _, err := s.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Errorf("client %d while the test runs: %v, want it open and silent", i, err)
+			}
+		}
+	})
+	for i, s := range servers {
+		_ = s.SetReadDeadline(time.Now().Add(waitLong))
+		if _, err := s.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+			t.Errorf("client %d after the test: %v, want closed", i, err)
+		}
 	}
 }

@@ -32,20 +32,8 @@ func BenchmarkIdleWebSocketMemory(b *testing.B) {
 	addr := strings.TrimPrefix(srv.URL, "http://")
 
 	before := memtest.InUse()
-	conns := make([]net.Conn, 0, b.N)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
 	b.ReportAllocs()
-	for range b.N {
-		c, err := dialIdleClient(addr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		conns = append(conns, c)
-	}
+	wstest.OpenIdle(b, b.N, func() (net.Conn, error) { return dialIdleClient(addr) })
 	b.StopTimer()
 	if eio.Count() != b.N {
 		b.Fatalf("%d sessions open, want %d", eio.Count(), b.N)

@@ -55,18 +55,11 @@ func (cc *churnClient) cycle(i int) error {
 		}
 		return nil // just the TCP connection going away
 	case 2, 8: // polling upgraded to websocket, then the connection goes away
-		sid, err := cc.handshake()
-		if err != nil {
-			return err
-		}
-		c, err := cc.dial("transport=websocket&sid=" + sid)
+		c, err := cc.probe()
 		if err != nil {
 			return err
 		}
 		defer c.Close()
-		if err := c.WriteMessage(websocket.TextMessage, []byte("2probe")); err != nil {
-			return err
-		}
 		if _, _, err := c.ReadMessage(); err != nil {
 			return err
 		}
@@ -88,16 +81,10 @@ func (cc *churnClient) cycle(i int) error {
 		c.Close()
 		return err
 	case 4, 10: // upgrade abandoned after the probe: the whole client vanishes
-		sid, err := cc.handshake()
-		if err != nil {
-			return err
+		c, err := cc.probe()
+		if err == nil {
+			c.Close()
 		}
-		c, err := cc.dial("transport=websocket&sid=" + sid)
-		if err != nil {
-			return err
-		}
-		err = c.WriteMessage(websocket.TextMessage, []byte("2probe"))
-		c.Close()
 		return err
 	default: // 5, 11: a parked poll abandoned by its client
 		sid, err := cc.handshake()
@@ -139,6 +126,24 @@ func (cc *churnClient) handshake() (string, error) {
 		return "", fmt.Errorf("handshake: %d %q", resp.StatusCode, body)
 	}
 	return open.SID, nil
+}
+
+// probe opens a polling session and starts its upgrade: it returns the session's websocket,
+// on which the probe ping has been sent.
+func (cc *churnClient) probe() (*websocket.Conn, error) {
+	sid, err := cc.handshake()
+	if err != nil {
+		return nil, err
+	}
+	c, err := cc.dial("transport=websocket&sid=" + sid)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.WriteMessage(websocket.TextMessage, []byte("2probe")); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 func (cc *churnClient) post(sid, body string) error {
