@@ -227,6 +227,14 @@ func tankIn(s *game.Snapshot, id int) (game.TankState, bool) {
 	return game.TankState{}, false
 }
 
+// aliveTank is a waitSnapshot condition: p's tank is in the snapshot and alive.
+func aliveTank(p *tester) func(*game.Snapshot) bool {
+	return func(s *game.Snapshot) bool {
+		tank, ok := tankIn(s, p.ack.ID)
+		return ok && tank.Alive
+	}
+}
+
 func scoreIn(s *game.Snapshot, id int) (game.Score, bool) {
 	for _, sc := range s.Scores {
 		if int(sc.ID) == id {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"tankarena/arena"
-	"tankarena/game"
 	"tankarena/internal/testenv"
 )
 
@@ -31,13 +30,6 @@ func (p *tester) rejoin() {
 	case <-p.t.Context().Done():
 	}
 	p.join(p.name, p.ack.Token)
-}
-
-func aliveTank(p *tester) func(*game.Snapshot) bool {
-	return func(s *game.Snapshot) bool {
-		tank, ok := tankIn(s, p.ack.ID)
-		return ok && tank.Alive
-	}
 }
 
 func TestAPanicInTheLoopRestartsOnlyThatArena(t *testing.T) {
