@@ -25,10 +25,7 @@ func TestJoinAnswersWithEverythingTheClientNeeds(t *testing.T) {
 	if err := json.Unmarshal(p.ack.Config, &cfg); err != nil || cfg.TankMaxSpeed == 0 {
 		t.Fatalf("ack config unusable (%v): %s", err, p.ack.Config)
 	}
-	p.waitSnapshot("the new tank alive", func(s *game.Snapshot) bool {
-		tank, ok := tankIn(s, p.ack.ID)
-		return ok && tank.Alive
-	})
+	p.waitSnapshot("the new tank alive", aliveTank(p))
 	eventually(t, "the cleaned name in the roster", func() bool {
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -55,10 +52,7 @@ func TestJoinRefusesAnEmptyName(t *testing.T) {
 func TestInputsDriveTheTankAndAreAcknowledged(t *testing.T) {
 	h := newHarness(t, nil)
 	p := h.join(t, "Driver", "")
-	spawn := p.waitSnapshot("the tank alive", func(s *game.Snapshot) bool {
-		tank, ok := tankIn(s, p.ack.ID)
-		return ok && tank.Alive
-	})
+	spawn := p.waitSnapshot("the tank alive", aliveTank(p))
 	start, _ := tankIn(&spawn, p.ack.ID)
 
 	// Drive and turn at the tick rate for up to a few seconds, until the snapshots show both the
@@ -126,10 +120,7 @@ func TestSnapshotsReachOnlyTheArenasRoom(t *testing.T) {
 func TestReconnectWithTokenKeepsTankAndScore(t *testing.T) {
 	h := newHarness(t, nil)
 	p := h.join(t, "Phoenix", "")
-	before := p.waitSnapshot("the tank alive", func(s *game.Snapshot) bool {
-		tank, ok := tankIn(s, p.ack.ID)
-		return ok && tank.Alive
-	})
+	before := p.waitSnapshot("the tank alive", aliveTank(p))
 	score, _ := scoreIn(&before, p.ack.ID)
 	p.m.Close() // the connection drops
 

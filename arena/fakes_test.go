@@ -1,13 +1,12 @@
 package arena
 
 import (
-	"io/fs"
 	"log/slog"
 	"sync"
 	"testing"
 
-	"tankarena/assets"
 	"tankarena/game"
+	"tankarena/internal/maptest"
 )
 
 // recordingPeer is a connection that keeps the snapshots the arena sends it, and refuses
@@ -63,14 +62,7 @@ func testArena(t testing.TB, bots int) *Arena {
 
 func testArenaWith(t testing.TB, bots int, cfg game.Config) *Arena {
 	t.Helper()
-	data, err := fs.ReadFile(assets.Maps, "maps/arena.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := game.LoadMap("arena", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := maptest.Shipped(t, "arena")
 	w, err := game.NewWorld(cfg, m, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"net"
 	"net/http/httptest"
 	"net/url"
@@ -13,8 +12,8 @@ import (
 	"time"
 
 	"tankarena/arena"
-	"tankarena/assets"
 	"tankarena/game"
+	"tankarena/internal/maptest"
 	"tankarena/realtime"
 	"tankarena/realtime/client"
 )
@@ -37,14 +36,7 @@ func newHarness(t *testing.T, tweak func(*arena.Options)) *harness {
 // newHarnessWith is newHarness with realtime options and a listener wrapper (nil: none).
 func newHarnessWith(t *testing.T, tweak func(*arena.Options), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
 	t.Helper()
-	data, err := fs.ReadFile(assets.Maps, "maps/arena.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := game.LoadMap("arena", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := maptest.Shipped(t, "arena")
 	cfg := game.DefaultConfig()
 	mapJSON, _ := json.Marshal(m)
 	cfgJSON, _ := json.Marshal(cfg)
@@ -233,6 +225,14 @@ func tankIn(s *game.Snapshot, id int) (game.TankState, bool) {
 		}
 	}
 	return game.TankState{}, false
+}
+
+// aliveTank is a waitSnapshot condition: p's tank is in the snapshot and alive.
+func aliveTank(p *tester) func(*game.Snapshot) bool {
+	return func(s *game.Snapshot) bool {
+		tank, ok := tankIn(s, p.ack.ID)
+		return ok && tank.Alive
+	}
 }
 
 func scoreIn(s *game.Snapshot, id int) (game.Score, bool) {

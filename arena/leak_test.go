@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/arena"
+	"tankarena/internal/memtest"
 	"tankarena/realtime"
 	"tankarena/realtime/client"
 	"tankarena/realtime/engineio"
@@ -182,14 +183,6 @@ func goClientJoin(ctx context.Context, h *harness, i int, leave bool) error {
 	return nil
 }
 
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
-}
-
 func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 	cycles := 10_000
 	if testing.Short() {
@@ -232,7 +225,7 @@ func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 	}
 	eventually(t, "the warm-up visitors gone", settled)
 	transport.CloseIdleConnections()
-	baseGoroutines, baseHeap := runtime.NumGoroutine(), heapAfterGC()
+	baseGoroutines, baseHeap := runtime.NumGoroutine(), memtest.LiveHeap()
 
 	begin := time.Now()
 	var next atomic.Int64
@@ -290,7 +283,7 @@ func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 	var goroutines int
 	var heap uint64
 	eventually(t, "goroutines and heap back at the baseline", func() bool {
-		goroutines, heap = runtime.NumGoroutine(), heapAfterGC()
+		goroutines, heap = runtime.NumGoroutine(), memtest.LiveHeap()
 		return goroutines <= baseGoroutines+5 && heap <= baseHeap+2<<20
 	})
 	for k, c := range leakCycles {

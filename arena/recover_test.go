@@ -1,34 +1,14 @@
 package arena_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
 	"tankarena/arena"
-	"tankarena/game"
+	"tankarena/internal/testenv"
 )
-
-// syncBuffer is a log sink the arenas' goroutines may write while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // injectPanics makes arena victim's loop panic on the next times ticks.
 func injectPanics(t *testing.T, victim int, times int32) {
@@ -52,15 +32,8 @@ func (p *tester) rejoin() {
 	p.join(p.name, p.ack.Token)
 }
 
-func aliveTank(p *tester) func(*game.Snapshot) bool {
-	return func(s *game.Snapshot) bool {
-		tank, ok := tankIn(s, p.ack.ID)
-		return ok && tank.Alive
-	}
-}
-
 func TestAPanicInTheLoopRestartsOnlyThatArena(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testenv.SyncBuffer{} // the arenas' goroutines write it while the test reads it
 	h := newHarness(t, func(o *arena.Options) {
 		o.MaxPlayers = 2
 		o.Logger = slog.New(slog.NewTextHandler(logs, nil))

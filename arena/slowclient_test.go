@@ -17,38 +17,16 @@ import (
 
 	"tankarena/arena"
 	"tankarena/game"
+	"tankarena/internal/wstest"
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
 )
-
-// smallSendBuffers shrinks the kernel send buffer of every accepted connection, so a client
-// that stops reading stalls the server's writes after kilobytes instead of megabytes.
-type smallSendBuffers struct{ net.Listener }
-
-func (l smallSendBuffers) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.SetWriteBuffer(8 << 10)
-	}
-	return c, err
-}
-
-// stallingDialer dials websockets with a small kernel receive buffer.
-var stallingDialer = &websocket.Dialer{
-	NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if tc, ok := c.(*net.TCPConn); ok {
-			_ = tc.SetReadBuffer(4 << 10)
-		}
-		return c, err
-	},
-}
 
 // joinAndStall joins over a raw websocket (Engine.IO open, Socket.IO CONNECT, "join" with an
 // ack) and then never reads again, like a frozen browser tab.
 func joinAndStall(t *testing.T, base, name string) *websocket.Conn {
 	t.Helper()
-	c, _, err := stallingDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/socket.io/?EIO=4&transport=websocket", nil)
+	c, _, err := wstest.StallingDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/socket.io/?EIO=4&transport=websocket", nil)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
@@ -128,7 +106,7 @@ func TestStalledClientsDoNotStretchTheTicksOrStarveHealthyPlayers(t *testing.T) 
 			w.SetBotFill(healthy+stalled, game.BotNormal)
 			return w, nil
 		}
-	}, realtime.Options{Engine: engineio.Options{WriteTimeout: 2 * time.Second}}, func(l net.Listener) net.Listener { return smallSendBuffers{l} })
+	}, realtime.Options{Engine: engineio.Options{WriteTimeout: 2 * time.Second}}, func(l net.Listener) net.Listener { return wstest.SmallSendBuffers{Listener: l} })
 
 	players := make([]*tester, healthy)
 	for i := range players {

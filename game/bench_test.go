@@ -84,33 +84,10 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
-// benchMatch is the bandwidth target's load: 16 tanks on the arena map, all driving and
-// firing without pause (reload shortened to 0.2 s and damage off so about 64 shells are in flight), warmed up.
-// It returns a step function that feeds the scripted inputs.
+// benchMatch is the bandwidth target's load, maxLoad: 16 tanks on the arena map, all driving
+// and firing without pause, warmed up. It returns the world and a step function that feeds the scripted inputs for one tick.
 func benchMatch(b *testing.B) (*World, func()) {
-	cfg := DefaultConfig()
-	cfg.ReloadTime = 0.2
-	cfg.ShellDamage = 0 // nobody dies, so all 16 tanks stay in every snapshot
-	w := mustWorld(b, cfg, shippedMap(b, "arena"), 2)
-	var ids []PlayerID
-	for range 16 {
-		id, _ := w.AddPlayer("p")
-		ids = append(ids, id)
-	}
-	n := 0
-	step := func() {
-		n++
-		for p, id := range ids {
-			in := scriptedInput(p, n)
-			in.Fire = true
-			_ = w.SetInput(id, in)
-		}
-		w.Step()
-	}
-	for range 600 {
-		step()
-	}
-	return w, step
+	return startLoad(b, maxLoad)
 }
 
 func BenchmarkEncodeSnapshot(b *testing.B) {
@@ -228,9 +205,11 @@ var streamLoads = []streamLoad{
 	// Everyone holds the trigger with the shipped reload: many hits and kills, so with tanks
 	// dead much of the time only about 12 shells fly.
 	{name: "stress", damage: true, fire: func(p, n int) bool { return true }},
-	// The shortened reload with damage off: about 54 shells, no hit/kill events.
-	{name: "max", reload: 0.2, fire: func(p, n int) bool { return true }},
+	maxLoad,
 }
+
+// maxLoad is the shortened reload with damage off: about 54 shells, no hit/kill events.
+var maxLoad = streamLoad{name: "max", reload: 0.2, fire: func(p, n int) bool { return true }}
 
 // BenchmarkDeltaBreakdown streams each load as the arena does (30 snapshots/s, a delta against
 // the previous snapshot, a keyframe every 60) and splits the bytes into header, tanks, shells
@@ -279,6 +258,13 @@ func BenchmarkDeltaBreakdown(b *testing.B) {
 
 // benchWorld starts load and returns its world and a step that advances one snapshot interval.
 func benchWorld(b *testing.B, l streamLoad) (*World, func()) {
+	w, tick := startLoad(b, l)
+	return w, func() { tick(); tick() }
+}
+
+// startLoad starts load on the arena map, warms it up for 600 ticks (10 s) and returns its
+// world and a tick function that feeds the scripted inputs and steps once.
+func startLoad(b *testing.B, l streamLoad) (*World, func()) {
 	cfg := DefaultConfig()
 	if l.reload > 0 {
 		cfg.ReloadTime = l.reload
@@ -305,5 +291,5 @@ func benchWorld(b *testing.B, l streamLoad) (*World, func()) {
 	for range 600 {
 		tick()
 	}
-	return w, func() { tick(); tick() }
+	return w, tick
 }

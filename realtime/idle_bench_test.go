@@ -1,12 +1,10 @@
 package realtime
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
@@ -14,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"tankarena/internal/memtest"
+	"tankarena/internal/wstest"
 	"tankarena/realtime/engineio"
 )
 
@@ -42,22 +42,10 @@ func BenchmarkIdleSocketMemory(b *testing.B) {
 	defer srv.Close()
 	addr := strings.TrimPrefix(hs.URL, "http://")
 
-	heapBefore, stackBefore := heapAndStackInUse()
-	conns := make([]net.Conn, 0, b.N)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
+	before := memtest.InUse()
 	b.ReportAllocs()
 	joined.Add(b.N)
-	for range b.N {
-		c, err := dialIdleSocket(addr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		conns = append(conns, c)
-	}
+	wstest.OpenIdle(b, b.N, func() (net.Conn, error) { return dialIdleSocket(addr) })
 	joined.Wait()
 	b.StopTimer()
 	if n := len(srv.main.Sockets()); n != b.N {
@@ -65,29 +53,15 @@ func BenchmarkIdleSocketMemory(b *testing.B) {
 	}
 	// Idle means parked where the engine can park connections (Linux): their reader
 	// goroutines end half a second after the last message.
-	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > b.N/20+50 && time.Now().Before(deadline); {
-		time.Sleep(50 * time.Millisecond)
-	}
-	heapAfter, stackAfter := heapAndStackInUse()
-	b.ReportMetric(float64(heapAfter-heapBefore+stackAfter-stackBefore)/float64(b.N), "bytes/conn")
-	b.ReportMetric(float64(stackAfter-stackBefore)/float64(b.N), "stack-bytes/conn")
+	memtest.WaitIdle(10*time.Second, func() bool { return runtime.NumGoroutine() <= b.N/20+50 })
+	memtest.ReportPer(b, before, b.N, "conn")
 	b.ReportMetric(float64(runtime.NumGoroutine())/float64(b.N), "goroutines/conn")
-}
-
-// heapAndStackInUse returns the heap and goroutine stack memory in use after full
-// collections; the second one lets stacks shrink that the first found mostly unused.
-func heapAndStackInUse() (heap, stack int64) {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return int64(m.HeapInuse), int64(m.StackInuse)
 }
 
 // dialIdleSocket opens a websocket by hand, reads the Engine.IO open packet, joins "/" with a
 // CONNECT packet, reads the answer and returns the bare connection.
 func dialIdleSocket(addr string) (net.Conn, error) {
-	c, err := net.Dial("tcp", addr)
+	c, br, err := wstest.Dial(addr, "/socket.io/?EIO=4&transport=websocket")
 	if err != nil {
 		return nil, err
 	}
@@ -95,28 +69,14 @@ func dialIdleSocket(addr string) (net.Conn, error) {
 		c.Close()
 		return nil, err
 	}
-	_, err = io.WriteString(c, "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: "+addr+
-		"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-	if err != nil {
-		return fail(err)
-	}
-	br := bufio.NewReaderSize(c, 512)
-	resp, err := http.ReadResponse(br, nil)
-	if err == nil && resp.StatusCode != http.StatusSwitchingProtocols {
-		err = fmt.Errorf("websocket handshake answered %s", resp.Status)
-	}
-	if err != nil {
-		return fail(err)
-	}
-	if _, err := readShortFrame(br); err != nil { // the open packet
+	if _, err := wstest.ReadShortFrame(br); err != nil { // the open packet
 		return fail(err)
 	}
 	// "40" in a masked text frame; a zero mask key leaves the payload as it is.
 	if _, err := c.Write([]byte{0x81, 0x80 | 2, 0, 0, 0, 0, '4', '0'}); err != nil {
 		return fail(err)
 	}
-	answer, err := readShortFrame(br)
+	answer, err := wstest.ReadShortFrame(br)
 	if err != nil {
 		return fail(err)
 	}
@@ -124,17 +84,4 @@ func dialIdleSocket(addr string) (net.Conn, error) {
 		return fail(fmt.Errorf("CONNECT answered %q", answer))
 	}
 	return c, nil
-}
-
-// readShortFrame reads one unmasked server frame of less than 126 bytes and returns its payload.
-func readShortFrame(br *bufio.Reader) ([]byte, error) {
-	header := make([]byte, 2) // FIN+opcode, then the payload length
-	if _, err := io.ReadFull(br, header); err != nil {
-		return nil, err
-	}
-	payload := make([]byte, header[1]&0x7f)
-	if _, err := io.ReadFull(br, payload); err != nil {
-		return nil, err
-	}
-	return payload, nil
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -18,8 +17,9 @@ import (
 	"time"
 
 	"tankarena/arena"
-	"tankarena/assets"
 	"tankarena/game"
+	"tankarena/internal/maptest"
+	"tankarena/internal/memtest"
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
 )
@@ -52,14 +52,7 @@ func config(t *testing.T) soakConfig {
 }
 
 func newLobby(t *testing.T, ctx context.Context) *arena.Lobby {
-	data, err := fs.ReadFile(assets.Maps, "maps/arena.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := game.LoadMap("arena", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := maptest.Shipped(t, "arena")
 	cfg := game.DefaultConfig()
 	mapJSON, _ := json.Marshal(m)
 	cfgJSON, _ := json.Marshal(cfg)
@@ -95,13 +88,6 @@ func metric(l *arena.Lobby, series string) float64 {
 	return -1
 }
 
-func heapAfterGC() uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
-}
-
 func waitUntil(timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -115,7 +101,7 @@ func waitUntil(timeout time.Duration, cond func() bool) bool {
 
 func TestSoak(t *testing.T) {
 	cfg := config(t)
-	baseGoroutines, baseHeap := runtime.NumGoroutine(), heapAfterGC()
+	baseGoroutines, baseHeap := runtime.NumGoroutine(), memtest.LiveHeap()
 
 	serverCtx, stopServer := context.WithCancel(context.Background())
 	defer stopServer()
@@ -158,7 +144,7 @@ func TestSoak(t *testing.T) {
 		case <-timeUp:
 			running = false
 		case <-sampler.C:
-			samples = append(samples, sample{time.Since(begin).Round(time.Second), runtime.NumGoroutine(), heapAfterGC()})
+			samples = append(samples, sample{time.Since(begin).Round(time.Second), runtime.NumGoroutine(), memtest.LiveHeap()})
 		}
 	}
 	sampler.Stop()
@@ -217,7 +203,7 @@ func TestSoak(t *testing.T) {
 	var goroutines int
 	var heap uint64
 	back := waitUntil(20*time.Second, func() bool {
-		goroutines, heap = runtime.NumGoroutine(), heapAfterGC()
+		goroutines, heap = runtime.NumGoroutine(), memtest.LiveHeap()
 		return goroutines <= baseGoroutines+5 && heap <= baseHeap+4<<20
 	})
 	summary += fmt.Sprintf("\n  after: goroutines %d -> %d, heap %d KiB -> %d KiB", baseGoroutines, goroutines, baseHeap>>10, heap>>10)

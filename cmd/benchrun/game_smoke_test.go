@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"tankarena/bench/record"
-	"tankarena/internal/testenv"
 )
 
 // TestSmokeGame runs the game scenario once, tiny: the real game server and a handful of bot
@@ -20,17 +17,7 @@ func TestSmokeGame(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the game server and the load generator")
 	}
-	root := testenv.RepoRoot(t)
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH to build the server")
-	}
-	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), ".", "./cmd/loadgen")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	_, bin := buildForSmoke(t, ".", "./cmd/loadgen")
 
 	cfg := config{
 		gameServer:         filepath.Join(bin, "tankarena"),
@@ -45,19 +32,13 @@ func TestSmokeGame(t *testing.T) {
 		keepGoing:          true, // a loaded machine may miss 2 ms; the harness must still measure
 		connectConcurrency: 4,
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var progress strings.Builder
-	runs, err := runAll(ctx, cfg, &progress)
-	if err != nil {
-		t.Fatalf("harness failed: %v\nprogress:\n%s", err, progress.String())
-	}
+	runs, progress := runSmoke(t, cfg)
 	if len(runs) != 1 || runs[0].Server != "go" || runs[0].Scenario != scenarioGame {
 		t.Fatalf("runs %+v, want one game run on our server", runs)
 	}
 	recs := runs[0].Records
 	if len(recs) != len(cfg.gameSteps) {
-		t.Fatalf("%d records, want one per step (-keep-going)\nprogress:\n%s", len(recs), progress.String())
+		t.Fatalf("%d records, want one per step (-keep-going)\nprogress:\n%s", len(recs), progress)
 	}
 	for i, rec := range recs {
 		n := cfg.gameSteps[i]

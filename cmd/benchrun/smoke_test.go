@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,18 +19,8 @@ func TestSmokeRun(t *testing.T) {
 		t.Skip("builds and runs two servers and the load generator")
 	}
 	node := testenv.Node(t)
-	root := testenv.RepoRoot(t)
 	testenv.CompatDir(t)
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH to build the servers")
-	}
-	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), "./bench/fanoutserver", "./cmd/loadgen")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	root, bin := buildForSmoke(t, "./bench/fanoutserver", "./cmd/loadgen")
 
 	cfg := config{
 		goServer:           filepath.Join(bin, "fanoutserver"),
@@ -52,13 +40,7 @@ func TestSmokeRun(t *testing.T) {
 		maxP99:             time.Hour, // no latency verdicts on a shared machine
 		connectConcurrency: 4,
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var progress strings.Builder
-	runs, err := runAll(ctx, cfg, &progress)
-	if err != nil {
-		t.Fatalf("harness failed: %v\nprogress:\n%s", err, progress.String())
-	}
+	runs, _ := runSmoke(t, cfg)
 	if len(runs) != 4 {
 		t.Fatalf("%d runs, want idle and fanout for each of two servers", len(runs))
 	}

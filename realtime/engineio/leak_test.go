@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tankarena/internal/memtest"
+	"tankarena/internal/wstest"
 )
 
 // churnClient runs connect/disconnect cycles against one server.
@@ -52,18 +55,11 @@ func (cc *churnClient) cycle(i int) error {
 		}
 		return nil // just the TCP connection going away
 	case 2, 8: // polling upgraded to websocket, then the connection goes away
-		sid, err := cc.handshake()
-		if err != nil {
-			return err
-		}
-		c, err := cc.dial("transport=websocket&sid=" + sid)
+		c, err := cc.probe()
 		if err != nil {
 			return err
 		}
 		defer c.Close()
-		if err := c.WriteMessage(websocket.TextMessage, []byte("2probe")); err != nil {
-			return err
-		}
 		if _, _, err := c.ReadMessage(); err != nil {
 			return err
 		}
@@ -81,22 +77,14 @@ func (cc *churnClient) cycle(i int) error {
 		if err != nil {
 			return err
 		}
-		_, err = io.WriteString(c, "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: "+cc.addr+
-			"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"+
-			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+		_, err = io.WriteString(c, wstest.UpgradeRequest(cc.addr, "/socket.io/?EIO=4&transport=websocket"))
 		c.Close()
 		return err
 	case 4, 10: // upgrade abandoned after the probe: the whole client vanishes
-		sid, err := cc.handshake()
-		if err != nil {
-			return err
+		c, err := cc.probe()
+		if err == nil {
+			c.Close()
 		}
-		c, err := cc.dial("transport=websocket&sid=" + sid)
-		if err != nil {
-			return err
-		}
-		err = c.WriteMessage(websocket.TextMessage, []byte("2probe"))
-		c.Close()
 		return err
 	default: // 5, 11: a parked poll abandoned by its client
 		sid, err := cc.handshake()
@@ -140,6 +128,24 @@ func (cc *churnClient) handshake() (string, error) {
 	return open.SID, nil
 }
 
+// probe opens a polling session and starts its upgrade: it returns the session's websocket,
+// on which the probe ping has been sent.
+func (cc *churnClient) probe() (*websocket.Conn, error) {
+	sid, err := cc.handshake()
+	if err != nil {
+		return nil, err
+	}
+	c, err := cc.dial("transport=websocket&sid=" + sid)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.WriteMessage(websocket.TextMessage, []byte("2probe")); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
 func (cc *churnClient) post(sid, body string) error {
 	resp, err := cc.client.Post(cc.base+"&transport=polling&sid="+sid, "text/plain;charset=UTF-8", strings.NewReader(body))
 	if err != nil {
@@ -175,15 +181,6 @@ func (cc *churnClient) run(n, workers int) error {
 	}
 	wg.Wait()
 	return firstErr
-}
-
-// heapInUse returns the live heap after full collections.
-func heapInUse() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
 }
 
 func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
@@ -230,7 +227,7 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 		t.Fatalf("warm-up: %v", err)
 	}
 	goroutinesWarm := settle("warm-up")
-	heapWarm := heapInUse()
+	heapWarm := memtest.LiveHeap()
 
 	start := time.Now()
 	if err := cc.run(cycles, workers); err != nil {
@@ -239,7 +236,7 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 	churnTime := time.Since(start)
 	settle("churn")
 	waitFor(t, "goroutines back to the warm baseline", func() bool { return runtime.NumGoroutine() <= goroutinesWarm })
-	heapAfter := heapInUse()
+	heapAfter := memtest.LiveHeap()
 	st := eio.Stats()
 	t.Logf("%d cycles in %v; heap %d -> %d bytes (%+d); goroutines %d (warm %d, before %d)",
 		cycles, churnTime.Round(time.Millisecond), heapWarm, heapAfter, int64(heapAfter)-int64(heapWarm),

@@ -1,12 +1,10 @@
 package engineio
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http/httptest"
 	"runtime"
 	"strconv"
@@ -16,32 +14,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tankarena/internal/wstest"
 )
-
-// smallSendBufferListener shrinks the kernel send buffer of every accepted connection, so
-// a client that stops reading stalls the server's writes after a few kilobytes instead of
-// the megabytes Linux would otherwise buffer.
-type smallSendBufferListener struct{ net.Listener }
-
-func (l smallSendBufferListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.SetWriteBuffer(8 << 10)
-	}
-	return c, err
-}
-
-// stallingDialer dials websockets whose kernel receive buffer is small, for clients that
-// stop reading.
-var stallingDialer = &websocket.Dialer{
-	NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if tc, ok := c.(*net.TCPConn); ok {
-			_ = tc.SetReadBuffer(4 << 10)
-		}
-		return c, err
-	},
-}
 
 // streamKey orders the test stream: round r sends a volatile message (key 2r), then a
 // normal one (key 2r+1).
@@ -79,7 +54,7 @@ func TestSlowReadersDoNotHoldUpOthers(t *testing.T) {
 		sessions <- rec
 	})
 	srv := httptest.NewUnstartedServer(eio)
-	srv.Listener = smallSendBufferListener{srv.Listener}
+	srv.Listener = wstest.SmallSendBuffers{Listener: srv.Listener}
 	srv.Start()
 	u := "ws" + strings.TrimPrefix(srv.URL, "http") + "/socket.io/?EIO=4&transport=websocket"
 
@@ -122,7 +97,7 @@ func TestSlowReadersDoNotHoldUpOthers(t *testing.T) {
 		}()
 	}
 	for range stalled {
-		c, sess := dial(stallingDialer)
+		c, sess := dial(wstest.StallingDialer)
 		all, conns = append(all, sess), append(conns, c)
 	}
 
@@ -229,7 +204,7 @@ func TestStalledReaderQueueOverflowCloses(t *testing.T) {
 	// WriteTimeout is long, so only the bounded queue can end this session.
 	ts := startServer(t, Options{SendQueueSize: 16, WriteTimeout: time.Minute}, false)
 	u := "ws" + strings.TrimPrefix(ts.url("EIO=4&transport=websocket"), "http")
-	c, _, err := stallingDialer.Dial(u, nil)
+	c, _, err := wstest.StallingDialer.Dial(u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

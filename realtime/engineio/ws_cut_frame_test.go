@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tankarena/internal/wstest"
 )
 
 // cutFrame leaves sess's websocket in the middle of a frame, as a flusher does when the
@@ -41,7 +43,7 @@ func cutFrame(t *testing.T, sess *Session) [][]byte {
 func startCutFrameServer(t *testing.T) *testServer {
 	t.Helper()
 	return startServerOn(t, Options{PingInterval: time.Hour, PingTimeout: time.Hour}, false,
-		func(l net.Listener) net.Listener { return smallSendBufferListener{l} })
+		func(l net.Listener) net.Listener { return wstest.SmallSendBuffers{Listener: l} })
 }
 
 // dialSession opens a websocket session.

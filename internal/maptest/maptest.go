@@ -1,0 +1,22 @@
+package maptest
+
+import (
+	"testing"
+
+	"tankarena/assets"
+	"tankarena/game"
+)
+
+// Shipped loads the map assets/maps/<name>.txt; a map that is missing or does not parse fails tb.
+func Shipped(tb testing.TB, name string) *game.Map {
+	tb.Helper()
+	data, err := assets.Maps.ReadFile("maps/" + name + ".txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := game.LoadMap(name, data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
