@@ -32,6 +32,7 @@ type parker struct {
 	waiting map[uint64]parkedConn
 	next    uint64 // the last token given; 0 is the stop pipe's
 	closed  bool
+	done    chan struct{} // closed when the watcher has ended; nil until it starts
 }
 
 // parkState is what the parker keeps in each connection, under its mutex.
@@ -141,6 +142,7 @@ func (p *parker) startLocked() bool {
 		return false
 	}
 	p.epfd = epfd
+	p.done = make(chan struct{})
 	go p.watch(epfd, p.stop[0])
 	return true
 }
@@ -151,6 +153,7 @@ func (p *parker) watch(epfd, stop int) {
 	defer func() {
 		syscall.Close(epfd)
 		syscall.Close(stop)
+		close(p.done)
 	}()
 	events := make([]syscall.EpollEvent, 128)
 	for {
@@ -189,16 +192,20 @@ func (p *parker) watch(epfd, stop int) {
 	}
 }
 
-// close stops the watcher. Connections still parked are closed by their sessions.
+// close stops the watcher and waits for it to end. Connections still parked are closed by
+// their sessions.
 func (p *parker) close() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return
+	done := p.done
+	if !p.closed {
+		p.closed = true
+		if p.epfd >= 0 {
+			_, _ = syscall.Write(p.stop[1], []byte{0})
+			syscall.Close(p.stop[1])
+		}
 	}
-	p.closed = true
-	if p.epfd >= 0 {
-		_, _ = syscall.Write(p.stop[1], []byte{0})
-		syscall.Close(p.stop[1])
+	p.mu.Unlock()
+	if done != nil {
+		<-done // the watcher's descriptors are closed when Server.Close returns
 	}
 }

@@ -3,8 +3,6 @@
 package engineio
 
 import (
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,12 +25,6 @@ func waitParked(t *testing.T, ts *testServer, n int) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// watcherRunning reports whether a parker's watcher goroutine exists.
-func watcherRunning() bool {
-	buf := make([]byte, 1<<20)
-	return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*parker).watch")
 }
 
 // TestIdleConnectionIsParkedAndWakes follows one connection through parking: it parks after
@@ -68,16 +60,17 @@ func TestIdleConnectionIsParkedAndWakes(t *testing.T) {
 	}
 	waitParked(t, ts, 0)
 
-	if !watcherRunning() {
-		t.Fatal("no watcher goroutine while the server runs")
+	ts.parker.mu.Lock()
+	done := ts.parker.done
+	ts.parker.mu.Unlock()
+	if done == nil {
+		t.Fatal("no watcher while the server runs")
 	}
-	ts.Server.Close()
-	deadline := time.Now().Add(waitLong)
-	for watcherRunning() {
-		if time.Now().After(deadline) {
-			t.Fatal("the watcher goroutine outlived the server")
-		}
-		time.Sleep(10 * time.Millisecond)
+	ts.Server.Close() // waits for the watcher
+	select {
+	case <-done:
+	default:
+		t.Fatal("the watcher outlived Server.Close")
 	}
 }
 
