@@ -60,6 +60,7 @@ type config struct {
 	connectConcurrency int
 	connectTimeout     time.Duration
 	readBuffer         int
+	receiver           string
 	cpuProfile         string
 
 	// game mode
@@ -125,7 +126,10 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&cfg.maxP99, "max-p99", 100*time.Millisecond, "a rate is sustained only with p99 latency below this")
 	fs.IntVar(&cfg.connectConcurrency, "connect-concurrency", 64, "handshakes in flight at once")
 	fs.DurationVar(&cfg.connectTimeout, "connect-timeout", 30*time.Second, "limit for one client's connection")
-	fs.IntVar(&cfg.readBuffer, "read-buffer", 4096, "websocket read buffer per client: larger lets one read syscall take several queued messages")
+	fs.IntVar(&cfg.readBuffer, "read-buffer", 4096, "goroutines receiver: websocket read buffer per client: larger lets one read syscall take several queued messages")
+	fs.StringVar(&cfg.receiver, "receiver", defaultReceiver, "fanout: how the clients are read: "+
+		"goroutines (tankarena/realtime/client, a reader goroutine per connection) or "+
+		"epoll (Linux only: one epoll loop per CPU reads every socket; cheap enough per message not to be the bottleneck); idle always uses goroutines")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this file (go tool pprof), to check that it is not the bottleneck")
 	fs.IntVar(&cfg.tickRate, "tick-rate", 60, "game: the server's tick rate: inputs per player per second, and the rate arenas must keep")
 	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: a step is sustained only with tick duration p99 at most this")
@@ -150,6 +154,9 @@ func parseFlags(args []string) (config, error) {
 	if cfg.search, err = counts.Parse(search); err != nil {
 		return cfg, fmt.Errorf("-search: %w", err)
 	}
+	if cfg.receiver != receiverGoroutines && cfg.receiver != receiverEpoll {
+		return cfg, fmt.Errorf("-receiver %q: want %s or %s", cfg.receiver, receiverGoroutines, receiverEpoll)
+	}
 	if cfg.mode != "idle" && cfg.mode != "fanout" && cfg.mode != "game" {
 		return cfg, fmt.Errorf("-mode %q: want idle, fanout or game", cfg.mode)
 	}
@@ -164,7 +171,15 @@ func run(ctx context.Context, cfg config, out *emitter) error {
 	if cfg.mode == "game" {
 		return runGame(ctx, cfg, ctl, out)
 	}
-	f := newFleet(cfg.url, cfg.readBuffer)
+	kind := cfg.receiver
+	if cfg.mode == "idle" {
+		// The idle mode measures the server's memory per connection of the real client.
+		kind = receiverGoroutines
+	}
+	f, err := newFleet(cfg.url, kind, cfg.readBuffer)
+	if err != nil {
+		return err
+	}
 	defer f.close()
 	if cfg.mode == "idle" {
 		return runIdle(ctx, cfg, f, ctl, out)
