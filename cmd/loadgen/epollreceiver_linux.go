@@ -27,13 +27,14 @@ import (
 // epoll_wait report the socket again. That spares the empty read per message an
 // edge-triggered drain would cost.
 type epollReceiver struct {
-	f       *fleet
-	url     string
-	bytes   atomic.Uint64
-	pollers []*poller
-	next    atomic.Uint64
-	running sync.WaitGroup
-	closing sync.Once
+	f            *fleet
+	kernelStamps bool
+	url          string
+	bytes        atomic.Uint64
+	pollers      []*poller
+	next         atomic.Uint64
+	running      sync.WaitGroup
+	closing      sync.Once
 }
 
 // pollReadBuffer is each poller's read buffer, shared by its sockets: one read takes
@@ -43,8 +44,10 @@ const pollReadBuffer = 64 << 10
 // pollEvents is how many ready sockets one epoll_wait may return.
 const pollEvents = 256
 
-func newEpollReceiver(f *fleet, url string, loops int) (*epollReceiver, error) {
-	r := &epollReceiver{f: f, url: url}
+// newEpollReceiver starts loops epoll loops. With kernelStamps, a tick's receive time is the
+// kernel's arrival stamp of its bytes, otherwise the time their read returned (stampedRead).
+func newEpollReceiver(f *fleet, url string, loops int, kernelStamps bool) (*epollReceiver, error) {
+	r := &epollReceiver{f: f, url: url, kernelStamps: kernelStamps}
 	for range max(loops, 1) {
 		p, err := newPoller(r)
 		if err != nil {
@@ -146,7 +149,7 @@ type poller struct {
 	conns  map[int32]*tickConn
 	closed bool
 
-	buf    []byte
+	in     *stampedRead
 	events []syscall.EpollEvent
 	ready  []polled
 }
@@ -170,7 +173,7 @@ func newPoller(r *epollReceiver) (*poller, error) {
 	p := &poller{
 		rx: r, epfd: epfd, wakeR: pipe[0], wakeW: pipe[1],
 		conns:  make(map[int32]*tickConn),
-		buf:    make([]byte, pollReadBuffer),
+		in:     newStampedRead(r.kernelStamps, pollReadBuffer),
 		events: make([]syscall.EpollEvent, pollEvents),
 		ready:  make([]polled, 0, pollEvents),
 	}
@@ -188,6 +191,9 @@ func (p *poller) add(fd int, tc *tickConn) error {
 	defer p.mu.Unlock()
 	if p.closed {
 		return errors.New("loadgen: receiver closed")
+	}
+	if err := p.in.prepare(fd); err != nil {
+		return fmt.Errorf("loadgen: receive stamps: %w", err)
 	}
 	p.conns[int32(fd)] = tc
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(fd)}
@@ -227,11 +233,11 @@ func (p *poller) run() {
 	}
 }
 
-// serve reads one ready socket until a read comes back short and parses what came; the
-// receive time of every tick in a read is when that read returned.
+// serve reads one ready socket until a read comes back short and parses what came; every
+// tick in a read gets the read's arrival time.
 func (p *poller) serve(c polled) {
 	for {
-		n, err := syscall.Read(c.fd, p.buf)
+		n, at, err := p.in.read(c.fd)
 		switch {
 		case err == syscall.EINTR:
 			continue
@@ -244,11 +250,11 @@ func (p *poller) serve(c polled) {
 			p.drop(c.fd, errEnded)
 			return
 		}
-		if err := c.tc.received(p.buf[:n], time.Now().UnixMicro()); err != nil {
+		if err := c.tc.received(p.in.buf[:n], at); err != nil {
 			p.drop(c.fd, err)
 			return
 		}
-		if n < len(p.buf) {
+		if n < len(p.in.buf) {
 			return
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,21 +24,28 @@ func TestEpollReceiverTicksAndPings(t *testing.T) {
 		},
 		DisableClientScript: true,
 	})
+	// The server answers CONNECT before the socket joins "/"; its connection handlers run
+	// once it has, so ticks are sent only after every client is in the broadcast.
+	var inBroadcast atomic.Int64
+	io.OnConnection(func(*realtime.Socket) { inBroadcast.Add(1) })
 	srv := httptest.NewServer(io)
 	t.Cleanup(func() { io.Close(); srv.Close() })
 
-	f, err := newFleet(srv.URL, receiverEpoll, 0)
+	f, err := newFleet(srv.URL, receiverEpoll, 0, stampKernel)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	const clients = 20
 	if failed, _ := f.grow(ctx, clients, 4, 30*time.Second); failed != 0 {
 		t.Fatalf("%d of %d clients failed to connect", failed, clients)
 	}
 
+	for inBroadcast.Load() < clients && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
 	const ticks = 60
 	for seq := range ticks {
 		if err := io.Emit("tick", map[string]any{"t": time.Now().UnixMicro(), "seq": seq, "pad": "xxxx"}); err != nil {
@@ -49,7 +57,8 @@ func TestEpollReceiverTicksAndPings(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if got := f.delivered.Load(); got != clients*ticks {
-		t.Fatalf("delivered %d ticks, want %d", got, clients*ticks)
+		t.Fatalf("delivered %d ticks, want %d (lost %d, malformed %d, disconnected %d)", got, clients*ticks,
+			f.lost.Load(), f.malformed.Load(), f.disconnected.Load())
 	}
 	if f.lost.Load() != 0 || f.malformed.Load() != 0 || f.disconnected.Load() != 0 {
 		t.Errorf("lost %d, malformed %d, disconnected %d; want none", f.lost.Load(), f.malformed.Load(), f.disconnected.Load())

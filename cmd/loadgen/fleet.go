@@ -43,12 +43,19 @@ const (
 	receiverEpoll      = "epoll"
 )
 
-// newFleet makes an empty fleet whose clients connect to url through the receiver kind.
-func newFleet(url, kind string, readBuffer int) (*fleet, error) {
+// Receive stamps, the -stamp flag's values.
+const (
+	stampKernel = "kernel"
+	stampRead   = "read"
+)
+
+// newFleet makes an empty fleet whose clients connect to url through the receiver kind;
+// stamp says how the epoll receiver times arrivals.
+func newFleet(url, kind string, readBuffer int, stamp string) (*fleet, error) {
 	f := &fleet{}
 	f.maxSeq.Store(-1)
 	f.latencies.Store(new(latency.Histogram))
-	rx, err := newReceiver(kind, f, url, readBuffer)
+	rx, err := newReceiver(kind, f, url, readBuffer, stamp)
 	if err != nil {
 		return nil, err
 	}

@@ -61,6 +61,7 @@ type config struct {
 	connectTimeout     time.Duration
 	readBuffer         int
 	receiver           string
+	stamp              string
 	cpuProfile         string
 
 	// game mode
@@ -129,7 +130,10 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.readBuffer, "read-buffer", 4096, "goroutines receiver: websocket read buffer per client: larger lets one read syscall take several queued messages")
 	fs.StringVar(&cfg.receiver, "receiver", defaultReceiver, "fanout: how the clients are read: "+
 		"goroutines (tankarena/realtime/client, a reader goroutine per connection) or "+
-		"epoll (Linux only: one epoll loop per CPU reads every socket; cheap enough per message not to be the bottleneck); idle always uses goroutines")
+		"epoll (Linux only: one epoll loop per CPU reads every socket, a read and a parse per message); idle always uses goroutines")
+	fs.StringVar(&cfg.stamp, "stamp", stampKernel, "epoll receiver: a tick's receive time: kernel (when its bytes reached the socket, "+
+		"SO_TIMESTAMPNS: the load generator's own backlog is not counted as latency) or read (when the read that took them returned). "+
+		"The goroutines receiver stamps after its read")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this file (go tool pprof), to check that it is not the bottleneck")
 	fs.IntVar(&cfg.tickRate, "tick-rate", 60, "game: the server's tick rate: inputs per player per second, and the rate arenas must keep")
 	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: a step is sustained only with tick duration p99 at most this")
@@ -157,6 +161,9 @@ func parseFlags(args []string) (config, error) {
 	if cfg.receiver != receiverGoroutines && cfg.receiver != receiverEpoll {
 		return cfg, fmt.Errorf("-receiver %q: want %s or %s", cfg.receiver, receiverGoroutines, receiverEpoll)
 	}
+	if cfg.stamp != stampKernel && cfg.stamp != stampRead {
+		return cfg, fmt.Errorf("-stamp %q: want %s or %s", cfg.stamp, stampKernel, stampRead)
+	}
 	if cfg.mode != "idle" && cfg.mode != "fanout" && cfg.mode != "game" {
 		return cfg, fmt.Errorf("-mode %q: want idle, fanout or game", cfg.mode)
 	}
@@ -176,7 +183,7 @@ func run(ctx context.Context, cfg config, out *emitter) error {
 		// The idle mode measures the server's memory per connection of the real client.
 		kind = receiverGoroutines
 	}
-	f, err := newFleet(cfg.url, kind, cfg.readBuffer)
+	f, err := newFleet(cfg.url, kind, cfg.readBuffer, cfg.stamp)
 	if err != nil {
 		return err
 	}
