@@ -1,6 +1,5 @@
 // Command loadgen loads a Socket.IO fan-out server (bench/fanoutserver or the reference
-// compat/bench/fanout-server.mjs) with many tankarena/realtime/client connections and
-// measures it from outside: connect rate, delivery latency (receive time minus the server's
+// compat/bench/fanout-server.mjs) with many websocket clients and measures it from outside: connect rate, delivery latency (receive time minus the server's
 // stamp; both run on one machine, so the clocks agree), delivered messages per second, loss
 // (sequence gaps), bytes per client per second, and the server process's CPU time and RSS
 // from /proc — its PID is given.
@@ -15,6 +14,17 @@
 // /bench/rate) for -window, then climbs the -search rates for -search-window each, stopping
 // at the first that is not sustained (p99 over -max-p99, loss, a dropped client) or that the
 // server could not keep (it broadcast under 75% of the rate: saturated).
+//
+// -receiver says how the fan-out clients are read. goroutines: each is a
+// tankarena/realtime/client connection with its own reader goroutine (every system).
+// epoll, the default on Linux: the clients connect by hand (websocket upgrade, Engine.IO
+// open, Socket.IO CONNECT to "/"), then one goroutine per CPU reads all their sockets
+// through a level-triggered epoll set, answers pings and parses the frames itself; a
+// message then costs about one read(2), most of which is the kernel's own TCP work. With
+// it, -stamp kernel (the default) takes a tick's receive time from the kernel's arrival
+// stamp of its bytes (SO_TIMESTAMPNS), so a load generator that falls behind does not add
+// its backlog to the server's latency; -stamp read stamps when the read returned. The idle
+// mode always uses the goroutine receiver: it measures the server's memory for real clients.
 //
 // game plays the tank game server (go run . — its /metrics is scraped) with bot players:
 //

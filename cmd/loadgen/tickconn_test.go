@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"sync/atomic"
 	"testing"
 )
@@ -114,4 +115,31 @@ func TestTickConnEnds(t *testing.T) {
 			t.Errorf("received = %v, want a refusal", err)
 		}
 	})
+}
+
+// BenchmarkTickConnReceived is the user-space share of a received tick: frame parsing, the
+// Engine.IO/Socket.IO checks, the tick scanner and the fleet's counters (the read itself is
+// the kernel's share and not in here).
+func BenchmarkTickConnReceived(b *testing.B) {
+	f, err := newFleet("http://unused", receiverGoroutines, 0, stampRead)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newTickConn(f, new(atomic.Uint64), new(bytes.Buffer))
+	c.state = joined
+	pad := bytes.Repeat([]byte("x"), 209)
+	frames := make([][]byte, 1024)
+	for i := range frames {
+		frames[i] = serverFrame(true, opText, []byte(`42["tick",{"t":1764000000000000,"seq":`+
+			strconv.Itoa(i)+`,"pad":"`+string(pad)+`"}]`))
+	}
+	b.SetBytes(int64(len(frames[0])))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := c.received(frames[i%len(frames)], 1764000000000500); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }
