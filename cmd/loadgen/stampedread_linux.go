@@ -59,7 +59,9 @@ func (r *stampedRead) read(fd int) (n int, at int64, err error) {
 	if at, ok := r.kernelStamp(); ok {
 		return n, at, nil
 	}
-	return n, time.Now().UnixMicro(), nil // no stamp (none taken, or the read hit the end)
+	// No stamp: the read hit the end, or the segment came before the kernel, which turns
+	// stamping on from a work queue after the first socket asks, had started stamping.
+	return n, time.Now().UnixMicro(), nil
 }
 
 // kernelStamp finds the SCM_TIMESTAMPNS control message of the last recvmsg.
