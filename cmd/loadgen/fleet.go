@@ -2,25 +2,21 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"tankarena/bench/latency"
-	"tankarena/realtime/client"
 )
 
-// fleet is the set of connected clients and the counters their handlers feed. Every
-// handler runs on its client's reader goroutine and touches only atomics and its own state.
+// fleet is the set of connected clients and the counters their ticks feed. A receiver
+// connects and reads the clients; whatever goroutine it reads a client on touches only
+// atomics and that client's own state.
 type fleet struct {
-	url    string
-	dialer *websocket.Dialer
+	rx receiver
 
-	mu      sync.Mutex
-	members []*member
+	mu   sync.Mutex
+	size int // clients connected so far, disconnected ones included
 
 	delivered    atomic.Uint64
 	lost         atomic.Uint64
@@ -30,39 +26,56 @@ type fleet struct {
 	latencies    atomic.Pointer[latency.Histogram]
 }
 
-// member is one client; lastSeq belongs to its reader goroutine.
-type member struct {
-	m       *client.Manager
-	lastSeq int64
+// A receiver connects fan-out clients and reads them, feeding their ticks to the fleet
+// (fleet.onTick) and their losses of connection to fleet.disconnected.
+type receiver interface {
+	// connect adds one client, connected to namespace "/".
+	connect(ctx context.Context, timeout time.Duration) error
+	// bytesIn sums the websocket data bytes every client has received so far.
+	bytesIn() uint64
+	// close disconnects every client.
+	close()
 }
 
-func newFleet(url string, readBuffer int) *fleet {
-	f := &fleet{
-		url: url,
-		dialer: &websocket.Dialer{
-			HandshakeTimeout: 30 * time.Second,
-			ReadBufferSize:   readBuffer,
-			WriteBufferPool:  &sync.Pool{},
-		},
-	}
+// Receiver kinds, the -receiver flag's values.
+const (
+	receiverGoroutines = "goroutines"
+	receiverEpoll      = "epoll"
+)
+
+// Receive stamps, the -stamp flag's values.
+const (
+	stampKernel = "kernel"
+	stampRead   = "read"
+)
+
+// newFleet makes an empty fleet whose clients connect to url through the receiver kind;
+// stamp says how the epoll receiver times arrivals.
+func newFleet(url, kind string, readBuffer int, stamp string) (*fleet, error) {
+	f := &fleet{}
 	f.maxSeq.Store(-1)
 	f.latencies.Store(new(latency.Histogram))
-	return f
+	rx, err := newReceiver(kind, f, url, readBuffer, stamp)
+	if err != nil {
+		return nil, err
+	}
+	f.rx = rx
+	return f, nil
 }
 
-func (f *fleet) size() int {
+func (f *fleet) clients() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.members)
+	return f.size
 }
 
 // connected counts clients that have not been disconnected.
-func (f *fleet) connected() int { return f.size() - int(f.disconnected.Load()) }
+func (f *fleet) connected() int { return f.clients() - int(f.disconnected.Load()) }
 
 // grow connects clients until the fleet has n, at most concurrency handshakes at a time.
 // It returns how many attempts failed and how long the new clients took.
 func (f *fleet) grow(ctx context.Context, n, concurrency int, timeout time.Duration) (failed int, took time.Duration) {
-	need := n - f.size()
+	need := n - f.clients()
 	if need <= 0 {
 		return 0, 0
 	}
@@ -81,9 +94,13 @@ func (f *fleet) grow(ctx context.Context, n, concurrency int, timeout time.Durat
 					failures.Add(1)
 					continue
 				}
-				if err := f.connectOne(ctx, timeout); err != nil {
+				if err := f.rx.connect(ctx, timeout); err != nil {
 					failures.Add(1)
+					continue
 				}
+				f.mu.Lock()
+				f.size++
+				f.mu.Unlock()
 			}
 		})
 	}
@@ -91,36 +108,9 @@ func (f *fleet) grow(ctx context.Context, n, concurrency int, timeout time.Durat
 	return int(failures.Load()), time.Since(start)
 }
 
-func (f *fleet) connectOne(ctx context.Context, timeout time.Duration) error {
-	m, err := client.NewManager(f.url, client.Options{Dialer: f.dialer})
-	if err != nil {
-		return fmt.Errorf("loadgen: %w", err)
-	}
-	s, err := m.Socket("/", nil)
-	if err != nil {
-		m.Close()
-		return fmt.Errorf("loadgen: %w", err)
-	}
-	mem := &member{m: m, lastSeq: -1}
-	// A raw handler: the tick's arguments are never decoded or validated as JSON, which
-	// would cost more than everything else the load generator does per message.
-	s.OnRaw("tick", func(payload []byte, _ client.AckFunc) { f.onTick(mem, payload) })
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	if err := s.Connect(ctx); err != nil {
-		m.Close()
-		return fmt.Errorf("loadgen: connect: %w", err)
-	}
-	s.OnDisconnect(func(string) { f.disconnected.Add(1) })
-	f.mu.Lock()
-	f.members = append(f.members, mem)
-	f.mu.Unlock()
-	return nil
-}
-
-// onTick counts one tick; payload is the event as sent, `["tick",{"t":…,"seq":…,"pad":"…"}]`.
-func (f *fleet) onTick(mem *member, payload []byte) {
-	now := time.Now().UnixMicro()
+// onTick counts one tick received at now (Unix µs) by the client whose highest sequence
+// number so far is *lastSeq; payload is the event as sent, `["tick",{"t":…,"seq":…,"pad":"…"}]`.
+func (f *fleet) onTick(lastSeq *int64, payload []byte, now int64) {
 	t, seq, ok := parseTick(payload)
 	if !ok {
 		f.malformed.Add(1)
@@ -128,11 +118,11 @@ func (f *fleet) onTick(mem *member, payload []byte) {
 	}
 	f.latencies.Load().Record(time.Duration(now-t) * time.Microsecond)
 	f.delivered.Add(1)
-	if mem.lastSeq >= 0 && seq > mem.lastSeq+1 {
-		f.lost.Add(uint64(seq - mem.lastSeq - 1))
+	if *lastSeq >= 0 && seq > *lastSeq+1 {
+		f.lost.Add(uint64(seq - *lastSeq - 1))
 	}
-	if seq > mem.lastSeq {
-		mem.lastSeq = seq
+	if seq > *lastSeq {
+		*lastSeq = seq
 	}
 	for {
 		m := f.maxSeq.Load()
@@ -142,24 +132,7 @@ func (f *fleet) onTick(mem *member, payload []byte) {
 	}
 }
 
-// bytesIn sums the payload bytes every client has received so far.
-func (f *fleet) bytesIn() uint64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var total uint64
-	for _, mem := range f.members {
-		total += mem.m.Stats().BytesIn
-	}
-	return total
-}
+func (f *fleet) bytesIn() uint64 { return f.rx.bytesIn() }
 
 // close disconnects every client.
-func (f *fleet) close() {
-	f.mu.Lock()
-	members := f.members
-	f.members = nil
-	f.mu.Unlock()
-	for _, mem := range members {
-		mem.m.Close()
-	}
-}
+func (f *fleet) close() { f.rx.close() }

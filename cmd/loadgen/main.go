@@ -1,6 +1,5 @@
 // Command loadgen loads a Socket.IO fan-out server (bench/fanoutserver or the reference
-// compat/bench/fanout-server.mjs) with many tankarena/realtime/client connections and
-// measures it from outside: connect rate, delivery latency (receive time minus the server's
+// compat/bench/fanout-server.mjs) with many websocket clients and measures it from outside: connect rate, delivery latency (receive time minus the server's
 // stamp; both run on one machine, so the clocks agree), delivered messages per second, loss
 // (sequence gaps), bytes per client per second, and the server process's CPU time and RSS
 // from /proc — its PID is given.
@@ -15,6 +14,17 @@
 // /bench/rate) for -window, then climbs the -search rates for -search-window each, stopping
 // at the first that is not sustained (p99 over -max-p99, loss, a dropped client) or that the
 // server could not keep (it broadcast under 75% of the rate: saturated).
+//
+// -receiver says how the fan-out clients are read. goroutines: each is a
+// tankarena/realtime/client connection with its own reader goroutine (every system).
+// epoll, the default on Linux: the clients connect by hand (websocket upgrade, Engine.IO
+// open, Socket.IO CONNECT to "/"), then one goroutine per CPU reads all their sockets
+// through a level-triggered epoll set, answers pings and parses the frames itself; a
+// message then costs about one read(2), most of which is the kernel's own TCP work. With
+// it, -stamp kernel (the default) takes a tick's receive time from the kernel's arrival
+// stamp of its bytes (SO_TIMESTAMPNS), so a load generator that falls behind does not add
+// its backlog to the server's latency; -stamp read stamps when the read returned. The idle
+// mode always uses the goroutine receiver: it measures the server's memory for real clients.
 //
 // game plays the tank game server (go run . — its /metrics is scraped) with bot players:
 //
@@ -60,6 +70,8 @@ type config struct {
 	connectConcurrency int
 	connectTimeout     time.Duration
 	readBuffer         int
+	receiver           string
+	stamp              string
 	cpuProfile         string
 
 	// game mode
@@ -125,7 +137,13 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&cfg.maxP99, "max-p99", 100*time.Millisecond, "a rate is sustained only with p99 latency below this")
 	fs.IntVar(&cfg.connectConcurrency, "connect-concurrency", 64, "handshakes in flight at once")
 	fs.DurationVar(&cfg.connectTimeout, "connect-timeout", 30*time.Second, "limit for one client's connection")
-	fs.IntVar(&cfg.readBuffer, "read-buffer", 4096, "websocket read buffer per client: larger lets one read syscall take several queued messages")
+	fs.IntVar(&cfg.readBuffer, "read-buffer", 4096, "goroutines receiver: websocket read buffer per client: larger lets one read syscall take several queued messages")
+	fs.StringVar(&cfg.receiver, "receiver", defaultReceiver, "fanout: how the clients are read: "+
+		"goroutines (tankarena/realtime/client, a reader goroutine per connection) or "+
+		"epoll (Linux only: one epoll loop per CPU reads every socket, a read and a parse per message); idle always uses goroutines")
+	fs.StringVar(&cfg.stamp, "stamp", stampKernel, "epoll receiver: a tick's receive time: kernel (when its bytes reached the socket, "+
+		"SO_TIMESTAMPNS: the load generator's own backlog is not counted as latency) or read (when the read that took them returned). "+
+		"The goroutines receiver stamps after its read")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this file (go tool pprof), to check that it is not the bottleneck")
 	fs.IntVar(&cfg.tickRate, "tick-rate", 60, "game: the server's tick rate: inputs per player per second, and the rate arenas must keep")
 	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: a step is sustained only with tick duration p99 at most this")
@@ -150,6 +168,12 @@ func parseFlags(args []string) (config, error) {
 	if cfg.search, err = counts.Parse(search); err != nil {
 		return cfg, fmt.Errorf("-search: %w", err)
 	}
+	if cfg.receiver != receiverGoroutines && cfg.receiver != receiverEpoll {
+		return cfg, fmt.Errorf("-receiver %q: want %s or %s", cfg.receiver, receiverGoroutines, receiverEpoll)
+	}
+	if cfg.stamp != stampKernel && cfg.stamp != stampRead {
+		return cfg, fmt.Errorf("-stamp %q: want %s or %s", cfg.stamp, stampKernel, stampRead)
+	}
 	if cfg.mode != "idle" && cfg.mode != "fanout" && cfg.mode != "game" {
 		return cfg, fmt.Errorf("-mode %q: want idle, fanout or game", cfg.mode)
 	}
@@ -164,7 +188,15 @@ func run(ctx context.Context, cfg config, out *emitter) error {
 	if cfg.mode == "game" {
 		return runGame(ctx, cfg, ctl, out)
 	}
-	f := newFleet(cfg.url, cfg.readBuffer)
+	kind := cfg.receiver
+	if cfg.mode == "idle" {
+		// The idle mode measures the server's memory per connection of the real client.
+		kind = receiverGoroutines
+	}
+	f, err := newFleet(cfg.url, kind, cfg.readBuffer, cfg.stamp)
+	if err != nil {
+		return err
+	}
 	defer f.close()
 	if cfg.mode == "idle" {
 		return runIdle(ctx, cfg, f, ctl, out)

@@ -14,7 +14,7 @@ import (
 // runIdle connects the clients step by step and records the server's RSS after a GC at each.
 func runIdle(ctx context.Context, cfg config, f *fleet, ctl control, out *emitter) error {
 	for _, n := range cfg.steps {
-		before := f.size()
+		before := f.clients()
 		failed, took := f.grow(ctx, n, cfg.connectConcurrency, cfg.connectTimeout)
 		if err := sleep(ctx, cfg.settle); err != nil {
 			return err
@@ -35,7 +35,7 @@ func runIdle(ctx context.Context, cfg config, f *fleet, ctl control, out *emitte
 			Clients:          n,
 			Connected:        f.connected(),
 			ConnectFailed:    failed,
-			ConnectPerSecond: perSecond(float64(f.size()-before), took),
+			ConnectPerSecond: perSecond(float64(f.clients()-before), took),
 			ServerRSSKB:      rss,
 		})
 	}
@@ -45,7 +45,7 @@ func runIdle(ctx context.Context, cfg config, f *fleet, ctl control, out *emitte
 // runFanout connects the clients, measures each headline rate, then climbs the search rates.
 func runFanout(ctx context.Context, cfg config, f *fleet, ctl control, out *emitter) error {
 	failed, took := f.grow(ctx, cfg.clients, cfg.connectConcurrency, cfg.connectTimeout)
-	connectRate := perSecond(float64(f.size()), took)
+	connectRate := perSecond(float64(f.clients()), took)
 	if err := sleep(ctx, cfg.settle); err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func measure(ctx context.Context, cfg config, f *fleet, ctl control, hz int, win
 	}
 	wall := end.at.Sub(start.at)
 	secs := wall.Seconds()
-	clients := f.size()
+	clients := f.clients()
 	rec := record.Record{
 		Kind:                    record.KindFanout,
 		Clients:                 cfg.clients,
