@@ -30,6 +30,12 @@ type flusher struct {
 	running bool       // a goroutine is working through pending
 }
 
+// yieldEvery is how many sessions a flusher writes before it lets other goroutines run. Its
+// writes never block, so without yielding a pass over thousands of sessions would hold its P
+// for many milliseconds: arena tick loops and broadcasters that became runnable meanwhile
+// would wait for the scheduler's preemption (10 ms), and a ticker that waits drops ticks.
+const yieldEvery = 32
+
 func newFlushers() *flushers {
 	return &flushers{shards: make([]flusher, runtime.GOMAXPROCS(0))}
 }
@@ -68,6 +74,9 @@ func (f *flusher) run() {
 		for i, s := range batch {
 			s.flushNow()
 			batch[i] = nil
+			if i%yieldEvery == yieldEvery-1 {
+				runtime.Gosched()
+			}
 		}
 	}
 }
