@@ -60,7 +60,7 @@ func gameRows(cfg config, runs []run) []row {
 	if cfg.maxSkipped > 0 {
 		skips = fmt.Sprintf("≤ %d ticks skipped per window", cfg.maxSkipped)
 	}
-	limit := fmt.Sprintf("%d ticks/s, %d snapshots/s, tick p99 ≤ %v, %s or late", gameTickRate, gameSnapshotRate, cfg.maxTickP99, skips)
+	limit := fmt.Sprintf("%d ticks/s, %d snapshots/s received, tick p99 ≤ %v, %s or late", gameTickRate, gameSnapshotRate, cfg.maxTickP99, skips)
 	rows := []row{
 		{metric: "game: bot players one process holds (" + limit + ")", ours: max(held, 0), oursAtLeast: atLeast,
 			oursOnly: true, goal: "≥ 1000", met: func(n float64) bool { return n >= 1000 }},

@@ -124,7 +124,7 @@ func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, l
 			"-search", counts.Join(cfg.search), "-search-window", cfg.searchWindow.String(),
 			"-max-p99", cfg.maxP99.String())
 	case scenarioGame:
-		args = append(args, "-mode", "game", "-steps", counts.Join(cfg.gameSteps), "-tick-rate", strconv.Itoa(gameTickRate),
+		args = append(args, "-mode", "game", "-steps", counts.Join(cfg.gameSteps), "-tick-rate", strconv.Itoa(gameTickRate), "-snapshot-rate", strconv.Itoa(gameSnapshotRate),
 			"-window", cfg.gameWindow.String(), "-max-tick-p99", cfg.maxTickP99.String(),
 			"-keep-going="+strconv.FormatBool(cfg.keepGoing), "-attempts", strconv.Itoa(max(cfg.attempts, 1)),
 			"-max-skipped", strconv.Itoa(cfg.maxSkipped))

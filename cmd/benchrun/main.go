@@ -14,7 +14,8 @@
 //     ticks/s and 30 snapshots/s with no server bots; bot players join in steps (16, then
 //     hundreds), each sending an input per tick. At each step the tick duration p99 comes from
 //     the server's /metrics histogram (bucket deltas over the window); the capacity is the
-//     last step before the first with p99 over 2 ms, a skipped or late tick, or a player lost.
+//     last step before the first with p99 over 2 ms, a skipped or late tick, players getting
+//     under 95% of the snapshots on average, or a player lost.
 //     Snapshot bytes per client per second are quoted at 16 players (one full arena).
 //
 // Raw records go to -out as JSON lines; the table, in Markdown, to stdout.

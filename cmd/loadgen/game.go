@@ -151,6 +151,7 @@ func measureGame(ctx context.Context, cfg config, t *team, ctl control) (record.
 		rec.MinSnapshotsPerClientPerSecond = float64(least) / secs
 	}
 	rec.Sustained = !math.IsNaN(p99) && !capped && p99 <= cfg.maxTickP99.Seconds() &&
-		rec.TicksSkipped <= uint64(max(cfg.maxSkipped, 0)) && rec.TicksPerArenaPerSecond >= cfg.minTickShare*float64(cfg.tickRate)
+		rec.TicksSkipped <= uint64(max(cfg.maxSkipped, 0)) && rec.TicksPerArenaPerSecond >= cfg.minTickShare*float64(cfg.tickRate) &&
+		rec.SnapshotsPerClientPerSecond >= cfg.minSnapShare*float64(cfg.snapshotRate)
 	return rec, nil
 }

@@ -78,6 +78,8 @@ type config struct {
 	tickRate     int
 	maxTickP99   time.Duration
 	minTickShare float64
+	snapshotRate int
+	minSnapShare float64
 	perSource    int
 	keepGoing    bool
 	attempts     int
@@ -148,6 +150,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.tickRate, "tick-rate", 60, "game: the server's tick rate: inputs per player per second, and the rate arenas must keep")
 	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: a step is sustained only with tick duration p99 at most this")
 	fs.Float64Var(&cfg.minTickShare, "min-tick-share", 0.95, "game: a step is sustained only if arenas ran at least this share of -tick-rate")
+	fs.IntVar(&cfg.snapshotRate, "snapshot-rate", 30, "game: the server's snapshots per second")
+	fs.Float64Var(&cfg.minSnapShare, "min-snapshot-share", 0.95, "game: a step is sustained only if the players received, on average, at least this share of -snapshot-rate (a server drops snapshots for clients that read too slowly)")
 	fs.IntVar(&cfg.perSource, "per-source", 32, "game: players per loopback source address (127.0.0.2, …), under the server's per-address limit; 0: one address")
 	fs.IntVar(&cfg.attempts, "attempts", 2, "game: windows a step may take to be sustained (1: strict; more forgive a passing stall of a shared machine)")
 	fs.IntVar(&cfg.maxSkipped, "max-skipped", 0, "game: skipped ticks a sustained window may have (an arena skips only after a stall of 100 ms, which a shared machine has at any load)")
