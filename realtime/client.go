@@ -154,17 +154,27 @@ func (c *client) connect(p *parser.Packet) {
 	c.sockets = append(c.sockets, s)
 	c.stopConnectWaitLocked()
 	c.mu.Unlock()
+	// The socket joins its namespace before the CONNECT answer is queued, as the reference
+	// joins before answering: once the client has its answer, every broadcast reaches it.
+	// Under roomsMu, like leave, and only if still connected: a disconnect that came first
+	// leaves nothing behind. Writes to the socket go out only once the answer is queued
+	// (answered), so no broadcast gets to the client before its CONNECT.
+	s.roomsMu.Lock()
+	if s.Connected() {
+		ns.add(s)
+	}
+	s.roomsMu.Unlock()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
-	if err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}); err != nil {
+	s.mu.Lock() // a write that finds the socket not answered waits here (see Socket.write)
+	err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data})
+	s.answered.Store(true)
+	s.mu.Unlock()
+	if err != nil {
 		s.onClose(ReasonTransportError)
 	}
-	// Joining the namespace is the socket's first handler call, and leaving it its last: so
-	// the two cannot race, and no broadcast can reach the client before its CONNECT answer. It is
-	// the first call queued for the new socket, so it always finds room.
-	s.enqueue(func() {
-		ns.add(s)
-		ns.runConnectionHandlers(s)
-	})
+	// The connection handlers are the socket's first handler call: they run before any of its
+	// events. It is the first call queued for the new socket, so it always finds room.
+	s.enqueue(func() { ns.runConnectionHandlers(s) })
 }
 
 // refuse answers a CONNECT with CONNECT_ERROR {"message":..., "data":...}.

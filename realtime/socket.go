@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tankarena/realtime/engineio"
@@ -25,6 +26,10 @@ type Socket struct {
 	// roomsMu orders Join against the rooms being left on disconnect, so a Join racing the
 	// disconnect cannot leave the id of a gone socket in a room.
 	roomsMu sync.Mutex
+
+	// answered is set once the CONNECT answer is queued: the socket is in its namespace a
+	// moment before, and nothing may be written to it until then (see client.connect).
+	answered atomic.Bool
 
 	mu         sync.Mutex
 	connected  bool
@@ -270,10 +275,25 @@ func (s *Socket) emitWithAck(ctx context.Context, event string, args []any, vola
 	}
 }
 
-// errDropped reports a volatile packet the transport could not take right away.
-var errDropped = errors.New("realtime: volatile packet dropped")
+// errDropped reports a volatile packet the transport could not take right away;
+// errNotAnswered a packet for a socket whose CONNECT answer is not queued yet.
+var (
+	errDropped     = errors.New("realtime: volatile packet dropped")
+	errNotAnswered = errors.New("realtime: socket not connected yet")
+)
+
+// answeredAfterWait waits for a CONNECT answer being queued (client.connect holds s.mu while
+// it queues it and sets answered) and reports whether the socket is answered now.
+func (s *Socket) answeredAfterWait() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answered.Load()
+}
 
 func (s *Socket) write(msgs []engineio.Message, volatile bool) error {
+	if !s.answered.Load() && !s.answeredAfterWait() {
+		return errNotAnswered // a broadcast made before the CONNECT answer: the client was not in yet
+	}
 	if volatile {
 		if !s.client.conn.SendVolatile(msgs...) {
 			return errDropped
