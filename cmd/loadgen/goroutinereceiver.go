@@ -73,12 +73,9 @@ func (r *goroutineReceiver) connect(ctx context.Context, timeout time.Duration) 
 
 func (r *goroutineReceiver) bytesIn() uint64 {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	var total uint64
-	for _, mem := range r.members {
-		total += mem.m.Stats().BytesIn
-	}
-	return total
+	members := r.members
+	r.mu.Unlock()
+	return bytesInOf(members)
 }
 
 func (r *goroutineReceiver) close() {
@@ -86,7 +83,5 @@ func (r *goroutineReceiver) close() {
 	members := r.members
 	r.members = nil
 	r.mu.Unlock()
-	for _, mem := range members {
-		mem.m.Close()
-	}
+	closeAll(members)
 }

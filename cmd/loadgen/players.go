@@ -276,11 +276,7 @@ func (t *team) bytesIn() uint64 {
 	t.mu.Lock()
 	players := t.players
 	t.mu.Unlock()
-	var total uint64
-	for _, p := range players {
-		total += p.m.Stats().BytesIn
-	}
-	return total
+	return bytesInOf(players)
 }
 
 // close disconnects every player.
@@ -289,7 +285,5 @@ func (t *team) close() {
 	players := t.players
 	t.players = nil
 	t.mu.Unlock()
-	for _, p := range players {
-		p.m.Close()
-	}
+	closeAll(players)
 }
