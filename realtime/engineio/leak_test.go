@@ -192,10 +192,11 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 	goroutinesBefore := runtime.NumGoroutine()
 
 	eio := NewServer(Options{
-		// Abandoned sessions are reaped after at most 3s; the clean cycles take far less
-		// than the 2s a session lives without answering pings, even on a loaded machine.
-		PingInterval:        2 * time.Second,
-		PingTimeout:         time.Second,
+		// Abandoned sessions are reaped after at most 6s. A clean cycle must finish before
+		// its session's first unanswered ping times out: with 2s+1s, one polling session
+		// whose upgrade was slow under a load average of 6.5 was reaped mid-cycle.
+		PingInterval:        4 * time.Second,
+		PingTimeout:         2 * time.Second,
 		MaxConnectionsPerIP: 1 << 20,
 		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
