@@ -37,6 +37,24 @@ func TestConnectionLimitFlagsReachTheEngine(t *testing.T) {
 	}
 }
 
+func TestHandshakeRateFlagReachesTheEngine(t *testing.T) {
+	srv, base, _ := startServer(t, "-handshake-rate", "1") // bursts of 2
+	t.Cleanup(func() { _ = srv.shutdown() })
+	for i := range 2 {
+		if resp, body := pollingHandshake(t, base, ""); resp.StatusCode != http.StatusOK {
+			t.Fatalf("handshake %d: %d %q", i, resp.StatusCode, body)
+		}
+	}
+	resp, body := pollingHandshake(t, base, "")
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" || !strings.Contains(body, `"code":102`) {
+		t.Fatalf("third handshake in a burst of 2: %d, Retry-After %q, %q; want 429, 1, code 102",
+			resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if metrics := getBody(t, base+"/metrics"); !strings.Contains(metrics, `tankarena_requests_refused_total{cause="handshake_rate"} 1`) {
+		t.Errorf("/metrics lacks the refused handshake:\n%s", metrics)
+	}
+}
+
 // getBody fetches url and returns its body.
 func getBody(t *testing.T, url string) string {
 	t.Helper()

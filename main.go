@@ -70,6 +70,7 @@ type settings struct {
 	maxPayload    int64 // bytes in one Engine.IO message or polling request
 	maxConns      int   // Engine.IO sessions open at once
 	maxConnsPerIP int   // Engine.IO sessions open at once from one client address
+	handshakeRate int   // Engine.IO sessions opened a second from one client address; 0: any
 	trustProxy    bool  // client address from X-Forwarded-For
 	origins       originPolicy
 }
@@ -112,6 +113,7 @@ func parseFlags(args []string) (settings, error) {
 	flags.Int64Var(&s.maxPayload, "max-payload", int64(envInt("TANKARENA_MAX_PAYLOAD", defaultMaxPayload)), "largest message (websocket) or request body (polling) in bytes (env TANKARENA_MAX_PAYLOAD)")
 	flags.IntVar(&s.maxConns, "max-connections", envInt("TANKARENA_MAX_CONNECTIONS", 10_000), "connections open at once; beyond it a handshake gets HTTP 503 (env TANKARENA_MAX_CONNECTIONS)")
 	flags.IntVar(&s.maxConnsPerIP, "max-connections-per-ip", envInt("TANKARENA_MAX_CONNECTIONS_PER_IP", 64), "connections open at once from one address (a whole LAN may share one NAT address); beyond it HTTP 429 (env TANKARENA_MAX_CONNECTIONS_PER_IP)")
+	flags.IntVar(&s.handshakeRate, "handshake-rate", envInt("TANKARENA_HANDSHAKE_RATE", 10), "connections one address may open a second, in bursts of twice that; beyond it HTTP 429 with Retry-After (env TANKARENA_HANDSHAKE_RATE; 0: no limit)")
 	flags.BoolVar(&s.trustProxy, "trust-proxy", os.Getenv("TANKARENA_TRUST_PROXY") == "1", "take the client address from the last X-Forwarded-For entry; only behind exactly one reverse proxy (env TANKARENA_TRUST_PROXY=1)")
 	origins := flags.String("allowed-origins", os.Getenv("TANKARENA_ALLOWED_ORIGINS"), "comma list of other origins whose pages may connect, e.g. http://game.lan:3000, or * for any; the server's own pages always may (env TANKARENA_ALLOWED_ORIGINS)")
 	if err := flags.Parse(args); err != nil {
@@ -120,8 +122,8 @@ func parseFlags(args []string) (settings, error) {
 	if s.tickRate < 1 || s.tickRate > 240 || s.snapshotRate < 1 || s.maxPlayers < 1 || s.bots < 0 || *loss < 0 || *loss > 1 {
 		return s, errors.New("flags: need 1 <= tick-rate <= 240, snapshot-rate >= 1, max-players >= 1, bots >= 0, 0 <= loss <= 1")
 	}
-	if s.maxArenas < 1 || s.inputRate < 0 || s.maxNameLength < 1 || s.maxPayload < minPayload || s.maxConns < 1 || s.maxConnsPerIP < 1 {
-		return s, fmt.Errorf("flags: need max-arenas >= 1, input-rate >= 0, max-name-length >= 1, max-payload >= %d, max-connections >= 1, max-connections-per-ip >= 1", minPayload)
+	if s.maxArenas < 1 || s.inputRate < 0 || s.maxNameLength < 1 || s.maxPayload < minPayload || s.maxConns < 1 || s.maxConnsPerIP < 1 || s.handshakeRate < 0 {
+		return s, fmt.Errorf("flags: need max-arenas >= 1, input-rate >= 0, max-name-length >= 1, max-payload >= %d, max-connections >= 1, max-connections-per-ip >= 1, handshake-rate >= 0", minPayload)
 	}
 	s.origins = parseOrigins(*origins)
 	s.lag = arena.LagProfile{Lag: time.Duration(*lagMS) * time.Millisecond, Jitter: time.Duration(*jitterMS) * time.Millisecond, Loss: *loss}
@@ -201,6 +203,7 @@ func newServer(ctx context.Context, s settings) (*server, error) {
 		MaxPayload:          s.maxPayload,
 		MaxConnections:      s.maxConns,
 		MaxConnectionsPerIP: s.maxConnsPerIP,
+		HandshakeRatePerIP:  float64(s.handshakeRate),
 		TrustProxyHeaders:   s.trustProxy,
 		AllowRequest:        s.origins.allowRequest,
 		CheckOrigin:         s.origins.allows,

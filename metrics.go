@@ -51,6 +51,7 @@ func writeEngineStats(p *prom.Writer, st engineio.Stats) {
 	}{
 		{"server_full", st.Rejected.ServerFull},
 		{"per_ip_limit", st.Rejected.PerIPLimit},
+		{"handshake_rate", st.Rejected.HandshakeRate},
 		{"bad_request", st.Rejected.BadRequest},
 		{"forbidden", st.Rejected.Forbidden},
 		{"unknown_sid", st.Rejected.UnknownSID},

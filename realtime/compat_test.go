@@ -27,7 +27,7 @@ func TestCompatOfficialClient(t *testing.T) {
 
 	var logs testenv.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := newCompatServer(logger)
+	srv := newCompatServer(engineio.Options{Logger: logger})
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	defer srv.Close()
@@ -48,6 +48,35 @@ func TestCompatOfficialClient(t *testing.T) {
 	}
 	if logs.Len() > 0 {
 		t.Errorf("the server logged warnings or errors:\n%s", logs.String())
+	}
+}
+
+// TestCompatHandshakeRateRefusal runs the official client against a server with a handshake
+// rate limit: a refused handshake must reach it as a connect_error it recovers from.
+func TestCompatHandshakeRateRefusal(t *testing.T) {
+	node := testenv.Node(t)
+	dir := filepath.Join(testenv.CompatDir(t), "socketio")
+	for _, mode := range []string{"polling", "websocket", "upgrade"} {
+		t.Run(mode, func(t *testing.T) {
+			srv := newCompatServer(engineio.Options{
+				HandshakeRatePerIP:  2,
+				HandshakeBurstPerIP: 1,
+				Logger:              slog.New(slog.DiscardHandler),
+			})
+			hs := httptest.NewServer(srv)
+			defer hs.Close()
+			defer srv.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "ratelimit.mjs"), hs.URL, mode)
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("node ratelimit.mjs %s: %v\n%s", mode, err, out)
+			}
+			if got := srv.EngineStats().Rejected.HandshakeRate; got == 0 {
+				t.Error("no handshake was refused for the rate")
+			}
+		})
 	}
 }
 
@@ -84,8 +113,8 @@ func (r *reasons) wait(ctx context.Context, id string) string {
 }
 
 // newCompatServer is the server the scripts talk to: one handler per thing they check.
-func newCompatServer(logger *slog.Logger) *Server {
-	srv := NewServer(Options{Engine: engineio.Options{Logger: logger}})
+func newCompatServer(engine engineio.Options) *Server {
+	srv := NewServer(Options{Engine: engine})
 	gone := &reasons{changed: make(chan struct{}), byID: map[string]string{}}
 
 	srv.OnConnection(func(s *Socket) {

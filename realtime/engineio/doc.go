@@ -20,7 +20,9 @@
 // Handshakes are refused once Options.MaxConnections sessions are open (HTTP 503, JSON
 // {"code":100,"message":"Server full"}) or Options.MaxConnectionsPerIP are open from the
 // client's address (HTTP 429, {"code":101,"message":"Too many connections from this
-// address"}). Codes 100 and 101 are this server's own; the reference uses 0-5.
+// address"}), and, if Options.HandshakeRatePerIP is set, when one address opens sessions
+// faster than that (HTTP 429 with Retry-After, {"code":102,...}). Codes 100 to 102 are this
+// server's own; the reference uses 0-5.
 //
 // Server.Stats returns counters (open sessions, handshakes, upgrades, closes by reason,
 // refusals by cause, traffic, drops and errors) for metrics; they are atomics, so keeping

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 var (
@@ -41,6 +42,7 @@ const (
 	// codes it may add later. Both answer HTTP handshakes and websocket handshakes alike.
 	errServerFull         errorCode = 100 // HTTP 503: Options.MaxConnections sessions are open
 	errTooManyFromAddress errorCode = 101 // HTTP 429: Options.MaxConnectionsPerIP from this address
+	errTooManyHandshakes  errorCode = 102 // HTTP 429: Options.HandshakeRatePerIP from this address
 )
 
 func (c errorCode) message() string {
@@ -59,6 +61,8 @@ func (c errorCode) message() string {
 		return "Server full"
 	case errTooManyFromAddress:
 		return "Too many connections from this address"
+	case errTooManyHandshakes:
+		return "Too many handshakes from this address, retry later"
 	default:
 		return "Bad request"
 	}
@@ -74,7 +78,7 @@ func writeRequestError(w http.ResponseWriter, code errorCode) {
 		status = http.StatusForbidden
 	case errServerFull:
 		status = http.StatusServiceUnavailable
-	case errTooManyFromAddress:
+	case errTooManyFromAddress, errTooManyHandshakes:
 		status = http.StatusTooManyRequests
 	}
 	body, _ := json.Marshal(struct {
@@ -85,6 +89,14 @@ func writeRequestError(w http.ResponseWriter, code errorCode) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// setRetryAfter tells a refused client when to try again, in whole seconds rounded up, as
+// HTTP has them; d <= 0 sets nothing.
+func setRetryAfter(w http.ResponseWriter, d time.Duration) {
+	if d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
 }
 
 // writeUpgradeError answers a refused websocket upgrade like the reference: always 400,

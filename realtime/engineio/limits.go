@@ -5,30 +5,38 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"time"
 )
 
-// admission counts the sessions a server holds, in total and per client address, so a
-// handshake over Options.MaxConnections or Options.MaxConnectionsPerIP is refused before any
-// session (or websocket) exists. It is guarded by Server.mu.
+// admission counts the sessions a server holds, in total and per client address, and how
+// fast each address opens them, so a handshake over Options.MaxConnections,
+// Options.MaxConnectionsPerIP or Options.HandshakeRatePerIP is refused before any session
+// (or websocket) exists. It is guarded by Server.mu.
 type admission struct {
-	open  int
-	perIP map[string]int // only addresses with open sessions: it shrinks as they close
+	open       int
+	perIP      map[string]int // only addresses with open sessions: it shrinks as they close
+	handshakes handshakeBuckets
 }
 
-// admit reserves a session slot for ip, or returns the error code of the limit in the way.
-// Every successful admit is paired with one release.
-func (s *Server) admit(ip string) (errorCode, bool) {
+// admit reserves a session slot for ip, or returns the error code of the limit in the way
+// and, for the handshake rate, how long until ip may try again. Every successful admit is
+// paired with one release.
+func (s *Server) admit(ip string) (code errorCode, retryAfter time.Duration, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
 	case s.admitted.open >= s.opts.MaxConnections:
-		return errServerFull, false
+		return errServerFull, 0, false
 	case s.admitted.perIP[ip] >= s.opts.MaxConnectionsPerIP:
-		return errTooManyFromAddress, false
+		return errTooManyFromAddress, 0, false
+	}
+	// Last, so a handshake refused for another limit spends no token.
+	if wait, ok := s.admitted.handshakes.take(ip, time.Now()); !ok {
+		return errTooManyHandshakes, wait, false
 	}
 	s.admitted.open++
 	s.admitted.perIP[ip]++
-	return 0, true
+	return 0, 0, true
 }
 
 // release gives back a slot taken by admit.

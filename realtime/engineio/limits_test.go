@@ -2,10 +2,12 @@ package engineio
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -161,5 +163,83 @@ func TestClientIP(t *testing.T) {
 		if got := clientIP(r, tt.trust); got != tt.want {
 			t.Errorf("clientIP(%q, xff %q, trust %v) = %q, want %q", tt.remote, tt.xff, tt.trust, got, tt.want)
 		}
+	}
+}
+
+func TestHandshakeRatePerIP(t *testing.T) {
+	ts := startServer(t, Options{HandshakeRatePerIP: 0.5, HandshakeBurstPerIP: 2, TrustProxyHeaders: true}, false)
+	from := func(ip string) http.Header { return http.Header{"X-Forwarded-For": {ip}} }
+	for range 2 {
+		doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", from("10.0.0.1"))
+	}
+	if n := ts.Count(); n != 2 {
+		t.Fatalf("Count() = %d after a burst of 2, want 2", n)
+	}
+
+	resp := doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", from("10.0.0.1"))
+	// One token every 2s, and the burst has just been spent.
+	if got := resp.Header.Get("Retry-After"); got != "2" {
+		t.Errorf("Retry-After %q, want \"2\"", got)
+	}
+	want := refusal{http.StatusTooManyRequests, 102, "Too many handshakes from this address, retry later"}
+	if got := handshakeRefusal(t, ts, from("10.0.0.1")); got != want {
+		t.Errorf("third handshake: %+v, want %+v", got, want)
+	}
+
+	// Another address has a bucket of its own, and upgrading a session is not a handshake.
+	sid := pollingHandshake(t, ts).SID
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket&sid="+sid, nil)
+	writeFrameT(t, c, websocket.TextMessage, "2probe")
+	if _, got := readFrame(t, c); got != "3probe" {
+		t.Fatalf("probe answer %q", got)
+	}
+	if got := ts.Stats().Rejected.HandshakeRate; got != 2 {
+		t.Errorf("Stats().Rejected.HandshakeRate = %d, want 2", got)
+	}
+}
+
+func TestHandshakeBuckets(t *testing.T) {
+	hb := newHandshakeBuckets(2, 3) // 2 a second, bursts of 3
+	t0 := time.Unix(1000, 0)
+	for i := range 3 {
+		if _, ok := hb.take("a", t0); !ok {
+			t.Fatalf("handshake %d of a burst of 3 refused", i+1)
+		}
+	}
+	if wait, ok := hb.take("a", t0); ok || wait != 500*time.Millisecond {
+		t.Errorf("fourth handshake: ok %v, wait %v; want refused, 500ms", ok, wait)
+	}
+	if _, ok := hb.take("b", t0); !ok {
+		t.Error("another address was refused")
+	}
+	if wait, ok := hb.take("a", t0.Add(400*time.Millisecond)); ok || wait != 100*time.Millisecond {
+		t.Errorf("after 400ms: ok %v, wait %v; want refused, 100ms", ok, wait)
+	}
+	if _, ok := hb.take("a", t0.Add(500*time.Millisecond)); !ok {
+		t.Error("after 500ms the refilled token was refused")
+	}
+	// The refill stops at the burst: an address idle for an hour still gets only 3.
+	later := t0.Add(time.Hour)
+	for i := range 3 {
+		if _, ok := hb.take("a", later); !ok {
+			t.Fatalf("handshake %d after an idle hour refused", i+1)
+		}
+	}
+	if _, ok := hb.take("a", later); ok {
+		t.Error("an idle hour saved up more than the burst")
+	}
+
+	// Sweeping keeps the addresses still refilling and forgets the rest.
+	hb = newHandshakeBuckets(1, 1)
+	for i := range minSweepAt {
+		hb.take(fmt.Sprint("idle", i), t0)
+	}
+	hb.take("busy", t0.Add(time.Second+time.Millisecond/2))
+	hb.take("new", t0.Add(time.Second+time.Millisecond)) // the map is full: this sweeps
+	if _, ok := hb.perIP["busy"]; !ok || len(hb.perIP) != 2 {
+		t.Errorf("after a sweep %d addresses are kept (busy kept: %v), want busy and new", len(hb.perIP), ok)
+	}
+	if hb.sweepAt != minSweepAt {
+		t.Errorf("next sweep at %d, want %d", hb.sweepAt, minSweepAt)
 	}
 }

@@ -2,6 +2,7 @@ package engineio
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
 	"slices"
 	"time"
@@ -40,6 +41,14 @@ type Options struct {
 	// 64: generous, since a whole LAN party may share one NAT address). A handshake beyond
 	// it gets HTTP 429 {"code":101,"message":"Too many connections from this address"}.
 	MaxConnectionsPerIP int
+	// HandshakeRatePerIP caps how fast one client address may open sessions, in handshakes
+	// a second on average, with bursts of up to HandshakeBurstPerIP (default: two seconds'
+	// worth, at least 1). A handshake beyond it gets HTTP 429 {"code":102,"message":"Too
+	// many handshakes from this address, retry later"} and a Retry-After header. 0, the
+	// default, means no limit, as in the reference server. MaxConnectionsPerIP bounds what
+	// an address holds; this bounds what a client that connects and leaves in a loop costs.
+	HandshakeRatePerIP  float64
+	HandshakeBurstPerIP int
 	// TrustProxyHeaders takes the client address from the last X-Forwarded-For entry
 	// instead of the connection's peer. Only set it behind exactly one reverse proxy that
 	// appends that header, otherwise clients choose their own address.
@@ -91,6 +100,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxConnectionsPerIP <= 0 {
 		o.MaxConnectionsPerIP = 64
+	}
+	if o.HandshakeRatePerIP > 0 && o.HandshakeBurstPerIP <= 0 {
+		o.HandshakeBurstPerIP = max(1, int(math.Ceil(2*o.HandshakeRatePerIP)))
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

@@ -34,7 +34,10 @@ func NewServer(opts Options) *Server {
 		opts:     opts,
 		log:      opts.Logger,
 		sessions: make(map[string]*Session),
-		admitted: admission{perIP: make(map[string]int)},
+		admitted: admission{
+			perIP:      make(map[string]int),
+			handshakes: newHandshakeBuckets(opts.HandshakeRatePerIP, opts.HandshakeBurstPerIP),
+		},
 		flushers: newFlushers(),
 		parker:   newParker(opts.Logger),
 	}
@@ -154,9 +157,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := clientIP(r, s.opts.TrustProxyHeaders)
-	if code, ok := s.admit(ip); !ok {
+	if code, retryAfter, ok := s.admit(ip); !ok {
 		s.counters.rejected(code)
 		s.log.Debug("engineio: handshake over connection limit", "code", int(code), "ip", ip)
+		setRetryAfter(w, retryAfter)
 		writeRequestError(w, code)
 		return
 	}

@@ -43,6 +43,7 @@ type CloseStats struct {
 type RejectStats struct {
 	ServerFull    int64 // handshakes over MaxConnections
 	PerIPLimit    int64 // handshakes over MaxConnectionsPerIP
+	HandshakeRate int64 // handshakes over HandshakeRatePerIP
 	BadRequest    int64 // unknown transport, bad method or protocol version, malformed request
 	Forbidden     int64 // refused by AllowRequest or the websocket origin check
 	UnknownSID    int64 // requests for a session that does not exist (any more)
@@ -59,7 +60,7 @@ type counters struct {
 	closeTransportClose, closeTransportError, closePingTimeout, closeParseError,
 	closeForced, closeShutdown, closeOther atomic.Int64
 
-	rejectServerFull, rejectPerIP, rejectBadRequest, rejectForbidden, rejectUnknownSID,
+	rejectServerFull, rejectPerIP, rejectHandshakeRate, rejectBadRequest, rejectForbidden, rejectUnknownSID,
 	rejectShuttingDown, rejectUpgrade atomic.Int64
 
 	msgsIn, msgsOut, bytesIn, bytesOut atomic.Int64
@@ -88,6 +89,7 @@ func (s *Server) Stats() Stats {
 		Rejected: RejectStats{
 			ServerFull:    c.rejectServerFull.Load(),
 			PerIPLimit:    c.rejectPerIP.Load(),
+			HandshakeRate: c.rejectHandshakeRate.Load(),
 			BadRequest:    c.rejectBadRequest.Load(),
 			Forbidden:     c.rejectForbidden.Load(),
 			UnknownSID:    c.rejectUnknownSID.Load(),
@@ -141,6 +143,8 @@ func (c *counters) rejected(code errorCode) {
 		c.rejectServerFull.Add(1)
 	case errTooManyFromAddress:
 		c.rejectPerIP.Add(1)
+	case errTooManyHandshakes:
+		c.rejectHandshakeRate.Add(1)
 	case errForbidden:
 		c.rejectForbidden.Add(1)
 	case errUnknownSID:
