@@ -27,6 +27,9 @@ type tokenBucket struct {
 // minSweepAt keeps small maps from being swept on every handshake.
 const minSweepAt = 1024
 
+// maxRetryAfter caps the wait take reports, so a tiny rate cannot overflow a Duration.
+const maxRetryAfter = 24 * time.Hour
+
 func newHandshakeBuckets(rate float64, burst int) handshakeBuckets {
 	return handshakeBuckets{rate: rate, burst: float64(burst), perIP: make(map[string]tokenBucket), sweepAt: minSweepAt}
 }
@@ -46,7 +49,7 @@ func (hb *handshakeBuckets) take(ip string, now time.Time) (retryAfter time.Dura
 		tokens = hb.filled(b, now)
 	}
 	if tokens < 1 {
-		return time.Duration(math.Ceil((1 - tokens) / hb.rate * float64(time.Second))), false
+		return time.Duration(math.Min(math.Ceil((1-tokens)/hb.rate*float64(time.Second)), float64(maxRetryAfter))), false
 	}
 	hb.perIP[ip] = tokenBucket{tokens: tokens - 1, at: now}
 	return 0, true

@@ -169,30 +169,36 @@ func TestClientIP(t *testing.T) {
 func TestHandshakeRatePerIP(t *testing.T) {
 	ts := startServer(t, Options{HandshakeRatePerIP: 0.5, HandshakeBurstPerIP: 2, TrustProxyHeaders: true}, false)
 	from := func(ip string) http.Header { return http.Header{"X-Forwarded-For": {ip}} }
+	var sid string
 	for range 2 {
-		doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", from("10.0.0.1"))
-	}
-	if n := ts.Count(); n != 2 {
-		t.Fatalf("Count() = %d after a burst of 2, want 2", n)
+		resp := doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", from("10.0.0.1"))
+		body, _ := io.ReadAll(resp.Body)
+		var open openPacket
+		if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(strings.TrimPrefix(string(body), "0")), &open) != nil {
+			t.Fatalf("handshake in the burst: %d %q", resp.StatusCode, body)
+		}
+		sid = open.SID
 	}
 
 	resp := doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", from("10.0.0.1"))
 	// One token every 2s, and the burst has just been spent.
-	if got := resp.Header.Get("Retry-After"); got != "2" {
-		t.Errorf("Retry-After %q, want \"2\"", got)
+	if got := resp.Header.Get("Retry-After"); resp.StatusCode != http.StatusTooManyRequests || got != "2" {
+		t.Errorf("third handshake: %d, Retry-After %q, want 429, \"2\"", resp.StatusCode, got)
 	}
-	want := refusal{http.StatusTooManyRequests, 102, "Too many handshakes from this address, retry later"}
-	if got := handshakeRefusal(t, ts, from("10.0.0.1")); got != want {
-		t.Errorf("third handshake: %+v, want %+v", got, want)
+	// A websocket handshake is a handshake too.
+	u := "ws" + strings.TrimPrefix(ts.url("EIO=4&transport=websocket"), "http")
+	if _, wsResp, err := websocket.DefaultDialer.Dial(u, from("10.0.0.1")); err == nil || wsResp == nil ||
+		wsResp.StatusCode != http.StatusTooManyRequests || wsResp.Header.Get("Retry-After") == "" {
+		t.Errorf("websocket handshake over the rate: %v, %+v; want 429 with Retry-After", err, wsResp)
 	}
-
-	// Another address has a bucket of its own, and upgrading a session is not a handshake.
-	sid := pollingHandshake(t, ts).SID
-	c := dialWebSocket(t, ts, "EIO=4&transport=websocket&sid="+sid, nil)
+	// Upgrading a session of the exhausted address is not a handshake.
+	c := dialWebSocket(t, ts, "EIO=4&transport=websocket&sid="+sid, from("10.0.0.1"))
 	writeFrameT(t, c, websocket.TextMessage, "2probe")
 	if _, got := readFrame(t, c); got != "3probe" {
 		t.Fatalf("probe answer %q", got)
 	}
+	// Another address has a bucket of its own.
+	pollingHandshake(t, ts)
 	if got := ts.Stats().Rejected.HandshakeRate; got != 2 {
 		t.Errorf("Stats().Rejected.HandshakeRate = %d, want 2", got)
 	}
@@ -231,7 +237,7 @@ func TestHandshakeBuckets(t *testing.T) {
 
 	// Sweeping keeps the addresses still refilling and forgets the rest.
 	hb = newHandshakeBuckets(1, 1)
-	for i := range minSweepAt {
+	for i := range minSweepAt - 1 {
 		hb.take(fmt.Sprint("idle", i), t0)
 	}
 	hb.take("busy", t0.Add(time.Second+time.Millisecond/2))

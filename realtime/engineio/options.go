@@ -101,8 +101,10 @@ func (o Options) withDefaults() Options {
 	if o.MaxConnectionsPerIP <= 0 {
 		o.MaxConnectionsPerIP = 64
 	}
-	if o.HandshakeRatePerIP > 0 && o.HandshakeBurstPerIP <= 0 {
-		o.HandshakeBurstPerIP = max(1, int(math.Ceil(2*o.HandshakeRatePerIP)))
+	if !(o.HandshakeRatePerIP > 0) || math.IsInf(o.HandshakeRatePerIP, 1) {
+		o.HandshakeRatePerIP = 0 // NaN, negative or +Inf: no limit
+	} else if o.HandshakeBurstPerIP <= 0 {
+		o.HandshakeBurstPerIP = int(max(1, min(math.Ceil(2*o.HandshakeRatePerIP), 1<<30)))
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
