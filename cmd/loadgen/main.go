@@ -152,7 +152,7 @@ func parseFlags(args []string) (config, error) {
 	fs.Float64Var(&cfg.minTickShare, "min-tick-share", 0.95, "game: a step is sustained only if arenas ran at least this share of -tick-rate")
 	fs.IntVar(&cfg.snapshotRate, "snapshot-rate", 30, "game: the server's snapshots per second")
 	fs.Float64Var(&cfg.minSnapShare, "min-snapshot-share", 0.95, "game: a step is sustained only if the players received, on average, at least this share of -snapshot-rate (a server drops snapshots for clients that read too slowly)")
-	fs.IntVar(&cfg.perSource, "per-source", 32, "game: players per loopback source address (127.0.0.2, …), under the server's per-address limit; 0: one address")
+	fs.IntVar(&cfg.perSource, "per-source", 16, "game: players per loopback source address (127.0.0.2, …), under the game server's per-address limits (64 open, bursts of 20 handshakes); 0: one address")
 	fs.IntVar(&cfg.attempts, "attempts", 2, "game: windows a step may take to be sustained (1: strict; more forgive a passing stall of a shared machine)")
 	fs.IntVar(&cfg.maxSkipped, "max-skipped", 0, "game: skipped ticks a sustained window may have (an arena skips only after a stall of 100 ms, which a shared machine has at any load)")
 	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "game: measure every step, even after one is not sustained")

@@ -185,6 +185,10 @@ func TestHandshakeRatePerIP(t *testing.T) {
 	if got := resp.Header.Get("Retry-After"); resp.StatusCode != http.StatusTooManyRequests || got != "2" {
 		t.Errorf("third handshake: %d, Retry-After %q, want 429, \"2\"", resp.StatusCode, got)
 	}
+	want := refusal{http.StatusTooManyRequests, 102, "Too many handshakes from this address, retry later"}
+	if got := handshakeRefusal(t, ts, from("10.0.0.1")); got != want {
+		t.Errorf("fourth handshake: %+v, want %+v", got, want)
+	}
 	// A websocket handshake is a handshake too.
 	u := "ws" + strings.TrimPrefix(ts.url("EIO=4&transport=websocket"), "http")
 	if _, wsResp, err := websocket.DefaultDialer.Dial(u, from("10.0.0.1")); err == nil || wsResp == nil ||
@@ -199,8 +203,8 @@ func TestHandshakeRatePerIP(t *testing.T) {
 	}
 	// Another address has a bucket of its own.
 	pollingHandshake(t, ts)
-	if got := ts.Stats().Rejected.HandshakeRate; got != 2 {
-		t.Errorf("Stats().Rejected.HandshakeRate = %d, want 2", got)
+	if got := ts.Stats().Rejected.HandshakeRate; got != 3 {
+		t.Errorf("Stats().Rejected.HandshakeRate = %d, want 3", got)
 	}
 }
 
