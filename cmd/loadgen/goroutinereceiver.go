@@ -20,8 +20,7 @@ type goroutineReceiver struct {
 	url    string
 	dialer *websocket.Dialer
 
-	mu      sync.Mutex
-	members []*member
+	members connections[*member]
 }
 
 // member is one client; lastSeq belongs to its reader goroutine.
@@ -65,23 +64,10 @@ func (r *goroutineReceiver) connect(ctx context.Context, timeout time.Duration) 
 		return fmt.Errorf("loadgen: connect: %w", err)
 	}
 	s.OnDisconnect(func(string) { r.f.disconnected.Add(1) })
-	r.mu.Lock()
-	r.members = append(r.members, mem)
-	r.mu.Unlock()
+	r.members.add(mem)
 	return nil
 }
 
-func (r *goroutineReceiver) bytesIn() uint64 {
-	r.mu.Lock()
-	members := r.members
-	r.mu.Unlock()
-	return bytesInOf(members)
-}
+func (r *goroutineReceiver) bytesIn() uint64 { return r.members.bytesIn() }
 
-func (r *goroutineReceiver) close() {
-	r.mu.Lock()
-	members := r.members
-	r.members = nil
-	r.mu.Unlock()
-	closeAll(members)
-}
+func (r *goroutineReceiver) close() { r.members.close() }

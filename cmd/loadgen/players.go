@@ -29,8 +29,7 @@ type team struct {
 	base      websocket.Dialer
 	perSource int // players per loopback source address; 0: the system's choice
 
-	mu      sync.Mutex
-	players []*player // only appended to while the team runs: senders read a prefix
+	players connections[*player]
 
 	joinFailed   atomic.Int64
 	disconnected atomic.Int64
@@ -89,11 +88,7 @@ func (t *team) dialerFor(i int) (*websocket.Dialer, error) {
 	return &d, nil
 }
 
-func (t *team) size() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.players)
-}
+func (t *team) size() int { return len(t.players.list()) }
 
 // connected counts joined players that have not been disconnected.
 func (t *team) connected() int { return t.size() - int(t.disconnected.Load()) }
@@ -177,9 +172,7 @@ func (t *team) joinOne(ctx context.Context, i int, timeout time.Duration) error 
 	}
 	p.seq = ack.Seq
 	s.OnDisconnect(func(string) { t.disconnected.Add(1) })
-	t.mu.Lock()
-	t.players = append(t.players, p)
-	t.mu.Unlock()
+	t.players.add(p)
 	return nil
 }
 
@@ -232,9 +225,7 @@ func (t *team) drive(ctx context.Context, hz, senders int) *sync.WaitGroup {
 					t.noteStall(now.Sub(last) - period)
 					last = now
 				}
-				t.mu.Lock()
-				players := t.players
-				t.mu.Unlock()
+				players := t.players.list()
 				for i := k; i < len(players); i += senders {
 					players[i].sendInput(t)
 				}
@@ -259,9 +250,7 @@ func (t *team) takeStall() time.Duration { return time.Duration(t.worstStall.Swa
 // received sums the snapshots and snapshot bytes every player has received so far, and
 // returns each player's snapshot count (in join order) for per-client figures.
 func (t *team) received() (snapshots, bytes uint64, each []uint64) {
-	t.mu.Lock()
-	players := t.players
-	t.mu.Unlock()
+	players := t.players.list()
 	each = make([]uint64, len(players))
 	for i, p := range players {
 		each[i] = p.snapshots.Load()
@@ -272,18 +261,7 @@ func (t *team) received() (snapshots, bytes uint64, each []uint64) {
 }
 
 // bytesIn sums the websocket payload bytes every player has received so far.
-func (t *team) bytesIn() uint64 {
-	t.mu.Lock()
-	players := t.players
-	t.mu.Unlock()
-	return bytesInOf(players)
-}
+func (t *team) bytesIn() uint64 { return t.players.bytesIn() }
 
 // close disconnects every player.
-func (t *team) close() {
-	t.mu.Lock()
-	players := t.players
-	t.players = nil
-	t.mu.Unlock()
-	closeAll(players)
-}
+func (t *team) close() { t.players.close() }
