@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -236,7 +237,11 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 	}
 	churnTime := time.Since(start)
 	settle("churn")
-	waitFor(t, "goroutines back to the warm baseline", func() bool { return runtime.NumGoroutine() <= goroutinesWarm })
+	if !waitUntil(waitLong, func() bool { return runtime.NumGoroutine() <= goroutinesWarm }) {
+		var stacks strings.Builder
+		_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+		t.Fatalf("goroutines: %d, warm baseline %d; stacks:\n%s", runtime.NumGoroutine(), goroutinesWarm, stacks.String())
+	}
 	heapAfter := memtest.LiveHeap()
 	st := eio.Stats()
 	t.Logf("%d cycles in %v; heap %d -> %d bytes (%+d); goroutines %d (warm %d, before %d)",
@@ -257,4 +262,16 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 	eio.Close()
 	srv.Close()
 	waitFor(t, "goroutines back to the baseline", func() bool { return runtime.NumGoroutine() <= goroutinesBefore })
+}
+
+// waitUntil polls cond until it holds or d passes, and reports whether it held.
+func waitUntil(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return true
 }
