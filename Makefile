@@ -1,13 +1,19 @@
 # Tank Arena — the commands a developer and CI need.
-# `make test` is the one CI runs; it installs the npm packages it needs from the committed lockfile.
+# `make test` is the one CI runs. It first installs what it needs besides Go (scripts/deps.sh:
+# Node.js, npm and Chromium with apt-get as root, or says the command to run), then the npm
+# packages from the committed lockfile.
 
 GO       ?= go
 GOFILES  := $(shell find . -name '*.go' -not -path './compat/node_modules/*' -not -path './.git/*')
 
-.PHONY: test fmt-check vet compat-deps gotest fuzz-short fuzz soak run bench
+.PHONY: test deps fmt-check vet compat-deps gotest fuzz-short fuzz soak run bench
 
 ## test: format check, vet, and every Go test under the race detector (incl. the npm compatibility tests)
-test: fmt-check vet compat-deps gotest fuzz-short
+test: deps fmt-check vet compat-deps gotest fuzz-short
+
+## deps: Node.js, npm and Chromium, installed with apt-get when missing (as root; otherwise the command is printed)
+deps:
+	scripts/deps.sh
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -16,12 +22,12 @@ vet:
 	$(GO) vet ./...
 
 ## compat-deps: the official socket.io / engine.io packages, exactly as locked
-compat-deps: compat/node_modules/.package-lock.json
+compat-deps: deps compat/node_modules/.package-lock.json
 
 compat/node_modules/.package-lock.json: compat/package.json compat/package-lock.json
 	cd compat && npm ci --no-audit --no-fund
 
-gotest:
+gotest: deps
 	$(GO) test -race -count=1 ./...
 
 ## fuzz-short: every fuzz target for a few seconds (part of `make test`)

@@ -213,6 +213,9 @@ func newServer(ctx context.Context, s settings) (*server, error) {
 
 	r := chi.NewRouter()
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	// Browsers ask for /favicon.ico on pages that name no icon (/metrics, /healthz); every
+	// browser that shows an SVG favicon follows this to the one the game page links.
+	r.Handle("/favicon.ico", http.RedirectHandler("/favicon.svg", http.StatusMovedPermanently))
 	r.Method(http.MethodGet, "/metrics", metricsHandler(lobby.Metrics(), rt.EngineStats))
 	r.Handle("/socket.io/*", rt)
 	r.Handle("/*", http.FileServerFS(static))

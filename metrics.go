@@ -3,71 +3,85 @@ package main
 import (
 	"net/http"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"tankarena/arena"
-	"tankarena/internal/prom"
 	"tankarena/realtime/engineio"
 )
 
-// metricsHandler serves /metrics: the arenas' counters, then the connection layer's, so one
-// scrape shows players and ticks next to refused connections and slow clients.
+// metricsHandler serves /metrics: the arenas' counters and the connection layer's, so one
+// scrape shows players and ticks next to refused connections and slow clients, and the standard
+// Go runtime and process collectors (goroutines, GC, resident memory, open files) that operators'
+// dashboards expect. They live in a registry of this server's own rather than the library's
+// global one, so nothing else linked into the binary adds to or clashes with them.
 func metricsHandler(game *arena.Metrics, engine func() engineio.Stats) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", prom.ContentType)
-		if err := game.Write(w); err != nil {
-			return
-		}
-		writeEngineStats(&prom.Writer{W: w}, engine())
-	})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := game.Register(reg); err != nil {
+		panic(err) // a metric name used twice: a programming error that every test run shows
+	}
+	reg.MustRegister(engineMetrics(engine)...)
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
-// writeEngineStats writes the Engine.IO server's counters.
-func writeEngineStats(p *prom.Writer, st engineio.Stats) {
-	p.Header("tankarena_connections_open", "gauge", "Open connections, by transport.")
-	p.Line(`tankarena_connections_open{transport="polling"}`, float64(st.OpenPolling))
-	p.Line(`tankarena_connections_open{transport="websocket"}`, float64(st.OpenWebSocket))
-	p.Metric("tankarena_handshakes_total", "counter", "Connections opened.", float64(st.Handshakes))
-	p.Metric("tankarena_upgrades_total", "counter", "Connections moved from polling to websocket.", float64(st.Upgrades))
-
-	p.Header("tankarena_connections_closed_total", "counter", "Connections closed, by reason.")
-	for _, c := range []struct {
-		reason string
-		n      int64
-	}{
-		{engineio.ReasonTransportClose, st.Closes.TransportClose},
-		{engineio.ReasonTransportError, st.Closes.TransportError},
-		{engineio.ReasonPingTimeout, st.Closes.PingTimeout},
-		{engineio.ReasonParseError, st.Closes.ParseError},
-		{engineio.ReasonForcedClose, st.Closes.ForcedClose},
-		{engineio.ReasonServerShutdown, st.Closes.ServerShutdown},
-		{"other", st.Closes.Other},
-	} {
-		p.Line(`tankarena_connections_closed_total{reason="`+c.reason+`"}`, float64(c.n))
+// engineMetrics are the Engine.IO server's counters, each read from engine at every scrape.
+// A new counter is one more line: its name, help text, labels and the Stats field it reports.
+func engineMetrics(engine func() engineio.Stats) []prometheus.Collector {
+	counter := func(name, help string, labels prometheus.Labels, read func(*engineio.Stats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels}, engineValue(engine, read))
 	}
-
-	p.Header("tankarena_requests_refused_total", "counter", "Requests refused before reaching a connection, by cause.")
-	for _, c := range []struct {
-		cause string
-		n     int64
-	}{
-		{"server_full", st.Rejected.ServerFull},
-		{"per_ip_limit", st.Rejected.PerIPLimit},
-		{"handshake_rate", st.Rejected.HandshakeRate},
-		{"bad_request", st.Rejected.BadRequest},
-		{"forbidden", st.Rejected.Forbidden},
-		{"unknown_sid", st.Rejected.UnknownSID},
-		{"shutting_down", st.Rejected.ShuttingDown},
-		{"upgrade_failed", st.Rejected.UpgradeFailed},
-	} {
-		p.Line(`tankarena_requests_refused_total{cause="`+c.cause+`"}`, float64(c.n))
+	gauge := func(name, help string, labels prometheus.Labels, read func(*engineio.Stats) int64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, engineValue(engine, read))
 	}
+	const (
+		openHelp    = "Open connections, by transport."
+		closedHelp  = "Connections closed, by reason."
+		refusedHelp = "Requests refused before reaching a connection, by cause."
+	)
+	closed := func(reason string) prometheus.Labels { return prometheus.Labels{"reason": reason} }
+	refused := func(cause string) prometheus.Labels { return prometheus.Labels{"cause": cause} }
+	return []prometheus.Collector{
+		gauge("tankarena_connections_open", openHelp, prometheus.Labels{"transport": "polling"}, func(s *engineio.Stats) int64 { return s.OpenPolling }),
+		gauge("tankarena_connections_open", openHelp, prometheus.Labels{"transport": "websocket"}, func(s *engineio.Stats) int64 { return s.OpenWebSocket }),
+		counter("tankarena_handshakes_total", "Connections opened.", nil, func(s *engineio.Stats) int64 { return s.Handshakes }),
+		counter("tankarena_upgrades_total", "Connections moved from polling to websocket.", nil, func(s *engineio.Stats) int64 { return s.Upgrades }),
 
-	p.Metric("tankarena_messages_received_total", "counter", "Engine.IO messages received.", float64(st.MessagesReceived))
-	p.Metric("tankarena_messages_sent_total", "counter", "Engine.IO messages written to the network.", float64(st.MessagesSent))
-	p.Metric("tankarena_bytes_received_total", "counter", "Payload bytes received (without HTTP or websocket framing).", float64(st.BytesReceived))
-	p.Metric("tankarena_bytes_sent_total", "counter", "Payload bytes sent (without HTTP or websocket framing).", float64(st.BytesSent))
-	p.Metric("tankarena_volatile_dropped_total", "counter", "Volatile messages (snapshots) dropped for a busy connection.", float64(st.VolatileDropped))
-	p.Metric("tankarena_slow_client_closes_total", "counter", "Connections closed for a full send queue.", float64(st.QueueFullCloses))
-	p.Metric("tankarena_write_timeouts_total", "counter", "Connections closed because a write stayed blocked.", float64(st.WriteTimeouts))
-	p.Metric("tankarena_parse_errors_total", "counter", "Malformed packets (each closes its connection).", float64(st.ParseErrors))
-	p.Metric("tankarena_oversize_payloads_total", "counter", "Messages or bodies over the maximum payload.", float64(st.OversizePayloads))
+		counter("tankarena_connections_closed_total", closedHelp, closed(engineio.ReasonTransportClose), func(s *engineio.Stats) int64 { return s.Closes.TransportClose }),
+		counter("tankarena_connections_closed_total", closedHelp, closed(engineio.ReasonTransportError), func(s *engineio.Stats) int64 { return s.Closes.TransportError }),
+		counter("tankarena_connections_closed_total", closedHelp, closed(engineio.ReasonPingTimeout), func(s *engineio.Stats) int64 { return s.Closes.PingTimeout }),
+		counter("tankarena_connections_closed_total", closedHelp, closed(engineio.ReasonParseError), func(s *engineio.Stats) int64 { return s.Closes.ParseError }),
+		counter("tankarena_connections_closed_total", closedHelp, closed(engineio.ReasonForcedClose), func(s *engineio.Stats) int64 { return s.Closes.ForcedClose }),
+		counter("tankarena_connections_closed_total", closedHelp, closed(engineio.ReasonServerShutdown), func(s *engineio.Stats) int64 { return s.Closes.ServerShutdown }),
+		counter("tankarena_connections_closed_total", closedHelp, closed("other"), func(s *engineio.Stats) int64 { return s.Closes.Other }),
+
+		counter("tankarena_requests_refused_total", refusedHelp, refused("server_full"), func(s *engineio.Stats) int64 { return s.Rejected.ServerFull }),
+		counter("tankarena_requests_refused_total", refusedHelp, refused("per_ip_limit"), func(s *engineio.Stats) int64 { return s.Rejected.PerIPLimit }),
+		counter("tankarena_requests_refused_total", refusedHelp, refused("handshake_rate"), func(s *engineio.Stats) int64 { return s.Rejected.HandshakeRate }),
+		counter("tankarena_requests_refused_total", refusedHelp, refused("bad_request"), func(s *engineio.Stats) int64 { return s.Rejected.BadRequest }),
+		counter("tankarena_requests_refused_total", refusedHelp, refused("forbidden"), func(s *engineio.Stats) int64 { return s.Rejected.Forbidden }),
+		counter("tankarena_requests_refused_total", refusedHelp, refused("unknown_sid"), func(s *engineio.Stats) int64 { return s.Rejected.UnknownSID }),
+		counter("tankarena_requests_refused_total", refusedHelp, refused("shutting_down"), func(s *engineio.Stats) int64 { return s.Rejected.ShuttingDown }),
+		counter("tankarena_requests_refused_total", refusedHelp, refused("upgrade_failed"), func(s *engineio.Stats) int64 { return s.Rejected.UpgradeFailed }),
+
+		counter("tankarena_messages_received_total", "Engine.IO messages received.", nil, func(s *engineio.Stats) int64 { return s.MessagesReceived }),
+		counter("tankarena_messages_sent_total", "Engine.IO messages written to the network.", nil, func(s *engineio.Stats) int64 { return s.MessagesSent }),
+		counter("tankarena_bytes_received_total", "Payload bytes received (without HTTP or websocket framing).", nil, func(s *engineio.Stats) int64 { return s.BytesReceived }),
+		counter("tankarena_bytes_sent_total", "Payload bytes sent (without HTTP or websocket framing).", nil, func(s *engineio.Stats) int64 { return s.BytesSent }),
+		counter("tankarena_volatile_dropped_total", "Volatile messages (snapshots) dropped for a busy connection.", nil, func(s *engineio.Stats) int64 { return s.VolatileDropped }),
+		counter("tankarena_slow_client_closes_total", "Connections closed for a full send queue.", nil, func(s *engineio.Stats) int64 { return s.QueueFullCloses }),
+		counter("tankarena_write_timeouts_total", "Connections closed because a write stayed blocked.", nil, func(s *engineio.Stats) int64 { return s.WriteTimeouts }),
+		counter("tankarena_parse_errors_total", "Malformed packets (each closes its connection).", nil, func(s *engineio.Stats) int64 { return s.ParseErrors }),
+		counter("tankarena_oversize_payloads_total", "Messages or bodies over the maximum payload.", nil, func(s *engineio.Stats) int64 { return s.OversizePayloads }),
+	}
+}
+
+// engineValue reads one field of a fresh Stats. Stats is a handful of atomic loads, so taking
+// it once per series rather than once per scrape costs nothing worth sharing a snapshot for.
+func engineValue(engine func() engineio.Stats, read func(*engineio.Stats) int64) func() float64 {
+	return func() float64 {
+		st := engine()
+		return float64(read(&st))
+	}
 }

@@ -3,15 +3,15 @@ package arena
 import (
 	"fmt"
 	"io"
-	"net/http"
 	"sync/atomic"
 	"time"
 
-	"tankarena/internal/prom"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
 )
 
 // Metrics counts what an operator wants to see at /metrics. All fields are updated atomically
-// by the arenas; ServeHTTP writes them in the Prometheus text exposition format.
+// by the arenas; Register hands them to a Prometheus registry, which reads them at each scrape.
 type Metrics struct {
 	players       atomic.Int64
 	arenas        atomic.Int64
@@ -58,40 +58,87 @@ func (m *Metrics) InputsDropped() (rate, superseded, malformed uint64) {
 	return m.droppedRate.Load(), m.droppedBurst.Load() + m.droppedFull.Load(), m.droppedBroken.Load()
 }
 
-// ServeHTTP writes the metrics as Prometheus text.
-func (m *Metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", prom.ContentType)
-	_ = m.Write(w)
+// Register adds the metrics to reg. Each series reads its counter when reg is gathered (at
+// every scrape), so nothing is counted twice; a new counter is one more line in the list.
+func (m *Metrics) Register(reg prometheus.Registerer) error {
+	const droppedHelp = "Inputs dropped, by reason: over the rate limit; skipped at a tick to drain a burst (a shot in one is kept); pushed out of a full queue; malformed."
+	const refusedHelp = "Joins refused, by reason."
+	for _, c := range []prometheus.Collector{
+		gaugeFunc("tankarena_players", "Players in all arenas, including those inside the reconnect window.", nil, m.players.Load),
+		gaugeFunc("tankarena_arenas", "Running arenas.", nil, m.arenas.Load),
+		tickHistogram{m: m, desc: prometheus.NewDesc("tankarena_tick_duration_seconds", "Time one simulation tick took (inputs, step, snapshot).", nil, nil)},
+		counterFunc("tankarena_ticks_skipped_total", "Ticks dropped because an arena fell too far behind.", nil, m.skippedTicks.Load),
+		counterFunc("tankarena_snapshots_total", "Snapshots encoded (one per arena per send).", nil, m.snapshots.Load),
+		counterFunc("tankarena_snapshot_bytes_sent_total", "Snapshot bytes handed to connections (size times recipients).", nil, m.bytesSent.Load),
+		counterFunc("tankarena_inputs_total", "Inputs accepted.", nil, m.inputs.Load),
+		counterFunc("tankarena_inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "rate"}, m.droppedRate.Load),
+		counterFunc("tankarena_inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "burst"}, m.droppedBurst.Load),
+		counterFunc("tankarena_inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "queue_full"}, m.droppedFull.Load),
+		counterFunc("tankarena_inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "malformed"}, m.droppedBroken.Load),
+		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "server_full"}, m.refusedFull.Load),
+		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_name"}, m.refusedName.Load),
+		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_request"}, m.refusedBadReq.Load),
+		counterFunc("tankarena_names_cut_total", "Names cut to the maximum name length.", nil, m.namesCut.Load),
+		counterFunc("tankarena_arena_panics_total", "Panics recovered in arena loops (logged with their stack).", nil, m.panics.Load),
+		counterFunc("tankarena_arena_restarts_total", "Arenas restarted with a fresh world after a panic.", nil, m.restarts.Load),
+	} {
+		if err := reg.Register(c); err != nil {
+			return fmt.Errorf("arena: register metrics: %w", err)
+		}
+	}
+	return nil
 }
 
-// Write writes the metrics in the Prometheus text exposition format.
+// Write writes the metrics alone in the Prometheus text exposition format (what /metrics
+// shows of the arenas), for tests and tools that read them without an HTTP server.
 func (m *Metrics) Write(w io.Writer) error {
-	p := &prom.Writer{W: w}
-	p.Metric("tankarena_players", "gauge", "Players in all arenas, including those inside the reconnect window.", float64(m.players.Load()))
-	p.Metric("tankarena_arenas", "gauge", "Running arenas.", float64(m.arenas.Load()))
-	p.Header("tankarena_tick_duration_seconds", "histogram", "Time one simulation tick took (inputs, step, snapshot).")
-	for i, b := range tickBucketBounds {
-		p.Line(fmt.Sprintf("tankarena_tick_duration_seconds_bucket{le=\"%g\"}", b.Seconds()), float64(m.tickBuckets[i].Load()))
+	reg := prometheus.NewPedanticRegistry()
+	if err := m.Register(reg); err != nil {
+		return err
 	}
-	p.Line(`tankarena_tick_duration_seconds_bucket{le="+Inf"}`, float64(m.ticks.Load()))
-	p.Line("tankarena_tick_duration_seconds_sum", float64(m.tickNanos.Load())/1e9)
-	p.Line("tankarena_tick_duration_seconds_count", float64(m.ticks.Load()))
-	p.Metric("tankarena_ticks_skipped_total", "counter", "Ticks dropped because an arena fell too far behind.", float64(m.skippedTicks.Load()))
-	p.Metric("tankarena_snapshots_total", "counter", "Snapshots encoded (one per arena per send).", float64(m.snapshots.Load()))
-	p.Metric("tankarena_snapshot_bytes_sent_total", "counter", "Snapshot bytes handed to connections (size times recipients).", float64(m.bytesSent.Load()))
-	p.Metric("tankarena_inputs_total", "counter", "Inputs accepted.", float64(m.inputs.Load()))
-	p.Header("tankarena_inputs_dropped_total", "counter",
-		"Inputs dropped, by reason: over the rate limit; skipped at a tick to drain a burst (a shot in one is kept); pushed out of a full queue; malformed.")
-	p.Line(`tankarena_inputs_dropped_total{reason="rate"}`, float64(m.droppedRate.Load()))
-	p.Line(`tankarena_inputs_dropped_total{reason="burst"}`, float64(m.droppedBurst.Load()))
-	p.Line(`tankarena_inputs_dropped_total{reason="queue_full"}`, float64(m.droppedFull.Load()))
-	p.Line(`tankarena_inputs_dropped_total{reason="malformed"}`, float64(m.droppedBroken.Load()))
-	p.Header("tankarena_joins_refused_total", "counter", "Joins refused, by reason.")
-	p.Line(`tankarena_joins_refused_total{reason="server_full"}`, float64(m.refusedFull.Load()))
-	p.Line(`tankarena_joins_refused_total{reason="bad_name"}`, float64(m.refusedName.Load()))
-	p.Line(`tankarena_joins_refused_total{reason="bad_request"}`, float64(m.refusedBadReq.Load()))
-	p.Metric("tankarena_names_cut_total", "counter", "Names cut to the maximum name length.", float64(m.namesCut.Load()))
-	p.Metric("tankarena_arena_panics_total", "counter", "Panics recovered in arena loops (logged with their stack).", float64(m.panics.Load()))
-	p.Metric("tankarena_arena_restarts_total", "counter", "Arenas restarted with a fresh world after a panic.", float64(m.restarts.Load()))
-	return p.Err()
+	families, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("arena: gather metrics: %w", err)
+	}
+	for _, f := range families {
+		if _, err := expfmt.MetricFamilyToText(w, f); err != nil {
+			return fmt.Errorf("arena: write metrics: %w", err)
+		}
+	}
+	return nil
+}
+
+// counterFunc is a counter series that reads load at each scrape.
+func counterFunc[N int64 | uint64](name, help string, labels prometheus.Labels, load func() N) prometheus.Collector {
+	return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels},
+		func() float64 { return float64(load()) })
+}
+
+// gaugeFunc is a gauge series that reads load at each scrape.
+func gaugeFunc[N int64 | uint64](name, help string, labels prometheus.Labels, load func() N) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels},
+		func() float64 { return float64(load()) })
+}
+
+// tickHistogram reports the tick durations observeTick counted, as a Prometheus histogram.
+type tickHistogram struct {
+	m    *Metrics
+	desc *prometheus.Desc
+}
+
+func (h tickHistogram) Describe(ch chan<- *prometheus.Desc) { ch <- h.desc }
+
+// Collect reads the buckets before the count: observeTick adds to the count first, so a tick
+// that lands in between never leaves a bucket above the +Inf one.
+func (h tickHistogram) Collect(ch chan<- prometheus.Metric) {
+	buckets := make(map[float64]uint64, len(tickBucketBounds))
+	for i, b := range tickBucketBounds {
+		buckets[b.Seconds()] = h.m.tickBuckets[i].Load()
+	}
+	count := h.m.ticks.Load()
+	hist, err := prometheus.NewConstHistogram(h.desc, count, float64(h.m.tickNanos.Load())/1e9, buckets)
+	if err != nil {
+		hist = prometheus.NewInvalidMetric(h.desc, err)
+	}
+	ch <- hist
 }
