@@ -10,13 +10,14 @@ import (
 
 // metricsHandler serves /metrics: the arenas' counters, then the connection layer's, so one
 // scrape shows players and ticks next to refused connections and slow clients.
-func metricsHandler(game *arena.Metrics, engine func() engineio.Stats) http.Handler {
+func metricsHandler(game *arena.Metrics, engine func() engineio.Stats, conns func() httpStats) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", prom.ContentType)
 		if err := game.Write(w); err != nil {
 			return
 		}
 		writeEngineStats(&prom.Writer{W: w}, engine())
+		writeHTTPStats(&prom.Writer{W: w}, conns())
 	})
 }
 
@@ -70,4 +71,31 @@ func writeEngineStats(p *prom.Writer, st engineio.Stats) {
 	p.Metric("tankarena_write_timeouts_total", "counter", "Connections closed because a write stayed blocked.", float64(st.WriteTimeouts))
 	p.Metric("tankarena_parse_errors_total", "counter", "Malformed packets (each closes its connection).", float64(st.ParseErrors))
 	p.Metric("tankarena_oversize_payloads_total", "counter", "Messages or bodies over the maximum payload.", float64(st.OversizePayloads))
+}
+
+// httpStats are the HTTP connections' gauges and counters (connTracker, server).
+type httpStats struct {
+	conns                  connStats
+	badHosts, bodyTimeouts int64
+}
+
+// writeHTTPStats writes the HTTP server's connection counters.
+func writeHTTPStats(p *prom.Writer, st httpStats) {
+	p.Header("tankarena_http_connections_open", "gauge", "Open TCP connections, by phase (upgraded: websockets).")
+	for _, c := range []struct {
+		phase string
+		n     int
+	}{{"new", st.conns.phases[phaseNew]}, {"active", st.conns.phases[phaseActive]}, {"idle", st.conns.phases[phaseIdle]}, {"upgraded", st.conns.phases[phaseUpgraded]}} {
+		p.Line(`tankarena_http_connections_open{phase="`+c.phase+`"}`, float64(c.n))
+	}
+	p.Header("tankarena_http_connections_refused_total", "counter", "TCP connections closed at accept, over a limit with no quiet connection to close instead.")
+	p.Line(`tankarena_http_connections_refused_total{limit="per_address"}`, float64(st.conns.refusedPerAddress))
+	p.Line(`tankarena_http_connections_refused_total{limit="open_files"}`, float64(st.conns.refusedBudget))
+	p.Header("tankarena_http_quiet_connections_closed_total", "counter", "Idle or silent TCP connections closed to make room for a new one, by limit.")
+	p.Line(`tankarena_http_quiet_connections_closed_total{limit="per_address"}`, float64(st.conns.closedPerAddress))
+	p.Line(`tankarena_http_quiet_connections_closed_total{limit="open_files"}`, float64(st.conns.closedBudget))
+	p.Header("tankarena_http_request_timeouts_total", "counter", "Connections cut because a request's headers (or, for a new connection, any request) or body came too slowly.")
+	p.Line(`tankarena_http_request_timeouts_total{part="header"}`, float64(st.conns.headerTimeouts))
+	p.Line(`tankarena_http_request_timeouts_total{part="body"}`, float64(st.bodyTimeouts))
+	p.Metric("tankarena_http_bad_host_total", "counter", "Requests refused for a Host the server does not answer to.", float64(st.badHosts))
 }
