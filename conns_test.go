@@ -91,6 +91,28 @@ func (c *rawConn) idle(t *testing.T, base string) {
 	_ = c.SetReadDeadline(time.Time{})
 }
 
+// handshake opens a polling session over c and returns its id.
+func (c *rawConn) handshake(t *testing.T, base string) string {
+	t.Helper()
+	fmt.Fprintf(c, "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: %s\r\n\r\n", strings.TrimPrefix(base, "http://"))
+	_ = c.SetReadDeadline(time.Now().Add(waitLong))
+	resp, err := http.ReadResponse(c.r, nil)
+	if err != nil {
+		t.Fatalf("handshake: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	_ = c.SetReadDeadline(time.Time{})
+	return sessionID(t, string(body))
+}
+
+// slowPost starts a polling POST to session sid on c whose body never arrives whole.
+func (c *rawConn) slowPost(t *testing.T, base, sid string) {
+	t.Helper()
+	fmt.Fprintf(c, "POST /socket.io/?EIO=4&transport=polling&sid=%s HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n4",
+		sid, strings.TrimPrefix(base, "http://"))
+}
+
 // closedByServer reports when the server closes c: it reads until an error (EOF or a
 // reset) and sends true, or false if c is still open after waitLong.
 func (c *rawConn) closedByServer() <-chan bool {
@@ -211,8 +233,11 @@ func TestTheConnectionBudgetKeepsRoomForNewPlayers(t *testing.T) {
 	busy := make([]*rawConn, budget)
 	for i := range busy {
 		busy[i] = dialFrom(t, base, fmt.Sprintf("127.0.1.%d", 10+i))
-		fmt.Fprintf(busy[i], "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npart")
-		waitFor(t, "the request to be read", func() bool { return srv.conns.stats().phases[phaseActive] == i+1 })
+		busy[i].slowPost(t, base, busy[i].handshake(t, base))
+		// Only these connections are open: all of them active means this one's POST is read.
+		waitFor(t, "the POST to be read", func() bool {
+			return srv.conns.stats().phases[phaseActive] == i+1 && openConns(srv) == i+1
+		})
 	}
 	late := dialFrom(t, base, "127.0.2.1")
 	if !<-late.closedByServer() {
@@ -285,7 +310,7 @@ func TestSlowRequestsAreCutButLongPollsAndWebSocketsAreNot(t *testing.T) {
 	// Each of these outlives its timeout: once they are closed, so much time has passed.
 	host := strings.TrimPrefix(base, "http://")
 	slowBody := dialFrom(t, base, "")
-	fmt.Fprintf(slowBody, "POST /socket.io/?EIO=4&transport=polling&sid=%s HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n4", slowSID, host)
+	slowBody.slowPost(t, base, slowSID)
 	slowHeader := dialFrom(t, base, "")
 	fmt.Fprintf(slowHeader, "GET /healthz HTTP/1.1\r\nHost: %s\r\n", host)
 	idle := dialFrom(t, base, "")

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -193,10 +192,8 @@ func TestSIGTERMCutsRequestsInFlightAndExitsZero(t *testing.T) {
 		t.Fatalf("the server did not start:\n%s", stderr.String())
 	}
 
-	_, body := pollingHandshake(t, base, "")
 	slow := dialFrom(t, base, "")
-	fmt.Fprintf(slow, "POST /socket.io/?EIO=4&transport=polling&sid=%s HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n4",
-		sessionID(t, body), strings.TrimPrefix(base, "http://"))
+	slow.slowPost(t, base, slow.handshake(t, base))
 	// Active: the slow POST, and the scrape asking.
 	waitFor(t, "the server to read the slow request", func() bool {
 		return strings.Contains(getBody(t, base+"/metrics"), `tankarena_http_connections_open{phase="active"} 2`)
