@@ -238,8 +238,9 @@ func (c *trackedConn) Close() error {
 	return c.TCPConn.Close()
 }
 
-// Read counts a connection that sent no whole request head within the server's
-// ReadHeaderTimeout (the one read deadline a new connection has).
+// Read counts a new connection that sent no whole request head within the server's
+// ReadHeaderTimeout, the one read deadline such a connection has. (A slow head on a
+// kept-alive connection is not told apart from its idle timeout, so it is not counted.)
 func (c *trackedConn) Read(b []byte) (int, error) {
 	n, err := c.TCPConn.Read(b)
 	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {

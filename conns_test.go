@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -256,7 +257,7 @@ func TestTheConnectionBudgetKeepsRoomForNewPlayers(t *testing.T) {
 // TestConnectionBudgetFromTheOpenFileLimit: the budget leaves fileReserve files for
 // everything else.
 func TestConnectionBudgetFromTheOpenFileLimit(t *testing.T) {
-	for limit, want := range map[uint64]int{4096: 4096 - fileReserve, 100: 50, 0: 1<<63 - 1, 1 << 62: 1<<63 - 1} {
+	for limit, want := range map[uint64]int{4096: 4096 - fileReserve, 100: 50, 0: math.MaxInt, 1 << 62: math.MaxInt} {
 		if got := connectionBudget(limit); got != want {
 			t.Errorf("connectionBudget(%d) = %d, want %d", limit, got, want)
 		}
