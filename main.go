@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -43,6 +45,34 @@ const (
 const (
 	defaultMaxPayload = 64 << 10
 	minPayload        = 4 << 10
+)
+
+// HTTP connection limits (README "Limits and security"). The deadlines a request meets:
+// its headers headerTimeout, its body bodyTimeout from the end of the headers
+// (limitBodyTime, which also counts the cut ones; net/http clears the read deadline once a
+// handler runs with the body read, so a long poll held until the next ping, up to 25 s,
+// has none). No server-wide WriteTimeout: the Engine.IO server writes every answer, long
+// polls included, under a deadline of its own (engineio.Options.WriteTimeout, 10 s) set
+// when it writes, and the other answers (the client's files, /metrics) are small enough
+// for the socket buffers, so a client that stops reading them holds an idle connection,
+// which idleTimeout ends. A websocket has no deadline from net/http: gorilla clears the
+// connection's deadlines when it takes it over.
+const (
+	// idleTimeout closes a kept-alive connection with no request: long enough for a
+	// browser to reuse its connections between loading the page and connecting, short
+	// enough that forgotten ones give their file back in half a minute.
+	idleTimeout = 30 * time.Second
+	// headerTimeout bounds the wait for a request's line and headers.
+	headerTimeout = 10 * time.Second
+	// bodyTimeout bounds the wait for a request's body, from the end of its headers: a
+	// polling POST of the largest payload (64 KiB) still arrives at 52 kbit/s.
+	bodyTimeout = 10 * time.Second
+	// maxHeaderBytes bounds a request's line and headers (net/http allows 4 KiB more).
+	// Browsers send 1-2 KiB, plus cookies, which are shared by every port of a host (a
+	// developer's localhost collects many); 32 KiB is what nginx accepts by default (4
+	// lines of 8 KiB), twice Node's 16 KiB that the reference server runs with. The
+	// net/http default, 1 MB, let each request hold a megabyte.
+	maxHeaderBytes = 32 << 10
 )
 
 func main() {
@@ -73,6 +103,7 @@ type settings struct {
 	handshakeRate int   // Engine.IO sessions opened a second from one client address; 0: any
 	trustProxy    bool  // client address from X-Forwarded-For
 	origins       originPolicy
+	allowedHosts  []string // Host names served besides the machine's own (-allowed-hosts)
 }
 
 func envOr(key, def string) string {
@@ -116,9 +147,11 @@ func parseFlags(args []string) (settings, error) {
 	flags.IntVar(&s.handshakeRate, "handshake-rate", envInt("TANKARENA_HANDSHAKE_RATE", 10), "connections one address may open a second, in bursts of twice that; beyond it HTTP 429 with Retry-After (env TANKARENA_HANDSHAKE_RATE; 0: no limit)")
 	flags.BoolVar(&s.trustProxy, "trust-proxy", os.Getenv("TANKARENA_TRUST_PROXY") == "1", "take the client address from the last X-Forwarded-For entry; only behind exactly one reverse proxy (env TANKARENA_TRUST_PROXY=1)")
 	origins := flags.String("allowed-origins", os.Getenv("TANKARENA_ALLOWED_ORIGINS"), "comma list of other origins whose pages may connect, e.g. http://game.lan:3000, or * for any; the server's own pages always may (env TANKARENA_ALLOWED_ORIGINS)")
+	hosts := flags.String("allowed-hosts", os.Getenv("TANKARENA_ALLOWED_HOSTS"), "comma list of other host names this server is reached by, e.g. game.lan, or * for any; IP addresses, localhost and this machine's name always are (env TANKARENA_ALLOWED_HOSTS)")
 	if err := flags.Parse(args); err != nil {
 		return s, err
 	}
+	s.allowedHosts = parseHosts(*hosts)
 	if s.tickRate < 1 || s.tickRate > 240 || s.snapshotRate < 1 || s.maxPlayers < 1 || s.bots < 0 || *loss < 0 || *loss > 1 {
 		return s, errors.New("flags: need 1 <= tick-rate <= 240, snapshot-rate >= 1, max-players >= 1, bots >= 0, 0 <= loss <= 1")
 	}
@@ -188,6 +221,11 @@ type server struct {
 	http  *http.Server
 	rt    *realtime.Server
 	lobby *arena.Lobby
+	conns *connTracker
+
+	bodyTimeout  time.Duration
+	badHosts     atomic.Int64 // requests refused for their Host
+	bodyTimeouts atomic.Int64 // requests whose body did not arrive within bodyTimeout
 }
 
 func newServer(ctx context.Context, s settings) (*server, error) {
@@ -211,19 +249,71 @@ func newServer(ctx context.Context, s settings) (*server, error) {
 	}})
 	lobby.Serve(rt.Of("/"))
 
+	// Behind a proxy every connection comes from the proxy: only the budget applies.
+	perAddress := 2*s.maxConnsPerIP + pageConnections // a long poll and a POST per session
+	if s.trustProxy {
+		perAddress = 0
+	}
+	srv := &server{rt: rt, lobby: lobby, conns: newConnTracker(perAddress, connectionBudget(openFileLimit())), bodyTimeout: bodyTimeout}
+	hosts := newHostPolicy(s.allowedHosts)
 	r := chi.NewRouter()
+	r.Use(srv.limitBodyTime)
+	// Health checks and scrapes come from machines, often by a service name, and show a
+	// rebinding page nothing it could use: they are served whatever the Host.
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	// Browsers ask for /favicon.ico on pages that name no icon (/metrics, /healthz); every
 	// browser that shows an SVG favicon follows this to the one the game page links.
 	r.Handle("/favicon.ico", http.RedirectHandler("/favicon.svg", http.StatusMovedPermanently))
-	r.Method(http.MethodGet, "/metrics", metricsHandler(lobby.Metrics(), rt.EngineStats))
-	r.Handle("/socket.io/*", rt)
-	r.Handle("/*", http.FileServerFS(static))
-	return &server{
-		http:  &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second},
-		rt:    rt,
-		lobby: lobby,
-	}, nil
+	r.Method(http.MethodGet, "/metrics", metricsHandler(lobby.Metrics(), rt.EngineStats, srv.httpStats))
+	r.Handle("/socket.io/*", hosts.require(rt, &srv.badHosts))
+	r.Handle("/*", hosts.require(web.Handler(static), &srv.badHosts))
+	srv.http = &http.Server{
+		Handler:           r,
+		ReadHeaderTimeout: headerTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ConnState:         srv.conns.connState,
+	}
+	return srv, nil
+}
+
+// serve answers HTTP on ln, with its connections counted and limited.
+func (s *server) serve(ln net.Listener) error { return s.http.Serve(s.conns.listener(ln)) }
+
+// limitBodyTime gives a request's body bodyTimeout to arrive: a client trickling one in
+// otherwise holds its connection and a goroutine for as long as it likes. The deadline is
+// the connection's; net/http clears it once the body is read (or replaces it when the
+// connection goes idle), so it never reaches a long poll or a websocket.
+func (s *server) limitBodyTime(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			if err := http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.bodyTimeout)); err == nil {
+				r.Body = &timedBody{ReadCloser: r.Body, timeouts: &s.bodyTimeouts}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// timedBody counts a body cut by its deadline.
+type timedBody struct {
+	io.ReadCloser
+	timeouts *atomic.Int64
+	counted  bool
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !b.counted && errors.Is(err, os.ErrDeadlineExceeded) {
+		b.counted = true
+		b.timeouts.Add(1)
+	}
+	return n, err
+}
+
+// httpStats is what /metrics shows of the HTTP connections.
+func (s *server) httpStats() httpStats {
+	return httpStats{conns: s.conns.stats(), badHosts: s.badHosts.Load(), bodyTimeouts: s.bodyTimeouts.Load()}
 }
 
 // shutdown tells the players, stops the arenas and closes every connection.
@@ -234,7 +324,17 @@ func (s *server) shutdown() error {
 	s.rt.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := s.http.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err := s.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// What still runs (a body trickling in, a slow download) is cut rather than waited
+		// for: otherwise any client could hold the shutdown up, and it would end in an error.
+		st := s.conns.stats()
+		slog.Warn("shutdown: closing the requests still in flight", "connections",
+			st.phases[phaseNew]+st.phases[phaseActive], "waited", shutdownTimeout)
+		_ = s.http.Close() // its only error is closing the listeners, which Shutdown did
+		err = nil
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
@@ -256,7 +356,7 @@ func run(args []string) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.http.Serve(ln) }()
+	go func() { errc <- srv.serve(ln) }()
 	slog.Info("tank arena listening", "addr", ln.Addr().String(), "map", s.mapName, "tick_rate", s.tickRate, "snapshot_rate", s.snapshotRate)
 	printJoinInfo(os.Stdout, ln.Addr().(*net.TCPAddr).Port)
 

@@ -16,25 +16,22 @@ import (
 // Go runtime and process collectors (goroutines, GC, resident memory, open files) that operators'
 // dashboards expect. They live in a registry of this server's own rather than the library's
 // global one, so nothing else linked into the binary adds to or clashes with them.
-func metricsHandler(game *arena.Metrics, engine func() engineio.Stats) http.Handler {
+func metricsHandler(game *arena.Metrics, engine func() engineio.Stats, conns func() httpStats) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if err := game.Register(reg); err != nil {
 		panic(err) // a metric name used twice: a programming error that every test run shows
 	}
 	reg.MustRegister(engineMetrics(engine)...)
+	reg.MustRegister(httpMetrics(conns)...)
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 // engineMetrics are the Engine.IO server's counters, each read from engine at every scrape.
 // A new counter is one more line: its name, help text, labels and the Stats field it reports.
 func engineMetrics(engine func() engineio.Stats) []prometheus.Collector {
-	counter := func(name, help string, labels prometheus.Labels, read func(*engineio.Stats) int64) prometheus.Collector {
-		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels}, engineValue(engine, read))
-	}
-	gauge := func(name, help string, labels prometheus.Labels, read func(*engineio.Stats) int64) prometheus.Collector {
-		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, engineValue(engine, read))
-	}
+	m := statsMetrics[engineio.Stats]{engine}
+	counter, gauge := m.counter, m.gauge
 	const (
 		openHelp    = "Open connections, by transport."
 		closedHelp  = "Connections closed, by reason."
@@ -77,11 +74,54 @@ func engineMetrics(engine func() engineio.Stats) []prometheus.Collector {
 	}
 }
 
-// engineValue reads one field of a fresh Stats. Stats is a handful of atomic loads, so taking
-// it once per series rather than once per scrape costs nothing worth sharing a snapshot for.
-func engineValue(engine func() engineio.Stats, read func(*engineio.Stats) int64) func() float64 {
+// statsMetrics makes the series of one stats source: each reads its field from a fresh copy at
+// every scrape. Stats are a handful of atomic loads (or one short lock), so taking them once per
+// series rather than once per scrape costs nothing worth sharing a copy for.
+type statsMetrics[S any] struct{ read func() S }
+
+func (m statsMetrics[S]) counter(name, help string, labels prometheus.Labels, field func(*S) int64) prometheus.Collector {
+	return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels}, m.value(field))
+}
+
+func (m statsMetrics[S]) gauge(name, help string, labels prometheus.Labels, field func(*S) int64) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, m.value(field))
+}
+
+func (m statsMetrics[S]) value(field func(*S) int64) func() float64 {
 	return func() float64 {
-		st := engine()
-		return float64(read(&st))
+		st := m.read()
+		return float64(field(&st))
+	}
+}
+
+// httpStats are the HTTP connections' gauges and counters (connTracker, server).
+type httpStats struct {
+	conns                  connStats
+	badHosts, bodyTimeouts int64
+}
+
+// httpMetrics are the HTTP server's connection gauges and counters.
+func httpMetrics(conns func() httpStats) []prometheus.Collector {
+	m := statsMetrics[httpStats]{conns}
+	const (
+		openHelp    = "Open TCP connections, by phase (upgraded: websockets)."
+		refusedHelp = "TCP connections closed at accept, over a limit with no quiet connection to close instead."
+		quietHelp   = "Idle or silent TCP connections closed to make room for a new one, by limit."
+		timeoutHelp = "Connections cut because a request's headers (or, for a new connection, any request) or body came too slowly."
+	)
+	phase := func(name string, p connPhase) prometheus.Collector {
+		return m.gauge("tankarena_http_connections_open", openHelp, prometheus.Labels{"phase": name}, func(s *httpStats) int64 { return int64(s.conns.phases[p]) })
+	}
+	limit := func(name string) prometheus.Labels { return prometheus.Labels{"limit": name} }
+	part := func(name string) prometheus.Labels { return prometheus.Labels{"part": name} }
+	return []prometheus.Collector{
+		phase("new", phaseNew), phase("active", phaseActive), phase("idle", phaseIdle), phase("upgraded", phaseUpgraded),
+		m.counter("tankarena_http_connections_refused_total", refusedHelp, limit("per_address"), func(s *httpStats) int64 { return s.conns.refusedPerAddress }),
+		m.counter("tankarena_http_connections_refused_total", refusedHelp, limit("open_files"), func(s *httpStats) int64 { return s.conns.refusedBudget }),
+		m.counter("tankarena_http_quiet_connections_closed_total", quietHelp, limit("per_address"), func(s *httpStats) int64 { return s.conns.closedPerAddress }),
+		m.counter("tankarena_http_quiet_connections_closed_total", quietHelp, limit("open_files"), func(s *httpStats) int64 { return s.conns.closedBudget }),
+		m.counter("tankarena_http_request_timeouts_total", timeoutHelp, part("header"), func(s *httpStats) int64 { return s.conns.headerTimeouts }),
+		m.counter("tankarena_http_request_timeouts_total", timeoutHelp, part("body"), func(s *httpStats) int64 { return s.bodyTimeouts }),
+		m.counter("tankarena_http_bad_host_total", "Requests refused for a Host the server does not answer to.", nil, func(s *httpStats) int64 { return s.badHosts }),
 	}
 }

@@ -56,18 +56,12 @@ func (c CORSOptions) writeCORS(w http.ResponseWriter, r *http.Request) (prefligh
 	return true
 }
 
-// checkWebSocketOriginCounted is the upgrader's origin check: checkWebSocketOrigin, with
-// refusals counted as forbidden requests.
-func (s *Server) checkWebSocketOriginCounted(r *http.Request) bool {
-	ok := s.checkWebSocketOrigin(r)
-	if !ok {
-		s.counters.rejectForbidden.Add(1)
-	}
-	return ok
-}
-
-// checkWebSocketOrigin is the default websocket origin policy: no Origin header (non-browser
-// clients), the same host as the request, or an origin the CORS options allow.
+// checkWebSocketOrigin vets the origin of a websocket handshake or upgrade: Options.CheckOrigin,
+// or by default no Origin header (non-browser clients), the same host as the request, or
+// an origin the CORS options allow. The reference checks no origin on upgrades of an
+// existing session; this server does, so a foreign page cannot take over a session it
+// learnt the id of. A refusal is the reference's answer to every refused upgrade: HTTP 400
+// with the message ("Forbidden"), never 403.
 func (s *Server) checkWebSocketOrigin(r *http.Request) bool {
 	if s.opts.CheckOrigin != nil {
 		return s.opts.CheckOrigin(r)

@@ -19,7 +19,7 @@
 //
 // Handshakes are refused once Options.MaxConnections sessions are open (HTTP 503, JSON
 // {"code":100,"message":"Server full"}) or Options.MaxConnectionsPerIP are open from the
-// client's address (HTTP 429, {"code":101,"message":"Too many connections from this
+// client's address (an IPv6 client's /64, see AddressKey; HTTP 429, {"code":101,"message":"Too many connections from this
 // address"}), and, if Options.HandshakeRatePerIP is set, when one address opens sessions
 // faster than that (HTTP 429 with Retry-After, {"code":102,...}). Codes 100 to 102 are this
 // server's own; the reference uses 0-5.

@@ -51,10 +51,11 @@ func (s *Server) release(ip string) {
 	}
 }
 
-// clientIP is the address per-IP limits count r against: the peer of the TCP connection,
-// or, with trustProxy, the address the nearest proxy saw (the last X-Forwarded-For entry).
-// The last entry rather than the first, because everything before it was written by the
-// client and so can be forged to dodge the limit.
+// clientIP is the key per-IP limits count r against (AddressKey): the peer of the TCP
+// connection, or, with trustProxy, the address the nearest proxy saw (the last
+// X-Forwarded-For entry). The last entry rather than the first, because everything before
+// it was written by the client and so can be forged to dodge the limit. A peer that is not
+// an IP address (a Unix socket) is its own key.
 func clientIP(r *http.Request, trustProxy bool) string {
 	if trustProxy {
 		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
@@ -63,7 +64,7 @@ func clientIP(r *http.Request, trustProxy bool) string {
 				last = last[i+1:]
 			}
 			if ip, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
-				return ip.Unmap().String()
+				return AddressKey(ip)
 			}
 		}
 	}
@@ -72,7 +73,25 @@ func clientIP(r *http.Request, trustProxy bool) string {
 		host = r.RemoteAddr
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
-		return ip.Unmap().String()
+		return AddressKey(ip)
 	}
 	return host
+}
+
+// AddressKey is the key under which the per-address limits (MaxConnectionsPerIP,
+// HandshakeRatePerIP) count a client at ip: an IPv4 address as it is, an IPv6 address by
+// its /64 prefix ("2001:db8:1:2::/64"). One IPv6 host is routinely given a whole /64 (2^64
+// addresses, SLAAC privacy addresses change daily), so keying the full address would let
+// one machine open a fresh set of sessions from each of them; the /64 is the smallest
+// block a client cannot step out of. The price is that devices sharing a /64 (a home LAN
+// on IPv6) share one budget, as devices behind one IPv4 NAT address already do, which is
+// why the per-address defaults are generous. IPv4-mapped IPv6 addresses count as IPv4.
+// Other layers that limit per client (seats, game joins) should key with it too.
+func AddressKey(ip netip.Addr) string {
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		prefix, _ := ip.Prefix(64) // cannot fail for an IPv6 address and 64 bits
+		return prefix.String()
+	}
+	return ip.String()
 }

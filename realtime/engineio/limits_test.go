@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -146,8 +147,11 @@ func TestClientIP(t *testing.T) {
 		want        string
 	}{
 		{"192.168.1.5:40000", "", false, "192.168.1.5"},
-		{"[::1]:40000", "", false, "::1"},
+		{"[::1]:40000", "", false, "::/64"},
+		{"[2001:db8:1:2:aaaa::1]:40000", "", false, "2001:db8:1:2::/64"},
+		{"[fe80::1%eth0]:40000", "", false, "fe80::/64"},
 		{"[::ffff:10.0.0.7]:1", "", false, "10.0.0.7"},
+		{"192.168.1.5:40000", "2001:db8:1:2:aaaa::1", true, "2001:db8:1:2::/64"},
 		{"192.168.1.5:40000", "10.0.0.9", false, "192.168.1.5"},
 		{"192.168.1.5:40000", "10.0.0.9", true, "10.0.0.9"},
 		{"192.168.1.5:40000", "1.1.1.1, 10.0.0.9 ", true, "10.0.0.9"},
@@ -162,6 +166,51 @@ func TestClientIP(t *testing.T) {
 		}
 		if got := clientIP(r, tt.trust); got != tt.want {
 			t.Errorf("clientIP(%q, xff %q, trust %v) = %q, want %q", tt.remote, tt.xff, tt.trust, got, tt.want)
+		}
+	}
+}
+
+// TestIPv6ClientsAreLimitedByTheirSlash64 shows that a client cannot dodge the per-address
+// limits by using another of the 2^64 addresses of its /64, while another /64 is unaffected.
+func TestIPv6ClientsAreLimitedByTheirSlash64(t *testing.T) {
+	from := func(ip string) http.Header { return http.Header{"X-Forwarded-For": {ip}} }
+	t.Run("open sessions", func(t *testing.T) {
+		ts := startServer(t, Options{MaxConnectionsPerIP: 1, TrustProxyHeaders: true}, false)
+		if resp := doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", from("2001:db8:1:2::1")); resp.StatusCode != http.StatusOK {
+			t.Fatalf("first handshake: %d", resp.StatusCode)
+		}
+		want := refusal{http.StatusTooManyRequests, 101, "Too many connections from this address"}
+		if got := handshakeRefusal(t, ts, from("2001:db8:1:2:ffff:ffff:ffff:fffe")); got != want {
+			t.Errorf("handshake from another address of the same /64: %+v, want %+v", got, want)
+		}
+		if resp := doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", from("2001:db8:1:3::1")); resp.StatusCode != http.StatusOK {
+			t.Errorf("handshake from the next /64: %d, want 200", resp.StatusCode)
+		}
+	})
+	t.Run("handshake rate", func(t *testing.T) {
+		ts := startServer(t, Options{HandshakeRatePerIP: 0.01, HandshakeBurstPerIP: 1, TrustProxyHeaders: true}, false)
+		if resp := doResponse(t, http.MethodGet, ts.url("EIO=4&transport=polling"), "", from("2001:db8:1:2::1")); resp.StatusCode != http.StatusOK {
+			t.Fatalf("first handshake: %d", resp.StatusCode)
+		}
+		if got := handshakeRefusal(t, ts, from("2001:db8:1:2::2")); got.code != 102 {
+			t.Errorf("handshake from another address of the same /64: %+v, want code 102", got)
+		}
+	})
+}
+
+func TestAddressKey(t *testing.T) {
+	for addr, want := range map[string]string{
+		"192.0.2.1":                 "192.0.2.1",
+		"::ffff:192.0.2.1":          "192.0.2.1",
+		"2001:db8::1":               "2001:db8::/64",
+		"2001:db8:0:0:ffff::1":      "2001:db8::/64",
+		"2001:db8:0:1::1":           "2001:db8:0:1::/64",
+		"fe80::1%eth0":              "fe80::/64",
+		"::1":                       "::/64",
+		"2001:db8:aaaa:bbbb:cccc::": "2001:db8:aaaa:bbbb::/64",
+	} {
+		if got := AddressKey(netip.MustParseAddr(addr)); got != want {
+			t.Errorf("AddressKey(%s) = %q, want %q", addr, got, want)
 		}
 	}
 }

@@ -25,11 +25,13 @@ type Options struct {
 	Transports      []string      // default {"polling", "websocket"}
 	DisableUpgrades bool          // reference allowUpgrades defaults to true
 	// AllowRequest vets every handshake; a non-nil error answers HTTP 403
-	// {"code":4,"message":"Forbidden"} and no session is created.
+	// {"code":4,"message":"Forbidden"} (a websocket handshake: HTTP 400 "Forbidden", as in
+	// the reference) and no session is created.
 	AllowRequest func(r *http.Request) error
 	CORS         CORSOptions // for polling responses (origins allow-list, credentials)
-	// CheckOrigin vets websocket upgrades; nil allows requests without an Origin header,
-	// same-origin requests and origins allowed by CORS.
+	// CheckOrigin vets websocket handshakes and upgrades; nil allows requests without an
+	// Origin header, same-origin requests and origins allowed by CORS. A refusal answers
+	// HTTP 400 "Forbidden", as the reference answers every refused upgrade.
 	CheckOrigin   func(r *http.Request) bool
 	SendQueueSize int           // bounded per-session outgoing queue, in messages; default 1024
 	WriteTimeout  time.Duration // a single network write blocked longer closes the session; default 10s
@@ -40,6 +42,7 @@ type Options struct {
 	// MaxConnectionsPerIP caps the sessions open at once from one client address (default
 	// 64: generous, since a whole LAN party may share one NAT address). A handshake beyond
 	// it gets HTTP 429 {"code":101,"message":"Too many connections from this address"}.
+	// An IPv6 client's address is its /64 (AddressKey), here and for HandshakeRatePerIP.
 	MaxConnectionsPerIP int
 	// HandshakeRatePerIP caps how fast one client address may open sessions, in handshakes
 	// a second on average, with bursts of up to HandshakeBurstPerIP (default: two seconds'

@@ -46,7 +46,10 @@ func NewServer(opts Options) *Server {
 		// buffers of gorilla's unused Conn are made as small as it allows.
 		ReadBufferSize:  16,
 		WriteBufferPool: &sync.Pool{},
-		CheckOrigin:     s.checkWebSocketOriginCounted,
+		// ServeHTTP has checked the origin (checkWebSocketOrigin) before it upgrades, so a
+		// refusal is answered like every other refused upgrade; gorilla's own check would
+		// answer 403 where the reference answers 400.
+		CheckOrigin: func(*http.Request) bool { return true },
 	}
 	return s
 }
@@ -123,6 +126,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(errUnknownSID, "unknown sid")
 		case query.Get("EIO") != "4":
 			fail(errBadRequest, "protocol mismatch")
+		case upgrade && transport == TransportWebSocket && !s.checkWebSocketOrigin(r):
+			fail(errForbidden, "websocket origin not allowed")
 		case upgrade && transport == TransportWebSocket:
 			s.upgradeSession(sess, w, r)
 		case upgrade || sess.Transport() != transport:
@@ -151,6 +156,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(errForbidden, err.Error())
 			return
 		}
+	}
+	if upgrade && !s.checkWebSocketOrigin(r) {
+		fail(errForbidden, "websocket origin not allowed")
+		return
 	}
 	if query.Get("EIO") != "4" {
 		fail(errUnsupportedProtocolVersion, "EIO "+query.Get("EIO"))

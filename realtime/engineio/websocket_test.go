@@ -3,6 +3,7 @@ package engineio
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -176,27 +177,44 @@ func TestWebSocketServerClose(t *testing.T) {
 	}
 }
 
+// TestWebSocketOriginCheck covers new websocket sessions and upgrades of polling ones: a
+// refused origin gets the reference's answer to any refused upgrade, 400 "Forbidden".
 func TestWebSocketOriginCheck(t *testing.T) {
 	ts := startServer(t, Options{CORS: CORSOptions{AllowedOrigins: []string{"http://game.lan"}}}, false)
-	u := "ws" + strings.TrimPrefix(ts.url("EIO=4&transport=websocket"), "http")
 	for _, tt := range []struct {
 		origin string
 		ok     bool
 	}{
 		{"http://game.lan", true},
 		{ts.http.URL, true}, // same origin
+		{"", true},          // not a browser
 		{"http://evil.example", false},
 	} {
-		c, resp, err := websocket.DefaultDialer.Dial(u, http.Header{"Origin": {tt.origin}})
-		if (err == nil) != tt.ok {
-			t.Errorf("origin %s: err %v, want ok=%v", tt.origin, err, tt.ok)
+		for _, query := range []string{"", "&sid=" + pollingHandshake(t, ts).SID} {
+			u := "ws" + strings.TrimPrefix(ts.url("EIO=4&transport=websocket"+query), "http")
+			header := http.Header{}
+			if tt.origin != "" {
+				header.Set("Origin", tt.origin)
+			}
+			c, resp, err := websocket.DefaultDialer.Dial(u, header)
+			if (err == nil) != tt.ok {
+				t.Errorf("origin %q%s: err %v, want ok=%v", tt.origin, query, err, tt.ok)
+			}
+			if c != nil {
+				c.Close()
+			}
+			if err == nil || resp == nil {
+				continue
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusBadRequest || string(body) != "Forbidden" {
+				t.Errorf("origin %q%s: %d %q, want 400 \"Forbidden\"", tt.origin, query, resp.StatusCode, body)
+			}
 		}
-		if err != nil && resp != nil && resp.StatusCode != http.StatusForbidden {
-			t.Errorf("origin %s: status %d, want 403", tt.origin, resp.StatusCode)
-		}
-		if c != nil {
-			c.Close()
-		}
+	}
+	if got := ts.Stats().Rejected.Forbidden; got != 2 {
+		t.Errorf("Stats().Rejected.Forbidden = %d, want 2", got)
 	}
 }
 
