@@ -8,6 +8,9 @@ main(async () => {
   await connected(s);
   assert.deepEqual(await welcome, [s.id, "tester"], "welcome carries the socket id and the query");
 
+  // Without an auth option the server's handlers see {}, as the reference gives them.
+  assert.deepEqual(await s.emitWithAck("auth"), {});
+
   // Several arguments of every JSON kind, both ways.
   const args = [1, "two", { three: [3, true, null] }, null, 4.5];
   const echoed = once(s, "echo");
