@@ -4,13 +4,25 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync/atomic"
+
+	"tankarena/realtime/parser"
 )
 
 // Args are the arguments of an event or of an ack answer, kept as JSON until the handler says
 // what Go type each one is. Binary sent by the client (Buffer, ArrayBuffer, typed arrays) decodes
 // into []byte, wherever it sits in an argument.
 type Args struct {
-	raw []json.RawMessage
+	raw []json.RawMessage // binary as base64 strings, which encoding/json reads into []byte
+
+	// wire are the arguments as they came, binary as placeholders for attachments: they
+	// tell binary from strings. nil when the packet had no binary, raw being the same then.
+	wire        []json.RawMessage
+	attachments [][]byte
+}
+
+// argsOf returns the arguments of a decoded EVENT or ACK.
+func argsOf(p *parser.Packet) Args {
+	return Args{raw: p.Args, wire: p.WireArgs, attachments: p.Attachments}
 }
 
 // Len is the number of arguments.
@@ -24,15 +36,51 @@ func (a *Args) Raw(i int) json.RawMessage {
 	return a.raw[i]
 }
 
-// Decode unmarshals argument i into v, like json.Unmarshal.
+// Decode unmarshals argument i into v, like json.Unmarshal. Binary goes into []byte: a
+// []byte variable, field or element, or, when v is an *any, wherever it sits in the tree
+// (map[string]any, []any) that json.Unmarshal makes, so binary can be told from strings.
 func (a *Args) Decode(i int, v any) error {
 	if i < 0 || i >= len(a.raw) {
 		return fmt.Errorf("realtime: argument %d of %d is missing", i, len(a.raw))
+	}
+	if tree, ok := v.(*any); ok && a.wire != nil {
+		var parsed any
+		if err := json.Unmarshal(a.wire[i], &parsed); err != nil {
+			return fmt.Errorf("realtime: argument %d: %w", i, err)
+		}
+		// The decoder checked every placeholder on arrival: none names a missing attachment.
+		resolved, err := parser.ResolvePlaceholders(parsed, a.attachments)
+		if err != nil {
+			return fmt.Errorf("realtime: argument %d: %w", i, err)
+		}
+		*tree = resolved
+		return nil
 	}
 	if err := json.Unmarshal(a.raw[i], v); err != nil {
 		return fmt.Errorf("realtime: argument %d: %w", i, err)
 	}
 	return nil
+}
+
+// Values returns the arguments as Emit (and Ack, and the broadcasts) takes them to send them
+// on unchanged, binary included, like the reference's socket.emit(event, ...args): an
+// argument without binary is its JSON as it came (a json.RawMessage); one holding binary is
+// its decoded tree with []byte where the binary was and numbers as json.Number (see
+// parser.ForwardArg). A relay is s.Emit(ev.Name, ev.Values()...).
+func (a *Args) Values() []any {
+	values := make([]any, len(a.raw))
+	for i, raw := range a.raw {
+		values[i] = raw
+		if a.wire == nil {
+			continue
+		}
+		// The decoder checked every placeholder on arrival, so this cannot fail; if it
+		// did, the base64 form in raw would still be a faithful answer, as strings.
+		if v, err := parser.ForwardArg(a.wire[i], a.attachments); err == nil {
+			values[i] = v
+		}
+	}
+	return values
 }
 
 // Event is one event received from a client.

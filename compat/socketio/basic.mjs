@@ -17,6 +17,13 @@ main(async () => {
   s.emit("echo", ...args);
   assert.deepEqual(await echoed, args);
 
+  // A relay sends the arguments back unchanged, binary included: Buffers come back as
+  // Buffers, wherever they were.
+  const relay = [{ a: 1 }, Buffer.from([1, 2, 3]), "s", [Buffer.from([4, 5])]];
+  const relayed = once(s, "relay");
+  s.emit("relay", ...relay);
+  assert.deepStrictEqual(await relayed, relay);
+
   // The client asks, the server acks.
   assert.equal(await s.emitWithAck("sum", 2, 3), 5);
 
