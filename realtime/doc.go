@@ -27,7 +27,8 @@
 // map element, a struct field — travels as a binary attachment and arrives in JavaScript as an
 // ArrayBuffer (Buffer in Node). Binary from the client decodes into []byte, also inside an
 // any, which tells it from a string. Values gives the arguments in the form Emit sends on
-// unchanged, binary included, for a relay: s.Emit(ev.Name, ev.Values()...).
+// unchanged, binary included, for a relay: s.Emit(ev.Name, ev.Values()...). The Go client,
+// tankarena/realtime/client, gives its handlers an *Event of the same shape.
 //
 // # Order and failures
 //
