@@ -12,17 +12,25 @@ import (
 // what Go type each one is. Binary sent by the client (Buffer, ArrayBuffer, typed arrays) decodes
 // into []byte, wherever it sits in an argument.
 type Args struct {
-	raw []json.RawMessage // binary as base64 strings, which encoding/json reads into []byte
+	raw    []json.RawMessage // binary as base64 strings, which encoding/json reads into []byte
+	binary *binaryArgs       // nil when the packet carried no binary, raw being as it came then
+}
 
-	// wire are the arguments as they came, binary as placeholders for attachments: they
-	// tell binary from strings. nil when the packet had no binary, raw being the same then.
+// binaryArgs are the arguments of a binary packet as they came, placeholders in place, and
+// the attachments they stand for: what tells binary from strings. Apart from Args so that
+// the Event of every other packet is no bigger for them.
+type binaryArgs struct {
 	wire        []json.RawMessage
 	attachments [][]byte
 }
 
 // argsOf returns the arguments of a decoded EVENT or ACK.
 func argsOf(p *parser.Packet) Args {
-	return Args{raw: p.Args, wire: p.WireArgs, attachments: p.Attachments}
+	a := Args{raw: p.Args}
+	if p.WireArgs != nil {
+		a.binary = &binaryArgs{wire: p.WireArgs, attachments: p.Attachments}
+	}
+	return a
 }
 
 // Len is the number of arguments.
@@ -43,13 +51,13 @@ func (a *Args) Decode(i int, v any) error {
 	if i < 0 || i >= len(a.raw) {
 		return fmt.Errorf("realtime: argument %d of %d is missing", i, len(a.raw))
 	}
-	if tree, ok := v.(*any); ok && a.wire != nil {
+	if tree, ok := v.(*any); ok && a.binary != nil {
 		var parsed any
-		if err := json.Unmarshal(a.wire[i], &parsed); err != nil {
+		if err := json.Unmarshal(a.binary.wire[i], &parsed); err != nil {
 			return fmt.Errorf("realtime: argument %d: %w", i, err)
 		}
 		// The decoder checked every placeholder on arrival: none names a missing attachment.
-		resolved, err := parser.ResolvePlaceholders(parsed, a.attachments)
+		resolved, err := parser.ResolvePlaceholders(parsed, a.binary.attachments)
 		if err != nil {
 			return fmt.Errorf("realtime: argument %d: %w", i, err)
 		}
@@ -71,12 +79,12 @@ func (a *Args) Values() []any {
 	values := make([]any, len(a.raw))
 	for i, raw := range a.raw {
 		values[i] = raw
-		if a.wire == nil {
+		if a.binary == nil {
 			continue
 		}
 		// The decoder checked every placeholder on arrival, so this cannot fail; if it
 		// did, the base64 form in raw would still be a faithful answer, as strings.
-		if v, err := parser.ForwardArg(a.wire[i], a.attachments); err == nil {
+		if v, err := parser.ForwardArg(a.binary.wire[i], a.binary.attachments); err == nil {
 			values[i] = v
 		}
 	}
@@ -89,19 +97,25 @@ type Event struct {
 	Socket *Socket
 	Args
 
-	ack     func(args ...any) error
-	acked   atomic.Bool
-	ackable bool
+	ack *ackRequest // nil when the client passed no acknowledgement callback
+}
+
+// ackRequest is the acknowledgement an event asked for. It lives apart from the Event so
+// that an event without one, the common case, is no bigger for it.
+type ackRequest struct {
+	socket   *Socket
+	id       uint64
+	answered atomic.Bool
 }
 
 // WantsAck reports whether the client passed an acknowledgement callback (or used emitWithAck).
-func (e *Event) WantsAck() bool { return e.ackable }
+func (e *Event) WantsAck() bool { return e.ack != nil }
 
 // Ack answers the client's acknowledgement callback with args. It may be called later, from any
 // goroutine, but at most once; without a callback on the client side it returns ErrNoAck.
 func (e *Event) Ack(args ...any) error {
-	if !e.ackable || e.acked.Swap(true) {
+	if e.ack == nil || e.ack.answered.Swap(true) {
 		return ErrNoAck
 	}
-	return e.ack(args...)
+	return e.ack.socket.sendAck(e.ack.id, args)
 }

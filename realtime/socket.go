@@ -345,9 +345,7 @@ func (s *Socket) onEvent(p *parser.Packet) {
 	name := p.Event // the decoder split the payload and refused an event without a name
 	ev := &Event{Name: name, Socket: s, Args: argsOf(p)}
 	if p.HasID {
-		id := p.ID
-		ev.ackable = true
-		ev.ack = func(args ...any) error { return s.sendAck(id, args) }
+		ev.ack = &ackRequest{socket: s, id: p.ID}
 	}
 	queued := s.enqueue(func() {
 		s.mu.Lock()

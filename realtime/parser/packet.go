@@ -39,9 +39,9 @@ func (t Type) binary() bool { return t == BinaryEvent || t == BinaryAck }
 // bytes they stand for.
 type Packet struct {
 	Type        Type
+	HasID       bool   // next to Type, where it fits in the same word
 	Namespace   string // "" is the main namespace "/"
 	ID          uint64 // the ack id, meaningful only when HasID
-	HasID       bool
 	Data        json.RawMessage
 	Attachments [][]byte
 
