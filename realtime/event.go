@@ -83,7 +83,7 @@ func (a *Args) Values() []any {
 			continue
 		}
 		// The decoder checked every placeholder on arrival, so this cannot fail; if it
-		// did, the base64 form in raw would still be a faithful answer, as strings.
+		// did, the argument would go on as Raw has it, binary as base64 strings.
 		if v, err := parser.ForwardArg(a.binary.wire[i], a.binary.attachments); err == nil {
 			values[i] = v
 		}
