@@ -99,9 +99,9 @@ func TestShutdownTellsThePlayers(t *testing.T) {
 		t.Fatal(err)
 	}
 	told := make(chan string, 1)
-	s.On("shutdown", func(args client.Args, _ client.AckFunc) {
+	s.On("shutdown", func(ev *client.Event) {
 		var msg struct{ Message string }
-		_ = args.Decode(0, &msg)
+		_ = ev.Decode(0, &msg)
 		told <- msg.Message
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

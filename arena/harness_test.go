@@ -96,14 +96,14 @@ func (h *harness) connect(t *testing.T, query url.Values) *tester {
 		t.Fatal(err)
 	}
 	p := &tester{t: t, m: m, s: s, restarts: make(chan string, 16)}
-	s.On("restart", func(args client.Args, _ client.AckFunc) {
+	s.On("restart", func(ev *client.Event) {
 		var notice arena.RestartNotice
-		_ = args.Decode(0, &notice)
+		_ = ev.Decode(0, &notice)
 		p.restarts <- notice.Message
 	})
-	s.On("snapshot", func(args client.Args, _ client.AckFunc) {
+	s.On("snapshot", func(ev *client.Event) {
 		var data []byte
-		if err := args.Decode(0, &data); err != nil {
+		if err := ev.Decode(0, &data); err != nil {
 			t.Errorf("snapshot argument: %v", err)
 			return
 		}
@@ -128,9 +128,9 @@ func (h *harness) connect(t *testing.T, query url.Values) *tester {
 		}
 		p.snaps = append(p.snaps, snap)
 	})
-	s.On("roster", func(args client.Args, _ client.AckFunc) {
+	s.On("roster", func(ev *client.Event) {
 		var list []game.PlayerInfo
-		if err := args.Decode(0, &list); err == nil {
+		if err := ev.Decode(0, &list); err == nil {
 			p.mu.Lock()
 			p.roster = list
 			p.mu.Unlock()

@@ -128,6 +128,8 @@ func newCompatServer(engine engineio.Options) *Server {
 			}
 			s.Emit("echo", args...)
 		})
+		s.On("auth", func(ev *Event) { ev.Ack(s.Handshake().Auth) })
+		s.On("relay", func(ev *Event) { s.Emit(ev.Name, ev.Values()...) })
 		s.On("sum", func(ev *Event) {
 			var a, b float64
 			if ev.Decode(0, &a) == nil && ev.Decode(1, &b) == nil {

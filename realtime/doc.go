@@ -25,7 +25,10 @@
 // Decode(i, &v), and Ack(args...) when the client passed an acknowledgement callback. Sent
 // values are marshalled with encoding/json, except that every []byte — an argument, a slice or
 // map element, a struct field — travels as a binary attachment and arrives in JavaScript as an
-// ArrayBuffer (Buffer in Node). Binary from the client decodes into []byte.
+// ArrayBuffer (Buffer in Node). Binary from the client decodes into []byte, also inside an
+// any, which tells it from a string. Values gives the arguments in the form Emit sends on
+// unchanged, binary included, for a relay: s.Emit(ev.Name, ev.Values()...). The Go client,
+// tankarena/realtime/client, gives its handlers an *Event of the same shape.
 //
 // # Order and failures
 //

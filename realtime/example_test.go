@@ -11,31 +11,32 @@ import (
 	"time"
 
 	"tankarena/realtime"
+	"tankarena/realtime/client"
 )
 
 // The classic Socket.IO example: greet every client, log what it sends, and broadcast to a
 // room of another namespace, to everyone, and to a whole namespace.
 func Example() {
-	io := realtime.NewServer(realtime.Options{})
-	io.OnConnection(func(socket *realtime.Socket) {
+	srv := realtime.NewServer(realtime.Options{})
+	srv.OnConnection(func(socket *realtime.Socket) {
 		socket.Emit("news", map[string]string{"hello": "world"})
 		socket.On("other", func(ev *realtime.Event) {
 			slog.Info("other", "data", string(ev.Raw(0)))
 		})
 	})
 
-	io.Of("/admin").To("level1").Emit("an event", map[string]string{"some": "data"})
-	io.Emit("an event sent to all connected clients")
-	io.Of("/chat").Emit("an event sent to all connected clients in chat namespace")
+	srv.Of("/admin").To("level1").Emit("an event", map[string]string{"some": "data"})
+	srv.Emit("an event sent to all connected clients")
+	srv.Of("/chat").Emit("an event sent to all connected clients in chat namespace")
 
-	http.Handle("/socket.io/", io)
+	http.Handle("/socket.io/", srv)
 }
 
 // A handler that answers the client's acknowledgement callback:
 // in JS, `const ok = await socket.emitWithAck("join", "arena-1")`.
 func ExampleSocket_On() {
-	io := realtime.NewServer(realtime.Options{})
-	io.Of("/game").OnConnection(func(s *realtime.Socket) {
+	srv := realtime.NewServer(realtime.Options{})
+	srv.Of("/game").OnConnection(func(s *realtime.Socket) {
 		s.On("join", func(ev *realtime.Event) {
 			var room string
 			if err := ev.Decode(0, &room); err != nil {
@@ -53,8 +54,8 @@ func ExampleSocket_On() {
 // Game state goes to a room as binary, volatile: a client that cannot take this frame right
 // now skips it rather than falling behind. The packet is encoded once for the whole room.
 func ExampleBroadcastOperator_Volatile() {
-	io := realtime.NewServer(realtime.Options{})
-	game := io.Of("/game")
+	srv := realtime.NewServer(realtime.Options{})
+	game := srv.Of("/game")
 	frame := []byte{0x01, 0x02, 0x03} // e.g. a packed snapshot
 	game.To("arena-1").Volatile().Emit("state", frame)
 }
@@ -62,8 +63,8 @@ func ExampleBroadcastOperator_Volatile() {
 // Reading the handshake: query parameters (io(url, {query: {name: "ann"}})), the auth payload
 // (io(url, {auth: {token: "..."}})), and refusing with data the client sees in connect_error.
 func ExampleNamespace_Use() {
-	io := realtime.NewServer(realtime.Options{})
-	game := io.Of("/game")
+	srv := realtime.NewServer(realtime.Options{})
+	game := srv.Of("/game")
 	game.Use(func(s *realtime.Socket) error {
 		hs := s.Handshake()
 		if hs.Query.Get("name") == "" {
@@ -81,8 +82,8 @@ func ExampleNamespace_Use() {
 
 // Asking a client and waiting for its answer, with a timeout.
 func ExampleSocket_Timeout() {
-	io := realtime.NewServer(realtime.Options{})
-	io.OnConnection(func(s *realtime.Socket) {
+	srv := realtime.NewServer(realtime.Options{})
+	srv.OnConnection(func(s *realtime.Socket) {
 		s.On("ready", func(*realtime.Event) {
 			answer, err := s.Timeout(5*time.Second).EmitWithAck(context.Background(), "pick a colour")
 			if err != nil { // errors.Is(err, context.DeadlineExceeded) when the client stays silent
@@ -96,8 +97,8 @@ func ExampleSocket_Timeout() {
 
 // Dynamic namespaces: one per game, created on first use.
 func ExampleServer_OfRegexp() {
-	io := realtime.NewServer(realtime.Options{})
-	games := io.OfRegexp(regexp.MustCompile(`^/game-\d+$`))
+	srv := realtime.NewServer(realtime.Options{})
+	games := srv.OfRegexp(regexp.MustCompile(`^/game-\d+$`))
 	games.OnConnection(func(s *realtime.Socket) {
 		s.Emit("welcome", s.Namespace().Name())
 	})
@@ -106,9 +107,71 @@ func ExampleServer_OfRegexp() {
 
 // The server also serves the browser client at <path>socket.io.js.
 func ExampleServer_ServeHTTP() {
-	io := realtime.NewServer(realtime.Options{})
+	srv := realtime.NewServer(realtime.Options{})
 	rec := httptest.NewRecorder()
-	io.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/socket.io/socket.io.js", nil))
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/socket.io/socket.io.js", nil))
 	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
 	// Output: 200 application/javascript; charset=utf-8
+}
+
+// A relay sends every "x" back to its sender with the arguments unchanged, binary included,
+// as the reference's socket.on("x", (...args) => socket.emit("x", ...args)) does. Here a Go
+// client sends JSON and binary, at the top and nested, and prints what comes back.
+func ExampleArgs_Values() {
+	srv := realtime.NewServer(realtime.Options{})
+	srv.OnConnection(func(s *realtime.Socket) {
+		s.On("x", func(ev *realtime.Event) {
+			_ = s.Emit(ev.Name, ev.Values()...)
+		})
+	})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Close()
+
+	m, err := client.NewManager(hs.URL, client.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+	s, err := m.Socket("/", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	back := make(chan []any, 1)
+	s.On("x", func(ev *client.Event) {
+		args := make([]any, ev.Len())
+		for i := range args {
+			_ = ev.Decode(i, &args[i]) // binary decodes into []byte, also inside an any
+		}
+		back <- args
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Connect(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := s.Emit("x", map[string]int{"a": 1}, []byte{1, 2, 3}, "s", [][]byte{{4, 5}}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	select {
+	case args := <-back:
+		for _, a := range args {
+			fmt.Printf("%T %v\n", a, a)
+		}
+		if nested, ok := args[3].([]any); ok && len(nested) == 1 {
+			fmt.Printf("nested: %T\n", nested[0])
+		}
+	case <-ctx.Done():
+		fmt.Println(ctx.Err())
+	}
+	// Output:
+	// map[string]interface {} map[a:1]
+	// []uint8 [1 2 3]
+	// string s
+	// []interface {} [[4 5]]
+	// nested: []uint8
 }

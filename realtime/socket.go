@@ -343,11 +343,9 @@ func (s *Socket) takeAck(id uint64) func(*Args) {
 
 func (s *Socket) onEvent(p *parser.Packet) {
 	name := p.Event // the decoder split the payload and refused an event without a name
-	ev := &Event{Name: name, Socket: s, Args: Args{raw: p.Args}}
+	ev := &Event{Name: name, Socket: s, Args: argsOf(p)}
 	if p.HasID {
-		id := p.ID
-		ev.ackable = true
-		ev.ack = func(args ...any) error { return s.sendAck(id, args) }
+		ev.ack = &ackRequest{socket: s, id: p.ID}
 	}
 	queued := s.enqueue(func() {
 		s.mu.Lock()
@@ -396,7 +394,8 @@ func (s *Socket) onAck(p *parser.Packet) {
 		s.ns.server.log.Debug("realtime: ack with an unknown id", "namespace", s.ns.name, "id", p.ID)
 		return
 	}
-	guard(s.ns.server.log, "ack", func() { fn(&Args{raw: p.Args}) })
+	answer := argsOf(p)
+	guard(s.ns.server.log, "ack", func() { fn(&answer) })
 }
 
 // onClose marks the socket disconnected, once; its queued handler calls still run, then

@@ -60,6 +60,10 @@ func TestConnectMainAndCustomNamespace(t *testing.T) {
 	if err := got[1].Handshake().DecodeAuth(&auth); err != nil || auth.Token != "t" {
 		t.Errorf("auth = %+v, %v", auth, err)
 	}
+	// A CONNECT without payload gives {}, as the reference's connect(name, auth = {}).
+	if a := string(got[0].Handshake().Auth); a != "{}" {
+		t.Errorf("auth of a CONNECT without payload = %q, want {}", a)
+	}
 	if rooms := got[0].Rooms(); len(rooms) != 1 || rooms[0] != sid {
 		t.Errorf("a new socket is in rooms %v, want its own id", rooms)
 	}
@@ -519,7 +523,11 @@ func TestConnectTimeout(t *testing.T) {
 
 func TestDynamicNamespaces(t *testing.T) {
 	srv := NewServer(Options{})
-	games := srv.OfFunc(func(name string, hs *Handshake) bool { return strings.HasPrefix(name, "/game-") })
+	var auths []string // as the namespace function saw them, before any socket exists
+	games := srv.OfFunc(func(name string, hs *Handshake) bool {
+		auths = append(auths, string(hs.Auth))
+		return strings.HasPrefix(name, "/game-")
+	})
 	joined := make(chan string, 2)
 	games.OnConnection(func(s *Socket) { joined <- s.Namespace().Name() })
 
@@ -530,6 +538,9 @@ func TestDynamicNamespaces(t *testing.T) {
 	connected(t, b, "/game-2")
 	if got := []string{<-joined, <-joined}; got[0] != "/game-1" || got[1] != "/game-2" {
 		t.Fatalf("joined %v", got)
+	}
+	if !slices.Equal(auths, []string{"{}", "{}"}) {
+		t.Errorf("auths without payload = %q, want {} each time", auths)
 	}
 	games.Emit("start")
 	if p := onePacket(t, a); p.Namespace != "/game-1" || string(p.Data) != `["start"]` {

@@ -56,11 +56,11 @@ func (b *bot) session(ctx context.Context, token string, wantID int) (string, in
 	if err != nil {
 		return token, wantID, err
 	}
-	s.On("snapshot", func(client.Args, client.AckFunc) {
+	s.On("snapshot", func(*client.Event) {
 		b.snapshots.Add(1)
 		b.tally.snapshots.Add(1)
 	})
-	s.On("restart", func(client.Args, client.AckFunc) { b.tally.fail("%s: arena restarted (a panic)", b.name) })
+	s.On("restart", func(*client.Event) { b.tally.fail("%s: arena restarted (a panic)", b.name) })
 	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if err := s.Connect(cctx); err != nil {

@@ -138,9 +138,9 @@ func (t *team) joinOne(ctx context.Context, i int, timeout time.Duration) error 
 	}
 	p := &player{m: m, s: s, rng: rand.New(rand.NewPCG(uint64(i), 0x7a4e))}
 	p.steer()
-	s.On("snapshot", func(args client.Args, _ client.AckFunc) {
+	s.On("snapshot", func(ev *client.Event) {
 		var n int
-		for _, a := range args.Attachments() {
+		for _, a := range ev.Attachments() {
 			n += len(a)
 		}
 		p.snapshots.Add(1)

@@ -8,11 +8,21 @@ main(async () => {
   await connected(s);
   assert.deepEqual(await welcome, [s.id, "tester"], "welcome carries the socket id and the query");
 
+  // Without an auth option the server's handlers see {}, as the reference gives them.
+  assert.deepEqual(await s.emitWithAck("auth"), {});
+
   // Several arguments of every JSON kind, both ways.
   const args = [1, "two", { three: [3, true, null] }, null, 4.5];
   const echoed = once(s, "echo");
   s.emit("echo", ...args);
   assert.deepEqual(await echoed, args);
+
+  // A relay sends the arguments back unchanged, binary included: Buffers come back as
+  // Buffers, wherever they were.
+  const relay = [{ a: 1 }, Buffer.from([1, 2, 3]), "s", [Buffer.from([4, 5])]];
+  const relayed = once(s, "relay");
+  s.emit("relay", ...relay);
+  assert.deepStrictEqual(await relayed, relay);
 
   // The client asks, the server acks.
   assert.equal(await s.emitWithAck("sum", 2, 3), 5);

@@ -17,9 +17,9 @@ import (
 var page []byte
 
 func main() {
-	io := realtime.NewServer(realtime.Options{})
+	srv := realtime.NewServer(realtime.Options{})
 
-	io.OnConnection(func(socket *realtime.Socket) {
+	srv.OnConnection(func(socket *realtime.Socket) {
 		socket.Emit("news", map[string]string{"hello": "world"})
 		socket.On("other", func(ev *realtime.Event) {
 			var data json.RawMessage
@@ -31,14 +31,14 @@ func main() {
 	// Broadcasts from outside any handler: a room of a namespace, everyone, another namespace.
 	go func() {
 		for range time.Tick(5 * time.Second) {
-			io.Of("/admin").To("level1").Emit("an event", map[string]string{"some": "data"})
-			io.Emit("an event sent to all connected clients")
-			io.Of("/chat").Emit("an event sent to all connected clients in chat namespace")
+			srv.Of("/admin").To("level1").Emit("an event", map[string]string{"some": "data"})
+			srv.Emit("an event sent to all connected clients")
+			srv.Of("/chat").Emit("an event sent to all connected clients in chat namespace")
 		}
 	}()
 
 	mux := http.NewServeMux()
-	mux.Handle("/socket.io/", io)
+	mux.Handle("/socket.io/", srv)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(page)

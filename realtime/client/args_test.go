@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"tankarena/realtime/parser"
@@ -68,5 +69,15 @@ func TestArgsDecodeResolvesPlaceholders(t *testing.T) {
 	}
 	if got := tree.(map[string]any)["blob"]; !bytes.Equal(got.([]byte), []byte{0xa}) {
 		t.Fatalf("tree blob = %#v", got)
+	}
+}
+
+func TestEventAckWithoutRequest(t *testing.T) {
+	var ev Event
+	if ev.WantsAck() {
+		t.Error("an event without ack id wants an ack")
+	}
+	if err := ev.Ack("x"); !errors.Is(err, ErrNoAck) {
+		t.Errorf("Ack without request = %v, want ErrNoAck", err)
 	}
 }

@@ -7,9 +7,13 @@
 //
 //	m, _ := client.NewManager("http://127.0.0.1:3000", client.Options{Reconnect: true})
 //	s, _ := m.Socket("/", map[string]any{"token": "…"})
-//	s.On("chat", func(args client.Args, ack client.AckFunc) { … })
+//	s.On("chat", func(ev *client.Event) { … ev.Decode(0, &msg); ev.Ack("ok") })
 //	err := s.Connect(ctx)
 //	reply, err := s.EmitWithAck(ctx, "ping", 1, []byte{2})
+//
+// Handlers have the shape of the server's (tankarena/realtime): an *Event with
+// Name, the arguments (Len, Raw, Decode, Scan; binary decodes into []byte) and
+// Ack when the server asked for an acknowledgement.
 //
 // Cost per connection is kept low for load generators: two goroutines (the
 // reader, which also runs handlers, and a writer draining a bounded queue),
@@ -21,6 +25,7 @@
 // with no decoding, validation or allocation per message. Sending never
 // blocks: a full queue is reported as ErrSendQueueFull.
 //
-// The packet codec (codec.go) is self-contained; server input that breaks the
-// protocol closes the connection with reason "parse error" and never panics.
+// Packets are encoded and decoded by tankarena/realtime/parser, the server's
+// own codec; server input that breaks the protocol closes the connection with
+// reason "parse error" and never panics.
 package client

@@ -66,7 +66,7 @@ func TestMalformedServerInputClosesWithParseError(t *testing.T) {
 			srv := scriptedServer(25000, 20000, acceptRoot(send))
 			defer srv.Close()
 			_, s := newSocket(t, srv.URL, client.Options{}, "/", nil)
-			s.On("x", func(client.Args, client.AckFunc) {})
+			s.On("x", func(*client.Event) {})
 			// A raw handler skips the decoder only for a well-framed event: none of
 			// these may reach it, and they must end the connection all the same.
 			s.OnRaw("x", func(payload []byte, _ client.AckFunc) { t.Errorf("raw handler got %s", payload) })

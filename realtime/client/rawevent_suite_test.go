@@ -15,7 +15,7 @@ import (
 func testRawHandler(t *testing.T, baseURL string) {
 	_, s := newSocket(t, baseURL, client.Options{}, "/", nil)
 	payloads := make(chan []byte, 4)
-	s.On("echo", func(client.Args, client.AckFunc) { t.Error("On handler called despite OnRaw") })
+	s.On("echo", func(*client.Event) { t.Error("On handler called despite OnRaw") })
 	s.OnRaw("echo", func(payload []byte, ack client.AckFunc) {
 		if ack != nil {
 			t.Error("echo arrived with an ack function")
@@ -62,9 +62,9 @@ func testRawHandler(t *testing.T, baseURL string) {
 	// A binary event is not raw: it goes to OnAny (or On) with its attachments.
 	binary := make(chan client.Args, 1)
 	s.OnRaw("echo-binary", func([]byte, client.AckFunc) { t.Error("binary event given to a raw handler") })
-	s.OnAny(func(name string, args client.Args, _ client.AckFunc) {
-		if name == "echo-binary" {
-			binary <- args
+	s.OnAny(func(ev *client.Event) {
+		if ev.Name == "echo-binary" {
+			binary <- ev.Args
 		}
 	})
 	if err := s.Emit("echo-binary", []byte{1, 2, 3}); err != nil {

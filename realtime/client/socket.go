@@ -22,8 +22,10 @@ var (
 	ErrAckTimeout = errors.New("socket.io client: ack timeout")
 	// ErrDisconnected is passed to ack callbacks still waiting when the socket disconnects.
 	ErrDisconnected = errors.New("socket.io client: disconnected before the ack arrived")
-	// ErrAlreadyAcked is returned by an AckFunc called a second time.
+	// ErrAlreadyAcked is returned by an AckFunc (or Event.Ack) called a second time.
 	ErrAlreadyAcked = errors.New("socket.io client: already acknowledged")
+	// ErrNoAck is returned by Event.Ack when the server asked for no acknowledgement.
+	ErrNoAck = errors.New("socket.io client: the server asked for no acknowledgement")
 	// ErrReservedEvent is returned when emitting a name the protocol reserves.
 	ErrReservedEvent = errors.New("socket.io client: reserved event name")
 	// ErrClosed is returned once the socket or its Manager was closed by this client.
@@ -42,11 +44,34 @@ type ConnectError struct {
 func (e *ConnectError) Error() string { return "socket.io connect error: " + e.Message }
 func (e *ConnectError) Unwrap() error { return e.Err }
 
-// EventHandler handles one received event. ack is non-nil when the server
-// asked for an acknowledgement; call it (once) to answer.
-type EventHandler func(args Args, ack AckFunc)
+// Event is one event received from the server: the same shape as the server's
+// realtime.Event, so a handler reads alike on both sides.
+type Event struct {
+	Name   string
+	Socket *Socket
+	Args
 
-// AckFunc answers an event that requested an acknowledgement. It never blocks.
+	ack AckFunc // nil when the server asked for no acknowledgement
+}
+
+// WantsAck reports whether the server asked for an acknowledgement.
+func (e *Event) WantsAck() bool { return e.ack != nil }
+
+// Ack answers the server's acknowledgement request with args, at most once; it
+// never blocks. Without a request it returns ErrNoAck, a second time
+// ErrAlreadyAcked.
+func (e *Event) Ack(args ...any) error {
+	if e.ack == nil {
+		return ErrNoAck
+	}
+	return e.ack(args...)
+}
+
+// EventHandler handles one received event.
+type EventHandler func(*Event)
+
+// AckFunc answers an event that requested an acknowledgement, at most once.
+// It never blocks. Raw handlers get one (see RawEventHandler).
 type AckFunc func(args ...any) error
 
 // Socket is the client's end of one namespace. Handlers run one at a time,
@@ -68,7 +93,7 @@ type Socket struct {
 	hmu            sync.RWMutex
 	handlers       map[string]EventHandler
 	rawHandlers    map[string]RawEventHandler
-	onAny          func(name string, args Args, ack AckFunc)
+	onAny          EventHandler
 	onConnect      func()
 	onDisconnect   func(reason string)
 	onConnectError func(err *ConnectError)
@@ -110,9 +135,9 @@ func (s *Socket) On(name string, h EventHandler) {
 	s.handlers[name] = h
 }
 
-// OnAny sets the function that receives every event without a handler of its
-// own (a load generator counting broadcasts, a logger, a proxy).
-func (s *Socket) OnAny(f func(name string, args Args, ack AckFunc)) {
+// OnAny sets the handler of every event without a handler of its own (a load
+// generator counting broadcasts, a logger, a proxy).
+func (s *Socket) OnAny(f EventHandler) {
 	s.hmu.Lock()
 	defer s.hmu.Unlock()
 	s.onAny = f
@@ -474,16 +499,14 @@ func (s *Socket) onEvent(c *engineConn, p *parser.Packet) error {
 	if h == nil && fallback == nil {
 		return nil
 	}
-	var ack AckFunc
+	ev := &Event{Name: name, Socket: s, Args: Args{raw: p.Args, attachments: p.Attachments}}
 	if p.HasID {
-		ack = s.ackFunc(c, p.ID)
+		ev.ack = s.ackFunc(c, p.ID)
 	}
-	args := Args{raw: p.Args, attachments: p.Attachments}
-	if h != nil {
-		h(args, ack)
-	} else {
-		fallback(name, args, ack)
+	if h == nil {
+		h = fallback
 	}
+	h(ev)
 	return nil
 }
 

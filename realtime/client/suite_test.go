@@ -80,7 +80,7 @@ func record(s *client.Socket, names ...string) *recorder {
 	r := &recorder{events: map[string]chan client.Args{}}
 	for _, name := range names {
 		ch := r.ch(name)
-		s.On(name, func(args client.Args, _ client.AckFunc) { ch <- args })
+		s.On(name, func(ev *client.Event) { ch <- ev.Args })
 	}
 	return r
 }
@@ -239,7 +239,7 @@ func testEventArgs(t *testing.T, baseURL string) {
 	_, s := newSocket(t, baseURL, client.Options{}, "/", nil)
 	rec := record(s, "echo")
 	unhandled := make(chan string, 4)
-	s.OnAny(func(name string, _ client.Args, _ client.AckFunc) { unhandled <- name })
+	s.OnAny(func(ev *client.Event) { unhandled <- ev.Name })
 	if err := s.Connect(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -310,20 +310,20 @@ func testAckTimeout(t *testing.T, baseURL string) {
 func testAckToServer(t *testing.T, baseURL string) {
 	_, s := newSocket(t, baseURL, client.Options{}, "/", nil)
 	rec := record(s, "asked")
-	s.On("question", func(args client.Args, ack client.AckFunc) {
-		if ack == nil {
-			t.Error("question arrived without an ack function")
+	s.On("question", func(ev *client.Event) {
+		if !ev.WantsAck() {
+			t.Error("question arrived without an ack request")
 			return
 		}
 		var n int
 		var word string
-		if err := args.Scan(&n, &word); err != nil {
+		if err := ev.Scan(&n, &word); err != nil {
 			t.Error(err)
 		}
-		if err := ack(n+1, word+"!", []byte{7, 8}); err != nil {
+		if err := ev.Ack(n+1, word+"!", []byte{7, 8}); err != nil {
 			t.Error(err)
 		}
-		if err := ack("twice"); !errors.Is(err, client.ErrAlreadyAcked) {
+		if err := ev.Ack("twice"); !errors.Is(err, client.ErrAlreadyAcked) {
 			t.Errorf("second ack = %v, want ErrAlreadyAcked", err)
 		}
 	})
@@ -349,7 +349,7 @@ func testServerAckTimeout(t *testing.T, baseURL string) {
 	_, s := newSocket(t, baseURL, client.Options{}, "/", nil)
 	rec := record(s, "asked")
 	asked := make(chan bool, 1)
-	s.On("ignored", func(_ client.Args, ack client.AckFunc) { asked <- ack != nil })
+	s.On("ignored", func(ev *client.Event) { asked <- ev.WantsAck() })
 	if err := s.Connect(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +357,7 @@ func testServerAckTimeout(t *testing.T, baseURL string) {
 		t.Fatal(err)
 	}
 	if !waitFor(t, asked, "ignored question") {
-		t.Fatal("the server's ack request produced no AckFunc")
+		t.Fatal("the server's ack request was not seen")
 	}
 	var serverErr *string
 	if err := rec.wait(t, "asked").Scan(&serverErr); err != nil || serverErr == nil {

@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,3 +181,102 @@ func TestCompatPingTimeout(t *testing.T) {
 		t.Errorf("server close reason %q, want %q", reason, ReasonPingTimeout)
 	}
 }
+
+// TestCompatClientCloseReleasesPoll closes a polling session from the official client: its
+// close packet arrives while its GET is parked, and that GET must be answered with a noop, as
+// the reference does, before the session ends with "transport close".
+func TestCompatClientCloseReleasesPoll(t *testing.T) {
+	engine := NewServer(Options{Logger: slog.New(slog.DiscardHandler)})
+	closed := make(chan string, 1)
+	engine.OnConnection(func(s *Session) { s.OnClose(func(reason string) { closed <- reason }) })
+	polls := &pollRecorder{engine: engine, t: t}
+	hs := httptest.NewServer(polls)
+	t.Cleanup(func() {
+		engine.Close()
+		hs.Close()
+	})
+
+	lines := runNode(t, "client_close.mjs", hs.URL)
+	hasLine(t, lines, "open over polling")
+	hasLine(t, lines, "close: forced close")
+	select {
+	case reason := <-closed:
+		if reason != ReasonTransportClose {
+			t.Errorf("server close reason %q, want %q", reason, ReasonTransportClose)
+		}
+	case <-time.After(waitLong):
+		t.Fatal("the session did not close")
+	}
+	// The answer is recorded once the engine is done with the request, which may be after
+	// the session closed and the client went away.
+	var answers []string
+	waitFor(t, "the parked poll to be answered", func() bool {
+		answers = polls.answers()
+		return len(answers) > 0
+	})
+	if answers[len(answers)-1] != "6" {
+		t.Errorf("poll answers %q, want the last one to be a noop (6)", answers)
+	}
+}
+
+// pollRecorder sits in front of an engine: it records the body of every poll answer, and
+// holds a POST carrying the close packet until the session has a poll parked, so that the
+// close meets a waiting poll (the case under test) instead of racing the client's next GET.
+type pollRecorder struct {
+	engine *Server
+	t      *testing.T
+
+	mu    sync.Mutex
+	polls []string
+}
+
+func (p *pollRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sid := r.URL.Query().Get("sid")
+	switch {
+	case sid != "" && r.Method == http.MethodGet:
+		rec := &bodyRecorder{ResponseWriter: w}
+		p.engine.ServeHTTP(rec, r)
+		p.mu.Lock()
+		p.polls = append(p.polls, rec.body.String())
+		p.mu.Unlock()
+		return
+	case sid != "" && r.Method == http.MethodPost:
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			p.t.Errorf("reading a POST: %v", err)
+			return
+		}
+		if string(body) == "1" {
+			deadline := time.Now().Add(waitLong)
+			for sess := p.engine.session(sid); sess != nil && !pollParked(sess); {
+				if time.Now().After(deadline) {
+					p.t.Error("no poll parked before the close packet")
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	p.engine.ServeHTTP(w, r)
+}
+
+func (p *pollRecorder) answers() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.polls)
+}
+
+// bodyRecorder copies what is written through it; Unwrap lets the engine reach the real
+// writer's deadlines and flushing through http.ResponseController.
+type bodyRecorder struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (b *bodyRecorder) Write(p []byte) (int, error) {
+	b.body.Write(p)
+	return b.ResponseWriter.Write(p)
+}
+
+func (b *bodyRecorder) Unwrap() http.ResponseWriter { return b.ResponseWriter }

@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// defaultCORSMethods is the cors package's default list, which the reference server's
+// preflights answer with when no methods are configured.
+var defaultCORSMethods = []string{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"}
+
 // allowedOrigin returns the value for Access-Control-Allow-Origin for origin, or "" when
 // origin is not in the allow-list.
 func (c CORSOptions) allowedOrigin(origin string) string {
@@ -44,9 +48,14 @@ func (c CORSOptions) writeCORS(w http.ResponseWriter, r *http.Request) (prefligh
 	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
 		return false
 	}
-	h.Set("Access-Control-Allow-Methods", "GET, POST")
+	methods := c.AllowedMethods
+	if len(methods) == 0 {
+		methods = defaultCORSMethods
+	}
+	// Lists joined with "," and no space, as the reference writes them.
+	h.Set("Access-Control-Allow-Methods", strings.Join(methods, ","))
 	if len(c.AllowedHeaders) > 0 {
-		h.Set("Access-Control-Allow-Headers", strings.Join(c.AllowedHeaders, ", "))
+		h.Set("Access-Control-Allow-Headers", strings.Join(c.AllowedHeaders, ","))
 	} else if asked := r.Header.Get("Access-Control-Request-Headers"); asked != "" {
 		h.Set("Access-Control-Allow-Headers", asked)
 		h.Add("Vary", "Access-Control-Request-Headers")

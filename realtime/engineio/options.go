@@ -68,6 +68,10 @@ type CORSOptions struct {
 	// AllowCredentials lets browsers send cookies; the request's origin is then echoed
 	// instead of "*", as browsers demand.
 	AllowCredentials bool
+	// AllowedMethods answers preflights (Access-Control-Allow-Methods); empty means GET,
+	// HEAD, PUT, PATCH, POST, DELETE, the default of the cors package the reference server
+	// uses. Engine.IO itself needs only GET and POST.
+	AllowedMethods []string
 	// AllowedHeaders answers preflights; empty echoes the headers the browser asks for.
 	AllowedHeaders []string
 }

@@ -76,6 +76,11 @@ func (s *Session) servePoll(w http.ResponseWriter, r *http.Request) {
 // after which the session is closed.
 func (s *Session) takePollLocked(sendNoop bool) (batch []packet, closing bool) {
 	switch {
+	case s.state == stateClosed && s.closeReason == ReasonTransportClose:
+		// The client sent the close packet itself (on a polling session nothing else closes
+		// with this reason): like the reference (polling.js onClose), its poll is released
+		// with a noop, not told of a close it asked for.
+		return []packet{{typ: packetNoop}}, false
 	case s.state == stateClosed:
 		return []packet{{typ: packetClose}}, false
 	case s.transport != TransportPolling:

@@ -109,6 +109,38 @@ func TestConcurrentPollClosesSession(t *testing.T) {
 	}
 }
 
+// A client that leaves sends the close packet while its poll is parked: the reference
+// releases that poll with a noop (polling.js onClose) and ends the session; a close packet
+// would tell the client of a close it asked for itself.
+func TestClientClosePacketReleasesPollWithNoop(t *testing.T) {
+	ts := startServer(t, Options{}, false)
+	sid := pollingHandshake(t, ts).SID
+	sess := ts.nextSession(t)
+	parked := make(chan string, 1)
+	go func() {
+		_, body := do(t, "GET", ts.sessionURL(sid), "")
+		parked <- body
+	}()
+	waitFor(t, "the poll to park", func() bool { return pollParked(sess.Session) })
+	if status, body := do(t, "POST", ts.sessionURL(sid), "1"); status != http.StatusOK || body != "ok" {
+		t.Errorf("close POST: %d %q", status, body)
+	}
+	select {
+	case body := <-parked:
+		if body != "6" {
+			t.Errorf("parked poll got %q, want a noop (6)", body)
+		}
+	case <-time.After(waitLong):
+		t.Fatal("the parked poll was not released")
+	}
+	if reason := sess.waitClosed(t); reason != ReasonTransportClose {
+		t.Errorf("close reason %q, want %q", reason, ReasonTransportClose)
+	}
+	if status, _ := do(t, "GET", ts.sessionURL(sid), ""); status != http.StatusBadRequest {
+		t.Errorf("poll after the close: status %d, want 400", status)
+	}
+}
+
 func TestOversizePost(t *testing.T) {
 	ts := startServer(t, Options{MaxPayload: 64}, true)
 	sid := pollingHandshake(t, ts).SID

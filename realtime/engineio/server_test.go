@@ -139,7 +139,7 @@ func TestCORS(t *testing.T) {
 	}
 	resp = doResponse(t, "OPTIONS", ts.url("EIO=4&transport=polling"), "", preflight)
 	if resp.StatusCode != http.StatusNoContent ||
-		!strings.Contains(resp.Header.Get("Access-Control-Allow-Methods"), "POST") ||
+		resp.Header.Get("Access-Control-Allow-Methods") != "GET,HEAD,PUT,PATCH,POST,DELETE" ||
 		resp.Header.Get("Access-Control-Allow-Headers") != "content-type" {
 		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
@@ -158,6 +158,25 @@ func TestCORS(t *testing.T) {
 	resp = doResponse(t, "GET", ts.url("EIO=4&transport=polling&sid=nope"), "", allowed)
 	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Access-Control-Allow-Origin") == "" {
 		t.Errorf("error response: %d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// Preflights answer with the configured methods and headers, in the reference's format.
+func TestCORSPreflightConfigured(t *testing.T) {
+	ts := startServer(t, Options{CORS: CORSOptions{
+		AllowedOrigins: []string{"http://game.lan:3000"},
+		AllowedMethods: []string{"GET", "POST"},
+		AllowedHeaders: []string{"content-type", "x-player"},
+	}}, false)
+	resp := doResponse(t, "OPTIONS", ts.url("EIO=4&transport=polling"), "", http.Header{
+		"Origin":                         {"http://game.lan:3000"},
+		"Access-Control-Request-Method":  {"POST"},
+		"Access-Control-Request-Headers": {"content-type"},
+	})
+	if resp.StatusCode != http.StatusNoContent ||
+		resp.Header.Get("Access-Control-Allow-Methods") != "GET,POST" ||
+		resp.Header.Get("Access-Control-Allow-Headers") != "content-type,x-player" {
+		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
 }
 

@@ -221,8 +221,8 @@ func (s *Session) Close(reason string) {
 }
 
 // closeNow closes the session at once, dropping whatever is still queued; a parked poll
-// is answered with a close packet and websockets get a close frame. OnClose runs later
-// on its own goroutine, so closeNow never blocks.
+// is answered with a close packet (a noop if the client closed) and websockets get a close
+// frame. OnClose runs later on its own goroutine, so closeNow never blocks.
 func (s *Session) closeNow(reason string) {
 	s.mu.Lock()
 	if s.state == stateClosed {

@@ -59,6 +59,7 @@ func (d *Decoder) add(data []byte, binary bool) (*Packet, error) {
 		if d.KeepPlaceholders {
 			return p, nil
 		}
+		p.WireArgs = p.Args
 		if err := reconstruct(p); err != nil {
 			return nil, err
 		}

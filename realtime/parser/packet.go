@@ -39,9 +39,9 @@ func (t Type) binary() bool { return t == BinaryEvent || t == BinaryAck }
 // bytes they stand for.
 type Packet struct {
 	Type        Type
+	HasID       bool   // next to Type, where it fits in the same word
 	Namespace   string // "" is the main namespace "/"
 	ID          uint64 // the ack id, meaningful only when HasID
-	HasID       bool
 	Data        json.RawMessage
 	Attachments [][]byte
 
@@ -50,6 +50,12 @@ type Packet struct {
 	// Data. Args are sub-slices of Data, cut without copying.
 	Event string
 	Args  []json.RawMessage
+
+	// WireArgs are, for a binary EVENT or ACK whose placeholders the Decoder replaced, its
+	// Args as they came, placeholders in place (also sub-slices of the text message): what
+	// tells a binary argument from a string, so that it can be sent on as binary. nil
+	// otherwise, where Args are already that.
+	WireArgs []json.RawMessage
 }
 
 // Encoded is a packet ready for the transport: one text message then the binary attachments.
