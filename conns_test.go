@@ -35,7 +35,7 @@ func play(t *testing.T, base string) {
 		t.Fatal(err)
 	}
 	snapshot := make(chan struct{}, 1)
-	s.On("snapshot", func(client.Args, client.AckFunc) {
+	s.On("snapshot", func(*client.Event) {
 		select {
 		case snapshot <- struct{}{}:
 		default:
