@@ -134,9 +134,12 @@ var clientCases = []clientCase{
 		want: `{"viaCallback":["a",2],"viaPromise":{"x":1},"withTimeout":[null,"in time"]}`,
 	},
 	{
+		// Connected first: a timeout fires whether or not the socket is, and a connection
+		// slower than the timeouts on a busy machine would read as a disconnect.
 		name: "ack timeouts",
 		script: `
 			const s = io(OPTS);
+			await next(s, "connect");
 			const callback = await within("timeout callback", new Promise((r) =>
 				s.timeout(300).emit("ignore", (err, ...rest) => r({message: err && err.message, rest}))));
 			let rejected = null;
@@ -210,6 +213,21 @@ var clientCases = []clientCase{
 			await settled(s);
 			return {reasons, afterDisconnect, newId: s.id !== first, transport: await s.emitWithAck("transport")};`,
 		want: `{"reasons":["io client disconnect"],"afterDisconnect":{"connected":false,"active":false},"newId":true,"transport":"TRANSPORT"}`,
+	},
+	{
+		// Over polling the DISCONNECT waits for the note's POST, and the close packet must not
+		// share its POST: the reference server would handle the close first.
+		name: "client-side disconnect right after an emit: the server learns the client left",
+		script: `
+			const s = io(OPTS);
+			await next(s, "connect");
+			const id = s.id;
+			s.emit("note", "last");
+			s.disconnect();
+			const other = io({...OPTS, forceNew: true});
+			await next(other, "connect");
+			return await disconnectReason(other, id);`,
+		want: `"client namespace disconnect"`,
 	},
 	{
 		name: "reconnects after the server drops the transport",
@@ -372,10 +390,10 @@ var clientCases = []clientCase{
 			s.connect();
 			await next(s, "connect");
 			await settled(s);
-			let serverReason = null;
-			while (!(serverReason = await s.emitWithAck("disconnect-reason", id))) await within("the server's disconnect reason", next(s.io, "ping"));
-			return {reason, serverReason, before, client: s.io.engine.transport.name, server: await s.emitWithAck("transport")};`,
-		want: `{"reason":"io client disconnect","serverReason":"client namespace disconnect","before":1,"client":"websocket","server":"websocket"}`,
+			return {reason, serverReason: await disconnectReason(s, id), before, client: s.io.engine.transport.name,
+				server: await s.emitWithAck("transport"), pageErrors};`,
+		want: `{"reason":"io client disconnect","serverReason":"client namespace disconnect","before":1,"client":"websocket",
+			"server":"websocket","pageErrors":[]}`,
 	},
 	{
 		name:  "rememberUpgrade opens the next connection on websocket",
@@ -427,6 +445,17 @@ const scriptHelpers = `
 		check();
 	}));
 	const connected = (s) => s.connected ? Promise.resolve() : next(s, "connect");
+	// pageErrors collects the page's uncaught exceptions, such as one thrown in a client's handler.
+	const pageErrors = [];
+	addEventListener("error", (e) => pageErrors.push(e.message));
+	// disconnectReason(s, id) asks the server, through s, why socket id left, once it knows.
+	const disconnectReason = async (s, id) => {
+		for (;;) {
+			const reason = await s.emitWithAck("disconnect-reason", id);
+			if (reason) return reason;
+			await next(s.io, "ping");
+		}
+	};
 	// settled(s) waits until s is on the mode's transport: in the default mode, for the upgrade.
 	const settled = (s) => TRANSPORT === "websocket" && s.io.engine.transport.name !== "websocket"
 		? next(s.io.engine, "upgrade") : Promise.resolve();

@@ -182,9 +182,12 @@
     flush() {
       if (this.posting) return;
       if (!this.queue.length) {
-        if (this.closed) this.getAbort.abort();
-        else this.checkPaused();
-        return;
+        if (!this.closed) return this.checkPaused();
+        if (!this.bye) return this.getAbort.abort();
+        // The close packet goes alone, after the rest, as socket.io-client sends it: the
+        // reference server handles a DISCONNECT a tick after a close in the same payload.
+        this.bye = false;
+        this.queue.push({ type: "close" });
       }
       // Take packets up to the server's maxPayload (always at least one).
       let size = 0;
@@ -221,7 +224,8 @@
     /** close says goodbye with a close packet when a session exists, then stops polling. */
     close(graceful) {
       this.closed = true;
-      if (graceful && this.sid) return this.send([{ type: "close" }]);
+      this.bye = graceful && !!this.sid;
+      if (this.bye) return this.flush();
       this.queue = [];
       if (!this.posting) this.getAbort.abort();
     }
@@ -302,7 +306,7 @@
       if (p.type !== "pong" || p.data !== "probe" || this.upgrading) return this.probeFailed("unexpected " + p.type);
       this.upgrading = true;
       this.emitReserved("upgrading", transport);
-      this.transport.pause(() => this.upgrade(transport));
+      if (transport === this.probing) this.transport.pause(() => this.upgrade(transport)); // unless closed meanwhile
     }
     probe() {
       try {
