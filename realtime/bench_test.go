@@ -19,6 +19,7 @@ type countingConn struct {
 }
 
 func (c *countingConn) Request() *http.Request { return c.req }
+func (c *countingConn) Transport() string      { return "websocket" }
 func (c *countingConn) Send(msgs ...engineio.Message) error {
 	c.messages.Add(int64(len(msgs)))
 	for _, m := range msgs {

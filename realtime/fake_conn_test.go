@@ -25,6 +25,8 @@ type fakeConn struct {
 
 func (f *fakeConn) Request() *http.Request { return f.req }
 
+func (f *fakeConn) Transport() string { return "websocket" }
+
 func (f *fakeConn) Send(msgs ...engineio.Message) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -220,6 +220,10 @@ func (s *Socket) Disconnect(close bool) {
 	s.onClose(ReasonServerDisconnect)
 }
 
+// Transport is the transport the socket's connection is on now: "polling" until the client
+// upgrades, then "websocket" (the reference's socket.conn.transport.name).
+func (s *Socket) Transport() string { return s.client.conn.Transport() }
+
 // CloseTransport closes the connection under the socket, as the reference's
 // socket.conn.close() does: every namespace on it is left with ReasonForcedClose, and the
 // client, told nothing at the Socket.IO level, sees "transport close" and reconnects by itself

@@ -11,6 +11,7 @@ import (
 // Keeping it this small lets the benchmarks drive thousands of sockets without a network.
 type conn interface {
 	Request() *http.Request
+	Transport() string
 	Send(msgs ...engineio.Message) error
 	SendVolatile(msgs ...engineio.Message) bool
 	Close(reason string)

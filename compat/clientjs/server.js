@@ -3,8 +3,13 @@
 // (the file given as the first argument) at /socket.io/socket.io.js.
 //
 // It starts two servers on random loopback ports and prints one JSON line with their URLs:
-//   main        - all transports (the client tries websocket first)
+//   main        - all transports (the client opens with polling and upgrades to websocket)
 //   pollingOnly - transports: ["polling"], so a websocket cannot open and the client must fall back
+// A case asks main for a failing upgrade with a query parameter, which the client repeats on
+// every request: probe=refuse answers an upgrade's websocket (one with a sid) with HTTP 400,
+// probe=hang never answers it, probe=cut closes it right after "3probe", and gate holds it
+// until the client sends "open-probe-gate" with its session id (testFront in
+// realtime/clientjs/front_test.go does the same for the Go server).
 // It exits when stdin closes, so a crashed test never leaves it running.
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
@@ -33,6 +38,16 @@ function describe(x) {
   return x;
 }
 
+// Gated upgrades by session id: open once "open-probe-gate" came, or the upgrades waiting.
+const gates = new Map();
+function gate(sid) {
+  if (!gates.has(sid)) gates.set(sid, { open: false, waiting: [] });
+  return gates.get(sid);
+}
+
+// The reason each socket left with, by socket id, for "disconnect-reason".
+const disconnectReasons = new Map();
+
 function handlers(socket) {
   socket.emit("welcome", { nsp: socket.nsp.name, auth: socket.handshake.auth });
   const notes = [];
@@ -60,6 +75,13 @@ function handlers(socket) {
   socket.on("notes", (ack) => ack(notes));
   socket.on("disconnect-me", () => socket.disconnect());
   socket.on("drop-transport", () => socket.conn.close());
+  socket.on("disconnect", (reason) => disconnectReasons.set(socket.id, reason));
+  socket.on("disconnect-reason", (id, ack) => ack(disconnectReasons.get(id) ?? null));
+  socket.on("open-probe-gate", (sid) => {
+    const g = gate(sid);
+    g.open = true;
+    for (const go of g.waiting.splice(0)) go();
+  });
   socket.on("go-silent", () => {
     // Stop this connection's heartbeat: no more pings, and no waiting for a pong.
     const conn = socket.conn;
@@ -90,6 +112,30 @@ function start(opts) {
       return;
     }
     for (const l of engineListeners) l.call(http, req, res);
+  });
+  const upgradeListeners = http.listeners("upgrade");
+  http.removeAllListeners("upgrade");
+  http.on("upgrade", (req, socket, head) => {
+    if (!upgradeListeners.length) return socket.destroy(); // as Node does with no listener: polling only
+    socket.on("error", () => {}); // a held socket the browser gives up on is no failure
+    const query = new URL(req.url, "http://localhost").searchParams;
+    const sid = query.get("sid");
+    const upgrade = () => {
+      const probe = sid ? query.get("probe") : null;
+      if (probe === "refuse") return socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      if (probe === "hang") return;
+      if (probe === "cut") {
+        const write = socket.write;
+        socket.write = function (chunk, ...rest) {
+          const queued = write.call(this, chunk, ...rest);
+          if (String(chunk).includes("3probe")) setImmediate(() => socket.end());
+          return queued;
+        };
+      }
+      for (const l of upgradeListeners) l.call(http, req, socket, head);
+    };
+    if (sid && query.has("gate") && !gate(sid).open) gate(sid).waiting.push(upgrade);
+    else upgrade();
   });
   io.on("connection", handlers);
   io.of("/admin").on("connection", handlers);

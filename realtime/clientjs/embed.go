@@ -11,9 +11,13 @@
 //	  const socket = io("/admin", { auth: { token } });
 //	</script>
 //
-// It tries a websocket first and falls back to HTTP long-polling when the websocket cannot open
-// (opts.transports forces either); it does not upgrade from polling to websocket.
-// Its tests run it in headless Chromium against the official socket.io server.
+// Like socket.io-client, it opens with HTTP long-polling and then upgrades to websocket when the
+// server offers it (Engine.IO v4: "2probe"/"3probe" over the new websocket, polling paused,
+// "5"), with no packet lost or reordered; a failed probe leaves it on polling. opts.transports
+// sets the order to try (["websocket", "polling"] starts on websocket and falls back to
+// polling), opts.upgrade: false keeps it on polling, and opts.rememberUpgrade opens the page's
+// next connection on websocket once one has upgraded.
+// Its tests run it in headless Chromium against the official socket.io server and ours.
 package clientjs
 
 import _ "embed"

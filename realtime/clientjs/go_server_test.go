@@ -28,7 +28,6 @@ func startGoServer(t *testing.T) target {
 		name:        "go",
 		url:         serveGo(t, nil),
 		pollingOnly: serveGo(t, []string{engineio.TransportPolling}),
-		noHooks:     true,
 	}
 }
 
@@ -40,8 +39,10 @@ func serveGo(t *testing.T, transports []string) string {
 		PingTimeout:  3 * time.Second,
 		Transports:   transports,
 	}})
-	srv.OnConnection(goHandlers)
-	srv.Of("/admin").OnConnection(goHandlers)
+	front := newTestFront(srv)
+	handlers := func(s *realtime.Socket) { goHandlers(front, s) }
+	srv.OnConnection(handlers)
+	srv.Of("/admin").OnConnection(handlers)
 	private := srv.Of("/private")
 	private.Use(func(s *realtime.Socket) error {
 		var auth struct{ Token string }
@@ -50,15 +51,17 @@ func serveGo(t *testing.T, transports []string) string {
 		}
 		return nil
 	})
-	private.OnConnection(goHandlers)
+	private.OnConnection(handlers)
 
 	mux := http.NewServeMux()
-	mux.Handle("/socket.io/", srv)
+	mux.Handle("/socket.io/", front)
 	mux.HandleFunc("/", servePage)
 	hs := httptest.NewServer(mux)
 	t.Cleanup(func() {
+		front.close() // first: hs.Close waits for the requests the front holds
 		srv.Close()
 		hs.Close()
+		front.closeConns() // hijacked connections are no longer the http.Server's to close
 	})
 	return hs.URL
 }
@@ -73,8 +76,11 @@ func servePage(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(page))
 }
 
-// goHandlers mirrors handlers() in compat/clientjs/server.js.
-func goHandlers(s *realtime.Socket) {
+// disconnectReasons holds the reason each socket left with, by socket id, for "disconnect-reason".
+var disconnectReasons sync.Map
+
+// goHandlers mirrors handlers() in compat/clientjs/server.js; front plays "go-silent".
+func goHandlers(front *testFront, s *realtime.Socket) {
 	auth := json.RawMessage(`{}`)
 	if len(s.Handshake().Auth) > 0 {
 		auth = s.Handshake().Auth
@@ -135,8 +141,7 @@ func goHandlers(s *realtime.Socket) {
 		}()
 	})
 	s.On("ignore", func(*realtime.Event) {})
-	// Our client never upgrades, so the transport it opened with is the one in use.
-	s.On("transport", func(ev *realtime.Event) { _ = ev.Ack(s.Handshake().Query.Get("transport")) })
+	s.On("transport", func(ev *realtime.Event) { _ = ev.Ack(s.Transport()) })
 	s.On("note", func(ev *realtime.Event) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -149,6 +154,20 @@ func goHandlers(s *realtime.Socket) {
 	})
 	s.On("disconnect-me", func(*realtime.Event) { s.Disconnect(false) })
 	s.On("drop-transport", func(*realtime.Event) { s.CloseTransport() })
+	s.On("go-silent", func(*realtime.Event) { front.silence() })
+	s.OnDisconnect(func(reason string) { disconnectReasons.Store(s.ID(), reason) })
+	s.On("disconnect-reason", func(ev *realtime.Event) {
+		var id string
+		_ = ev.Decode(0, &id)
+		reason, _ := disconnectReasons.Load(id)
+		_ = ev.Ack(reason)
+	})
+	s.On("open-probe-gate", func(ev *realtime.Event) {
+		var sid string
+		if ev.Decode(0, &sid) == nil {
+			front.openGate(sid)
+		}
+	})
 }
 
 // describe shows bytes the way the reference server's describe() does: {"buffer": [1, 2]}.

@@ -19,9 +19,6 @@ type target struct {
 	name        string
 	url         string
 	pollingOnly string
-	// noHooks: the server has no way to silence a connection's heartbeat from a handler
-	// (the reference server's internals allow it).
-	noHooks bool
 }
 
 // startReferenceServer runs compat/clientjs/server.js: the official socket.io server with the

@@ -3,7 +3,8 @@
  * Classic script: <script src="/socket.io/socket.io.js"></script> defines the global io.
  * From a module: import "/socket.io/socket.io.js"; then use globalThis.io.
  * The API follows socket.io-client v4. Transports are tried in the order of opts.transports
- * (default websocket, then polling); the first that opens is kept (no upgrade).
+ * (default polling, then websocket) until one opens; a polling connection then upgrades to
+ * websocket when the server offers it (Engine.IO v4 "Upgrade"), unless opts.upgrade is false.
  */
 (function () {
   "use strict";
@@ -87,23 +88,29 @@
 
   const textOf = (p) => ENGINE_TYPES.indexOf(p.type) + (p.data === undefined ? "" : p.data);
 
-  /** WebSocketTransport carries each packet in its own frame; binary messages go as binary frames. */
+  /**
+   * WebSocketTransport carries each packet in its own frame; binary messages go as binary frames.
+   * Packets sent while it connects (an upgrade's probe) go out once it is open.
+   */
   class WebSocketTransport {
     constructor(url, sink) {
       this.name = "websocket";
+      this.pending = [];
       const ws = (this.ws = new WebSocket(url.replace(/^http/, "ws")));
       ws.binaryType = "arraybuffer";
+      ws.onopen = () => this.send(this.pending.splice(0));
       ws.onmessage = (e) => sink.packet(decodeFrame(e.data));
       ws.onerror = () => sink.close("transport error", "websocket error");
       ws.onclose = () => sink.close("transport close", "websocket connection closed");
     }
     send(packets) {
+      if (this.ws.readyState === 0) return void this.pending.push(...packets);
       if (this.ws.readyState !== 1) return;
       for (const p of packets) this.ws.send(isBinary(p.data) ? p.data : textOf(p));
     }
     close() {
       const ws = this.ws;
-      ws.onmessage = ws.onerror = ws.onclose = null;
+      ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
       ws.close();
     }
   }
@@ -113,6 +120,8 @@
   /**
    * PollingTransport keeps one GET waiting for server packets and sends with one POST at a time
    * (the server refuses overlapping POSTs); packets queued meanwhile go in the next POST.
+   * pause(done) stops it for an upgrade: no new GET, and done runs once the GET and the POSTs
+   * under way have finished, so every packet of theirs is handled before the switch.
    */
   class PollingTransport {
     constructor(url, sink, opts) {
@@ -136,16 +145,35 @@
       });
     }
     poll() {
+      this.getting = true;
       this.request("GET", undefined, this.getAbort.signal).then(
         (payload) => {
           for (const record of payload.split(RECORD_SEPARATOR)) {
             if (this.closed) return;
             this.sink.packet(decodeFrame(record));
           }
-          if (!this.closed) this.poll();
+          this.getting = false;
+          if (this.closed) return;
+          if (this.onPaused) this.checkPaused();
+          else this.poll();
         },
         () => this.fail()
       );
+    }
+    pause(done) {
+      this.onPaused = done;
+      this.checkPaused();
+    }
+    checkPaused() {
+      const done = this.onPaused;
+      if (!done || this.getting || this.posting || this.queue.length) return;
+      this.onPaused = null;
+      done();
+    }
+    /** resume polls again after a failed upgrade; a GET still under way simply goes on. */
+    resume() {
+      this.onPaused = null;
+      if (!this.getting && !this.closed) this.poll();
     }
     send(packets) {
       this.queue.push(...packets);
@@ -154,8 +182,12 @@
     flush() {
       if (this.posting) return;
       if (!this.queue.length) {
-        if (this.closed) this.getAbort.abort();
-        return;
+        if (!this.closed) return this.checkPaused();
+        if (!this.bye) return this.getAbort.abort();
+        // The close packet goes alone, after the rest, as socket.io-client sends it: the
+        // reference server handles a DISCONNECT a tick after a close in the same payload.
+        this.bye = false;
+        this.queue.push({ type: "close" });
       }
       // Take packets up to the server's maxPayload (always at least one).
       let size = 0;
@@ -192,7 +224,8 @@
     /** close says goodbye with a close packet when a session exists, then stops polling. */
     close(graceful) {
       this.closed = true;
-      if (graceful && this.sid) return this.send([{ type: "close" }]);
+      this.bye = graceful && !!this.sid;
+      if (this.bye) return this.flush();
       this.queue = [];
       if (!this.posting) this.getAbort.abort();
     }
@@ -206,10 +239,18 @@
 
   const TRANSPORTS = { websocket: WebSocketTransport, polling: PollingTransport };
 
+  // Whether this page's last connection ended up on websocket: with opts.rememberUpgrade the
+  // next one opens a websocket straight away, skipping polling and the probe.
+  let priorWebSocketSuccess = false;
+
   /**
-   * Engine is one Engine.IO connection. It tries opts.transports in order until one delivers the
+   * Engine is one Engine.IO connection. It tries its transports in order until one delivers the
    * open packet, answers pings with pongs, and closes with "ping timeout" when the server stays
-   * silent longer than pingInterval + pingTimeout. Events: open, data, close(reason), error(err).
+   * silent longer than pingInterval + pingTimeout. Opened over polling, it probes a websocket
+   * when the handshake offers one: "2probe", and on "3probe" it holds new packets, pauses
+   * polling, sends "5" and the held packets over the websocket, which becomes its transport.
+   * A failed probe leaves it on polling with the held packets sent there.
+   * Events: open, data, close(reason), error(err), upgrading, upgrade, upgradeError(err).
    */
   class Engine extends Emitter {
     constructor(base, opts) {
@@ -218,49 +259,111 @@
       this.opts = opts;
       this.readyState = "opening";
       this.transport = null;
+      this.probing = null; // the websocket being probed
+      this.upgrading = false; // probe answered: polling is pausing and sends are held
+      this.held = [];
+      const names = opts.transports;
+      this.order =
+        opts.rememberUpgrade && priorWebSocketSuccess && names.includes("websocket")
+          ? ["websocket", ...names.filter((n) => n !== "websocket")]
+          : names;
       this.tryTransport(0);
     }
-    tryTransport(i) {
-      const name = this.opts.transports[i];
+    /** create starts a transport whose packets and end come to onTransportPacket/Close. */
+    create(name) {
       let transport = null;
-      const sink = (this.sink = {
-        packet: (p) => transport === this.transport && p && this.onPacket(p),
-        close: (reason, description) => {
-          if (transport !== this.transport) return;
-          this.transport = null;
-          transport.close(false);
-          if (this.readyState !== "opening") return this.onClose(reason);
-          if (i + 1 < this.opts.transports.length) return this.tryTransport(i + 1);
-          this.readyState = "closed";
-          this.emitReserved("error", new Error(description));
-        },
-      });
+      const url = this.base + "&transport=" + name + (this.id ? "&sid=" + encodeURIComponent(this.id) : "");
+      const sink = {
+        packet: (p) => p && this.onTransportPacket(transport, p),
+        close: (reason, description) => this.onTransportClose(transport, reason, description),
+      };
+      transport = new TRANSPORTS[name](url, sink, this.opts);
+      return transport;
+    }
+    tryTransport(i) {
+      const name = this.order[i];
+      this.attempt = i;
       try {
-        transport = new TRANSPORTS[name](this.base + "&transport=" + name, sink, this.opts);
+        this.transport = this.create(name);
       } catch (err) {
-        transport = { close() {} };
-        setTimeout(() => sink.close("transport error", name + " error: " + (err && err.message)));
+        const failed = (this.transport = { name, close() {} });
+        setTimeout(() => this.onTransportClose(failed, "transport error", name + " error: " + (err && err.message)));
       }
-      this.transport = transport;
+    }
+    onTransportClose(transport, reason, description) {
+      if (transport === this.probing) return this.probeFailed(description);
+      if (transport !== this.transport) return;
+      this.transport = null;
+      transport.close(false);
+      if (this.readyState !== "opening") return this.onClose(reason);
+      if (this.attempt + 1 < this.order.length) return this.tryTransport(this.attempt + 1);
+      this.readyState = "closed";
+      this.emitReserved("error", new Error(description));
+    }
+    onTransportPacket(transport, p) {
+      if (transport === this.transport) return this.onPacket(p);
+      if (transport !== this.probing) return;
+      if (p.type !== "pong" || p.data !== "probe" || this.upgrading) return this.probeFailed("unexpected " + p.type);
+      this.upgrading = true;
+      this.emitReserved("upgrading", transport);
+      if (transport === this.probing) this.transport.pause(() => this.upgrade(transport)); // unless closed meanwhile
+    }
+    probe() {
+      try {
+        this.probing = this.create("websocket");
+      } catch (err) {
+        return this.emitReserved("upgradeError", new Error("probe error: " + (err && err.message)));
+      }
+      this.probing.send([{ type: "ping", data: "probe" }]);
+    }
+    /** upgrade switches to the probed websocket; polling has paused, nothing of it is under way. */
+    upgrade(ws) {
+      if (ws !== this.probing) return;
+      this.probing = null;
+      this.upgrading = false;
+      this.transport.close(false);
+      this.transport = ws;
+      priorWebSocketSuccess = true;
+      ws.send([{ type: "upgrade" }, ...this.held.splice(0)]);
+      this.emitReserved("upgrade", ws);
+    }
+    probeFailed(description) {
+      const ws = this.probing;
+      if (!ws) return;
+      this.probing = null;
+      ws.close();
+      if (this.upgrading) {
+        this.upgrading = false;
+        this.transport.resume();
+        this.transport.send(this.held.splice(0));
+      }
+      priorWebSocketSuccess = false;
+      this.emitReserved("upgradeError", new Error("probe error: " + description));
     }
     onPacket(p) {
       if (this.readyState === "open") this.resetHeartbeat();
       switch (p.type) {
-        case "open":
+        case "open": {
           if (this.readyState !== "opening") return;
+          let handshake;
           try {
-            const handshake = JSON.parse(p.data);
+            handshake = JSON.parse(p.data);
             this.id = this.transport.sid = handshake.sid;
             this.pingInterval = handshake.pingInterval;
             this.pingTimeout = handshake.pingTimeout;
             this.transport.maxPayload = handshake.maxPayload || Infinity;
           } catch (err) {
-            return this.sink.close("parse error", "invalid handshake");
+            return this.onTransportClose(this.transport, "parse error", "invalid handshake");
           }
           this.readyState = "open";
+          priorWebSocketSuccess = this.transport.name === "websocket";
           this.resetHeartbeat();
           this.emitReserved("open");
+          const offered = Array.isArray(handshake.upgrades) && handshake.upgrades.includes("websocket");
+          const wanted = this.opts.upgrade !== false && this.opts.transports.includes("websocket");
+          if (this.readyState === "open" && this.transport.name === "polling" && offered && wanted) this.probe();
           break;
+        }
         case "ping":
           this.send([{ type: "pong", data: p.data }]);
           this.emitReserved("ping");
@@ -278,20 +381,31 @@
       this.heartbeat = setTimeout(() => this.onClose("ping timeout"), this.pingInterval + this.pingTimeout);
     }
     send(packets) {
-      if (this.readyState === "open") this.transport.send(packets);
+      if (this.readyState !== "open") return;
+      if (this.upgrading) this.held.push(...packets);
+      else this.transport.send(packets);
     }
     onClose(reason) {
       if (this.readyState === "closed") return;
       this.readyState = "closed";
       clearTimeout(this.heartbeat);
       if (this.transport) this.transport.close(false);
+      if (this.probing) this.probing.close();
+      this.probing = null;
       this.emitReserved("close", reason);
     }
-    /** close ends the connection on purpose ("forced close"), telling the server when it can. */
+    /**
+     * close ends the connection on purpose ("forced close"), telling the server when it can;
+     * packets held by an upgrade under way (a namespace's DISCONNECT) still go out over polling.
+     */
     close() {
       if (this.readyState === "closed") return;
-      if (this.transport) this.transport.close(true);
+      const transport = this.transport;
       this.transport = null;
+      if (transport) {
+        if (this.held.length) transport.send(this.held.splice(0));
+        transport.close(true);
+      }
       this.onClose("forced close");
     }
   }
@@ -417,7 +531,7 @@
   class Manager extends Emitter {
     constructor(origin, opts) {
       super();
-      opts = Object.assign({ path: "/socket.io/", transports: ["websocket", "polling"], timeout: 20000 }, opts);
+      opts = Object.assign({ path: "/socket.io/", transports: ["polling", "websocket"], timeout: 20000 }, opts);
       opts.path = opts.path.replace(/\/?$/, "/");
       this.opts = opts;
       this.uri = origin;

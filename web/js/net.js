@@ -49,6 +49,8 @@ export class Net {
     if (this.socket) { this.sendJoin(); return; } // a refused join, tried again with another name
     if (typeof globalThis.io !== 'function') { this.h.failed('the realtime client did not load'); return; }
     this.h.state('connecting');
+    // Websocket first, not the client's default polling-then-upgrade: the game wants its final
+    // transport from the first snapshot; polling is the fallback when a websocket cannot open.
     const s = globalThis.io({ query: this.lag, transports: ['websocket', 'polling'] });
     this.socket = s;
     s.on('connect', () => { this.stream.reset(); this.sendJoin(); }); // also after every reconnect: the token brings the tank back
