@@ -13,25 +13,33 @@ import (
 // Metrics counts what an operator wants to see at /metrics. All fields are updated atomically
 // by the arenas; ServeHTTP writes them in the Prometheus text exposition format.
 type Metrics struct {
-	players       atomic.Int64
-	arenas        atomic.Int64
-	ticks         atomic.Uint64
-	tickNanos     atomic.Uint64
-	tickBuckets   [len(tickBucketBounds)]atomic.Uint64
-	skippedTicks  atomic.Uint64
-	snapshots     atomic.Uint64
-	bytesSent     atomic.Uint64
-	inputs        atomic.Uint64
-	droppedRate   atomic.Uint64
-	droppedBurst  atomic.Uint64 // skipped at a tick to drain a burst (see nextInput)
-	droppedFull   atomic.Uint64 // dropped on arrival, maxQueuedInputs already waiting
-	droppedBroken atomic.Uint64
-	refusedFull   atomic.Uint64
-	refusedName   atomic.Uint64
-	refusedBadReq atomic.Uint64
-	namesCut      atomic.Uint64
-	panics        atomic.Uint64
-	restarts      atomic.Uint64
+	players          atomic.Int64
+	arenas           atomic.Int64
+	ticks            atomic.Uint64
+	tickNanos        atomic.Uint64
+	tickBuckets      [len(tickBucketBounds)]atomic.Uint64
+	skippedTicks     atomic.Uint64
+	snapshots        atomic.Uint64
+	bytesSent        atomic.Uint64
+	inputs           atomic.Uint64
+	droppedRate      atomic.Uint64
+	droppedBurst     atomic.Uint64 // skipped at a tick to drain a burst (see nextInput)
+	droppedFull      atomic.Uint64 // dropped on arrival, maxQueuedInputs already waiting
+	droppedBroken    atomic.Uint64
+	refusedFull      atomic.Uint64
+	refusedName      atomic.Uint64
+	refusedBadReq    atomic.Uint64
+	refusedRate      atomic.Uint64 // over the join rate of the connection or the address
+	refusedAddr      atomic.Uint64 // the address holds Options.MaxSeatsPerAddress live seats
+	evictedFull      atomic.Uint64 // held seats given up early to seat a new player on a full server
+	evictedAddr      atomic.Uint64 // held seats given up early to seat a new player of the same address
+	replaced         atomic.Uint64 // seats taken over by a join with their token from another connection
+	latencyRefused   atomic.Uint64
+	lagOverflow      atomic.Uint64 // messages the lag simulator lost because a line held maxLagHeld
+	clientLagLimited atomic.Uint64 // handshakes that asked for more simulated lag than allowed
+	namesCut         atomic.Uint64
+	panics           atomic.Uint64
+	restarts         atomic.Uint64
 }
 
 // tickBucketBounds are the histogram's upper bounds: a 60 Hz tick has 16.7 ms in all, and a
@@ -90,6 +98,16 @@ func (m *Metrics) Write(w io.Writer) error {
 	p.Line(`tankarena_joins_refused_total{reason="server_full"}`, float64(m.refusedFull.Load()))
 	p.Line(`tankarena_joins_refused_total{reason="bad_name"}`, float64(m.refusedName.Load()))
 	p.Line(`tankarena_joins_refused_total{reason="bad_request"}`, float64(m.refusedBadReq.Load()))
+	p.Line(`tankarena_joins_refused_total{reason="join_rate"}`, float64(m.refusedRate.Load()))
+	p.Line(`tankarena_joins_refused_total{reason="seats_per_address"}`, float64(m.refusedAddr.Load()))
+	p.Header("tankarena_held_seats_evicted_total", "counter",
+		"Seats of disconnected players given up before their reconnect window ended, to seat a new player: on a full server, or from an address at its seat limit.")
+	p.Line(`tankarena_held_seats_evicted_total{reason="server_full"}`, float64(m.evictedFull.Load()))
+	p.Line(`tankarena_held_seats_evicted_total{reason="seats_per_address"}`, float64(m.evictedAddr.Load()))
+	p.Metric("tankarena_seats_replaced_total", "counter", "Seats taken over by a join with their token from another connection (the old one is told \"replaced\").", float64(m.replaced.Load()))
+	p.Metric("tankarena_latency_refused_total", "counter", "Ping (\"latency\") requests refused for carrying more than a small value.", float64(m.latencyRefused.Load()))
+	p.Metric("tankarena_lag_dropped_total", "counter", "Messages the lag simulator dropped because it already held its bound for the connection.", float64(m.lagOverflow.Load()))
+	p.Metric("tankarena_client_lag_limited_total", "counter", "Connections that asked for more simulated lag than -max-client-lag allows (cut, or ignored when it is off).", float64(m.clientLagLimited.Load()))
 	p.Metric("tankarena_names_cut_total", "counter", "Names cut to the maximum name length.", float64(m.namesCut.Load()))
 	p.Metric("tankarena_arena_panics_total", "counter", "Panics recovered in arena loops (logged with their stack).", float64(m.panics.Load()))
 	p.Metric("tankarena_arena_restarts_total", "counter", "Arenas restarted with a fresh world after a panic.", float64(m.restarts.Load()))
