@@ -274,8 +274,10 @@ func (l *Lobby) refuseAddress() error {
 // inputs are ignored from now on. Called with l.mu held.
 func (l *Lobby) takeOver(seat *Seat, c *connection) {
 	if seat.conn != c.id {
-		if old := seat.arena.peerOf(seat.p); old != nil {
-			_ = old.Emit("replaced", ReplacedNotice{Message: "You joined from another tab."})
+		// A connection already gone (a reload that overtook its old connection's close) is
+		// not told, nor counted.
+		old := seat.arena.peerOf(seat.p)
+		if old != nil && old.Emit("replaced", ReplacedNotice{Message: "You joined from another tab."}) == nil {
 			l.opts.Metrics.replaced.Add(1)
 		}
 		if l.byConn[seat.conn] == seat {
