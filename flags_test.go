@@ -14,6 +14,9 @@ func TestLimitFlagsHaveDefaultsEnvFallBacksAndBounds(t *testing.T) {
 	if s.maxArenas != arena.DefaultMaxArenas || s.maxNameLength != arena.DefaultMaxNameLength || s.maxPayload != defaultMaxPayload || s.inputRate != 0 || s.handshakeRate != 10 || len(s.origins.allowed) != 0 || len(s.allowedHosts) != 0 {
 		t.Fatalf("defaults: %+v", s)
 	}
+	if s.maxSeatsPerIP != 32 || s.joinRate != 5 || s.maxClientLag != 1000 {
+		t.Fatalf("seat and join defaults: %+v", s)
+	}
 	t.Setenv("TANKARENA_MAX_ARENAS", "3")
 	t.Setenv("TANKARENA_MAX_NAME_LENGTH", "8")
 	t.Setenv("TANKARENA_HANDSHAKE_RATE", "0")
@@ -30,7 +33,14 @@ func TestLimitFlagsHaveDefaultsEnvFallBacksAndBounds(t *testing.T) {
 	if s, err = parseFlags([]string{"-max-arenas", "5", "-allowed-hosts", "*"}); err != nil || s.maxArenas != 5 || len(s.allowedHosts) != 1 {
 		t.Fatalf("the flag must win over the env: %d, %q (%v)", s.maxArenas, s.allowedHosts, err)
 	}
-	for _, bad := range [][]string{{"-max-arenas", "0"}, {"-max-name-length", "0"}, {"-max-payload", "10"}, {"-input-rate", "-1"}, {"-handshake-rate", "-1"}} {
+	t.Setenv("TANKARENA_MAX_SEATS_PER_IP", "4")
+	t.Setenv("TANKARENA_JOIN_RATE", "0")
+	t.Setenv("TANKARENA_MAX_CLIENT_LAG", "0")
+	if s, err = parseFlags([]string{"-join-rate", "7"}); err != nil || s.maxSeatsPerIP != 4 || s.joinRate != 7 || s.maxClientLag != 0 {
+		t.Fatalf("seat and join env and flags not applied: %+v (%v)", s, err)
+	}
+	for _, bad := range [][]string{{"-max-arenas", "0"}, {"-max-name-length", "0"}, {"-max-payload", "10"}, {"-input-rate", "-1"}, {"-handshake-rate", "-1"},
+		{"-max-seats-per-ip", "0"}, {"-join-rate", "-1"}, {"-max-client-lag", "-1"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%v) accepted", bad)
 		}

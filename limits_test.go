@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"tankarena/arena"
+	"tankarena/realtime/client"
 )
 
 func TestConnectionLimitFlagsReachTheEngine(t *testing.T) {
@@ -68,4 +74,59 @@ func getBody(t *testing.T, url string) string {
 		t.Fatal(err)
 	}
 	return string(body)
+}
+
+// joinOnce connects a new client to base and returns the error of its join's ack ("" when seated).
+func joinOnce(t *testing.T, base, name string) string {
+	t.Helper()
+	m, err := client.NewManager(base, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	s, err := m.Socket("/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	if err := s.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused arena.JoinError
+	_ = reply.Decode(0, &refused)
+	return refused.Error
+}
+
+func TestSeatAndJoinFlagsReachTheLobby(t *testing.T) {
+	srv, base, _ := startServer(t, "-max-seats-per-ip", "1")
+	t.Cleanup(func() { _ = srv.shutdown() })
+	if msg := joinOnce(t, base, "First"); msg != "" {
+		t.Fatalf("first join refused: %s", msg)
+	}
+	if msg := joinOnce(t, base, "Second"); msg != "too many players from your address: 1 at most" {
+		t.Fatalf("second join from one address with -max-seats-per-ip 1: %q", msg)
+	}
+	if metrics := getBody(t, base+"/metrics"); !strings.Contains(metrics, `tankarena_joins_refused_total{reason="seats_per_address"} 1`) {
+		t.Errorf("/metrics lacks the refused join:\n%s", metrics)
+	}
+
+	srv2, base2, _ := startServer(t, "-join-rate", "1", "-handshake-rate", "0") // an address: bursts of 32, then 1 a second
+	t.Cleanup(func() { _ = srv2.shutdown() })
+	refused := 0
+	for i := range 40 {
+		if joinOnce(t, base2, "P"+strconv.Itoa(i)) == "too many joins, slow down" {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Fatal("40 joins from one address in a row, none refused with -join-rate 1")
+	}
+	if metrics := getBody(t, base2+"/metrics"); !strings.Contains(metrics, `tankarena_joins_refused_total{reason="join_rate"} `+strconv.Itoa(refused)) {
+		t.Errorf("/metrics lacks the %d refused joins:\n%s", refused, metrics)
+	}
 }

@@ -104,6 +104,11 @@ type settings struct {
 	trustProxy    bool  // client address from X-Forwarded-For
 	origins       originPolicy
 	allowedHosts  []string // Host names served besides the machine's own (-allowed-hosts)
+
+	// Seats and joins (see README "Limits and security" and arena.Options).
+	maxSeatsPerIP int // seats, held ones included, per client address (IPv6: per /64)
+	joinRate      int // joins a second per address; 0: no limit
+	maxClientLag  int // ms of lag, and of jitter, a player may ask for; 0: players may not
 }
 
 func envOr(key, def string) string {
@@ -146,6 +151,9 @@ func parseFlags(args []string) (settings, error) {
 	flags.IntVar(&s.maxConnsPerIP, "max-connections-per-ip", envInt("TANKARENA_MAX_CONNECTIONS_PER_IP", 64), "connections open at once from one address (a whole LAN may share one NAT address); beyond it HTTP 429 (env TANKARENA_MAX_CONNECTIONS_PER_IP)")
 	flags.IntVar(&s.handshakeRate, "handshake-rate", envInt("TANKARENA_HANDSHAKE_RATE", 10), "connections one address may open a second, in bursts of twice that; beyond it HTTP 429 with Retry-After (env TANKARENA_HANDSHAKE_RATE; 0: no limit)")
 	flags.BoolVar(&s.trustProxy, "trust-proxy", os.Getenv("TANKARENA_TRUST_PROXY") == "1", "take the client address from the last X-Forwarded-For entry; only behind exactly one reverse proxy (env TANKARENA_TRUST_PROXY=1)")
+	flags.IntVar(&s.maxSeatsPerIP, "max-seats-per-ip", envInt("TANKARENA_MAX_SEATS_PER_IP", arena.DefaultMaxSeatsPerAddress), "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused (env TANKARENA_MAX_SEATS_PER_IP)")
+	flags.IntVar(&s.joinRate, "join-rate", envInt("TANKARENA_JOIN_RATE", arena.DefaultJoinRate), "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused (env TANKARENA_JOIN_RATE; 0: no limit)")
+	flags.IntVar(&s.maxClientLag, "max-client-lag", envInt("TANKARENA_MAX_CLIENT_LAG", int(arena.DefaultMaxClientLag.Milliseconds())), "most simulated lag, and jitter, in ms a player may ask for with ?lag=&jitter= (env TANKARENA_MAX_CLIENT_LAG; 0: players may not choose)")
 	origins := flags.String("allowed-origins", os.Getenv("TANKARENA_ALLOWED_ORIGINS"), "comma list of other origins whose pages may connect, e.g. http://game.lan:3000, or * for any; the server's own pages always may (env TANKARENA_ALLOWED_ORIGINS)")
 	hosts := flags.String("allowed-hosts", os.Getenv("TANKARENA_ALLOWED_HOSTS"), "comma list of other host names this server is reached by, e.g. game.lan, or * for any; IP addresses, localhost and this machine's name always are (env TANKARENA_ALLOWED_HOSTS)")
 	if err := flags.Parse(args); err != nil {
@@ -157,6 +165,9 @@ func parseFlags(args []string) (settings, error) {
 	}
 	if s.maxArenas < 1 || s.inputRate < 0 || s.maxNameLength < 1 || s.maxPayload < minPayload || s.maxConns < 1 || s.maxConnsPerIP < 1 || s.handshakeRate < 0 {
 		return s, fmt.Errorf("flags: need max-arenas >= 1, input-rate >= 0, max-name-length >= 1, max-payload >= %d, max-connections >= 1, max-connections-per-ip >= 1, handshake-rate >= 0", minPayload)
+	}
+	if s.maxSeatsPerIP < 1 || s.joinRate < 0 || s.maxClientLag < 0 {
+		return s, errors.New("flags: need max-seats-per-ip >= 1, join-rate >= 0, max-client-lag >= 0")
 	}
 	s.origins = parseOrigins(*origins)
 	s.lag = arena.LagProfile{Lag: time.Duration(*lagMS) * time.Millisecond, Jitter: time.Duration(*jitterMS) * time.Millisecond, Loss: *loss}
@@ -195,16 +206,30 @@ func newLobby(ctx context.Context, s settings) (*arena.Lobby, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config json: %w", err)
 	}
+	// The flags' 0 (no limit; players may not choose) is the options' negative, and -join-rate 0
+	// lifts the per-connection join rate too.
+	joinRate, connJoinRate := float64(s.joinRate), 0.0 // 0: arena.DefaultConnJoinRate
+	if s.joinRate == 0 {
+		joinRate, connJoinRate = -1, -1
+	}
+	maxClientLag := time.Duration(s.maxClientLag) * time.Millisecond
+	if s.maxClientLag == 0 {
+		maxClientLag = -1
+	}
 	return arena.NewLobby(ctx, arena.Options{
-		TickRate:      s.tickRate,
-		SnapshotRate:  s.snapshotRate,
-		MaxPlayers:    s.maxPlayers,
-		MaxArenas:     s.maxArenas,
-		InputRate:     s.inputRate,
-		MaxNameLength: s.maxNameLength,
-		Map:           mapJSON,
-		Config:        cfgJSON,
-		Lag:           s.lag,
+		TickRate:           s.tickRate,
+		SnapshotRate:       s.snapshotRate,
+		MaxPlayers:         s.maxPlayers,
+		MaxArenas:          s.maxArenas,
+		InputRate:          s.inputRate,
+		MaxNameLength:      s.maxNameLength,
+		MaxSeatsPerAddress: s.maxSeatsPerIP,
+		JoinRate:           joinRate,
+		ConnJoinRate:       connJoinRate,
+		MaxClientLag:       maxClientLag,
+		Map:                mapJSON,
+		Config:             cfgJSON,
+		Lag:                s.lag,
 		NewWorld: func() (*game.World, error) {
 			w, err := game.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
 			if err != nil {

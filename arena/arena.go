@@ -28,13 +28,19 @@ const (
 // errArenaFull means every seat of the arena is taken by a human.
 var errArenaFull = errors.New("arena: full")
 
+// ReplacedNotice is the payload of the "replaced" event: the seat was taken over by a join with
+// its token from another connection (a second tab), and this connection no longer plays.
+type ReplacedNotice struct {
+	Message string `json:"message"`
+}
+
 // player is one human tank's seat in an arena. Guarded by Arena.mu.
 type player struct {
 	id     game.PlayerID // changes when the arena restarts after a panic
 	name   string
 	token  string
-	peer   Peer // nil while the player is disconnected and may still reconnect
-	lag    LagProfile
+	peer   Peer     // nil while the player is disconnected and may still reconnect
+	lag    *lagLine // the connection's simulated network
 	queue  []game.Input
 	budget float64 // inputs the player may still send now (the rate limiter's bucket)
 	gen    int     // bumped on every (re)connect, so a stale reconnect timer does nothing
@@ -155,12 +161,17 @@ func (a *Arena) tick(sendSnapshot bool) {
 		h.beforeStep(a.ID)
 	}
 	a.world.Step()
+	if !sendSnapshot {
+		return
+	}
+	a.sendSnapshot()
+	// The roster goes out after the snapshot, on snapshot ticks only: a reliable message
+	// queued on a connection makes the next volatile one wait, and the realtime server drops
+	// a volatile message that would wait. Sent before, every roster change (a join, a leave,
+	// a bot making way) would cost everyone in the arena that tick's snapshot.
 	if v := a.world.RosterVersion(); v != a.roster {
 		a.roster = v
 		a.sendRoster(a.world.Players(nil))
-	}
-	if sendSnapshot {
-		a.sendSnapshot()
 	}
 }
 
@@ -190,14 +201,14 @@ func (a *Arena) sendRoster(players []game.PlayerInfo) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, p := range a.players {
-		if p.peer != nil && p.lag.Active() {
+		if p.peer != nil && p.lag.active() {
 			_ = p.peer.Emit("roster", players)
 		}
 	}
 }
 
 // join adds a human tank for peer, unless the arena's human seats are all taken.
-func (a *Arena) join(name, token string, peer Peer, lag LagProfile) (*player, error) {
+func (a *Arena) join(name, token string, peer Peer, lag *lagLine) (*player, error) {
 	a.worldMu.Lock()
 	defer a.worldMu.Unlock()
 	if a.humans() >= a.opts.MaxPlayers {
@@ -216,7 +227,7 @@ func (a *Arena) join(name, token string, peer Peer, lag LagProfile) (*player, er
 }
 
 // attach binds a connection to the player's seat. The caller holds worldMu.
-func (a *Arena) attach(p *player, peer Peer, lag LagProfile) {
+func (a *Arena) attach(p *player, peer Peer, lag *lagLine) {
 	a.mu.Lock()
 	p.peer = peer
 	p.lag = lag
@@ -226,7 +237,7 @@ func (a *Arena) attach(p *player, peer Peer, lag LagProfile) {
 	a.mu.Unlock()
 	// A player on a simulated bad network stays out of the room: its roster goes through the
 	// lag simulator instead of with the room broadcast.
-	if !lag.Active() {
+	if !lag.active() {
 		peer.Join(a.room)
 	}
 	// The roster is broadcast when it changes; a (re)connecting client needs it now. The
@@ -236,7 +247,7 @@ func (a *Arena) attach(p *player, peer Peer, lag LagProfile) {
 
 // reattach gives a seat kept for reconnection to a new connection, detaching any old one (a
 // reload can arrive before the old connection is noticed gone).
-func (a *Arena) reattach(p *player, peer Peer, lag LagProfile) {
+func (a *Arena) reattach(p *player, peer Peer, lag *lagLine) {
 	a.worldMu.Lock()
 	defer a.worldMu.Unlock()
 	if a.peerOf(p) != nil {

@@ -18,7 +18,7 @@ func BenchmarkArenaTick(b *testing.B) {
 	b.Run("bots", func(b *testing.B) {
 		a := testArena(b, 16)
 		peer := &recordingPeer{}
-		if _, err := a.join("Watcher", "token", peer, LagProfile{}); err != nil {
+		if _, err := a.join("Watcher", "token", peer, lagOf(LagProfile{})); err != nil {
 			b.Fatal(err)
 		}
 		benchArenaTick(b, a, peer, func(int) {})
@@ -32,7 +32,7 @@ func BenchmarkArenaTick(b *testing.B) {
 		seats := make([]*player, 16)
 		for i := range peers {
 			peers[i] = &recordingPeer{}
-			p, err := a.join("P", strconv.Itoa(i), peers[i], LagProfile{})
+			p, err := a.join("P", strconv.Itoa(i), peers[i], lagOf(LagProfile{}))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -71,3 +71,6 @@ func testArenaWith(t testing.TB, bots int, cfg game.Config) *Arena {
 	opts := &Options{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, InputRate: 120, Out: nullOut{}, Metrics: &Metrics{}, Logger: slog.New(slog.DiscardHandler)}
 	return newArena(1, w, opts, nil)
 }
+
+// lagOf is a connection's simulated network with profile p.
+func lagOf(p LagProfile) *lagLine { return newLagLine(p, &Metrics{}) }

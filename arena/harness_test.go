@@ -80,14 +80,20 @@ type tester struct {
 	roster  []game.PlayerInfo
 	seq     uint32
 	name    string // the name it joined with
-	// restarts receives the message of every "restart" event.
-	restarts chan string
+	// restarts and replaced receive the message of every "restart" and "replaced" event.
+	restarts, replaced chan string
 }
 
 // connect opens a connection (query may carry the lag simulator's settings) without joining.
 func (h *harness) connect(t *testing.T, query url.Values) *tester {
 	t.Helper()
-	m, err := client.NewManager(h.url, client.Options{Query: query})
+	return h.connectWith(t, client.Options{Query: query})
+}
+
+// connectWith is connect with the client's options.
+func (h *harness) connectWith(t *testing.T, opts client.Options) *tester {
+	t.Helper()
+	m, err := client.NewManager(h.url, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,11 +101,16 @@ func (h *harness) connect(t *testing.T, query url.Values) *tester {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &tester{t: t, m: m, s: s, restarts: make(chan string, 16)}
+	p := &tester{t: t, m: m, s: s, restarts: make(chan string, 16), replaced: make(chan string, 16)}
 	s.On("restart", func(ev *client.Event) {
 		var notice arena.RestartNotice
 		_ = ev.Decode(0, &notice)
 		p.restarts <- notice.Message
+	})
+	s.On("replaced", func(ev *client.Event) {
+		var notice arena.ReplacedNotice
+		_ = ev.Decode(0, &notice)
+		p.replaced <- notice.Message
 	})
 	s.On("snapshot", func(ev *client.Event) {
 		var data []byte

@@ -27,7 +27,7 @@ func TestNextInputDrainsABacklogAndKeepsItsFire(t *testing.T) {
 func TestInputQueueDrainsAfterABurstWithoutLosingTheShot(t *testing.T) {
 	a := testArena(t, 0)
 	peer := &recordingPeer{}
-	p, err := a.join("Burst", "token", peer, LagProfile{})
+	p, err := a.join("Burst", "token", peer, lagOf(LagProfile{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -192,6 +192,7 @@ func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 	h := newHarnessWith(t, func(o *arena.Options) {
 		o.ReconnectWindow = 2 * time.Second
 		o.Logger = slog.New(slog.DiscardHandler)
+		o.MaxSeatsPerAddress, o.JoinRate = -1, -1 // every visitor is 127.0.0.1
 	}, realtime.Options{
 		// Short enough that abandoned visitors are reaped within seconds (and gone well within
 		// the patience of "every visitor gone" below), long enough that a merely busy machine

@@ -21,11 +21,39 @@ const ReconnectWindow = 10 * time.Second
 // 64 full arenas are 1024 players, more than a LAN party brings.
 const DefaultMaxArenas = 64
 
+// DefaultMaxSeatsPerAddress bounds the seats of players from one client address unless
+// Options.MaxSeatsPerAddress says otherwise: two full arenas behind one NAT address (a
+// party on a network the server sees through one router). A LAN party on the server's own
+// network has an address per player and never meets it; the engine's 64 connections per
+// address leave each of the 32 room to reconnect while its old connection lingers.
+const DefaultMaxSeatsPerAddress = 32
+
+// Join rates: a browser joins once per connection, and again only after a "restart" notice, a
+// refused name or a reconnect (a new connection), so a player needs about one join in seconds.
+// An address may join DefaultJoinRate times a second on average, in bursts of
+// DefaultJoinBurst so that everyone behind one NAT address can press Play at once; one
+// connection DefaultConnJoinRate times a second, in bursts of connJoinBurst: its first join
+// and one after each restart of a crashing arena (maxRestarts, then one more when it is
+// retired), with room to spare.
+const (
+	DefaultJoinRate     = 5
+	DefaultJoinBurst    = DefaultMaxSeatsPerAddress
+	DefaultConnJoinRate = 1
+	connJoinBurst       = 2 * (1 + maxRestarts + 1)
+)
+
 var (
-	// ErrBadName is returned by Join when no printable name is left after cleaning.
+	// ErrBadName is returned by Join when no visible name is left after cleaning.
 	ErrBadName = errors.New("arena: empty name")
-	// ErrServerFull is returned by Join when every arena is full and no new one may open.
+	// ErrServerFull is returned by Join when every arena is full of connected players and no
+	// new one may open.
 	ErrServerFull = errors.New("server full")
+	// ErrJoinRate is returned by Join for a connection or an address joining faster than
+	// Options.ConnJoinRate or Options.JoinRate allow.
+	ErrJoinRate = errors.New("too many joins, slow down")
+	// ErrTooManyFromAddress is returned by Join when the client's address holds
+	// Options.MaxSeatsPerAddress seats of connected players.
+	ErrTooManyFromAddress = errors.New("too many players from your address")
 )
 
 // Options configures a Lobby. NewWorld, Map and Config are required; Out is set by Serve.
@@ -42,6 +70,21 @@ type Options struct {
 	// MaxNameLength is the longest name in characters; longer names are cut (CleanName).
 	// Default DefaultMaxNameLength.
 	MaxNameLength int
+	// MaxSeatsPerAddress bounds the seats of players from one client address (for IPv6 one
+	// /64, see addressKey), seats held for disconnected players included. At the bound a new
+	// player from the address takes the place of its oldest held seat, if it has one, and is
+	// refused with ErrTooManyFromAddress otherwise. Default DefaultMaxSeatsPerAddress;
+	// negative: no bound.
+	MaxSeatsPerAddress int
+	// JoinRate is how many joins a second one address may make on average (bursts of
+	// DefaultJoinBurst), ConnJoinRate the same for one connection (bursts of 10); joins beyond
+	// are refused with ErrJoinRate. Zero: DefaultJoinRate, DefaultConnJoinRate; negative: no
+	// limit.
+	JoinRate, ConnJoinRate float64
+	// MaxClientLag is the most lag, and the most jitter, a player's handshake may ask the lag
+	// simulator for (?lag=&jitter=); the server-wide Lag is not bounded by it. Default
+	// DefaultMaxClientLag; negative: players may not choose their own (the query is ignored).
+	MaxClientLag time.Duration
 
 	// NewWorld builds the simulation for a new arena (with its bots).
 	NewWorld func() (*game.World, error)
@@ -58,21 +101,44 @@ type Options struct {
 }
 
 // Lobby places players into arenas, keeps reconnect tokens, and opens and stops arenas.
+//
+// Seats are counted per connection (one at most), per token (one), per client address
+// (Options.MaxSeatsPerAddress) and in all (MaxArenas × MaxPlayers). A seat held for a
+// disconnected player counts as taken everywhere, so dropping connections on purpose gains
+// nothing, but it yields to a new player where a connected one would refuse it: when the
+// address, or the whole server, is at its bound, the oldest held seat in that scope is given
+// up before its reconnect window ends (its token then joins as a new player).
 type Lobby struct {
 	ctx  context.Context
 	opts Options
 
-	mu        sync.Mutex
-	arenas    []*Arena // in creation order: players fill the oldest arena with space first
-	seats     map[string]*Seat
-	nextArena int
-	nextTank  int
+	mu          sync.Mutex
+	arenas      []*Arena         // in creation order: players fill the oldest arena with space first
+	seats       map[string]*Seat // by reconnect token
+	byConn      map[string]*Seat // by the connection holding the seat, or that held it last
+	perAddr     map[string]int   // seats, held ones included, by address key
+	joinsByConn keyedBuckets
+	joinsByAddr keyedBuckets
+	nextArena   int
 }
 
 // Seat is a player's place in an arena, held by its connection between join and leave.
 type Seat struct {
 	arena *Arena
 	p     *player
+
+	// Guarded by Lobby.mu.
+	conn      string    // the connection holding the seat, or that held it last
+	addr      string    // the address key the seat counts under
+	heldSince time.Time // when its connection dropped; zero while one holds it
+}
+
+// connection is one Socket.IO connection to the arena's namespace, as the lobby sees it.
+type connection struct {
+	peer Peer
+	id   string // the Engine.IO connection: a client may renew its socket on it, not this
+	addr string // addressKey of the client address
+	lag  *lagLine
 }
 
 // ID is the player's tank id (it changes when the arena restarts); Arena the arena's number.
@@ -103,6 +169,18 @@ func NewLobby(ctx context.Context, opts Options) (*Lobby, error) {
 	if opts.MaxNameLength <= 0 {
 		opts.MaxNameLength = DefaultMaxNameLength
 	}
+	if opts.MaxSeatsPerAddress == 0 {
+		opts.MaxSeatsPerAddress = DefaultMaxSeatsPerAddress
+	}
+	if opts.JoinRate == 0 {
+		opts.JoinRate = DefaultJoinRate
+	}
+	if opts.ConnJoinRate == 0 {
+		opts.ConnJoinRate = DefaultConnJoinRate
+	}
+	if opts.MaxClientLag == 0 {
+		opts.MaxClientLag = DefaultMaxClientLag
+	}
 	if opts.ReconnectWindow <= 0 {
 		opts.ReconnectWindow = ReconnectWindow
 	}
@@ -112,21 +190,43 @@ func NewLobby(ctx context.Context, opts Options) (*Lobby, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Lobby{ctx: ctx, opts: opts, seats: make(map[string]*Seat)}, nil
+	return &Lobby{
+		ctx: ctx, opts: opts,
+		seats: make(map[string]*Seat), byConn: make(map[string]*Seat), perAddr: make(map[string]int),
+		joinsByConn: newKeyedBuckets(opts.ConnJoinRate, connJoinBurst),
+		joinsByAddr: newKeyedBuckets(opts.JoinRate, DefaultJoinBurst),
+	}, nil
 }
 
 // Metrics returns the counters the lobby's arenas update.
 func (l *Lobby) Metrics() *Metrics { return l.opts.Metrics }
 
-// Join seats a connection. A token from an earlier JoinAck gives back the same seat if it is
-// still held (within the reconnect window, or taken over from a connection that has not noticed
-// it dropped yet); otherwise the player gets a new tank in the first arena with space.
-func (l *Lobby) Join(peer Peer, req JoinRequest, lag LagProfile) (*Seat, JoinAck, error) {
+// join seats a connection. A token from an earlier JoinAck gives back the same seat if it is
+// still held (within the reconnect window, or taken over from another connection, which is
+// told "replaced"); otherwise the player gets a new tank in the first arena with space. A
+// connection holds one seat at most: a join that is not refused for its rate gives up the
+// seat the connection held, unless it is the one asked for.
+func (l *Lobby) join(c *connection, req JoinRequest) (*Seat, JoinAck, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := time.Now()
+	if !l.joinsByConn.take(c.id, now) || !l.joinsByAddr.take(c.addr, now) {
+		l.opts.Metrics.refusedRate.Add(1)
+		return nil, JoinAck{}, ErrJoinRate
+	}
+	own := l.byConn[c.id]
 	if seat, ok := l.seats[req.Token]; ok && req.Token != "" {
-		seat.arena.reattach(seat.p, peer, lag)
+		if own != nil && own != seat {
+			l.remove(own)
+		}
+		if seat.addr != c.addr && !l.roomAt(c.addr) {
+			return nil, JoinAck{}, l.refuseAddress()
+		}
+		l.takeOver(seat, c)
 		return seat, l.ack(seat), nil
+	}
+	if own != nil {
+		l.remove(own) // joining afresh: the connection gives up its old tank
 	}
 	name := CleanName(req.Name, l.opts.MaxNameLength)
 	if name == "" {
@@ -135,6 +235,9 @@ func (l *Lobby) Join(peer Peer, req JoinRequest, lag LagProfile) (*Seat, JoinAck
 	}
 	if name != CleanName(req.Name, len(req.Name)) {
 		l.opts.Metrics.namesCut.Add(1)
+	}
+	if !l.roomAt(c.addr) {
+		return nil, JoinAck{}, l.refuseAddress()
 	}
 	token := rand.Text()
 	for attempt := 0; ; attempt++ {
@@ -145,18 +248,80 @@ func (l *Lobby) Join(peer Peer, req JoinRequest, lag LagProfile) (*Seat, JoinAck
 		if err != nil {
 			return nil, JoinAck{}, err
 		}
-		p, err := a.join(name, token, peer, lag)
+		p, err := a.join(name, token, c.peer, c.lag)
 		if errors.Is(err, errArenaFull) && attempt < 2 {
 			continue // filled up by the world's own limit; the next call opens a new arena
 		}
 		if err != nil {
 			return nil, JoinAck{}, err
 		}
-		seat := &Seat{arena: a, p: p}
+		seat := &Seat{arena: a, p: p, conn: c.id, addr: c.addr}
 		l.seats[token] = seat
+		l.byConn[c.id] = seat
+		l.perAddr[c.addr]++
 		l.opts.Metrics.players.Add(1)
 		return seat, l.ack(seat), nil
 	}
+}
+
+func (l *Lobby) refuseAddress() error {
+	l.opts.Metrics.refusedAddr.Add(1)
+	return fmt.Errorf("%w: %d at most", ErrTooManyFromAddress, l.opts.MaxSeatsPerAddress)
+}
+
+// takeOver gives a seat to connection c: back after a reconnect, or away from another
+// connection that still has it (a second tab with the same token), which is told so and whose
+// inputs are ignored from now on. Called with l.mu held.
+func (l *Lobby) takeOver(seat *Seat, c *connection) {
+	if seat.conn != c.id {
+		// A connection already gone (a reload that overtook its old connection's close) is
+		// not told, nor counted.
+		old := seat.arena.peerOf(seat.p)
+		if old != nil && old.Emit("replaced", ReplacedNotice{Message: "You joined from another tab."}) == nil {
+			l.opts.Metrics.replaced.Add(1)
+		}
+		if l.byConn[seat.conn] == seat {
+			delete(l.byConn, seat.conn)
+		}
+		seat.conn = c.id
+		l.byConn[c.id] = seat
+	}
+	if seat.addr != c.addr {
+		l.uncount(seat.addr)
+		seat.addr = c.addr
+		l.perAddr[c.addr]++
+	}
+	seat.heldSince = time.Time{}
+	seat.arena.reattach(seat.p, c.peer, c.lag)
+}
+
+// roomAt reports whether one more seat may count under address key addr. At the bound it
+// makes room by giving up the address's oldest held seat, if it has one. Called with l.mu held.
+func (l *Lobby) roomAt(addr string) bool {
+	bound := l.opts.MaxSeatsPerAddress
+	if bound < 0 || l.perAddr[addr] < bound {
+		return true
+	}
+	held := l.oldestHeld(func(s *Seat) bool { return s.addr == addr })
+	if held == nil {
+		return false
+	}
+	l.opts.Metrics.evictedAddr.Add(1)
+	held.arena.log.Info("held seat given up early for a new player from its address", "player", held.p.name)
+	l.remove(held)
+	return true
+}
+
+// oldestHeld returns the seat whose player disconnected longest ago among those in scope, or
+// nil. Called with l.mu held; a scan, since it only runs when a bound is reached.
+func (l *Lobby) oldestHeld(inScope func(*Seat) bool) *Seat {
+	var oldest *Seat
+	for _, s := range l.seats {
+		if !s.heldSince.IsZero() && inScope(s) && (oldest == nil || s.heldSince.Before(oldest.heldSince)) {
+			oldest = s
+		}
+	}
+	return oldest
 }
 
 func (l *Lobby) ack(s *Seat) JoinAck {
@@ -167,15 +332,25 @@ func (l *Lobby) ack(s *Seat) JoinAck {
 }
 
 // arenaWithSpace returns the oldest arena with a free seat, opening a new one when all are full.
-// Called with l.mu held.
+// When no arena may open, the oldest seat held for a disconnected player is given up to make
+// room; only a server full of connected players refuses. Called with l.mu held.
 func (l *Lobby) arenaWithSpace() (*Arena, error) {
-	for _, a := range l.arenas {
-		if a.humans() < l.opts.MaxPlayers {
-			return a, nil
+	for {
+		for _, a := range l.arenas {
+			if a.humans() < l.opts.MaxPlayers {
+				return a, nil
+			}
 		}
-	}
-	if len(l.arenas) >= l.opts.MaxArenas {
-		return nil, fmt.Errorf("%w: all %d arenas are full, try again later", ErrServerFull, l.opts.MaxArenas)
+		if len(l.arenas) < l.opts.MaxArenas {
+			break
+		}
+		held := l.oldestHeld(func(*Seat) bool { return true })
+		if held == nil {
+			return nil, fmt.Errorf("%w: all %d arenas are full, try again later", ErrServerFull, l.opts.MaxArenas)
+		}
+		l.opts.Metrics.evictedFull.Add(1)
+		held.arena.log.Info("held seat given up early for a new player: the server is full", "player", held.p.name)
+		l.remove(held) // its arena has a free seat now, or, emptied, made way for a new one
 	}
 	world, err := l.opts.NewWorld()
 	if err != nil {
@@ -190,32 +365,27 @@ func (l *Lobby) arenaWithSpace() (*Arena, error) {
 	return a, nil
 }
 
-// Input queues one raw "input" payload that arrived on the seat's connection peer. Malformed
-// payloads are counted and ignored.
-func (l *Lobby) Input(s *Seat, peer Peer, raw json.RawMessage) {
+// input queues one raw "input" payload that arrived on the seat's connection c, through c's
+// lag simulator. It runs on the connection's reader (realtime.Socket.OnInline), so it only
+// parses and queues. Malformed payloads are counted and ignored.
+func (l *Lobby) input(s *Seat, c *connection, raw json.RawMessage) {
 	in, err := ParseInput(raw)
 	if err != nil {
 		l.opts.Metrics.droppedBroken.Add(1)
 		return
 	}
-	s.arena.mu.Lock()
-	lag := s.p.lag
-	s.arena.mu.Unlock()
-	lag.Deliver(func() { s.arena.input(s.p, peer, in) })
+	c.lag.deliver(func() { s.arena.input(s.p, c.peer, in) })
 }
 
-// Resync makes the seat's next snapshot a keyframe (the "resync" event on connection peer): the
+// resync makes the seat's next snapshot a keyframe (the "resync" event on connection c): the
 // client got a delta whose base it does not hold.
-func (l *Lobby) Resync(s *Seat, peer Peer) {
-	s.arena.mu.Lock()
-	lag := s.p.lag
-	s.arena.mu.Unlock()
-	lag.Deliver(func() { s.arena.resync(s.p, peer) })
+func (l *Lobby) resync(s *Seat, c *connection) {
+	c.lag.deliver(func() { s.arena.resync(s.p, c.peer) })
 }
 
-// Leave removes the seat's tank at once (the "leave" event on connection peer). A connection
-// whose seat was taken over by a reconnect no longer speaks for it.
-func (l *Lobby) Leave(s *Seat, peer Peer) {
+// leave removes the seat's tank at once (the "leave" event on connection peer). A connection
+// whose seat was taken over by another no longer speaks for it.
+func (l *Lobby) leave(s *Seat, peer Peer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if s.arena.peerOf(s.p) == peer {
@@ -223,13 +393,16 @@ func (l *Lobby) Leave(s *Seat, peer Peer) {
 	}
 }
 
-// Disconnected keeps the seat for the reconnect window, then removes it unless its token was
-// used to reconnect in the meantime.
-func (l *Lobby) Disconnected(s *Seat, peer Peer) {
-	if s.arena.peerOf(s.p) != peer {
-		return // the seat was already taken over by a newer connection
+// disconnected keeps the seat for the reconnect window, then removes it unless its token was
+// used to reconnect in the meantime (or it was given up early, see Lobby).
+func (l *Lobby) disconnected(s *Seat, peer Peer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.seats[s.p.token] != s || s.arena.peerOf(s.p) != peer {
+		return // removed, or already taken over by a newer connection
 	}
 	gen := s.arena.detach(s.p)
+	s.heldSince = time.Now()
 	time.AfterFunc(l.opts.ReconnectWindow, func() {
 		l.mu.Lock()
 		defer l.mu.Unlock()
@@ -244,8 +417,7 @@ func (l *Lobby) remove(s *Seat) {
 	if l.seats[s.p.token] != s {
 		return // already removed
 	}
-	delete(l.seats, s.p.token)
-	l.opts.Metrics.players.Add(-1)
+	l.forget(s)
 	if s.arena.leave(s.p) > 0 {
 		return
 	}
@@ -260,10 +432,9 @@ func (l *Lobby) remove(s *Seat) {
 func (l *Lobby) retire(a *Arena) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for token, seat := range l.seats {
+	for _, seat := range l.seats {
 		if seat.arena == a {
-			delete(l.seats, token)
-			l.opts.Metrics.players.Add(-1)
+			l.forget(seat)
 			a.detach(seat.p)
 		}
 	}
@@ -271,6 +442,25 @@ func (l *Lobby) retire(a *Arena) {
 	l.arenas = slices.DeleteFunc(l.arenas, func(x *Arena) bool { return x == a })
 	if len(l.arenas) < before {
 		l.opts.Metrics.arenas.Add(-1)
+	}
+}
+
+// forget drops the seat from the lobby's books. Called with l.mu held.
+func (l *Lobby) forget(s *Seat) {
+	delete(l.seats, s.p.token)
+	if l.byConn[s.conn] == s {
+		delete(l.byConn, s.conn)
+	}
+	l.uncount(s.addr)
+	l.opts.Metrics.players.Add(-1)
+}
+
+// uncount takes one seat off address key addr. Called with l.mu held.
+func (l *Lobby) uncount(addr string) {
+	if n := l.perAddr[addr] - 1; n > 0 {
+		l.perAddr[addr] = n
+	} else {
+		delete(l.perAddr, addr)
 	}
 }
 

@@ -13,25 +13,33 @@ import (
 // Metrics counts what an operator wants to see at /metrics. All fields are updated atomically
 // by the arenas; Register hands them to a Prometheus registry, which reads them at each scrape.
 type Metrics struct {
-	players       atomic.Int64
-	arenas        atomic.Int64
-	ticks         atomic.Uint64
-	tickNanos     atomic.Uint64
-	tickBuckets   [len(tickBucketBounds)]atomic.Uint64
-	skippedTicks  atomic.Uint64
-	snapshots     atomic.Uint64
-	bytesSent     atomic.Uint64
-	inputs        atomic.Uint64
-	droppedRate   atomic.Uint64
-	droppedBurst  atomic.Uint64 // skipped at a tick to drain a burst (see nextInput)
-	droppedFull   atomic.Uint64 // dropped on arrival, maxQueuedInputs already waiting
-	droppedBroken atomic.Uint64
-	refusedFull   atomic.Uint64
-	refusedName   atomic.Uint64
-	refusedBadReq atomic.Uint64
-	namesCut      atomic.Uint64
-	panics        atomic.Uint64
-	restarts      atomic.Uint64
+	players          atomic.Int64
+	arenas           atomic.Int64
+	ticks            atomic.Uint64
+	tickNanos        atomic.Uint64
+	tickBuckets      [len(tickBucketBounds)]atomic.Uint64
+	skippedTicks     atomic.Uint64
+	snapshots        atomic.Uint64
+	bytesSent        atomic.Uint64
+	inputs           atomic.Uint64
+	droppedRate      atomic.Uint64
+	droppedBurst     atomic.Uint64 // skipped at a tick to drain a burst (see nextInput)
+	droppedFull      atomic.Uint64 // dropped on arrival, maxQueuedInputs already waiting
+	droppedBroken    atomic.Uint64
+	refusedFull      atomic.Uint64
+	refusedName      atomic.Uint64
+	refusedBadReq    atomic.Uint64
+	refusedRate      atomic.Uint64 // over the join rate of the connection or the address
+	refusedAddr      atomic.Uint64 // the address holds Options.MaxSeatsPerAddress live seats
+	evictedFull      atomic.Uint64 // held seats given up early to seat a new player on a full server
+	evictedAddr      atomic.Uint64 // held seats given up early to seat a new player of the same address
+	replaced         atomic.Uint64 // seats taken over by a join with their token from another connection
+	latencyRefused   atomic.Uint64
+	lagOverflow      atomic.Uint64 // messages the lag simulator lost because a line held maxLagHeld
+	clientLagLimited atomic.Uint64 // handshakes that asked for more simulated lag than allowed
+	namesCut         atomic.Uint64
+	panics           atomic.Uint64
+	restarts         atomic.Uint64
 }
 
 // tickBucketBounds are the histogram's upper bounds: a 60 Hz tick has 16.7 ms in all, and a
@@ -63,6 +71,7 @@ func (m *Metrics) InputsDropped() (rate, superseded, malformed uint64) {
 func (m *Metrics) Register(reg prometheus.Registerer) error {
 	const droppedHelp = "Inputs dropped, by reason: over the rate limit; skipped at a tick to drain a burst (a shot in one is kept); pushed out of a full queue; malformed."
 	const refusedHelp = "Joins refused, by reason."
+	const evictedHelp = "Seats of disconnected players given up before their reconnect window ended, to seat a new player: on a full server, or from an address at its seat limit."
 	for _, c := range []prometheus.Collector{
 		gaugeFunc("tankarena_players", "Players in all arenas, including those inside the reconnect window.", nil, m.players.Load),
 		gaugeFunc("tankarena_arenas", "Running arenas.", nil, m.arenas.Load),
@@ -78,6 +87,14 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "server_full"}, m.refusedFull.Load),
 		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_name"}, m.refusedName.Load),
 		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_request"}, m.refusedBadReq.Load),
+		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "join_rate"}, m.refusedRate.Load),
+		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.refusedAddr.Load),
+		counterFunc("tankarena_held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "server_full"}, m.evictedFull.Load),
+		counterFunc("tankarena_held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.evictedAddr.Load),
+		counterFunc("tankarena_seats_replaced_total", "Seats taken over by a join with their token from another connection (the old one is told \"replaced\").", nil, m.replaced.Load),
+		counterFunc("tankarena_latency_refused_total", "Ping (\"latency\") requests refused for carrying more than a small value.", nil, m.latencyRefused.Load),
+		counterFunc("tankarena_lag_dropped_total", "Messages the lag simulator dropped because it already held its bound for the connection.", nil, m.lagOverflow.Load),
+		counterFunc("tankarena_client_lag_limited_total", "Connections that asked for more simulated lag than -max-client-lag allows (cut, or ignored when it is off).", nil, m.clientLagLimited.Load),
 		counterFunc("tankarena_names_cut_total", "Names cut to the maximum name length.", nil, m.namesCut.Load),
 		counterFunc("tankarena_arena_panics_total", "Panics recovered in arena loops (logged with their stack).", nil, m.panics.Load),
 		counterFunc("tankarena_arena_restarts_total", "Arenas restarted with a fresh world after a panic.", nil, m.restarts.Load),

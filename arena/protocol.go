@@ -35,7 +35,7 @@ type JoinAck struct {
 	Seq uint32 `json:"seq"`
 }
 
-// JoinError answers a refused "join".
+// JoinError answers a refused "join" (and a refused "latency" request).
 type JoinError struct {
 	Error string `json:"error"`
 }
@@ -61,14 +61,15 @@ func ParseInput(raw json.RawMessage) (game.Input, error) {
 	return game.Input{Seq: uint32(f[0]), Throttle: f[1], Turn: f[2], Aim: f[3], Fire: f[4] == 1}, nil
 }
 
-// CleanName makes a player-chosen name safe to show: control and format characters are
-// removed, surrounding space trimmed, and the result cut to maxLen characters.
-// It returns "" when nothing printable is left.
+// CleanName makes a player-chosen name safe to show: invisible characters (see hiddenInName)
+// are removed, surrounding space trimmed, and the result cut to maxLen characters. It returns ""
+// when nothing visible is left: a name needs a letter, digit, punctuation mark or symbol that
+// draws something, since combining marks, spaces and blanks alone look like no name at all.
 func CleanName(raw string, maxLen int) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range strings.TrimSpace(raw) {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
+		if hiddenInName(r) {
 			continue
 		}
 		if n == maxLen {
@@ -77,5 +78,27 @@ func CleanName(raw string, maxLen int) string {
 		b.WriteRune(r)
 		n++
 	}
-	return strings.TrimSpace(b.String())
+	name := strings.TrimSpace(b.String())
+	if !strings.ContainsFunc(name, drawsInName) {
+		return ""
+	}
+	return name
+}
+
+// hiddenInName reports the characters names lose: controls; format characters (zero-width
+// space and joiners, direction marks, the byte order mark, tags); the other default-ignorable
+// code points, which render as nothing although some are letters (the Hangul fillers U+115F,
+// U+1160, U+3164, U+FFA0) or marks (the combining grapheme joiner); line and paragraph
+// separators; and U+FFFD, what invalid UTF-8 decodes to. Variation selectors stay: they are
+// default-ignorable too, but choose how the character before them looks (emoji).
+func hiddenInName(r rune) bool {
+	return unicode.IsControl(r) || r == unicode.ReplacementChar ||
+		unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Zl, unicode.Zp)
+}
+
+// drawsInName reports a character that shows something on its own: a letter, digit,
+// punctuation mark or symbol, except the blank braille pattern U+2800, a symbol that draws
+// nothing. Marks only change the character before them.
+func drawsInName(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) && r != '\u2800'
 }

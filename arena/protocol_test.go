@@ -77,6 +77,11 @@ func TestCleanName(t *testing.T) {
 		"ÄÖÜäöüßÄÖÜäöüßÄÖÜ":          "ÄÖÜäöüßÄÖÜäöüßÄÖ",
 		"<b>x</b>":                   "<b>x</b>", // kept as text: the client never parses names as markup
 		"spaced out            end":  "spaced out",
+		"e\u0301ve":                  "e\u0301ve",         // a combining accent on a letter stays
+		"\u3164Ann\u3164":            "Ann",               // Hangul fillers render as nothing
+		"Zoë\u2028x":                 "Zoëx",              // no line breaks in a name
+		"I \u2764\ufe0f Go":          "I \u2764\ufe0f Go", // the variation selector picks the emoji form
+		"\u2800\u2800Bo":             "\u2800\u2800Bo",
 	} {
 		if got := CleanName(raw, DefaultMaxNameLength); got != want {
 			t.Errorf("CleanName(%q) = %q, want %q", raw, got, want)
@@ -84,20 +89,78 @@ func TestCleanName(t *testing.T) {
 	}
 }
 
+// TestCleanNameRefusesInvisibleNames: names that would show as nothing (combining marks,
+// fillers, zero-width and other default-ignorable characters, blanks) are no names.
+func TestCleanNameRefusesInvisibleNames(t *testing.T) {
+	for _, raw := range []string{
+		"\u200b",             // zero-width space (Cf)
+		"\u200b\u200c\u200d", // zero-width space, non-joiner, joiner
+		"\u3164",             // Hangul filler, a letter that renders as nothing
+		"\u3164\u3164\u3164",
+		"\u115f",                   // Hangul choseong filler
+		"\u1160\uffa0",             // jungseong filler, halfwidth filler
+		"\ufeff",                   // byte order mark
+		"\u0301",                   // a lone combining acute accent (Mn)
+		"\u0301\u0302\u0303\u0304", // combining marks only
+		"\u20dd",                   // combining enclosing circle (Me)
+		"\u034f",                   // combining grapheme joiner (Mn, default-ignorable)
+		"\u2800\u2800",             // blank braille patterns
+		"\u2060\u180e\u00ad",       // word joiner, Mongolian vowel separator, soft hyphen
+		"\U000e0041\U000e0042",     // tag characters
+		"\u3000\u00a0 ",            // ideographic and no-break spaces
+		" \u200b\u0301\u3164 ",     // a mix
+		"\ufe0f",                   // a variation selector with nothing to select
+		"\xff\xfe",                 // invalid UTF-8
+	} {
+		if got := CleanName(raw, DefaultMaxNameLength); got != "" {
+			t.Errorf("CleanName(%+q) = %+q, want it refused", raw, got)
+		}
+	}
+}
+
 func TestParseLagQuery(t *testing.T) {
 	q, _ := url.ParseQuery("lag=100&jitter=20&loss=0.05")
-	p := ParseLagQuery(q, LagProfile{})
-	if p != (LagProfile{Lag: 100 * time.Millisecond, Jitter: 20 * time.Millisecond, Loss: 0.05}) {
-		t.Fatalf("got %+v", p)
+	p, limited := ParseLagQuery(q, LagProfile{}, DefaultMaxClientLag)
+	if p != (LagProfile{Lag: 100 * time.Millisecond, Jitter: 20 * time.Millisecond, Loss: 0.05}) || limited {
+		t.Fatalf("got %+v (limited %v)", p, limited)
 	}
 	bad, _ := url.ParseQuery("lag=-5&jitter=x&loss=2")
 	def := LagProfile{Lag: time.Millisecond}
-	if p := ParseLagQuery(bad, def); p != def {
+	if p, _ := ParseLagQuery(bad, def, DefaultMaxClientLag); p != def {
 		t.Fatalf("bad values should keep the default, got %+v", p)
 	}
-	huge, _ := url.ParseQuery("lag=999999")
-	if p := ParseLagQuery(huge, LagProfile{}); p.Lag != maxSimulatedLag {
-		t.Fatalf("lag not capped: %v", p.Lag)
+	huge, _ := url.ParseQuery("lag=2000&jitter=99999999999999")
+	if p, limited := ParseLagQuery(huge, LagProfile{}, 500*time.Millisecond); p.Lag != 500*time.Millisecond || p.Jitter != 500*time.Millisecond || !limited {
+		t.Fatalf("lag and jitter not cut to the bound: %+v (limited %v)", p, limited)
+	}
+	if p, limited := ParseLagQuery(q, def, -1); p != def || !limited {
+		t.Fatalf("client-chosen lag switched off, yet the query gave %+v (limited %v)", p, limited)
+	}
+	if p, limited := ParseLagQuery(url.Values{}, def, -1); p != def || limited {
+		t.Fatalf("no query: %+v (limited %v)", p, limited)
+	}
+}
+
+// TestLagLineHoldsABoundedNumberOfMessages: however fast a client sends and however long its
+// chosen delay, the simulator holds maxLagHeld messages for it; the rest are lost and counted.
+func TestLagLineHoldsABoundedNumberOfMessages(t *testing.T) {
+	m := &Metrics{}
+	line := newLagLine(LagProfile{Lag: time.Hour}, m)
+	lost := 0
+	for range maxLagHeld + 100 {
+		if !line.deliver(func() { t.Error("delivered within the hour") }) {
+			lost++
+		}
+	}
+	if held := line.held.Load(); held != maxLagHeld || lost != 100 || m.lagOverflow.Load() != 100 {
+		t.Fatalf("held %d, lost %d, counted %d: want %d, 100, 100", held, lost, m.lagOverflow.Load(), maxLagHeld)
+	}
+	fast := newLagLine(LagProfile{Lag: time.Millisecond}, m)
+	done := make(chan struct{})
+	fast.deliver(func() { close(done) })
+	<-done
+	if held := fast.held.Load(); held != 0 {
+		t.Fatalf("a delivered message still counts as held: %d", held)
 	}
 }
 

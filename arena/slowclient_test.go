@@ -89,6 +89,7 @@ func TestStalledClientsDoNotStretchTheTicksOrStarveHealthyPlayers(t *testing.T) 
 	t.Cleanup(arena.SetTickObserver(rec.observe))
 	h := newHarnessWith(t, func(o *arena.Options) {
 		o.MaxPlayers = healthy + stalled
+		o.MaxSeatsPerAddress, o.JoinRate = -1, -1 // every player is 127.0.0.1
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 		base := o.NewWorld
 		// One arena holds everyone, and bots keep it at the same number of tanks throughout

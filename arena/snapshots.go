@@ -25,7 +25,7 @@ type snapshotStream struct {
 type snapshotTarget struct {
 	p    *player
 	peer Peer
-	lag  LagProfile
+	lag  *lagLine
 	key  bool // gets the keyframe
 	took bool // the connection (or the lag simulator) took the snapshot
 }
@@ -97,11 +97,11 @@ func (a *Arena) sendSnapshot() {
 // taken. Through the lag simulator the answer for a delayed message comes later: a drop then
 // asks for a keyframe next time.
 func (a *Arena) deliverSnapshot(t *snapshotTarget, data []byte) bool {
-	if !t.lag.Active() {
+	if !t.lag.active() {
 		return t.peer.EmitVolatile("snapshot", data)
 	}
 	p, peer := t.p, t.peer
-	return t.lag.Deliver(func() {
+	return t.lag.deliver(func() {
 		if !peer.EmitVolatile("snapshot", data) {
 			a.resync(p, peer)
 		}

@@ -47,7 +47,7 @@ func kind(data []byte) string {
 func joinClient(t *testing.T, a *Arena, name string) (*client, *player) {
 	t.Helper()
 	peer := &recordingPeer{}
-	p, err := a.join(name, name, peer, LagProfile{})
+	p, err := a.join(name, name, peer, lagOf(LagProfile{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestSnapshotsAreDeltasUnlessTheClientNeedsAKeyframe(t *testing.T) {
 
 	// Reconnecting on a new connection: a keyframe for it.
 	bob2 := &client{peer: &recordingPeer{}}
-	a.reattach(bobSeat, bob2.peer, LagProfile{})
+	a.reattach(bobSeat, bob2.peer, lagOf(LagProfile{}))
 	a.tick(true)
 	if k := bob2.next(t); k != "key" {
 		t.Fatalf("after a reconnect Bob got a %s", k)
@@ -168,7 +168,7 @@ func TestEveryoneGetsAKeyframePeriodically(t *testing.T) {
 func TestSimulatedLossMakesTheNextSnapshotAKeyframe(t *testing.T) {
 	a := testArena(t, 2)
 	peer := &recordingPeer{}
-	if _, err := a.join("Lossy", "tok", peer, LagProfile{Loss: 1}); err != nil {
+	if _, err := a.join("Lossy", "tok", peer, lagOf(LagProfile{Loss: 1})); err != nil {
 		t.Fatal(err)
 	}
 	a.tick(true)
@@ -183,7 +183,7 @@ func TestSimulatedLossMakesTheNextSnapshotAKeyframe(t *testing.T) {
 		t.Fatal("a lost snapshot did not leave the player waiting for a keyframe")
 	}
 	a.mu.Lock()
-	p.lag = LagProfile{Loss: 0.0001, Jitter: 0} // Active, delivered at once
+	p.lag = lagOf(LagProfile{Loss: 0.0001, Jitter: 0}) // Active, delivered at once
 	a.mu.Unlock()
 	a.tick(true)
 	c := &client{peer: peer}

@@ -1,7 +1,11 @@
 package arena
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"tankarena/realtime"
 )
@@ -13,18 +17,26 @@ func (l *Lobby) Serve(ns *realtime.Namespace) {
 	ns.OnConnection(l.handle)
 }
 
+// maxLatencyValue bounds the value a "latency" request may carry: the browser sends a
+// timestamp, and the answer, held by the lag simulator for up to seconds, must not let a client
+// pin memory of its choosing.
+const maxLatencyValue = 64
+
 // handle wires one connection: at most one seat at a time, taken by "join" and freed by "leave"
 // or, after the reconnect window, by a disconnect.
 func (l *Lobby) handle(s *realtime.Socket) {
-	peer := socketPeer{s}
-	lag := ParseLagQuery(s.Handshake().Query, l.opts.Lag)
-	var mu sync.Mutex
-	var seat *Seat
-	current := func() *Seat {
-		mu.Lock()
-		defer mu.Unlock()
-		return seat
+	profile, limited := ParseLagQuery(s.Handshake().Query, l.opts.Lag, l.opts.MaxClientLag)
+	if limited {
+		l.opts.Metrics.clientLagLimited.Add(1)
 	}
+	c := &connection{
+		peer: socketPeer{s},
+		id:   s.ConnID(),
+		addr: s.ClientIP(), // the engine's per-address key: an IPv6 client counts by its /64
+		lag:  newLagLine(profile, l.opts.Metrics),
+	}
+	var joining sync.Mutex // orders "join" and "leave"
+	var seat atomic.Pointer[Seat]
 
 	s.On("join", func(e *realtime.Event) {
 		var req JoinRequest
@@ -33,47 +45,55 @@ func (l *Lobby) handle(s *realtime.Socket) {
 			_ = e.Ack(JoinError{Error: "join needs {name, token}"})
 			return
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if seat != nil && req.Token != seat.p.token {
-			l.Leave(seat, peer) // joining afresh on the same connection: give up the old tank
-			seat = nil
-		}
-		joined, ack, err := l.Join(peer, req, lag)
+		joining.Lock()
+		defer joining.Unlock()
+		joined, ack, err := l.join(c, req)
 		if err != nil {
+			if !errors.Is(err, ErrJoinRate) {
+				seat.Store(nil) // the lobby gave up the connection's seat before refusing
+			}
 			_ = e.Ack(JoinError{Error: err.Error()})
 			return
 		}
-		seat = joined
+		seat.Store(joined)
 		_ = e.Ack(ack)
 	})
-	s.On("input", func(e *realtime.Event) {
-		if st := current(); st != nil {
-			l.Input(st, peer, e.Raw(0))
+	// Inputs come at the tick rate, and in bursts after a network stall: they are queued by the
+	// arena (which merges a burst) right on the connection's reader, never in the socket's
+	// event queue, whose bound would disconnect a player for a burst of its own inputs.
+	s.OnInline("input", func(e *realtime.Event) {
+		if st := seat.Load(); st != nil {
+			l.input(st, c, e.Raw(0))
 		}
 	})
 	// The ping answer crosses the simulated network both ways, so the net graph shows the
-	// latency the lag simulator adds.
+	// latency the lag simulator adds. It carries the client's small value back, copied: the
+	// timers hold 64 bytes at most, not the message they came in.
 	s.On("latency", func(e *realtime.Event) {
 		value := e.Raw(0)
-		lag.Deliver(func() { lag.Deliver(func() { _ = e.Ack(value) }) })
+		if e.Len() > 1 || len(value) > maxLatencyValue {
+			l.opts.Metrics.latencyRefused.Add(1)
+			_ = e.Ack(JoinError{Error: fmt.Sprintf("latency takes one value of at most %d bytes", maxLatencyValue)})
+			return
+		}
+		value = bytes.Clone(value)
+		c.lag.deliver(func() { c.lag.deliver(func() { _ = e.Ack(value) }) })
 	})
 	s.On("resync", func(*realtime.Event) {
-		if st := current(); st != nil {
-			l.Resync(st, peer)
+		if st := seat.Load(); st != nil {
+			l.resync(st, c)
 		}
 	})
 	s.On("leave", func(*realtime.Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		if seat != nil {
-			l.Leave(seat, peer)
-			seat = nil
+		joining.Lock()
+		defer joining.Unlock()
+		if st := seat.Swap(nil); st != nil {
+			l.leave(st, c.peer)
 		}
 	})
 	s.OnDisconnect(func(string) {
-		if st := current(); st != nil {
-			l.Disconnected(st, peer)
+		if st := seat.Load(); st != nil {
+			l.disconnected(st, c.peer)
 		}
 	})
 }

@@ -20,6 +20,8 @@ type countingConn struct {
 
 func (c *countingConn) Request() *http.Request { return c.req }
 func (c *countingConn) Transport() string      { return "websocket" }
+func (c *countingConn) ID() string             { return "counting" }
+func (c *countingConn) ClientIP() string       { return "192.0.2.1" }
 func (c *countingConn) Send(msgs ...engineio.Message) error {
 	c.messages.Add(int64(len(msgs)))
 	for _, m := range msgs {

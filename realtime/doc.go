@@ -39,7 +39,8 @@
 // wait in EmitWithAck for its own client; at most Options.EventQueueSize calls wait per
 // socket, and a client that sends more while its handlers are busy is disconnected with
 // ReasonEventQueueFull. Middlewares are the exception: they run on the reader, one CONNECT at
-// a time. A handler that panics is recovered and logged with its stack. Sending never blocks on the network: packets are queued per
+// a time; so do handlers added with OnInline, for frequent events whose handler never blocks,
+// which therefore take no place in that queue. A handler that panics is recovered and logged with its stack. Sending never blocks on the network: packets are queued per
 // connection (bounded; a client that cannot keep up is disconnected with "transport error"),
 // and Volatile sends are dropped instead when the client cannot take them right away.
 // A client that breaks the protocol is disconnected with "parse error"; other clients are not

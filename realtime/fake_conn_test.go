@@ -24,6 +24,8 @@ type fakeConn struct {
 }
 
 func (f *fakeConn) Request() *http.Request { return f.req }
+func (f *fakeConn) ID() string             { return "fake" }
+func (f *fakeConn) ClientIP() string       { return "192.0.2.1" }
 
 func (f *fakeConn) Transport() string { return "websocket" }
 

@@ -53,10 +53,11 @@ type leaveHook struct {
 	inRooms bool
 }
 
-// eventHandler is one On registration.
+// eventHandler is one On or OnInline registration.
 type eventHandler struct {
-	event string
-	fn    func(*Event)
+	event  string
+	fn     func(*Event)
+	inline bool // OnInline: runs on the connection's reader as the event arrives
 }
 
 // newSocket makes the socket of a CONNECT; hs is the handshake if it was already needed,
@@ -93,6 +94,19 @@ func (s *Socket) ID() string { return s.id }
 
 // Namespace is the namespace the socket joined.
 func (s *Socket) Namespace() *Namespace { return s.ns }
+
+// ConnID is the id of the Engine.IO connection the socket runs on (its "sid", the reference's
+// socket.conn.id): the same for every namespace joined over that connection, and for the
+// socket a second CONNECT to this namespace replaces this one with. Whatever an application
+// grants once per client connection belongs under this key, not under the socket id, which
+// the client can renew at will on the same connection.
+func (s *Socket) ConnID() string { return s.client.conn.ID() }
+
+// ClientIP is the key the server's per-address connection limits count the socket's
+// connection under (engineio.AddressKey of the TCP peer, or with
+// engineio.Options.TrustProxyHeaders of the last X-Forwarded-For entry): an IPv4 address, or
+// an IPv6 client's /64. Per-client limits of an application should count under it too.
+func (s *Socket) ClientIP() string { return s.client.conn.ClientIP() }
 
 // Handshake is what the client sent when it joined: auth payload, headers, query, address.
 func (s *Socket) Handshake() *Handshake {
@@ -143,7 +157,23 @@ var closedChannel = func() chan struct{} {
 // is logged and the socket carries on.
 func (s *Socket) On(event string, handler func(*Event)) {
 	s.mu.Lock()
-	s.handlers = append(s.handlers, eventHandler{event, handler})
+	s.handlers = append(s.handlers, eventHandler{event: event, fn: handler})
+	s.mu.Unlock()
+}
+
+// OnInline adds a handler for event that runs on the connection's reader as the event arrives,
+// instead of being queued for the socket's goroutine: it takes no place in the queue and wakes
+// no goroutine, so a client may send such events as fast as its connection carries them (a
+// burst after a network stall, say) without meeting Options.EventQueueSize. It is meant for
+// frequent events whose handler is short and never blocks (no EmitWithAck, no lock held for
+// long): the connection reads nothing else meanwhile. Inline handlers run in arrival order
+// among themselves, but not in order with queued ones: an inline event may be handled before
+// the queued handlers of an earlier event have run. An event that arrives before any inline
+// handler for it was added (say, before the connection handlers ran) is queued as usual, and
+// the inline handlers added by then run on the socket's goroutine with the others.
+func (s *Socket) OnInline(event string, handler func(*Event)) {
+	s.mu.Lock()
+	s.handlers = append(s.handlers, eventHandler{event: event, fn: handler, inline: true})
 	s.mu.Unlock()
 }
 
@@ -351,13 +381,31 @@ func (s *Socket) onEvent(p *parser.Packet) {
 	if p.HasID {
 		ev.ack = &ackRequest{socket: s, id: p.ID}
 	}
+	s.mu.Lock()
+	handlers := s.handlers // On and OnInline only append: the first len entries never change
+	s.mu.Unlock()
+	ranInline, needsQueue := false, false
+	for _, h := range handlers {
+		if h.event != name {
+			continue
+		}
+		if h.inline {
+			ranInline = true
+			guard(s.ns.server.log, "event "+name, func() { h.fn(ev) })
+		} else {
+			needsQueue = true
+		}
+	}
+	if ranInline && !needsQueue {
+		return
+	}
 	queued := s.enqueue(func() {
 		s.mu.Lock()
-		handlers := s.handlers // On only appends: the first len entries never change
+		handlers := s.handlers
 		s.mu.Unlock()
-		handled := false
+		handled := ranInline
 		for _, h := range handlers {
-			if h.event == name {
+			if h.event == name && !(ranInline && h.inline) {
 				handled = true
 				guard(s.ns.server.log, "event "+name, func() { h.fn(ev) })
 			}

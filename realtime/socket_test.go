@@ -686,6 +686,59 @@ func TestEventFloodClosesTheConnection(t *testing.T) {
 	waitExited(t, s) // the socket's goroutine ends once the queued calls ran
 }
 
+// TestInlineEventsTakeNoQueuePlace: events with an OnInline handler run on the reader as they
+// arrive, so a flood of them far beyond Options.EventQueueSize, while the socket's queued
+// handler is blocked, neither waits nor closes the connection; queued events keep their order.
+func TestInlineEventsTakeNoQueuePlace(t *testing.T) {
+	const queue = 4
+	srv := NewServer(Options{EventQueueSize: queue})
+	release := make(chan struct{})
+	sockets := make(chan *Socket, 1)
+	var mu sync.Mutex
+	var order []string
+	inline := 0
+	srv.OnConnection(func(s *Socket) {
+		s.On("slow", func(e *Event) {
+			<-release
+			mu.Lock()
+			order = append(order, string(e.Raw(0)))
+			mu.Unlock()
+		})
+		s.OnInline("often", func(*Event) {
+			mu.Lock()
+			inline++
+			mu.Unlock()
+		})
+		sockets <- s
+	})
+	f := connectFake(srv, "")
+	f.text(`0`)
+	connected(t, f, "/")
+	s := <-sockets
+	if s.ConnID() != "fake" || s.ClientIP() != "192.0.2.1" {
+		t.Fatalf("ConnID %q, ClientIP %q: not the connection's", s.ConnID(), s.ClientIP())
+	}
+
+	f.text(`2["slow",1]`) // runs, and blocks the socket's goroutine
+	f.text(`2["slow",2]`) // waits in the queue
+	for range 50 * queue {
+		f.text(`2["often"]`)
+	}
+	mu.Lock()
+	got := inline
+	mu.Unlock()
+	if got != 50*queue || f.closeReason() != "" {
+		t.Fatalf("%d of %d inline events handled, connection closed with %q", got, 50*queue, f.closeReason())
+	}
+	close(release)
+	f.settle()
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(order, []string{"1", "2"}) {
+		t.Fatalf("queued events ran in order %v", order)
+	}
+}
+
 // TestCloseTransport drops the connection without a DISCONNECT, so the client reconnects: every
 // namespace of the connection is left with ReasonForcedClose.
 func TestCloseTransport(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 // conn is the part of an Engine.IO session this layer writes to; *engineio.Session has it.
 // Keeping it this small lets the benchmarks drive thousands of sockets without a network.
 type conn interface {
+	ID() string
+	ClientIP() string
 	Request() *http.Request
 	Transport() string
 	Send(msgs ...engineio.Message) error

@@ -60,6 +60,9 @@ func newLobby(t *testing.T, ctx context.Context) *arena.Lobby {
 		Map: mapJSON, Config: cfgJSON,
 		ReconnectWindow: 3 * time.Second,
 		Logger:          slog.New(slog.DiscardHandler),
+		// Every bot is 127.0.0.1: the per-address seat and join limits would take the bots
+		// for one client.
+		MaxSeatsPerAddress: -1, JoinRate: -1,
 		NewWorld: func() (*game.World, error) {
 			w, err := game.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
 			if err == nil {

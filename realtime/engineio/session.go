@@ -78,6 +78,11 @@ func newSession(srv *Server, id string, req handshake, ip, transport string) *Se
 // ID returns the session id (the "sid" of the open packet).
 func (s *Session) ID() string { return s.id }
 
+// ClientIP returns the client address the session's connection slot is counted under: the
+// TCP peer's IP, or with Options.TrustProxyHeaders the last X-Forwarded-For entry. An
+// application bounding something per address uses it to count as the server does.
+func (s *Session) ClientIP() string { return s.ip }
+
 // Request returns the handshake request: method, URL (with the query), headers, Host,
 // RemoteAddr and TLS state; its body is gone and its context is a background one. The
 // session keeps the request packed, so each call parses it again and returns a new

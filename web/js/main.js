@@ -77,6 +77,12 @@ const net = new Net({
     touch.setPlaying(false);
     $('#join-status').textContent = String(error); $('#join button').disabled = false;
   },
+  replaced(message) {
+    // Another tab plays this tank now. Play here takes it back, by the player's choice only.
+    $('#join').hidden = false;
+    touch.setPlaying(false);
+    $('#join-status').textContent = `${message} Press Play to play here instead.`; $('#join button').disabled = false;
+  },
 });
 
 const nameOf = (id) => game.names.get(id) || `tank ${id}`;

@@ -28,7 +28,7 @@ function keepToken(token) {
 }
 
 export class Net {
-  /** handlers: {joined(ack), snapshot(snap, bytes), roster(list), state(name), shutdown(msg), failed(error)} */
+  /** handlers: {joined(ack), snapshot(snap, bytes), roster(list), state(name), shutdown(msg), failed(error), replaced(message)} */
   constructor(handlers) {
     this.h = handlers;
     this.name = '';
@@ -40,12 +40,19 @@ export class Net {
     this.lag = lagQuery(location.search);
     this.socket = null;
     this.token = '';
+    this.replaced = false; // another tab joined with our token: stay out until the player says otherwise
     this.stream = new SnapshotStream(() => this.socket?.emit('resync'));
   }
 
   /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
   join(name) {
     this.name = name;
+    if (this.socket && this.replaced) { // the player chose to play here again: take the tank back
+      this.replaced = false;
+      this.h.state('connecting');
+      this.socket.connect(); // its 'connect' handler joins with the token
+      return;
+    }
     if (this.socket) { this.sendJoin(); return; } // a refused join, tried again with another name
     if (typeof globalThis.io !== 'function') { this.h.failed('the realtime client did not load'); return; }
     this.h.state('connecting');
@@ -53,17 +60,30 @@ export class Net {
     // transport from the first snapshot; polling is the fallback when a websocket cannot open.
     const s = globalThis.io({ query: this.lag, transports: ['websocket', 'polling'] });
     this.socket = s;
-    s.on('connect', () => { this.stream.reset(); this.sendJoin(); }); // also after every reconnect: the token brings the tank back
+    s.on('connect', () => { this.stream.reset(); if (!this.replaced) this.sendJoin(); }); // also after every reconnect: the token brings the tank back
     s.on('disconnect', (reason) => this.h.state(reason === 'io client disconnect' ? 'offline' : 'reconnecting'));
     s.on('connect_error', () => this.h.state('reconnecting'));
     s.on('snapshot', (data) => this.onSnapshot(data));
     s.on('roster', (list) => { if (Array.isArray(list)) this.h.roster(list); });
     s.on('shutdown', (msg) => this.h.shutdown(msg));
-    s.on('restart', () => this.sendJoin()); // the arena was rebuilt after an error: the token re-seats us
+    s.on('restart', () => { if (!this.replaced) this.sendJoin(); }); // the arena was rebuilt after an error: the token re-seats us
+    s.on('replaced', (msg) => this.onReplaced(msg));
     setInterval(() => this.measurePing(), PING_EVERY_MS);
-    setInterval(() => { if (this.token) keepToken(this.token); }, BEAT_EVERY_MS);
+    // The token's heartbeat and its release belong to the tab that plays with it.
+    setInterval(() => { if (this.token && !this.replaced) keepToken(this.token); }, BEAT_EVERY_MS);
     // Closing or reloading the tab: let the next tab take the token over at once.
-    addEventListener('pagehide', () => { if (this.token) localStorage.setItem(BEAT_KEY, '0'); });
+    addEventListener('pagehide', () => { if (this.token && !this.replaced) localStorage.setItem(BEAT_KEY, '0'); });
+  }
+
+  /**
+   * Another tab (or a copy of this one) joined with our token and plays the tank now. This tab
+   * disconnects, so it sends nothing and does not reconnect by itself: joining again on its own
+   * would take the tank back, and the other tab would do the same, in turn, for ever.
+   */
+  onReplaced(msg) {
+    this.replaced = true;
+    this.socket.disconnect();
+    this.h.replaced(typeof msg?.message === 'string' ? msg.message : 'You joined from another tab.');
   }
 
   sendJoin() {

@@ -18,11 +18,18 @@ export function decodeInput(payload) {
   return { seq: payload[0], throttle: payload[1], turn: payload[2], aim: payload[3], fire: payload[4] === 1 };
 }
 
-/** Cleans a player name the same way the server does: control characters out, trimmed, at most 16 characters. */
+// Characters a name loses, as arena.CleanName on the server: controls, format characters, the
+// other default-ignorable ones (the Hangul fillers render as nothing) except variation selectors,
+// line and paragraph separators, U+FFFD.
+const HIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\uFFFD]|(?!\p{Variation_Selector})\p{Default_Ignorable_Code_Point}/gu;
+// A name must draw something: a letter, digit, punctuation mark or symbol (not the blank U+2800).
+const DRAWS_IN_NAME = /(?!\u2800)[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/** Cleans a player name the same way the server does: invisible characters out, trimmed, at most 16 characters; '' when nothing visible is left. */
 export function cleanName(raw) {
-  // eslint-disable-next-line no-control-regex
-  const stripped = String(raw || '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
-  return Array.from(stripped).slice(0, 16).join('').trim();
+  const stripped = String(raw || '').trim().replace(HIDDEN_IN_NAME, '');
+  const name = Array.from(stripped).slice(0, 16).join('').trim();
+  return DRAWS_IN_NAME.test(name) ? name : '';
 }
 
 /** Pulls the lag simulator settings (?lag=100&jitter=20&loss=0.05) from the page address for the handshake. */
