@@ -67,6 +67,7 @@ func writeEngineStats(p *prom.Writer, st engineio.Stats) {
 	p.Metric("tankarena_bytes_sent_total", "counter", "Payload bytes sent (without HTTP or websocket framing).", float64(st.BytesSent))
 	p.Metric("tankarena_volatile_dropped_total", "counter", "Volatile messages (snapshots) dropped for a busy connection.", float64(st.VolatileDropped))
 	p.Metric("tankarena_slow_client_closes_total", "counter", "Connections closed for a full send queue.", float64(st.QueueFullCloses))
+	p.Metric("tankarena_send_backlog_closes_total", "counter", "Connections closed for a send backlog over its byte limit.", float64(st.QueueBytesCloses))
 	p.Metric("tankarena_write_timeouts_total", "counter", "Connections closed because a write stayed blocked.", float64(st.WriteTimeouts))
 	p.Metric("tankarena_parse_errors_total", "counter", "Malformed packets (each closes its connection).", float64(st.ParseErrors))
 	p.Metric("tankarena_oversize_payloads_total", "counter", "Messages or bodies over the maximum payload.", float64(st.OversizePayloads))

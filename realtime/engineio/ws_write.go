@@ -33,7 +33,7 @@ func (s *Session) flushNow() {
 	if s.state == stateOpen && len(s.queue) > 0 {
 		written, all := s.writeNowLocked(s.queue)
 		if written {
-			s.queue, s.queuedMsgs = nil, 0
+			s.queue, s.queuedMsgs, s.queuedBytes = nil, 0, 0
 		}
 		if all {
 			s.writing = false
@@ -81,8 +81,7 @@ func (s *Session) writeLoop(ws *wsConn) {
 			s.mu.Unlock()
 			return // the close frame goes after any cut frame's end
 		}
-		batch := s.queue
-		s.queue, s.queuedMsgs = nil, 0
+		batch := s.takeQueueLocked()
 		if len(batch) == 0 && !first {
 			s.writing = false
 			closing, reason := s.state == stateClosing, s.closeReason
@@ -93,7 +92,9 @@ func (s *Session) writeLoop(ws *wsConn) {
 			return
 		}
 		s.mu.Unlock()
-		if err := s.writeBatch(ws, batch); err != nil {
+		err := s.writeBatch(ws, batch)
+		s.written(batch)
+		if err != nil {
 			s.srv.log.Debug("engineio: websocket write failed", "sid", s.id, "err", err)
 			if isTimeout(err) {
 				s.srv.counters.writeTimeouts.Add(1)
