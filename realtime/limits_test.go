@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/internal/memtest"
+	"tankarena/internal/wstest"
 	sioclient "tankarena/realtime/client"
 	"tankarena/realtime/engineio"
 )
@@ -153,5 +154,58 @@ func TestPlaceholderAmplificationClosesTheSender(t *testing.T) {
 	}
 	if st := srv.EngineStats(); st.Closes.ParseError != attackers {
 		t.Errorf("stats count %d parse-error closes, want %d", st.Closes.ParseError, attackers)
+	}
+}
+
+// TestConnectAnswerIsWrittenAlone: the CONNECT answer goes out in a websocket write of its
+// own, even when the connection handler emits at once (issue 13.2; the flusher used to put
+// both in one write for 8 connections in 10, the reference 1 in 10). The writes are counted
+// on the server's side of each connection: a client's reads cannot tell them apart, as they
+// return whatever has arrived.
+func TestConnectAnswerIsWrittenAlone(t *testing.T) {
+	const connections = 20
+	srv := NewServer(Options{
+		Engine:              engineio.Options{PingInterval: 10 * time.Minute, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		DisableClientScript: true,
+	})
+	srv.OnConnection(func(s *Socket) {
+		if err := s.Emit("welcome", s.ID()); err != nil {
+			t.Error(err)
+		}
+	})
+	accepted := make(chan *wstest.CountedConn, connections)
+	hs := httptest.NewUnstartedServer(srv)
+	hs.Listener = wstest.CountingWrites{Listener: hs.Listener, Accepted: accepted}
+	hs.Start()
+	t.Cleanup(func() { srv.Close(); hs.Close() })
+	addr := strings.TrimPrefix(hs.URL, "http://")
+
+	for i := range connections {
+		c, br, err := wstest.Dial(addr, "/socket.io/?EIO=4&transport=websocket")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetReadDeadline(time.Now().Add(limitsWait))
+		if _, err := wstest.ReadShortFrame(br); err != nil { // the open packet
+			t.Fatal(err)
+		}
+		server := <-accepted
+		before := server.RawWrites()
+		// "40" in a masked text frame; a zero mask key leaves the payload as it is.
+		if _, err := c.Write([]byte{0x81, 0x80 | 2, 0, 0, 0, 0, '4', '0'}); err != nil {
+			t.Fatal(err)
+		}
+		answer, err := wstest.ReadShortFrame(br)
+		if err != nil || !bytes.HasPrefix(answer, []byte("40{")) {
+			t.Fatalf("connection %d: CONNECT answer %q, %v", i, answer, err)
+		}
+		event, err := wstest.ReadShortFrame(br)
+		if err != nil || !bytes.HasPrefix(event, []byte(`42["welcome",`)) {
+			t.Fatalf("connection %d: first event %q, %v", i, event, err)
+		}
+		if writes := server.RawWrites() - before; writes != 2 {
+			t.Fatalf("connection %d: the CONNECT answer and the first event took %d writes, want 2", i, writes)
+		}
 	}
 }

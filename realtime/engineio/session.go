@@ -12,6 +12,16 @@ type Message struct {
 	Binary bool   // binary frame on websocket; "b"+base64 on polling
 	Data   []byte // the engine never modifies Data; the same slice may be sent to many sessions
 
+	// EndsWrite makes the message the last of its websocket write: messages queued after it
+	// go out in a later write (system call), after a pause of about a millisecond, while
+	// everything else is coalesced as usual. A client that handles one frame and only then
+	// listens for the next (easy to write with the Node ws package) loses frames that arrive
+	// together, so a message such a client waits for alone, like Socket.IO's CONNECT answer,
+	// should not share a write, or a read, with what follows it. Polling ignores it: a poll
+	// response carries everything queued, as the reference's does when the client was not
+	// already waiting.
+	EndsWrite bool
+
 	frame *sharedFrame // set by NewSharedMessage: the websocket frame, built once for all sessions
 }
 
@@ -224,7 +234,7 @@ func (s *Session) writableNowLocked() bool {
 // sendLocked queues msgs, whose data are size bytes, and hands them to the transport.
 func (s *Session) sendLocked(msgs []Message, size int) {
 	for _, m := range msgs {
-		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, data: m.Data, frame: m.frame})
+		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, endsWrite: m.EndsWrite, data: m.Data, frame: m.frame})
 	}
 	s.queuedMsgs += len(msgs)
 	s.queuedBytes += size
