@@ -32,11 +32,12 @@ type Options struct {
 	// same-origin requests and origins allowed by CORS.
 	CheckOrigin   func(r *http.Request) bool
 	SendQueueSize int // bounded per-session outgoing queue, in messages; default 1024
-	// SendQueueBytes bounds a session's backlog in bytes (default DefaultSendQueueBytes): the
-	// data of the messages queued and of those its transport is still writing. A Send that
-	// would take the backlog over it closes the session, as an overflow of SendQueueSize
-	// does, and SendVolatile drops instead. Both transports count the same bytes: a polling
-	// session that does not poll and a websocket that does not read are closed alike.
+	// SendQueueBytes bounds a session's backlog in bytes (default DefaultSendQueueBytes, at
+	// most math.MaxInt32): the data of the messages queued and of those its transport is
+	// still writing. A Send that would take the backlog over it closes the session, as an
+	// overflow of SendQueueSize does, and SendVolatile drops instead. Both transports count
+	// the same bytes: a polling session that does not poll and a websocket that does not
+	// read are closed alike.
 	SendQueueBytes int
 	WriteTimeout   time.Duration // a single network write blocked longer closes the session; default 10s
 	// MaxConnections caps the sessions open at once on this server (default 10000). A
@@ -109,6 +110,7 @@ func (o Options) withDefaults() Options {
 	if o.SendQueueBytes <= 0 {
 		o.SendQueueBytes = DefaultSendQueueBytes
 	}
+	o.SendQueueBytes = min(o.SendQueueBytes, math.MaxInt32) // sessions count their backlog in int32s
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 10 * time.Second
 	}

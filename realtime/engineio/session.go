@@ -56,8 +56,8 @@ type Session struct {
 	transport     string
 	queue         []packet // waiting to be written; control packets and messages, in order
 	queuedMsgs    int      // messages in queue, bounded by Options.SendQueueSize
-	queuedBytes   int      // data bytes of the messages in queue
-	unsentBytes   int      // data bytes of messages a transport took from queue and is writing
+	queuedBytes   int32    // data bytes of the messages in queue (int32: Session stays in the 288-byte class)
+	unsentBytes   int32    // data bytes of messages a transport took from queue and is writing
 	onMessage     func(Message)
 	onClose       func(reason string)
 
@@ -181,7 +181,7 @@ func messageBytes(pkts []packet) int {
 // of those a transport took to write and has not written yet. (The end of a frame a
 // non-blocking write got only partly out, wsConn.rest, is not counted: it is at most one
 // write's worth and goes first.)
-func (s *Session) backlogLocked() int { return s.queuedBytes + s.unsentBytes }
+func (s *Session) backlogLocked() int { return int(s.queuedBytes) + int(s.unsentBytes) }
 
 // takeQueueLocked hands the whole queue to a transport writer; its messages count as unsent
 // until the writer calls written.
@@ -197,7 +197,7 @@ func (s *Session) takeQueueLocked() []packet {
 func (s *Session) written(batch []packet) {
 	if n := messageBytes(batch); n > 0 {
 		s.mu.Lock()
-		s.unsentBytes -= n
+		s.unsentBytes -= int32(n)
 		s.mu.Unlock()
 	}
 }
@@ -237,7 +237,7 @@ func (s *Session) sendLocked(msgs []Message, size int) {
 		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, endsWrite: m.EndsWrite, data: m.Data, frame: m.frame})
 	}
 	s.queuedMsgs += len(msgs)
-	s.queuedBytes += size
+	s.queuedBytes += int32(size) // fits: the backlog with it is at most SendQueueBytes
 	s.flushLocked()
 }
 

@@ -97,7 +97,7 @@ func writeLen(pkts []packet) int {
 func (s *Session) dropWrittenLocked(n int) {
 	written := s.queue[:n]
 	s.queuedMsgs -= countMessages(written)
-	s.queuedBytes -= messageBytes(written)
+	s.queuedBytes -= int32(messageBytes(written))
 	if n == len(s.queue) {
 		s.queue = nil
 		return
