@@ -68,6 +68,7 @@ func engineMetrics(engine func() engineio.Stats) []prometheus.Collector {
 		counter("tankarena_bytes_sent_total", "Payload bytes sent (without HTTP or websocket framing).", nil, func(s *engineio.Stats) int64 { return s.BytesSent }),
 		counter("tankarena_volatile_dropped_total", "Volatile messages (snapshots) dropped for a busy connection.", nil, func(s *engineio.Stats) int64 { return s.VolatileDropped }),
 		counter("tankarena_slow_client_closes_total", "Connections closed for a full send queue.", nil, func(s *engineio.Stats) int64 { return s.QueueFullCloses }),
+		counter("tankarena_send_backlog_closes_total", "Connections closed for a send backlog over its byte limit.", nil, func(s *engineio.Stats) int64 { return s.QueueBytesCloses }),
 		counter("tankarena_write_timeouts_total", "Connections closed because a write stayed blocked.", nil, func(s *engineio.Stats) int64 { return s.WriteTimeouts }),
 		counter("tankarena_parse_errors_total", "Malformed packets (each closes its connection).", nil, func(s *engineio.Stats) int64 { return s.ParseErrors }),
 		counter("tankarena_oversize_payloads_total", "Messages or bodies over the maximum payload.", nil, func(s *engineio.Stats) int64 { return s.OversizePayloads }),

@@ -165,8 +165,14 @@ func (c *client) connect(p *parser.Packet) {
 	}
 	s.roomsMu.Unlock()
 	data, _ := json.Marshal(map[string]string{"sid": s.id})
+	answer := messages(parser.Encode(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data}))
+	// The answer gets a websocket write of its own, a moment before the events the connection
+	// handlers emit at once (see engineio.Message.EndsWrite), as the reference writes it
+	// before it runs the handlers. A client that handles the answer and only then listens for
+	// events (easy with the Node ws package) would lose events that arrive with it.
+	answer[len(answer)-1].EndsWrite = true
 	s.mu.Lock() // a write that finds the socket not answered waits here (see Socket.write)
-	err := c.send(&parser.Packet{Type: parser.Connect, Namespace: ns.name, Data: data})
+	err := c.conn.Send(answer...)
 	s.answered.Store(true)
 	s.mu.Unlock()
 	if err != nil {

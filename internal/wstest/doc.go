@@ -10,4 +10,7 @@
 // them are full, megabytes on Linux by default. SmallSendBuffers (around the server's
 // listener) and StallingDialer (for the client) shrink them to kilobytes, so a test sees the
 // stall after a few messages.
+//
+// CountingWrites (around the server's listener) counts the writes a server makes through each
+// connection's RawConn, so a test can check which frames went out in one write.
 package wstest

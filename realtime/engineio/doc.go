@@ -9,9 +9,10 @@
 // go out over the websocket afterwards, so message order survives the upgrade.
 //
 // The server pings every PingInterval and closes sessions whose pong is later than
-// PingTimeout. Every session has one bounded outgoing queue; Send never blocks, and a
-// client too slow to drain its queue, or whose writes stall past WriteTimeout, is closed
-// rather than allowed to hold memory or goroutines.
+// PingTimeout. Every session has one outgoing queue, bounded in messages (SendQueueSize) and
+// in bytes queued or being written (SendQueueBytes); Send never blocks, and a client too slow
+// to drain its queue, or whose writes stall past WriteTimeout, is closed rather than allowed
+// to hold memory or goroutines.
 //
 // Bad input (unknown transports or sessions, wrong protocol versions, malformed packets,
 // oversize bodies, overlapping polls) gets the reference server's HTTP error or closes only

@@ -11,8 +11,9 @@ import (
 var (
 	// ErrClosed is returned when sending to a session that is closed or closing.
 	ErrClosed = errors.New("engineio: session closed")
-	// ErrQueueFull is returned when a send would exceed Options.SendQueueSize; the session
-	// is then closed with ReasonTransportError, because a peer that far behind is lost.
+	// ErrQueueFull is returned when a send would exceed Options.SendQueueSize or
+	// Options.SendQueueBytes; the session is then closed with ReasonTransportError, because a
+	// peer that far behind is lost.
 	ErrQueueFull = errors.New("engineio: send queue full")
 )
 

@@ -37,10 +37,11 @@ var (
 // packet is one decoded or to-be-encoded Engine.IO packet. binary is only meaningful for
 // message packets; for every other type data is text (e.g. "probe", or the open JSON).
 type packet struct {
-	typ    packetType
-	binary bool
-	data   []byte
-	frame  *sharedFrame // a message's websocket frame shared with other sessions, or nil
+	typ       packetType
+	binary    bool
+	endsWrite bool // Message.EndsWrite: what follows goes in another websocket write
+	data      []byte
+	frame     *sharedFrame // a message's websocket frame shared with other sessions, or nil
 }
 
 // decodePacket decodes one text-encoded packet: a websocket text frame or one record of a

@@ -87,8 +87,7 @@ func (s *Session) takePollLocked(sendNoop bool) (batch []packet, closing bool) {
 		// Upgraded: release the client's last poll.
 		return []packet{{typ: packetNoop}}, false
 	case len(s.queue) > 0 || s.state == stateClosing:
-		batch = s.queue
-		s.queue, s.queuedMsgs = nil, 0
+		batch = s.takeQueueLocked() // written by writePoll
 		if s.state == stateClosing {
 			return append(batch, packet{typ: packetClose}), true
 		}
@@ -121,6 +120,7 @@ func (s *Session) writePoll(w http.ResponseWriter, r *http.Request, batch []pack
 		_, err := w.Write(body)
 		return err
 	})
+	s.written(batch)
 	if err == nil {
 		s.srv.counters.bytesOut.Add(int64(len(body)))
 		s.srv.counters.msgsOut.Add(int64(countMessages(batch)))

@@ -1,6 +1,7 @@
 package engineio
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -10,6 +11,16 @@ import (
 type Message struct {
 	Binary bool   // binary frame on websocket; "b"+base64 on polling
 	Data   []byte // the engine never modifies Data; the same slice may be sent to many sessions
+
+	// EndsWrite makes the message the last of its websocket write: messages queued after it
+	// go out in a later write (system call), after a pause of about a millisecond, while
+	// everything else is coalesced as usual. A client that handles one frame and only then
+	// listens for the next (easy to write with the Node ws package) loses frames that arrive
+	// together, so a message such a client waits for alone, like Socket.IO's CONNECT answer,
+	// should not share a write, or a read, with what follows it. Polling ignores it: a poll
+	// response carries everything queued, as the reference's does when the client was not
+	// already waiting.
+	EndsWrite bool
 
 	frame *sharedFrame // set by NewSharedMessage: the websocket frame, built once for all sessions
 }
@@ -45,6 +56,8 @@ type Session struct {
 	transport     string
 	queue         []packet // waiting to be written; control packets and messages, in order
 	queuedMsgs    int      // messages in queue, bounded by Options.SendQueueSize
+	queuedBytes   int32    // data bytes of the messages in queue (int32: Session stays in the 288-byte class)
+	unsentBytes   int32    // data bytes of messages a transport took from queue and is writing
 	onMessage     func(Message)
 	onClose       func(reason string)
 
@@ -120,8 +133,10 @@ func (s *Session) OnClose(fn func(reason string)) {
 
 // Send queues msgs atomically and in order, and never blocks on the network. It returns
 // ErrClosed once the session is closing, or ErrQueueFull when the queue would exceed
-// Options.SendQueueSize, in which case the session is closed with ReasonTransportError.
+// Options.SendQueueSize or the backlog Options.SendQueueBytes, in which case the session is
+// closed with ReasonTransportError.
 func (s *Session) Send(msgs ...Message) error {
+	size := dataBytes(msgs)
 	s.mu.Lock()
 	if s.state != stateOpen {
 		s.mu.Unlock()
@@ -134,19 +149,74 @@ func (s *Session) Send(msgs ...Message) error {
 		s.closeNow(ReasonTransportError)
 		return ErrQueueFull
 	}
-	s.sendLocked(msgs)
+	if backlog := s.backlogLocked(); backlog+size > s.srv.opts.SendQueueBytes {
+		s.mu.Unlock()
+		s.srv.counters.queueBytesCloses.Add(1)
+		s.srv.log.Debug("engineio: send backlog over its byte limit", "sid", s.id, "backlog", backlog, "adding", size)
+		s.closeNow(ReasonTransportError)
+		return fmt.Errorf("%w: %d bytes waiting, %d more would pass the limit of %d",
+			ErrQueueFull, backlog, size, s.srv.opts.SendQueueBytes)
+	}
+	s.sendLocked(msgs, size)
 	s.mu.Unlock()
 	return nil
+}
+
+// dataBytes is what msgs add to a session's backlog: the size of their data.
+func dataBytes(msgs []Message) int {
+	n := 0
+	for _, m := range msgs {
+		n += len(m.Data)
+	}
+	return n
+}
+
+// messageBytes is what pkts count for in a session's backlog: the data of their messages.
+func messageBytes(pkts []packet) int {
+	n := 0
+	for _, p := range pkts {
+		if p.typ == packetMessage {
+			n += len(p.data)
+		}
+	}
+	return n
+}
+
+// backlogLocked is what Options.SendQueueBytes bounds: the bytes of the messages queued and
+// of those a transport took to write and has not written yet. (The end of a frame a
+// non-blocking write got only partly out, wsConn.rest, is not counted: it is at most one
+// write's worth and goes first.)
+func (s *Session) backlogLocked() int { return int(s.queuedBytes) + int(s.unsentBytes) }
+
+// takeQueueLocked hands the whole queue to a transport writer; its messages count as unsent
+// until the writer calls written.
+func (s *Session) takeQueueLocked() []packet {
+	batch := s.queue
+	s.queue, s.queuedMsgs = nil, 0
+	s.unsentBytes += s.queuedBytes
+	s.queuedBytes = 0
+	return batch
+}
+
+// written takes a batch from takeQueueLocked off the backlog, once written or lost.
+func (s *Session) written(batch []packet) {
+	if n := messageBytes(batch); n > 0 {
+		s.mu.Lock()
+		s.unsentBytes -= int32(n)
+		s.mu.Unlock()
+	}
 }
 
 // SendVolatile queues msgs only if the transport can write them right away: the session is
 // open, not mid-upgrade, nothing is queued, and a poll is parked or the websocket writer is
 // idle. Otherwise it drops them and returns false; meant for data a newer send supersedes.
 func (s *Session) SendVolatile(msgs ...Message) bool {
+	size := dataBytes(msgs)
 	s.mu.Lock()
-	ready := s.writableNowLocked() && len(msgs) <= s.srv.opts.SendQueueSize
+	ready := s.writableNowLocked() && len(msgs) <= s.srv.opts.SendQueueSize &&
+		s.backlogLocked()+size <= s.srv.opts.SendQueueBytes
 	if ready {
-		s.sendLocked(msgs)
+		s.sendLocked(msgs, size)
 	}
 	s.mu.Unlock()
 	if !ready {
@@ -166,12 +236,13 @@ func (s *Session) writableNowLocked() bool {
 	return !s.writing
 }
 
-// sendLocked queues msgs and hands them to the transport.
-func (s *Session) sendLocked(msgs []Message) {
+// sendLocked queues msgs, whose data are size bytes, and hands them to the transport.
+func (s *Session) sendLocked(msgs []Message, size int) {
 	for _, m := range msgs {
-		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, data: m.Data, frame: m.frame})
+		s.queue = append(s.queue, packet{typ: packetMessage, binary: m.Binary, endsWrite: m.EndsWrite, data: m.Data, frame: m.frame})
 	}
 	s.queuedMsgs += len(msgs)
+	s.queuedBytes += int32(size) // fits: the backlog with it is at most SendQueueBytes
 	s.flushLocked()
 }
 
@@ -244,7 +315,7 @@ func (s *Session) closeNow(reason string) {
 		}
 	}
 	ws, probe := s.ws, s.abortProbeLocked()
-	s.queue, s.queuedMsgs = nil, 0
+	s.queue, s.queuedMsgs, s.queuedBytes = nil, 0, 0
 	s.wakePollLocked()
 	s.mu.Unlock()
 

@@ -23,6 +23,7 @@ type Stats struct {
 
 	VolatileDropped  int64 // messages SendVolatile dropped: the transport was busy or the session closed
 	QueueFullCloses  int64 // sessions closed because Send would overflow SendQueueSize
+	QueueBytesCloses int64 // sessions closed because Send would take their backlog over SendQueueBytes
 	WriteTimeouts    int64 // sessions closed because a write stayed blocked past WriteTimeout
 	ParseErrors      int64 // malformed packets or payloads (each closes its session)
 	OversizePayloads int64 // websocket frames or POST bodies over MaxPayload
@@ -65,7 +66,7 @@ type counters struct {
 
 	msgsIn, msgsOut, bytesIn, bytesOut atomic.Int64
 
-	volatileDropped, queueFullCloses, writeTimeouts, parseErrors, oversize atomic.Int64
+	volatileDropped, queueFullCloses, queueBytesCloses, writeTimeouts, parseErrors, oversize atomic.Int64
 }
 
 // Stats returns the server's counters. Each field is read atomically on its own, so fields
@@ -102,6 +103,7 @@ func (s *Server) Stats() Stats {
 		BytesSent:        c.bytesOut.Load(),
 		VolatileDropped:  c.volatileDropped.Load(),
 		QueueFullCloses:  c.queueFullCloses.Load(),
+		QueueBytesCloses: c.queueBytesCloses.Load(),
 		WriteTimeouts:    c.writeTimeouts.Load(),
 		ParseErrors:      c.parseErrors.Load(),
 		OversizePayloads: c.oversize.Load(),

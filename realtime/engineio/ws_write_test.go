@@ -64,7 +64,9 @@ func expectMessage(t *testing.T, c *websocket.Conn, m Message) {
 // reads again.
 func TestBacklogOfAStalledClientArrivesInOrder(t *testing.T) {
 	const count = 400
-	ts := startServer(t, Options{SendQueueSize: count}, false)
+	// Room for all 26 MB, and time for the client to read them (under -race, on a loaded
+	// machine, reading them can take longer than the default WriteTimeout of 10s).
+	ts := startServer(t, Options{SendQueueSize: count, SendQueueBytes: 32 << 20, WriteTimeout: time.Minute}, false)
 	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
 	readFrame(t, c)
 	sess := ts.nextSession(t)

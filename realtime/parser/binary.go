@@ -282,8 +282,20 @@ func holdsBytes(t reflect.Type, seen map[reflect.Type]bool) bool {
 
 // reconstruct puts the attachments of a complete binary packet into its payload, in place of
 // their placeholders, as base64 JSON strings.
+//
+// Each attachment may stand in for one placeholder only. The reference parser accepts a num
+// used twice, since there every placeholder becomes a reference to the same Buffer; here each
+// one becomes a base64 copy, so a 64 KiB text of placeholders naming one 64 KiB attachment
+// would decode to some 190 MB. No official client repeats a num (each binary value it finds
+// gets the next one), so refusing a repeat costs them nothing, and it bounds what a packet
+// decodes to: its text (re-encoded, at most 6 bytes a byte) plus each attachment once, in
+// base64.
 func reconstruct(p *Packet) error {
-	if data, ok := replaceCanonicalPlaceholders(p.Data, p.Attachments); ok {
+	data, ok, err := replaceCanonicalPlaceholders(p.Data, p.Attachments)
+	if err != nil {
+		return err
+	}
+	if ok {
 		p.Data = data
 		return nil
 	}
@@ -294,8 +306,10 @@ var canonicalPlaceholder = []byte(`{"_placeholder":true,"num":`)
 
 // replaceCanonicalPlaceholders is the fast path for placeholders written exactly as the
 // official clients write them. It reports false when anything else is found (an out-of-range
-// num, other spacing or key order), leaving the decision to the full JSON walk.
-func replaceCanonicalPlaceholders(data []byte, attachments [][]byte) ([]byte, bool) {
+// num, other spacing or key order), leaving the decision to the full JSON walk; a num used
+// twice is an error at once, before anything is expanded.
+func replaceCanonicalPlaceholders(data []byte, attachments [][]byte) ([]byte, bool, error) {
+	used := make([]bool, len(attachments))
 	out := make([]byte, 0, len(data)+2*len(attachments)+base64Len(attachments))
 	rest := data
 	for {
@@ -307,12 +321,16 @@ func replaceCanonicalPlaceholders(data []byte, attachments [][]byte) ([]byte, bo
 		rest = rest[i+len(canonicalPlaceholder):]
 		end := bytes.IndexByte(rest, '}')
 		if end <= 0 || end > 3 {
-			return nil, false
+			return nil, false, nil
 		}
 		num, err := strconv.Atoi(string(rest[:end]))
 		if err != nil || num < 0 || num >= len(attachments) || rest[0] == '+' || rest[0] == '-' {
-			return nil, false
+			return nil, false, nil
 		}
+		if used[num] {
+			return nil, false, fmt.Errorf("%w: placeholder num %d used twice", ErrIllegalAttachments, num)
+		}
+		used[num] = true
 		out = append(out, '"')
 		out = base64.StdEncoding.AppendEncode(out, attachments[num])
 		out = append(out, '"')
@@ -320,9 +338,9 @@ func replaceCanonicalPlaceholders(data []byte, attachments [][]byte) ([]byte, bo
 	}
 	out = append(out, rest...)
 	if bytes.Contains(out, []byte(`"_placeholder"`)) {
-		return nil, false
+		return nil, false, nil
 	}
-	return out, true
+	return out, true, nil
 }
 
 func base64Len(attachments [][]byte) int {
@@ -335,7 +353,8 @@ func base64Len(attachments [][]byte) int {
 
 // reconstructTree replaces placeholders written in any valid JSON form. Numbers stay
 // json.Number so that the rewrite does not round them; the []byte the placeholders become are
-// written back by encoding/json as base64 strings.
+// written back by encoding/json as base64 strings, so here too each attachment may be named
+// once (see reconstruct).
 func reconstructTree(p *Packet) error {
 	var tree any
 	dec := json.NewDecoder(bytes.NewReader(p.Data))
@@ -343,7 +362,7 @@ func reconstructTree(p *Packet) error {
 	if err := dec.Decode(&tree); err != nil {
 		return fmt.Errorf("binary payload: %w", err)
 	}
-	tree, err := ResolvePlaceholders(tree, p.Attachments)
+	tree, err := resolvePlaceholders(tree, p.Attachments, make([]bool, len(p.Attachments)))
 	if err != nil {
 		return err
 	}
@@ -355,20 +374,27 @@ func reconstructTree(p *Packet) error {
 	return nil
 }
 
-// ErrIllegalAttachments is wrapped by ResolvePlaceholders when a placeholder names an
-// attachment the packet does not have.
+// ErrIllegalAttachments is wrapped when a placeholder names an attachment the packet does not
+// have, or, where the decoder expands placeholders, one that another placeholder already named.
 var ErrIllegalAttachments = errors.New("socket.io parser: illegal attachments")
 
 // ResolvePlaceholders replaces, anywhere in a JSON tree decoded by encoding/json (with or
 // without UseNumber), every placeholder object by the attachment it stands for, as []byte.
 // Slices and maps are changed in place. A placeholder whose num is not the index of an
-// attachment is an error, as in the reference parser.
+// attachment is an error, as in the reference parser. Two placeholders may name the same
+// attachment, as there too: they get the same slice, not a copy each.
 func ResolvePlaceholders(tree any, attachments [][]byte) (any, error) {
+	return resolvePlaceholders(tree, attachments, nil)
+}
+
+// resolvePlaceholders is ResolvePlaceholders; with used (one flag per attachment) a num
+// named twice is an error.
+func resolvePlaceholders(tree any, attachments [][]byte, used []bool) (any, error) {
 	var err error
 	switch n := tree.(type) {
 	case []any:
 		for i := range n {
-			if n[i], err = ResolvePlaceholders(n[i], attachments); err != nil {
+			if n[i], err = resolvePlaceholders(n[i], attachments, used); err != nil {
 				return nil, err
 			}
 		}
@@ -378,10 +404,16 @@ func ResolvePlaceholders(tree any, attachments [][]byte) (any, error) {
 			if !ok {
 				return nil, fmt.Errorf("%w: placeholder num %v", ErrIllegalAttachments, n["num"])
 			}
+			if used != nil {
+				if used[i] {
+					return nil, fmt.Errorf("%w: placeholder num %d used twice", ErrIllegalAttachments, i)
+				}
+				used[i] = true
+			}
 			return attachments[i], nil
 		}
 		for k, v := range n {
-			if n[k], err = ResolvePlaceholders(v, attachments); err != nil {
+			if n[k], err = resolvePlaceholders(v, attachments, used); err != nil {
 				return nil, err
 			}
 		}

@@ -6,7 +6,10 @@
 //	<type>[<attachments>-][<namespace>,][<ack id>][<JSON payload>]
 //
 // followed, for BINARY_EVENT and BINARY_ACK, by one binary message per attachment. In the JSON
-// payload each attachment is stood for by {"_placeholder":true,"num":N}.
+// payload each attachment is stood for by {"_placeholder":true,"num":N}. The decoder puts each
+// attachment in, as base64, for one placeholder only: a num named twice is malformed (the
+// reference accepts it, but it shares one Buffer where we would copy), so a packet never
+// decodes to more than its text and its attachments once.
 //
 // Encoding is split from sending on purpose: [Encode] returns the text and the attachments so that
 // a broadcast is encoded once and the very same bytes are handed to every recipient. Decoding is

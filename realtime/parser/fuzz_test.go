@@ -8,8 +8,10 @@ import (
 )
 
 // FuzzDecoder feeds a text message and up to two binary messages: the decoder must never panic,
-// whatever it accepts must encode back into something it accepts again, and the zero-copy
-// split of its arguments must agree with encoding/json.
+// whatever it accepts must encode back into something it accepts again, the zero-copy split of
+// its arguments must agree with encoding/json, and a packet must not decode to more than its
+// text and each attachment once (placeholders naming one attachment many times were an
+// amplification attack, see reconstruct).
 func FuzzDecoder(f *testing.F) {
 	seeds := []string{
 		`0`, `0{"token":"x"}`, `0/admin,{"a":1}`, `1/admin,`, `2["ev",1,{"a":[true,null]}]`,
@@ -17,6 +19,9 @@ func FuzzDecoder(f *testing.F) {
 		`51-["b",{"_placeholder":true,"num":0}]`, `62-/a,1[{"_placeholder":true,"num":1},{"_placeholder":true,"num":0}]`,
 		`51-["b",{"_placeholder":true,"num":7}]`, `5-["x"]`, `2[1]`, `2["connect"]`, `2admin,["x"]`, ``,
 		`2[ "a,b" , {"x":[1,2],"y":"}"}, "q\"]" ,3,[],null ]`, `2["\u0041",1]`, `4"legacy"`, `3/x,`, `2[`,
+		`51-["b",{"_placeholder":true,"num":0},{"_placeholder":true,"num":0}]`,
+		`52-[{"_placeholder":true,"num":1},{"num":1,"_placeholder":true},{"_placeholder":true,"num":0}]`,
+		`51-["<&>",{"_placeholder":true,"num":0}]`, `52-["b",{"_placeholder":true,"num":1}]`,
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), []byte{1, 2}, []byte("bin"))
@@ -32,6 +37,10 @@ func FuzzDecoder(f *testing.F) {
 		}
 		if err != nil || p == nil {
 			return
+		}
+		// The JSON walk re-encodes the text: at most 6 bytes a byte ("<" becomes "\u003c").
+		if limit := 6*len(text) + 2*len(p.Attachments) + base64Len(p.Attachments); len(p.Data) > limit {
+			t.Fatalf("%q with %d attachments decoded to %d bytes, over %d", text, len(p.Attachments), len(p.Data), limit)
 		}
 		checkArgs(t, p)
 		enc := Encode(&Packet{Type: plainType(p.Type), Namespace: p.Namespace, ID: p.ID, HasID: p.HasID, Data: p.Data})

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"runtime"
+	"strconv"
 	"testing"
 )
 
@@ -303,5 +305,93 @@ func TestMarshalArgsOmitsLikeEncodingJSON(t *testing.T) {
 	}
 	if string(got) != string(want) {
 		t.Fatalf("MarshalArgs = %s\nencoding/json = %s", got, want)
+	}
+}
+
+// amplifyingPacket is the attack of issue 12: a text message of close to size bytes whose
+// placeholders all name attachment 0, for a packet with the given number of attachments.
+func amplifyingPacket(size, attachments int) []byte {
+	const placeholder = `{"_placeholder":true,"num":0}`
+	text := []byte(strconv.Itoa(int(BinaryEvent)) + strconv.Itoa(attachments) + `-["x"`)
+	for len(text)+len(placeholder)+2 <= size {
+		text = append(append(text, ','), placeholder...)
+	}
+	return append(text, ']')
+}
+
+// TestPlaceholderUsedOnce: an attachment may stand in for one placeholder only, so that a
+// packet decodes to no more than its text and each attachment once, in base64. The 64 KiB
+// text naming one 64 KiB attachment 2,184 times would otherwise decode to some 190 MB.
+func TestPlaceholderUsedOnce(t *testing.T) {
+	attachment := bytes.Repeat([]byte{0xAB}, 64<<10)
+	refused := map[string][]byte{
+		"canonical, 64 KiB of them": amplifyingPacket(64<<10, 1),
+		"canonical, twice":          []byte(`51-["x",{"_placeholder":true,"num":0},{"_placeholder":true,"num":0}]`),
+		"other forms, twice":        []byte(`51-["x",{ "num":0, "_placeholder":true },[{"_placeholder" : true, "num" : 0}]]`),
+		"mixed forms, twice":        []byte(`51-["x",{"_placeholder":true,"num":0},{"num":0,"_placeholder":true}]`),
+		"second of two, twice":      []byte(`52-["x",{"_placeholder":true,"num":1},{"a":{"_placeholder":true,"num":1}}]`),
+	}
+	for name, text := range refused {
+		t.Run(name, func(t *testing.T) {
+			var d Decoder
+			p, err := d.Add(text, false)
+			if err != nil || p != nil {
+				t.Fatalf("text message: p=%v err=%v", p, err)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for n := text[1] - '0'; n > 0 && err == nil; n-- {
+				p, err = d.Add(attachment, true)
+			}
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, ErrMalformed) || !errors.Is(err, ErrIllegalAttachments) {
+				t.Fatalf("err = %v (a packet: %t), want ErrMalformed and ErrIllegalAttachments", err, p != nil)
+			}
+			// Refused before the expansion: nothing near one base64 copy per placeholder.
+			if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 4<<20 {
+				t.Errorf("decoding allocated %d bytes before refusing", allocated)
+			}
+		})
+	}
+
+	// What the official clients send stays accepted: every attachment named once, in any
+	// order, and attachments no placeholder names (the reference ignores them too).
+	accepted := []string{
+		`52-["x",{"_placeholder":true,"num":1},{"a":[{"_placeholder":true,"num":0}]}]`,
+		`52-["x",{ "num":1, "_placeholder":true },{"_placeholder":true,"num":0}]`,
+		`52-["x",{"_placeholder":true,"num":1}]`,
+	}
+	for _, text := range accepted {
+		var d Decoder
+		d.Add([]byte(text), false)
+		d.Add([]byte("a"), true)
+		p, err := d.Add([]byte("b"), true)
+		if err != nil || p == nil {
+			t.Errorf("%s: err = %v (a packet: %t)", text, err, p != nil)
+			continue
+		}
+		if !bytes.Contains(p.Data, []byte(`"Yg=="`)) {
+			t.Errorf("%s: data %s lacks attachment 1", text, p.Data)
+		}
+	}
+}
+
+// TestResolvePlaceholdersSharesRepeats: the Go client resolves placeholders itself, into
+// slices rather than copies, so a num named twice costs nothing there and is accepted, as in
+// the reference parser.
+func TestResolvePlaceholdersSharesRepeats(t *testing.T) {
+	var tree any
+	if err := json.Unmarshal([]byte(`[{"_placeholder":true,"num":0},{"_placeholder":true,"num":0}]`), &tree); err != nil {
+		t.Fatal(err)
+	}
+	att := []byte("abc")
+	got, err := ResolvePlaceholders(tree, [][]byte{att})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range got.([]any) {
+		if b, ok := v.([]byte); !ok || &b[0] != &att[0] {
+			t.Errorf("element %d = %#v, want the attachment itself", i, v)
+		}
 	}
 }
