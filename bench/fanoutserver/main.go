@@ -1,5 +1,5 @@
 // Command fanoutserver is the Go side of `make bench`: our realtime server doing exactly what
-// the reference Node server compat/bench/fanout-server.mjs does, so the two can be measured
+// the reference Node server bench/node/fanout-server.mjs does, so the two can be measured
 // against each other in one run.
 //
 //	fanoutserver <port> <broadcasts-per-second> <payload-bytes>

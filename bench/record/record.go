@@ -1,4 +1,4 @@
-// Package record is the JSON-lines format cmd/loadgen writes and cmd/benchrun reads: one
+// Package record is the JSON-lines format bench/loadgen writes and bench/benchrun reads: one
 // Record per measured step, so a run can be kept, compared and re-tabulated later.
 package record
 

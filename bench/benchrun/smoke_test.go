@@ -20,13 +20,13 @@ func TestSmokeRun(t *testing.T) {
 	}
 	node := testenv.Node(t)
 	testenv.CompatDir(t)
-	root, bin := buildForSmoke(t, "./bench/fanoutserver", "./cmd/loadgen")
+	root, bin := buildForSmoke(t, "./bench/fanoutserver", "./bench/loadgen")
 
 	cfg := config{
 		goServer:           filepath.Join(bin, "fanoutserver"),
 		loadgen:            filepath.Join(bin, "loadgen"),
 		node:               node,
-		nodeScript:         filepath.Join(root, "compat", "bench", "fanout-server.mjs"),
+		nodeScript:         filepath.Join(root, "bench", "node", "fanout-server.mjs"),
 		reps:               1,
 		scenarios:          map[string]bool{scenarioIdle: true, scenarioFanout: true},
 		idleSteps:          []int{4, 8},

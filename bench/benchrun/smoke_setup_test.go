@@ -11,7 +11,7 @@ import (
 	"tankarena/internal/testenv"
 )
 
-// buildForSmoke builds the repository's packages pkgs (such as "./cmd/loadgen") into a
+// buildForSmoke builds the repository's packages pkgs (such as "./bench/loadgen") into a
 // temporary folder and returns the repository's root and that folder. Without the go
 // command the test is skipped: the smoke tests run real binaries, not this test process.
 func buildForSmoke(t *testing.T, pkgs ...string) (root, bin string) {
@@ -22,10 +22,19 @@ func buildForSmoke(t *testing.T, pkgs ...string) (root, bin string) {
 		t.Skip("the go command is not on PATH to build " + strings.Join(pkgs, " "))
 	}
 	bin = t.TempDir()
-	build := exec.Command(goTool, append([]string{"build", "-o", bin + string(filepath.Separator)}, pkgs...)...)
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	for _, pkg := range pkgs {
+		// bench/ is a module of its own, and go build sees only the packages of the module it
+		// runs in: each package is built in its module, the game server in the game's, as
+		// `make bench` does.
+		dir := root
+		if inBench, ok := strings.CutPrefix(pkg, "./bench/"); ok {
+			dir, pkg = filepath.Join(root, "bench"), "./"+inBench
+		}
+		build := exec.Command(goTool, "build", "-o", bin+string(filepath.Separator), pkg)
+		build.Dir = dir
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
 	}
 	return root, bin
 }

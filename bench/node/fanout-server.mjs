@@ -1,7 +1,7 @@
 // The reference side of `make bench`: the official Node socket.io v4 server doing exactly what our
 // Go fan-out bench server (bench/fanoutserver) does, so the two can be measured in one run.
 //
-//   node --expose-gc compat/bench/fanout-server.mjs <port> <broadcasts-per-second> <payload-bytes>
+//   node --expose-gc bench/node/fanout-server.mjs <port> <broadcasts-per-second> <payload-bytes>
 //
 // Behaviour (keep in step with the Go server):
 //   - websocket transport only, no per-message deflate, the client script is not served;
@@ -12,7 +12,12 @@
 //   - GET /bench/rate?hz=N changes the broadcast rate (0 stops broadcasting);
 //   - it prints "listening <port>" once ready.
 import { createServer } from "node:http";
-import { Server } from "socket.io";
+import { createRequire } from "node:module";
+
+// The official packages are installed once, in compat/ (`make compat-deps`, from its lockfile).
+// Node looks for an import's package only in node_modules folders above the importing file, and
+// compat/ is not above this one, so socket.io is loaded from compat/ by name.
+const { Server } = createRequire(new URL("../../compat/package.json", import.meta.url))("socket.io");
 
 const port = Number(process.argv[2] ?? 0);
 let rate = Number(process.argv[3] ?? 0);

@@ -17,7 +17,7 @@ func TestSmokeGame(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the game server and the load generator")
 	}
-	_, bin := buildForSmoke(t, ".", "./cmd/loadgen")
+	_, bin := buildForSmoke(t, ".", "./bench/loadgen")
 
 	cfg := config{
 		gameServer:         filepath.Join(bin, "tankarena"),

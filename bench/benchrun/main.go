@@ -1,8 +1,8 @@
 // Command benchrun is `make bench`: it measures our realtime server (bench/fanoutserver)
-// against the official Node socket.io server (compat/bench/fanout-server.mjs) in one run and
+// against the official Node socket.io server (bench/node/fanout-server.mjs) in one run and
 // prints a table of both figures and their ratio.
 //
-// Each server runs pinned to CPU 0 (taskset), the load generator (cmd/loadgen) to CPU 1, so
+// Each server runs pinned to CPU 0 (taskset), the load generator (bench/loadgen) to CPU 1, so
 // the server's figures are its own. The servers take turns, A B A B, and a fresh server
 // process serves every measurement. Scenarios:
 //
@@ -75,7 +75,7 @@ func parseFlags(args []string) (config, string, error) {
 	fs.StringVar(&cfg.goServer, "fanoutserver", "bench/out/fanoutserver", "our fan-out server binary")
 	fs.StringVar(&cfg.loadgen, "loadgen", "bench/out/loadgen", "load generator binary")
 	fs.StringVar(&cfg.node, "node", "node", "Node.js executable")
-	fs.StringVar(&cfg.nodeScript, "node-script", "compat/bench/fanout-server.mjs", "the reference fan-out server")
+	fs.StringVar(&cfg.nodeScript, "node-script", "bench/node/fanout-server.mjs", "the reference fan-out server")
 	fs.BoolVar(&cfg.pin, "pin", runtime.NumCPU() >= 2, "pin the server to CPU 0 and the load generator to CPU 1")
 	fs.IntVar(&cfg.nice, "nice", -10, "niceness of the servers and the load generator: on a shared machine, other work then takes less of their CPUs (0: unchanged)")
 	fs.IntVar(&cfg.reps, "reps", 2, "runs per server and scenario")

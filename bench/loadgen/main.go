@@ -1,5 +1,5 @@
 // Command loadgen loads a Socket.IO fan-out server (bench/fanoutserver or the reference
-// compat/bench/fanout-server.mjs) with many websocket clients and measures it from outside: connect rate, delivery latency (receive time minus the server's
+// bench/node/fanout-server.mjs) with many websocket clients and measures it from outside: connect rate, delivery latency (receive time minus the server's
 // stamp; both run on one machine, so the clocks agree), delivered messages per second, loss
 // (sequence gaps), bytes per client per second, and the server process's CPU time and RSS
 // from /proc — its PID is given.
