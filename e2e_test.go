@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"math"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -45,16 +44,7 @@ func (v pageView) tank(id int) (x, y float64, ok bool) {
 // join the same arena, one drives and fires with the keyboard, and the other must see that
 // tank move and its shell fly. Screenshots of both pages land in testenv.OutDir.
 func TestTwoBrowsersPlayTogether(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv, err := newServer(ctx, settings{tickRate: 60, snapshotRate: 30, maxPlayers: 16, mapName: "arena"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.http.Handler)
-	defer ts.Close()
-	defer srv.lobby.Close()
-	defer srv.rt.Close()
+	base := startServer(t)
 
 	driver := browsertest.New(t)
 	watcher, closeWatcher := chromedp.NewContext(driver) // a second tab in the same browser
@@ -64,7 +54,7 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 		t.Helper()
 		err := chromedp.Do(ctx,
 			chromedp.EmulateViewport(1000, 700),
-			chromedp.Navigate(ts.URL+"/"),
+			chromedp.Navigate(base+"/"),
 			chromedp.WaitVisible(chromedp.CSS("#name")),
 		)
 		if err == nil { // the page offers the last name used in this browser: type over it

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"tankarena/arena"
+	"tankarena/game/host"
 )
 
 func TestLimitFlagsHaveDefaultsEnvFallBacksAndBounds(t *testing.T) {
@@ -11,7 +15,7 @@ func TestLimitFlagsHaveDefaultsEnvFallBacksAndBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.maxArenas != arena.DefaultMaxArenas || s.maxNameLength != arena.DefaultMaxNameLength || s.maxPayload != defaultMaxPayload || s.inputRate != 0 || s.handshakeRate != 10 || len(s.origins.allowed) != 0 || len(s.allowedHosts) != 0 {
+	if s.maxArenas != arena.DefaultMaxArenas || s.maxNameLength != arena.DefaultMaxNameLength || s.host.MaxPayload != host.DefaultMaxPayload || s.inputRate != 0 || s.host.HandshakeRate != 10 || len(s.host.AllowedOrigins) != 0 || len(s.host.AllowedHosts) != 0 {
 		t.Fatalf("defaults: %+v", s)
 	}
 	if s.maxSeatsPerIP != 32 || s.joinRate != 5 || s.maxClientLag != 1000 {
@@ -25,24 +29,33 @@ func TestLimitFlagsHaveDefaultsEnvFallBacksAndBounds(t *testing.T) {
 	if s, err = parseFlags([]string{"-input-rate", "90", "-max-payload", "100000"}); err != nil {
 		t.Fatal(err)
 	}
-	if s.maxArenas != 3 || s.maxNameLength != 8 || s.inputRate != 90 || s.maxPayload != 100000 || s.handshakeRate != 0 ||
-		len(s.origins.allowed) != 2 || s.origins.allowed[1] != "http://b.lan" ||
-		len(s.allowedHosts) != 2 || s.allowedHosts[1] != "tanks.example:8080" {
+	if s.maxArenas != 3 || s.maxNameLength != 8 || s.inputRate != 90 || s.host.MaxPayload != 100000 || s.host.HandshakeRate != 0 ||
+		!slices.Equal(s.host.AllowedOrigins, []string{"http://a.lan", "http://b.lan/"}) ||
+		!slices.Equal(s.host.AllowedHosts, []string{"game.lan", "tanks.example:8080"}) {
 		t.Fatalf("env and flags not applied: %+v", s)
 	}
-	if s, err = parseFlags([]string{"-max-arenas", "5", "-allowed-hosts", "*"}); err != nil || s.maxArenas != 5 || len(s.allowedHosts) != 1 {
-		t.Fatalf("the flag must win over the env: %d, %q (%v)", s.maxArenas, s.allowedHosts, err)
+	if s, err = parseFlags([]string{"-max-arenas", "5", "-allowed-hosts", "*"}); err != nil || s.maxArenas != 5 || len(s.host.AllowedHosts) != 1 {
+		t.Fatalf("the flag must win over the env: %d, %q (%v)", s.maxArenas, s.host.AllowedHosts, err)
 	}
 	t.Setenv("TANKARENA_MAX_SEATS_PER_IP", "4")
 	t.Setenv("TANKARENA_JOIN_RATE", "0")
 	t.Setenv("TANKARENA_MAX_CLIENT_LAG", "0")
-	if s, err = parseFlags([]string{"-join-rate", "7"}); err != nil || s.maxSeatsPerIP != 4 || s.joinRate != 7 || s.maxClientLag != 0 {
-		t.Fatalf("seat and join env and flags not applied: %+v (%v)", s, err)
+	t.Setenv("TANKARENA_LOSS", "0.25")
+	if s, err = parseFlags([]string{"-join-rate", "7"}); err != nil || s.maxSeatsPerIP != 4 || s.joinRate != 7 || s.maxClientLag != 0 || s.lag.Loss != 0.25 {
+		t.Fatalf("seat, join and lag env and flags not applied: %+v (%v)", s, err)
 	}
 	for _, bad := range [][]string{{"-max-arenas", "0"}, {"-max-name-length", "0"}, {"-max-payload", "10"}, {"-input-rate", "-1"}, {"-handshake-rate", "-1"},
-		{"-max-seats-per-ip", "0"}, {"-join-rate", "-1"}, {"-max-client-lag", "-1"}} {
+		{"-max-seats-per-ip", "0"}, {"-join-rate", "-1"}, {"-max-client-lag", "-1"}, {"-tick-rate", "0"}, {"-loss", "2"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%v) accepted", bad)
 		}
+	}
+	if _, err := parseFlags([]string{"-max-connections", "0"}); !errors.Is(err, host.ErrInvalidConfig) {
+		t.Errorf("-max-connections 0: %v, want host.ErrInvalidConfig", err)
+	}
+	// A variable that does not parse is an error naming it, no longer silently the default.
+	t.Setenv("TANKARENA_TICK_RATE", "sixty")
+	if _, err := parseFlags(nil); err == nil || !strings.Contains(err.Error(), "TANKARENA_TICK_RATE") {
+		t.Errorf("TANKARENA_TICK_RATE=sixty: %v, want an error naming the variable", err)
 	}
 }

@@ -13,8 +13,7 @@ import (
 // web app manifest; each is served with its media type, /favicon.ico leads to the SVG, and every
 // icon the manifest lists is there with the type it declares.
 func TestFaviconAndManifestAreServed(t *testing.T) {
-	srv, base, _ := startServer(t)
-	t.Cleanup(func() { _ = srv.shutdown() })
+	base := startServer(t)
 
 	page := getBody(t, base+"/")
 	for _, link := range []string{

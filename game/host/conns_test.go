@@ -1,4 +1,4 @@
-package main
+package host
 
 import (
 	"bufio"
@@ -14,14 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"tankarena/arena"
 	"tankarena/realtime/client"
 )
 
 // waitLong bounds every wait for the server to act: generous, for a loaded 2-core machine.
 const waitLong = 30 * time.Second
 
-// play connects a player with the Go client, joins a game and waits for a snapshot: proof
+// play connects a player with the Go client and has the test game echo a message: proof
 // that the server still takes new players.
 func play(t *testing.T, base string) {
 	t.Helper()
@@ -34,25 +33,18 @@ func play(t *testing.T, base string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snapshot := make(chan struct{}, 1)
-	s.On("snapshot", func(*client.Event) {
-		select {
-		case snapshot <- struct{}{}:
-		default:
-		}
-	})
 	ctx, cancel := context.WithTimeout(context.Background(), waitLong)
 	defer cancel()
 	if err := s.Connect(ctx); err != nil {
 		t.Fatalf("a new player cannot connect: %v", err)
 	}
-	if _, err := s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: "Newcomer"}); err != nil {
-		t.Fatalf("a new player cannot join: %v", err)
+	reply, err := s.EmitWithAck(ctx, "echo", "Newcomer")
+	if err != nil {
+		t.Fatalf("a new player gets no answer: %v", err)
 	}
-	select {
-	case <-snapshot:
-	case <-ctx.Done():
-		t.Fatal("a new player got no snapshot")
+	var echoed string
+	if err := reply.Decode(0, &echoed); err != nil || echoed != "Newcomer" {
+		t.Fatalf("a new player's echo: %q, %v", echoed, err)
 	}
 }
 
@@ -192,7 +184,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // openConns is how many connections srv counts, in any phase.
-func openConns(srv *server) int {
+func openConns(srv *Server) int {
 	n := 0
 	for _, k := range srv.conns.stats().phases {
 		n += k
@@ -205,7 +197,7 @@ func openConns(srv *server) int {
 // new one is closed at once instead of the process running out of files.
 func TestTheConnectionBudgetKeepsRoomForNewPlayers(t *testing.T) {
 	const budget = 12
-	srv, base, _ := startServerWith(t, func(s *server) {
+	srv, base, _ := startServerWith(t, func(s *Server) {
 		s.conns.budget = budget
 		s.bodyTimeout = time.Hour // the busy connections below stay busy
 	})
@@ -272,7 +264,7 @@ func TestConnectionBudgetFromTheOpenFileLimit(t *testing.T) {
 // timeout; a long poll held longer than all of them, and a websocket, are not affected.
 func TestSlowRequestsAreCutButLongPollsAndWebSocketsAreNot(t *testing.T) {
 	const short = 300 * time.Millisecond
-	srv, base, _ := startServerWith(t, func(s *server) {
+	srv, base, _ := startServerWith(t, func(s *Server) {
 		s.bodyTimeout, s.http.ReadHeaderTimeout, s.http.IdleTimeout = short, short, short
 	})
 	t.Cleanup(func() { _ = srv.shutdown() })
@@ -322,8 +314,8 @@ func TestSlowRequestsAreCutButLongPollsAndWebSocketsAreNot(t *testing.T) {
 		}
 	}
 
-	if _, err := player.EmitWithAck(ctx, "join", arena.JoinRequest{Name: "Patient"}); err != nil {
-		t.Errorf("the websocket player cannot join after the timeouts: %v", err)
+	if _, err := player.EmitWithAck(ctx, "echo", "Patient"); err != nil {
+		t.Errorf("the websocket player gets no answer after the timeouts: %v", err)
 	}
 	st := srv.httpStats()
 	// At least one header timeout: an HTTP client may also have opened a connection it

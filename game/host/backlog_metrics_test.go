@@ -1,11 +1,10 @@
-package main
+package host
 
 import (
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"tankarena/arena"
 	"tankarena/realtime/engineio"
 )
 
@@ -13,7 +12,10 @@ import (
 // /metrics, next to those closed for a full queue of messages.
 func TestMetricsExportBacklogCloses(t *testing.T) {
 	engine := func() engineio.Stats { return engineio.Stats{QueueFullCloses: 2, QueueBytesCloses: 3} }
-	h := metricsHandler(&arena.Metrics{}, engine, func() httpStats { return httpStats{} })
+	h, err := metricsHandler("tankarena", nil, engine, func() httpStats { return httpStats{} })
+	if err != nil {
+		t.Fatal(err)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	out := rec.Body.String()

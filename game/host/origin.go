@@ -1,4 +1,4 @@
-package main
+package host
 
 import (
 	"errors"
@@ -27,13 +27,12 @@ type originPolicy struct {
 	allowed []string // exact origins from -allowed-origins; "*" allows every origin
 }
 
-// parseOrigins reads the -allowed-origins comma list.
-func parseOrigins(list string) originPolicy {
+// newOriginPolicy allows the origins of Config.AllowedOrigins, without a trailing slash
+// (browsers send none).
+func newOriginPolicy(allowed []string) originPolicy {
 	var p originPolicy
-	for _, o := range strings.Split(list, ",") {
-		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
-			p.allowed = append(p.allowed, o)
-		}
+	for _, o := range allowed {
+		p.allowed = append(p.allowed, strings.TrimRight(o, "/"))
 	}
 	return p
 }
@@ -87,13 +86,15 @@ func fromATagOrNavigation(r *http.Request) bool {
 // themselves), this machine's host name or its mDNS name (<hostname>.local), or a name
 // from -allowed-hosts (a LAN DNS name, a reverse proxy's public name).
 type hostPolicy struct {
-	any   bool            // -allowed-hosts *
-	names map[string]bool // lower case, without a trailing dot
+	any   bool                     // -allowed-hosts *
+	names map[string]bool          // lower case, without a trailing dot
+	howTo func(name string) string // how the operator allows name (Config.howToAllowHost)
 }
 
-// newHostPolicy allows the machine's own names and the -allowed-hosts list.
-func newHostPolicy(allowed []string) hostPolicy {
-	p := hostPolicy{names: map[string]bool{"localhost": true}}
+// newHostPolicy allows the machine's own names and the -allowed-hosts list; a refusal tells
+// how to allow its name with howTo.
+func newHostPolicy(allowed []string, howTo func(name string) string) hostPolicy {
+	p := hostPolicy{names: map[string]bool{"localhost": true}, howTo: howTo}
 	if name, err := os.Hostname(); err == nil && name != "" {
 		name = normalHost(name)
 		short, _, _ := strings.Cut(name, ".")
@@ -106,17 +107,6 @@ func newHostPolicy(allowed []string) hostPolicy {
 		p.names[normalHost(name)] = true
 	}
 	return p
-}
-
-// parseHosts reads the -allowed-hosts comma list: names, with or without a port.
-func parseHosts(list string) []string {
-	var hosts []string
-	for _, h := range strings.Split(list, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			hosts = append(hosts, h)
-		}
-	}
-	return hosts
 }
 
 // normalHost is host (a Host header or a list entry) without its port and trailing dot,
@@ -147,7 +137,7 @@ func (p hostPolicy) require(next http.Handler, refused *atomic.Int64) http.Handl
 			refused.Add(1)
 			name := normalHost(r.Host)
 			http.Error(w, fmt.Sprintf("Forbidden: this server does not answer to the name %q. "+
-				"If it is one of its names, start it with -allowed-hosts %s (or TANKARENA_ALLOWED_HOSTS=%s).", name, name, name),
+				"If it is one of its names, %s.", name, p.howTo(name)),
 				http.StatusForbidden)
 			return
 		}

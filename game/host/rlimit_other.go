@@ -1,6 +1,6 @@
 //go:build !unix
 
-package main
+package host
 
 // openFileLimit is 0, no known limit: these systems have no RLIMIT_NOFILE.
 func openFileLimit() uint64 { return 0 }

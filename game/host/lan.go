@@ -1,4 +1,4 @@
-package main
+package host
 
 import (
 	"fmt"
@@ -32,9 +32,11 @@ func lanURLs(port int) []string {
 }
 
 // printJoinInfo shows where to point browsers, with a QR code of the first address for phones.
-func printJoinInfo(w io.Writer, port int) {
+// Its first line, "<name> is up. Open on this machine: http://localhost:<port>/", is what
+// scripts read the port from (bench/benchrun does).
+func printJoinInfo(w io.Writer, name string, port int) {
 	urls := lanURLs(port)
-	fmt.Fprintf(w, "\nTank Arena is up. Open on this machine: http://localhost:%d/\n", port)
+	fmt.Fprintf(w, "\n%s is up. Open on this machine: http://localhost:%d/\n", name, port)
 	if len(urls) == 0 {
 		fmt.Fprintln(w, "No LAN address found; only this machine can join.")
 		return
