@@ -22,7 +22,8 @@
 //
 //   - Flags with environment fall-backs: ParseFlags gives every flag of the set, the game's
 //     own included, the variable of its name with the game's prefix (-max-payload:
-//     MYGAME_MAX_PAYLOAD), and validates the settings (errors wrap ErrInvalidConfig).
+//     MYGAME_MAX_PAYLOAD), and validates the settings (errors wrap ErrBadEnvironment or
+//     ErrInvalidConfig).
 //   - Routes (chi): /healthz, /metrics, the realtime server at /socket.io/ (and its browser
 //     client at /socket.io/socket.io.js), and Options.Static at / without directory listings
 //     (with Config.Dev, Options.DevDir from disk), /favicon.ico leading to its favicon.svg.
