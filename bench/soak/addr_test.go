@@ -49,11 +49,10 @@ func loopbackSpreads() bool {
 var sharedWriteBuffers = &sync.Pool{}
 
 // dialerFrom returns a websocket dialer whose connections come from source address ip (nil:
-// the system's choice). readBuffer, when positive, shrinks the socket's receive buffer, so a
-// client that stops reading stalls the server's writes soon instead of after megabytes.
-func dialerFrom(ip net.IP, readBuffer int) *websocket.Dialer {
+// the system's choice).
+func dialerFrom(ip net.IP) *websocket.Dialer {
 	return &websocket.Dialer{
-		NetDialContext:   netDialFrom(ip, readBuffer),
+		NetDialContext:   netDialFrom(ip),
 		HandshakeTimeout: 20 * time.Second,
 		ReadBufferSize:   512,
 		WriteBufferPool:  sharedWriteBuffers,
@@ -63,23 +62,15 @@ func dialerFrom(ip net.IP, readBuffer int) *websocket.Dialer {
 // httpClientFrom returns an HTTP client (for polling) whose connections come from ip.
 func httpClientFrom(ip net.IP) *http.Client {
 	return &http.Client{
-		Transport: &http.Transport{DialContext: netDialFrom(ip, 0), MaxIdleConnsPerHost: 4},
+		Transport: &http.Transport{DialContext: netDialFrom(ip), MaxIdleConnsPerHost: 4},
 		Timeout:   40 * time.Second, // past the 25 s ping interval a long poll may wait
 	}
 }
 
-func netDialFrom(ip net.IP, readBuffer int) func(ctx context.Context, network, addr string) (net.Conn, error) {
+func netDialFrom(ip net.IP) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: 20 * time.Second}
 	if ip != nil {
 		d.LocalAddr = &net.TCPAddr{IP: ip}
 	}
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := d.DialContext(ctx, network, addr)
-		if err == nil && readBuffer > 0 {
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetReadBuffer(readBuffer)
-			}
-		}
-		return c, err
-	}
+	return d.DialContext
 }

@@ -224,7 +224,7 @@ func TestSoak(t *testing.T) {
 		if spread {
 			ip = botAddress(i)
 		}
-		bots[i] = &bot{url: ts.URL, name: fmt.Sprintf("Bot%d", i), dialer: dialerFrom(ip, 0), tickRate: 60, dropEvery: 20 * time.Second, tally: tl}
+		bots[i] = &bot{url: ts.URL, name: fmt.Sprintf("Bot%d", i), dialer: dialerFrom(ip), tickRate: 60, dropEvery: 20 * time.Second, tally: tl}
 		wg.Go(func() { bots[i].run(ctx) })
 		time.Sleep(2 * time.Millisecond) // a crowd arriving, not a single burst
 	}

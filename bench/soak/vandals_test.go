@@ -349,14 +349,14 @@ func joinSpamCycle(ctx context.Context, v *vandal) error {
 var bigLatency = strings.Repeat("L", 16<<10)
 
 // stalledWebsocketCycle is attack (4) on a websocket: join, ask for 16 echoes of 16 KiB (which
-// a non-reading client left queued on the server, 256 KiB a connection) and 16 small ones, and
-// stop reading, with a receive buffer of 4 KiB so the server's writes stall at once. Most
-// stalls are short; every fourth lasts past the server's 10 s write timeout. Then it reads:
-// a big echo would be a failure.
+// the server used to queue for a client that reads nothing: 256 KiB a connection) and 16 small
+// ones, and stop reading for 1 to 3 s, every fourth time for 12 s, past the server's 10 s
+// write timeout should a write block that long (on loopback the kernel's buffers take in the
+// snapshots of far longer, so none does). Then it reads: a big echo would be a failure.
 func stalledWebsocketCycle(ctx context.Context, v *vandal) error {
 	seat := v.seats.claim()
 	defer seat.release() // after the close
-	w, err := dialWS(ctx, dialerFrom(v.ip, 4<<10), v.wsURL, "")
+	w, err := v.dial(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -688,7 +688,7 @@ func newVandal(k int, kind string, ip net.IP, serverURL string, t *tally, seats 
 		kind: kind, n: k, ip: ip,
 		wsURL:   "ws" + strings.TrimPrefix(base, "http") + "websocket",
 		pollURL: base + "polling",
-		dialer:  dialerFrom(ip, 0),
+		dialer:  dialerFrom(ip),
 		http:    httpClientFrom(ip),
 		tally:   t,
 		seats:   seats,
