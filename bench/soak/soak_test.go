@@ -57,17 +57,14 @@ func config(t *testing.T) soakConfig {
 // snapshotRate is what the server sends each player a second, the game's default.
 const snapshotRate = 30
 
-// The snapshot rate the honest bots must keep while the vandals attack, per connected second
-// (mean of the bots). The long form asks for 90 % of the 30 a second the server sends. The
-// short form runs in `make test`, under the race detector, on a 2-core CI machine that builds
-// and tests other packages at the same time: there a bot's goroutines may wait for a core long
-// enough that the server's volatile snapshots find the connection busy and skip it (measured:
-// 27-29 a second on an idle machine, under 20 at load 8). Half the rate still tells "snapshots
-// keep coming during the attacks" from "the attacks stopped them" without flaking.
-const (
-	minSnapshotRateLong  = 27.0
-	minSnapshotRateShort = 15.0
-)
+// minSnapshotRate is the snapshot rate the honest bots must keep while the vandals attack in
+// the long form, per connected second (mean of the bots): 90 % of the 30 a second the server
+// sends. The short form runs in `make test`, under the race detector, on a 2-core CI machine
+// that builds and tests other packages at the same time; there the rate measures the machine
+// more than the attacks (20 bots got 12, 26 and 30 a second in three runs a minute apart at
+// load 11, and 8 in a fourth), so the short form only reports it. Both forms check that every
+// bot still gets snapshots at the end.
+const minSnapshotRate = 27.0
 
 // newLobby builds the lobby with the game server's default limits. Without distinct source
 // addresses (spread false) every client is 127.0.0.1, and the per-address seat bound and join
@@ -311,6 +308,9 @@ func TestSoak(t *testing.T) {
 			t.Errorf("growth while running: %+v -> %+v", first, last)
 		}
 	}
+	if limit := heapPeakLimit(cfg.bots); check.heapPeak > limit {
+		t.Errorf("the heap reached %d MiB (garbage included), over the %d MiB that %d bots and the vandals need", check.heapPeak>>20, limit>>20, cfg.bots)
+	}
 	if check.over > 0 {
 		t.Errorf("the lobby counted more players than the clients can hold seats in %d of %d samples: %v players, at most %d seats (a connection holding more than one?)",
 			check.over, check.samples, check.worstPlayers, check.worstBound)
@@ -330,13 +330,9 @@ func TestSoak(t *testing.T) {
 	for _, r := range rates {
 		mean += r / float64(len(rates))
 	}
-	minRate := minSnapshotRateShort
-	if cfg.long {
-		minRate = minSnapshotRateLong
-	}
-	if len(rates) == 0 || mean < minRate {
+	if cfg.long && (len(rates) == 0 || mean < minSnapshotRate) {
 		t.Errorf("honest bots got %.1f snapshots a connected second on average during the attacks (%d bots measured), want at least %v of %d",
-			mean, len(rates), minRate, snapshotRate)
+			mean, len(rates), minSnapshotRate, snapshotRate)
 	}
 
 	tickP99 := tickPercentile(lobby, 0.99)
@@ -385,6 +381,12 @@ func TestSoak(t *testing.T) {
 		fmt.Println(summary)
 	}
 }
+
+// heapPeakLimit bounds the heap (garbage included) while bots play and vandals attack: 64 MiB
+// plus 256 KiB a bot. The soak's process holds the server and the clients; at 200 bots its
+// heap peaked at 16 MiB, 13 MiB without vandals. One placeholder bomb decoded the way the
+// reference server decodes it took the short form's 20 bots to 277 MiB.
+func heapPeakLimit(bots int) uint64 { return 64<<20 + uint64(bots)<<18 }
 
 // percentile returns the value at fraction p of sorted values (0: the least).
 func percentile(sorted []float64, p float64) float64 {
