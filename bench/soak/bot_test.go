@@ -1,10 +1,12 @@
 package soak
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,12 +18,19 @@ import (
 	"tankarena/realtime/client"
 )
 
-// tally counts what the bots did, for the checks and the summary.
+// tally counts what the bots did, and what the server did to the vandals, for the checks and
+// the summary.
 type tally struct {
-	joins, reconnects, disconnects, malformed, vandalCycles atomic.Int64
-	snapshots, inputs                                       atomic.Int64
-	mu                                                      sync.Mutex
-	errs                                                    []string
+	joins, reconnects, disconnects, malformed atomic.Int64
+	snapshots, inputs                         atomic.Int64
+
+	// Server-side effects the vandals expect to find in its counters.
+	lagConnects, takeovers, bombs atomic.Int64
+
+	mu       sync.Mutex
+	errs     []string
+	outcomes map[string]map[string]int64 // vandal kind → what happened → how often
+	cycles   map[string]int64            // vandal kind → attack cycles completed
 }
 
 func (t *tally) fail(format string, args ...any) {
@@ -32,22 +41,111 @@ func (t *tally) fail(format string, args ...any) {
 	}
 }
 
+// saw counts an outcome of a vandal's attack: what the server answered or did.
+func (t *tally) saw(kind, outcome string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.outcomes == nil {
+		t.outcomes = map[string]map[string]int64{}
+	}
+	if t.outcomes[kind] == nil {
+		t.outcomes[kind] = map[string]int64{}
+	}
+	t.outcomes[kind][outcome]++
+}
+
+func (t *tally) cycle(kind string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cycles == nil {
+		t.cycles = map[string]int64{}
+	}
+	t.cycles[kind]++
+}
+
+// vandalReport lists, per vandal kind, its cycles and what the server did to it, most frequent
+// first.
+func (t *tally) vandalReport() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var b strings.Builder
+	for _, kind := range slices.Sorted(maps.Keys(t.cycles)) {
+		fmt.Fprintf(&b, "\n  vandal %s, %d cycles:", kind, t.cycles[kind])
+		seen := t.outcomes[kind]
+		outcomes := slices.SortedFunc(maps.Keys(seen), func(a, b string) int {
+			return cmp.Or(cmp.Compare(seen[b], seen[a]), cmp.Compare(a, b))
+		})
+		for i, o := range outcomes {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, " %s %d", o, seen[o])
+		}
+	}
+	return b.String()
+}
+
+// meter measures a bot's snapshot rate over the time it was connected: snapshots arriving
+// while it held a seat, and for how long it held one, so the join warm-up and the gaps of its
+// deliberate reconnects count for nothing.
+type meter struct {
+	mu        sync.Mutex
+	snapshots int64
+	connected time.Duration // in the sessions that ended
+	since     time.Time     // when the current session's join was answered; zero between sessions
+}
+
+func (m *meter) start() {
+	m.mu.Lock()
+	m.since = time.Now()
+	m.mu.Unlock()
+}
+
+func (m *meter) stop() {
+	m.mu.Lock()
+	if !m.since.IsZero() {
+		m.connected += time.Since(m.since)
+		m.since = time.Time{}
+	}
+	m.mu.Unlock()
+}
+
+func (m *meter) snapshot() {
+	m.mu.Lock()
+	if !m.since.IsZero() {
+		m.snapshots++
+	}
+	m.mu.Unlock()
+}
+
+// read returns the snapshots so far and the time connected so far.
+func (m *meter) read() (int64, time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	connected := m.connected
+	if !m.since.IsZero() {
+		connected += time.Since(m.since)
+	}
+	return m.snapshots, connected
+}
+
 // bot is an honest player: it joins, sends an input every tick and now and then drops its
 // connection and comes back with its reconnect token.
 type bot struct {
 	url       string
 	name      string
+	dialer    *websocket.Dialer // from the bot's source address
 	tickRate  int
 	dropEvery time.Duration // mean time between deliberate disconnects
 	tally     *tally
 	snapshots atomic.Int64 // received since the start
-	connected atomic.Bool
+	meter     meter
 }
 
 // session is one connection's life: connect, join (with the token, if any), play until ctx
 // ends or the bot decides to drop. It returns the token and tank id to come back with.
 func (b *bot) session(ctx context.Context, token string, wantID int) (string, int, error) {
-	m, err := client.NewManager(b.url, client.Options{})
+	m, err := client.NewManager(b.url, client.Options{Dialer: b.dialer})
 	if err != nil {
 		return token, wantID, err
 	}
@@ -59,6 +157,7 @@ func (b *bot) session(ctx context.Context, token string, wantID int) (string, in
 	s.On("snapshot", func(*client.Event) {
 		b.snapshots.Add(1)
 		b.tally.snapshots.Add(1)
+		b.meter.snapshot()
 	})
 	s.On("restart", func(*client.Event) { b.tally.fail("%s: arena restarted (a panic)", b.name) })
 	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -82,8 +181,8 @@ func (b *bot) session(ctx context.Context, token string, wantID int) (string, in
 	} else {
 		b.tally.joins.Add(1)
 	}
-	b.connected.Store(true)
-	defer b.connected.Store(false)
+	b.meter.start()
+	defer b.meter.stop()
 
 	drop := time.After(time.Duration(rand.ExpFloat64() * float64(b.dropEvery)))
 	tick := time.NewTicker(time.Second / time.Duration(b.tickRate))
@@ -123,66 +222,6 @@ func (b *bot) run(ctx context.Context) {
 		select { // a short pause, well inside the reconnect window
 		case <-ctx.Done():
 		case <-time.After(time.Duration(50+rand.IntN(400)) * time.Millisecond):
-		}
-	}
-}
-
-// malformedPackets break the protocol in the ways a buggy or hostile client would; each is
-// sent after a proper CONNECT and join. The server drops broken packets' connections (parse
-// errors) or ignores bad payloads, and must never panic.
-var malformedPackets = []string{
-	`42["input","not an input"]`,
-	`42["input",[1,2]]`,
-	`42["input",[1e999,0,0,0,0]]`,
-	`42["input",[-1,5,5,99,7]]`,
-	`42["join",12]`,
-	`42["join",{"name":"` + strings.Repeat("x", 5000) + `"}]`,
-	`42["unknown event",{}]`,
-	`42[`,
-	`4x`,
-	`451-["input",{"_placeholder":true,"num":9}]`,
-	`9`,
-	`42["input",[1,0,0,0,0]`,
-	"\x00\xff\xfe",
-}
-
-// vandal opens raw websockets, joins and sends malformed packets, again and again.
-func vandal(ctx context.Context, url string, n int, t *tally) {
-	wsURL := "ws" + strings.TrimPrefix(url, "http") + "/socket.io/?EIO=4&transport=websocket"
-	for i := 0; ctx.Err() == nil; i++ {
-		c, _, err := websocket.DefaultDialer.DialContext(ctx, wsURL, nil)
-		if err != nil {
-			if ctx.Err() == nil {
-				t.fail("vandal %d: dial: %v", n, err)
-			}
-			return
-		}
-		join, _ := json.Marshal([]any{"join", arena.JoinRequest{Name: fmt.Sprintf("Vandal%d", n)}})
-		_ = c.WriteMessage(websocket.TextMessage, []byte("40"))
-		_ = c.WriteMessage(websocket.TextMessage, append([]byte("420"), join...))
-		for range 5 {
-			pkt := malformedPackets[rand.IntN(len(malformedPackets))]
-			kind := websocket.TextMessage
-			if rand.IntN(4) == 0 {
-				kind = websocket.BinaryMessage
-			}
-			if c.WriteMessage(kind, []byte(pkt)) != nil {
-				break
-			}
-			t.malformed.Add(1)
-		}
-		// Read what comes back (or the close) for a moment, then go.
-		_ = c.SetReadDeadline(time.Now().Add(time.Duration(100+rand.IntN(400)) * time.Millisecond))
-		for {
-			if _, _, err := c.ReadMessage(); err != nil {
-				break
-			}
-		}
-		c.Close()
-		t.vandalCycles.Add(1)
-		select { // a pest, not a flood: floods are the connection limits' business
-		case <-ctx.Done():
-		case <-time.After(time.Duration(200+rand.IntN(300)) * time.Millisecond):
 		}
 	}
 }
