@@ -225,6 +225,36 @@ func (p *tester) waitSnapshot(what string, ok func(*game.Snapshot) bool) game.Sn
 	return game.Snapshot{}
 }
 
+// lastTick is the tick of the newest snapshot received (0 before the first).
+func (p *tester) lastTick() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.snaps) == 0 {
+		return 0
+	}
+	return p.snaps[len(p.snaps)-1].Tick
+}
+
+// tickOf is the tick of the i-th snapshot received.
+func (p *tester) tickOf(i int) uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.snaps[i].Tick
+}
+
+// snapshotsBetween counts the snapshots received with a tick strictly between lo and hi.
+func (p *tester) snapshotsBetween(lo, hi uint64) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.snaps {
+		if s.Tick > lo && s.Tick < hi {
+			n++
+		}
+	}
+	return n
+}
+
 func (p *tester) snapshotCount() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
