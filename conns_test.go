@@ -15,11 +15,13 @@ import (
 	"time"
 
 	"tankarena/arena"
+	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
 
-// waitLong bounds every wait for the server to act: generous, for a loaded 2-core machine.
-const waitLong = 30 * time.Second
+// waitLong bounds every wait for the server to act: generous, for a loaded 2-core machine,
+// and stretched with its load (testenv.Patience).
+var waitLong = testenv.Patience(30 * time.Second)
 
 // play connects a player with the Go client, joins a game and waits for a snapshot: proof
 // that the server still takes new players.

@@ -104,7 +104,7 @@ func TestShutdownTellsThePlayers(t *testing.T) {
 		_ = ev.Decode(0, &msg)
 		told <- msg.Message
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLong)
 	defer cancel()
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)
