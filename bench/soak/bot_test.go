@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/arena"
+	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
 
@@ -61,7 +62,7 @@ func (b *bot) session(ctx context.Context, token string, wantID int) (string, in
 		b.tally.snapshots.Add(1)
 	})
 	s.On("restart", func(*client.Event) { b.tally.fail("%s: arena restarted (a panic)", b.name) })
-	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	cctx, cancel := context.WithTimeout(ctx, testenv.Patience(20*time.Second))
 	defer cancel()
 	if err := s.Connect(cctx); err != nil {
 		return token, wantID, fmt.Errorf("connect: %w", err)
