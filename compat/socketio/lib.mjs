@@ -30,7 +30,13 @@ export function transportOptions() {
 
 // client opens a Socket.IO client for namespace nsp ("" is the main one).
 export function client(nsp = "", opts = {}) {
-  return io(url + nsp, { ...transportOptions(), reconnectionDelay: 50, reconnectionDelayMax: 200, ...opts });
+  return io(url + nsp, {
+    ...transportOptions(),
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+    timeout: patience(20000), // the connect timeout, 20 s by default
+    ...opts,
+  });
 }
 
 // once resolves with the arguments of the next `event` (an array).

@@ -45,8 +45,8 @@ type clientCase struct {
 	// modes lists the transport modes the case runs in; empty means all of them.
 	modes []string
 	// script is the body of an async function returning the result; see scriptHelpers for
-	// what it can use besides OPTS (the mode's options), TRANSPORT (the mode's transport) and
-	// CLOSED_URL (an address where nothing listens).
+	// what it can use besides OPTS (the mode's options), TRANSPORT (the mode's transport),
+	// CLOSED_URL (an address where nothing listens) and SLACK (testenv.Slack).
 	script string
 	// want is the JSON the script must return; TRANSPORT, OPEN_ERROR and PROBES are replaced
 	// per mode.
@@ -526,8 +526,9 @@ func runClientCases(t *testing.T, srv target) {
 				if err := chromedp.Do(ctx, chromedp.Navigate(base+page)); err != nil {
 					t.Fatalf("open %s: %v", base+page, err)
 				}
-				script := fmt.Sprintf("(async () => {\nconst OPTS = %s;\nconst TRANSPORT = %q;\nconst CLOSED_URL = %q;\nconst SLACK = %g;\n%s\n%s\n})()",
-					mode.opts, mode.transport, closedURL, testenv.Slack(), scriptHelpers, c.script)
+				// The client's connect timeout (20 s by default) is stretched like every wait.
+				script := fmt.Sprintf("(async () => {\nconst SLACK = %g;\nconst OPTS = {timeout: 20000 * SLACK, ...%s};\nconst TRANSPORT = %q;\nconst CLOSED_URL = %q;\n%s\n%s\n})()",
+					testenv.Slack(), mode.opts, mode.transport, closedURL, scriptHelpers, c.script)
 				caseCtx, cancel := context.WithTimeout(ctx, caseTimeout)
 				defer cancel()
 				got, err := browsertest.Eval[[]byte](caseCtx, script)
