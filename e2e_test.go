@@ -115,7 +115,7 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 // the time taken, can fail the test.
 func waitView(t *testing.T, ctx context.Context, what string, ok func(pageView) bool) pageView {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(waitLong)
 	var last pageView
 	for time.Now().Before(deadline) {
 		v, err := browsertest.Eval[pageView](ctx, `globalThis.tankArena ? tankArena.view() : {}`)

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"tankarena/arena"
 	"tankarena/realtime/client"
@@ -40,7 +39,7 @@ func joinOnce(t *testing.T, base, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), waitLong)
 	defer cancel()
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 )
 
 // waitLong bounds every wait for the server to act: generous, for a loaded 2-core machine.
-const waitLong = 30 * time.Second
+var waitLong = testenv.Patience(30 * time.Second)
 
 // startServer runs the whole server on a loopback port, as run does, with the given flags,
 // and returns its URL. It shuts down when the test ends.

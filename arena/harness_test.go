@@ -14,12 +14,14 @@ import (
 	"tankarena/arena"
 	"tankarena/game"
 	"tankarena/internal/maptest"
+	"tankarena/internal/testenv"
 	"tankarena/realtime"
 	"tankarena/realtime/client"
 )
 
-// waitFor is the patience for anything asynchronous; it bounds a broken test, it never asserts speed.
-const waitFor = 20 * time.Second
+// waitFor is the patience for anything asynchronous; it bounds a broken test, it never asserts
+// speed, and it stretches with the machine's load (testenv.Patience).
+var waitFor = testenv.Patience(20 * time.Second)
 
 // harness is a real server: the lobby on a realtime.Server behind an httptest listener.
 type harness struct {
@@ -28,13 +30,13 @@ type harness struct {
 	rt    *realtime.Server
 }
 
-func newHarness(t *testing.T, tweak func(*arena.Options)) *harness {
+func newHarness(t testing.TB, tweak func(*arena.Options)) *harness {
 	t.Helper()
 	return newHarnessWith(t, tweak, realtime.Options{}, nil)
 }
 
 // newHarnessWith is newHarness with realtime options and a listener wrapper (nil: none).
-func newHarnessWith(t *testing.T, tweak func(*arena.Options), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
+func newHarnessWith(t testing.TB, tweak func(*arena.Options), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
 	t.Helper()
 	m := maptest.Shipped(t, "arena")
 	cfg := game.DefaultConfig()
@@ -70,7 +72,7 @@ func newHarnessWith(t *testing.T, tweak func(*arena.Options), rtOpts realtime.Op
 
 // tester is one test player on a real Socket.IO connection.
 type tester struct {
-	t       *testing.T
+	t       testing.TB
 	m       *client.Manager
 	s       *client.Socket
 	ack     arena.JoinAck
@@ -85,13 +87,13 @@ type tester struct {
 }
 
 // connect opens a connection (query may carry the lag simulator's settings) without joining.
-func (h *harness) connect(t *testing.T, query url.Values) *tester {
+func (h *harness) connect(t testing.TB, query url.Values) *tester {
 	t.Helper()
 	return h.connectWith(t, client.Options{Query: query})
 }
 
 // connectWith is connect with the client's options.
-func (h *harness) connectWith(t *testing.T, opts client.Options) *tester {
+func (h *harness) connectWith(t testing.TB, opts client.Options) *tester {
 	t.Helper()
 	m, err := client.NewManager(h.url, opts)
 	if err != nil {
@@ -157,7 +159,7 @@ func (h *harness) connectWith(t *testing.T, opts client.Options) *tester {
 }
 
 // join connects and joins as name (token "" for a new player).
-func (h *harness) join(t *testing.T, name, token string) *tester {
+func (h *harness) join(t testing.TB, name, token string) *tester {
 	t.Helper()
 	p := h.connect(t, nil)
 	p.join(name, token)
@@ -223,6 +225,36 @@ func (p *tester) waitSnapshot(what string, ok func(*game.Snapshot) bool) game.Sn
 	return game.Snapshot{}
 }
 
+// lastTick is the tick of the newest snapshot received (0 before the first).
+func (p *tester) lastTick() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.snaps) == 0 {
+		return 0
+	}
+	return p.snaps[len(p.snaps)-1].Tick
+}
+
+// tickOf is the tick of the i-th snapshot received.
+func (p *tester) tickOf(i int) uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.snaps[i].Tick
+}
+
+// snapshotsBetween counts the snapshots received with a tick strictly between lo and hi.
+func (p *tester) snapshotsBetween(lo, hi uint64) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.snaps {
+		if s.Tick > lo && s.Tick < hi {
+			n++
+		}
+	}
+	return n
+}
+
 func (p *tester) snapshotCount() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -256,7 +288,7 @@ func scoreIn(s *game.Snapshot, id int) (game.Score, bool) {
 }
 
 // eventually polls cond until it holds or the patience runs out.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(waitFor)
 	for !cond() {

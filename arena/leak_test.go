@@ -18,6 +18,7 @@ import (
 
 	"tankarena/arena"
 	"tankarena/internal/memtest"
+	"tankarena/internal/testenv"
 	"tankarena/realtime"
 	"tankarena/realtime/client"
 	"tankarena/realtime/engineio"
@@ -196,10 +197,11 @@ func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 	}, realtime.Options{
 		// Short enough that abandoned visitors are reaped within seconds (and gone well within
 		// the patience of "every visitor gone" below), long enough that a merely busy machine
-		// does not reap live ones; a starved one still can (see the tolerance below).
-		ConnectTimeout: 5 * time.Second,
+		// does not reap live ones, and stretched with the load (testenv.Patience); a starved
+		// machine still can (see the tolerance below).
+		ConnectTimeout: testenv.Patience(5 * time.Second),
 		Engine: engineio.Options{
-			PingInterval: 2 * time.Second, PingTimeout: 5 * time.Second,
+			PingInterval: 2 * time.Second, PingTimeout: testenv.Patience(5 * time.Second),
 			MaxConnectionsPerIP: 10_000, // every visitor is 127.0.0.1
 			Logger:              slog.New(slog.DiscardHandler),
 		},

@@ -12,7 +12,7 @@ import (
 )
 
 // metric reads one series from the lobby's Prometheus text, as a scraper would.
-func metric(t *testing.T, l *arena.Lobby, series string) float64 {
+func metric(t testing.TB, l *arena.Lobby, series string) float64 {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := l.Metrics().Write(&buf); err != nil {

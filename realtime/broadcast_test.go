@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"tankarena/internal/testenv"
 )
 
 // waitDone fails the test if ch does not deliver in a very generous time: a hang guard, not a
@@ -13,7 +15,7 @@ func waitDone[T any](t *testing.T, ch <-chan T, what string) T {
 	select {
 	case v := <-ch:
 		return v
-	case <-time.After(30 * time.Second):
+	case <-time.After(testenv.Patience(30 * time.Second)):
 		t.Fatalf("%s never returned", what)
 		panic("unreachable")
 	}

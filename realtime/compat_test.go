@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -35,10 +36,11 @@ func TestCompatOfficialClient(t *testing.T) {
 	for _, mode := range []string{"polling", "websocket", "upgrade"} {
 		for _, script := range []string{"basic.mjs", "rooms.mjs", "disconnect.mjs", "badinput.mjs"} {
 			t.Run(mode+"/"+script, func(t *testing.T) {
-				ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+				ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience(90*time.Second))
 				defer cancel()
 				cmd := exec.CommandContext(ctx, node, filepath.Join(dir, script), hs.URL, mode)
 				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), testenv.SlackEnv())
 				out, err := cmd.CombinedOutput()
 				if err != nil {
 					t.Fatalf("node %s %s: %v\n%s", script, mode, err, out)
@@ -59,17 +61,20 @@ func TestCompatHandshakeRateRefusal(t *testing.T) {
 	for _, mode := range []string{"polling", "websocket", "upgrade"} {
 		t.Run(mode, func(t *testing.T) {
 			srv := newCompatServer(engineio.Options{
-				HandshakeRatePerIP:  0.5, // the second client must be refused: 2s is ample even on a loaded machine
+				// One handshake per 2 s (stretched with the load): the second client, which
+				// starts once the first is connected, must come sooner to be refused.
+				HandshakeRatePerIP:  1 / testenv.Patience(2*time.Second).Seconds(),
 				HandshakeBurstPerIP: 1,
 				Logger:              slog.New(slog.DiscardHandler),
 			})
 			hs := httptest.NewServer(srv)
 			defer hs.Close()
 			defer srv.Close()
-			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience(90*time.Second))
 			defer cancel()
 			cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "ratelimit.mjs"), hs.URL, mode)
 			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), testenv.SlackEnv())
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("node ratelimit.mjs %s: %v\n%s", mode, err, out)
 			}
@@ -137,7 +142,7 @@ func newCompatServer(engine engineio.Options) *Server {
 			}
 		})
 		s.On("ask", func(ev *Event) {
-			answer, err := s.Timeout(10*time.Second).EmitWithAck(context.Background(), "question", "what?")
+			answer, err := s.Timeout(testenv.Patience(10*time.Second)).EmitWithAck(context.Background(), "question", "what?")
 			var text string
 			if err == nil {
 				err = answer.Decode(0, &text)
@@ -206,7 +211,7 @@ func newCompatServer(engine engineio.Options) *Server {
 		s.On("reason-of", func(ev *Event) {
 			var id string
 			ev.Decode(0, &id)
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience(20*time.Second))
 			defer cancel()
 			ev.Ack(gone.wait(ctx, id))
 		})
@@ -243,9 +248,10 @@ func TestCompatServerShutdown(t *testing.T) {
 			hs := httptest.NewServer(srv)
 			defer hs.Close()
 
-			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience(90*time.Second))
 			defer cancel()
 			cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "shutdown.mjs"), hs.URL, mode)
+			cmd.Env = append(os.Environ(), testenv.SlackEnv())
 			stdout, err := cmd.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"tankarena/internal/testenv"
 	"tankarena/realtime/engineio"
 )
 
@@ -29,7 +30,7 @@ func TestBroadcastRightAfterConnectReachesTheClient(t *testing.T) {
 
 	read := func(c *websocket.Conn) string {
 		t.Helper()
-		_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+		_ = c.SetReadDeadline(time.Now().Add(testenv.Patience(20 * time.Second)))
 		_, data, err := c.ReadMessage()
 		if err != nil {
 			t.Fatalf("read: %v", err)

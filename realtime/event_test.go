@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"tankarena/internal/testenv"
 )
 
 // sentMessages waits for the handlers to settle and returns what the server sent so far,
@@ -81,7 +83,7 @@ func TestValuesOfAnAckAnswer(t *testing.T) {
 	f, s := joinMain(t, NewServer(Options{}))
 	answers := make(chan *Args, 1)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience(20*time.Second))
 		defer cancel()
 		answer, err := s.EmitWithAck(ctx, "question")
 		if err != nil {

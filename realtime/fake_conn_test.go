@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"tankarena/internal/testenv"
 	"tankarena/realtime/engineio"
 	"tankarena/realtime/parser"
 )
@@ -99,7 +100,7 @@ func exited(s *Socket) bool {
 // waitExited waits until exited(s).
 func waitExited(t testing.TB, s *Socket) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !exited(s); time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(testenv.Patience(30 * time.Second)); !exited(s); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("socket %s did not leave", s.ID())
 		}

@@ -14,14 +14,15 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/internal/memtest"
+	"tankarena/internal/testenv"
 	"tankarena/internal/wstest"
 	sioclient "tankarena/realtime/client"
 	"tankarena/realtime/engineio"
 )
 
-// limitsWait bounds every wait in these tests; the machine is shared, so it is generous and
-// only decides when a test gives up.
-const limitsWait = 20 * time.Second
+// limitsWait bounds every wait in these tests; the machine is shared, so it is generous,
+// stretches with the load (testenv.Patience) and only decides when a test gives up.
+var limitsWait = testenv.Patience(20 * time.Second)
 
 // echoServer serves a realtime server whose sockets answer "echo" with its arguments and
 // report their disconnect reasons on the returned channel.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"tankarena/internal/testenv"
 	"tankarena/realtime/engineio"
 	"tankarena/realtime/parser"
 )
@@ -512,7 +513,7 @@ func TestBadInputClosesOnlyTheCulprit(t *testing.T) {
 func TestConnectTimeout(t *testing.T) {
 	srv := NewServer(Options{ConnectTimeout: 5 * time.Millisecond})
 	f := connectFake(srv, "")
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(testenv.Patience(30 * time.Second))
 	for f.closeReason() == "" && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -672,7 +673,7 @@ func TestEventFloodClosesTheConnection(t *testing.T) {
 	}()
 	select {
 	case <-flooded:
-	case <-time.After(30 * time.Second):
+	case <-time.After(testenv.Patience(30 * time.Second)):
 		close(release)
 		t.Fatal("the connection's reader is stuck behind a busy handler")
 	}

@@ -43,7 +43,7 @@ func buildForSmoke(t *testing.T, pkgs ...string) (root, bin string) {
 // a harness error fails the test.
 func runSmoke(t *testing.T, cfg config) ([]run, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), testenv.Patience(2*time.Minute))
 	defer cancel()
 	var progress strings.Builder
 	runs, err := runAll(ctx, cfg, &progress)

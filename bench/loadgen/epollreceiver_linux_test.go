@@ -7,20 +7,24 @@ import (
 	"testing"
 	"time"
 
+	"tankarena/internal/testenv"
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
 )
 
 // TestEpollReceiverTicksAndPings connects epoll clients to a real realtime server that pings
-// every 50 ms and drops a client that has not answered within 1 s, broadcasts ticks for
-// several seconds, and checks that every tick arrived, none was lost and no client was
-// dropped: the sessions outlived dozens of ping rounds, so the pings were answered.
+// every 50 ms and drops a client that has not answered within 1 s (stretched with the load,
+// so that a client starved of CPU is not taken for a silent one), broadcasts ticks for three
+// of those ping timeouts, and checks that every tick arrived, none was lost and no client
+// was dropped: the sessions outlived dozens of ping rounds, so the pings were answered.
 func TestEpollReceiverTicksAndPings(t *testing.T) {
+	const pingInterval = 50 * time.Millisecond
+	pingTimeout := testenv.Patience(time.Second)
 	io := realtime.NewServer(realtime.Options{
 		Engine: engineio.Options{
 			Transports:   []string{engineio.TransportWebSocket},
-			PingInterval: 50 * time.Millisecond,
-			PingTimeout:  time.Second,
+			PingInterval: pingInterval,
+			PingTimeout:  pingTimeout,
 		},
 		DisableClientScript: true,
 	})
@@ -36,10 +40,10 @@ func TestEpollReceiverTicksAndPings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience(20*time.Second))
 	defer cancel()
 	const clients = 20
-	if failed, _ := f.grow(ctx, clients, 4, 30*time.Second); failed != 0 {
+	if failed, _ := f.grow(ctx, clients, 4, testenv.Patience(30*time.Second)); failed != 0 {
 		t.Fatalf("%d of %d clients failed to connect", failed, clients)
 	}
 
@@ -51,7 +55,9 @@ func TestEpollReceiverTicksAndPings(t *testing.T) {
 		if err := io.Emit("tick", map[string]any{"t": time.Now().UnixMicro(), "seq": seq, "pad": "xxxx"}); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(50 * time.Millisecond) // spreads the ticks over 3 s: 60 ping rounds
+		// Spreads the ticks over three times the longest a silent client lasts (3 s on a
+		// quiet machine: 60 ping rounds), so one that did not answer would be dropped.
+		time.Sleep(3 * (pingInterval + pingTimeout) / ticks)
 	}
 	for f.delivered.Load() < clients*ticks && ctx.Err() == nil {
 		time.Sleep(10 * time.Millisecond)

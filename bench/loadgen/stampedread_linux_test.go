@@ -5,6 +5,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"tankarena/internal/testenv"
 )
 
 // TestStampedReadKernelStamp reads a real loopback TCP socket with kernel stamps and checks
@@ -39,7 +41,7 @@ func TestStampedReadKernelStamp(t *testing.T) {
 	// The kernel turns stamping on from a work queue once the first socket asks, so the first
 	// segments may come unstamped (read then falls back to the read time): send until one
 	// carries a stamp.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testenv.Patience(10 * time.Second))
 	for {
 		before := time.Now().UnixMicro()
 		if _, err := accepted.Write([]byte("tick")); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/arena"
+	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
 
@@ -160,7 +161,7 @@ func (b *bot) session(ctx context.Context, token string, wantID int) (string, in
 		b.meter.snapshot()
 	})
 	s.On("restart", func(*client.Event) { b.tally.fail("%s: arena restarted (a panic)", b.name) })
-	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	cctx, cancel := context.WithTimeout(ctx, testenv.Patience(20*time.Second))
 	defer cancel()
 	if err := s.Connect(cctx); err != nil {
 		return token, wantID, fmt.Errorf("connect: %w", err)

@@ -15,10 +15,11 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/arena"
+	"tankarena/internal/testenv"
 )
 
 // waitLong bounds a wait for an answer the server owes: generous, since CI shares 2 cores.
-const waitLong = 20 * time.Second
+var waitLong = testenv.Patience(20 * time.Second)
 
 // refusedError is a handshake the server answered with an HTTP error (a connection limit).
 type refusedError struct{ status int }

@@ -22,6 +22,7 @@ import (
 	"tankarena/game"
 	"tankarena/internal/maptest"
 	"tankarena/internal/memtest"
+	"tankarena/internal/testenv"
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
 )
@@ -280,7 +281,7 @@ func TestSoak(t *testing.T) {
 	for i, b := range bots {
 		counts[i] = b.snapshots.Load()
 	}
-	waitUntil(10*time.Second, func() bool {
+	waitUntil(testenv.Patience(10*time.Second), func() bool {
 		stillReceiving = 0
 		for i, b := range bots {
 			if b.snapshots.Load() > counts[i] {
@@ -361,7 +362,7 @@ func TestSoak(t *testing.T) {
 	}
 
 	// After: the seats expire, the arenas stop, and the process is back where it started.
-	if !waitUntil(30*time.Second, func() bool { return lobby.Arenas() == 0 && len(rt.Of("/").Sockets()) == 0 }) {
+	if !waitUntil(testenv.Patience(30*time.Second), func() bool { return lobby.Arenas() == 0 && len(rt.Of("/").Sockets()) == 0 }) {
 		t.Errorf("after the soak: %d arenas, %d sockets still open", lobby.Arenas(), len(rt.Of("/").Sockets()))
 	}
 	ts.Close()
@@ -369,7 +370,7 @@ func TestSoak(t *testing.T) {
 	lobby.Close()
 	var goroutines int
 	var heap uint64
-	back := waitUntil(20*time.Second, func() bool {
+	back := waitUntil(testenv.Patience(20*time.Second), func() bool {
 		goroutines, heap = runtime.NumGoroutine(), memtest.LiveHeap()
 		return goroutines <= baseGoroutines+5 && heap <= baseHeap+4<<20
 	})

@@ -28,8 +28,12 @@ const pages = {
   "/blank.html": '<!doctype html><meta charset="utf-8"><title>blank</title>',
 };
 
+// TEST_SLACK, set by the Go test from testenv.Slack (the machine's load, CI's setting),
+// stretches the waits for a live client as much as the test stretches its own.
+const slack = Number(process.env.TEST_SLACK || 1);
+
 // Short heartbeats, so every test also proves the client answers pings, and silence is noticed soon.
-const heartbeat = { pingInterval: 500, pingTimeout: 3000 };
+const heartbeat = { pingInterval: 500, pingTimeout: 3000 * slack };
 
 function describe(x) {
   if (Buffer.isBuffer(x)) return { buffer: [...x] };
@@ -63,7 +67,7 @@ function handlers(socket) {
   });
   socket.on("ask", async (question, ack) => {
     try {
-      const answer = await socket.timeout(10000).emitWithAck("question", question, Buffer.from([5, 6]));
+      const answer = await socket.timeout(10000 * slack).emitWithAck("question", question, Buffer.from([5, 6]));
       ack({ answer: describe(answer) });
     } catch (err) {
       ack({ error: err.message });

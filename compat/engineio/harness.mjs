@@ -2,8 +2,9 @@
 // fact per line, for the Go test to assert on, and exits 0 only if its own checks passed.
 import { Socket } from "engine.io-client";
 
-// Give up well before the Go test does, so a hang shows up as a readable failure.
-const deadline = setTimeout(() => fail("timed out"), 30000);
+// Give up well before the Go test does, so a hang shows up as a readable failure; TEST_SLACK,
+// set by the Go test from testenv.Slack, stretches the wait as much as the test's own.
+const deadline = setTimeout(() => fail("timed out"), 30000 * Number(process.env.TEST_SLACK || 1));
 
 export function fail(why) {
   console.log(`FAIL ${why}`);

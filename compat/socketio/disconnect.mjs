@@ -1,11 +1,11 @@
 // Disconnect reasons on both sides, and reconnection after the server drops the transport.
 import assert from "node:assert/strict";
-import { client, connected, once, main } from "./lib.mjs";
+import { client, connected, once, main, patience } from "./lib.mjs";
 
 main(async () => {
   const observer = client("", { forceNew: true });
   await connected(observer);
-  const reasonOf = (id) => observer.timeout(10000).emitWithAck("reason-of", id);
+  const reasonOf = (id) => observer.timeout(patience(10000)).emitWithAck("reason-of", id);
 
   // The server disconnects a socket: the client is told and does not reconnect.
   const kicked = client("", { forceNew: true });

@@ -14,11 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
 
-// waitLong bounds every wait for the server to act: generous, for a loaded 2-core machine.
-const waitLong = 30 * time.Second
+// waitLong bounds every wait for the server to act: generous, for a loaded 2-core machine,
+// and stretched with its load (testenv.Patience).
+var waitLong = testenv.Patience(30 * time.Second)
 
 // play connects a player with the Go client and has the test game echo a message: proof
 // that the server still takes new players.

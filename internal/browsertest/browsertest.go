@@ -16,7 +16,8 @@ import (
 )
 
 // Timeout bounds a whole browser session: a hung page fails the test instead of hanging it.
-const Timeout = 3 * time.Minute
+// It stretches with the machine's load (testenv.Patience): a session runs dozens of pages.
+var Timeout = testenv.Patience(3 * time.Minute)
 
 // New starts a headless Chromium for t and returns the context of its first tab, for use with
 // chromedp.Run (derive shorter timeouts from it freely). The browser is killed and its profile

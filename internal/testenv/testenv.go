@@ -2,6 +2,10 @@
 // official npm packages in compat/, and Debian's Chromium — and decides what a test does when
 // one is missing: on a developer's machine it skips with the command that installs it; in CI
 // (CI=true) a missing program fails the test, so a green CI run always means the real thing ran.
+//
+// It also sets how long tests wait: Patience stretches a deadline by Slack, which grows with
+// the machine's load and with TEST_SLACK, so that tests wait for conditions, never for the
+// clock, and still hold on a CI machine shared with whatever else runs.
 package testenv
 
 import (

@@ -12,10 +12,13 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tankarena/internal/testenv"
 )
 
-// waitLong bounds waits for what must happen; it never asserts speed.
-const waitLong = 20 * time.Second
+// waitLong bounds waits for what must happen, stretched with the machine's load; it never
+// asserts speed.
+var waitLong = testenv.Patience(20 * time.Second)
 
 // echoOnce greets each websocket client and answers its first message with it.
 func echoOnce(t *testing.T) http.Handler {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"tankarena/internal/testenv"
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
 )
@@ -26,7 +27,7 @@ func TestAgainstGoServer(t *testing.T) {
 func startGoServer(t testing.TB) string {
 	srv := realtime.NewServer(realtime.Options{Engine: engineio.Options{
 		PingInterval: 300 * time.Millisecond, // as the Node script: many pongs, generous timeout
-		PingTimeout:  10 * time.Second,
+		PingTimeout:  testenv.Patience(10 * time.Second),
 		Logger:       slog.New(slog.DiscardHandler),
 	}})
 	// the raw TCP connections by remote address, so "drop-transport" can cut

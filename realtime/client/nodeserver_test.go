@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"bufio"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,9 @@ func startNodeServer(t testing.TB, env ...string) string {
 	dir := testenv.CompatDir(t)
 	cmd := exec.Command(node, filepath.Join(dir, "goclient", "server.mjs"))
 	cmd.Dir = dir
-	cmd.Env = append(cmd.Environ(), env...)
+	// As the Go server's: a generous pong timeout, stretched with the load; env may override it.
+	cmd.Env = append(cmd.Environ(), fmt.Sprintf("PING_TIMEOUT=%d", testenv.Patience(10*time.Second).Milliseconds()))
+	cmd.Env = append(cmd.Env, env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +62,7 @@ func startNodeServer(t testing.TB, env ...string) string {
 	select {
 	case p := <-port:
 		return "http://127.0.0.1:" + p
-	case <-time.After(30 * time.Second):
+	case <-time.After(testenv.Patience(30 * time.Second)):
 		t.Fatalf("node server did not start; stderr:\n%s", stderr.String())
 		return ""
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tankarena/internal/browsertest"
+	"tankarena/internal/testenv"
 )
 
 // transportMode is how a case's sockets are told to connect: OPTS in the case's script.
@@ -44,8 +45,8 @@ type clientCase struct {
 	// modes lists the transport modes the case runs in; empty means all of them.
 	modes []string
 	// script is the body of an async function returning the result; see scriptHelpers for
-	// what it can use besides OPTS (the mode's options), TRANSPORT (the mode's transport) and
-	// CLOSED_URL (an address where nothing listens).
+	// what it can use besides OPTS (the mode's options), TRANSPORT (the mode's transport),
+	// CLOSED_URL (an address where nothing listens) and SLACK (testenv.Slack).
 	script string
 	// want is the JSON the script must return; TRANSPORT, OPEN_ERROR and PROBES are replaced
 	// per mode.
@@ -69,7 +70,8 @@ var clientCases = []clientCase{
 			"welcome":{"nsp":"/","auth":{}},"probed":PROBES}`,
 	},
 	{
-		// The server pings every 500 ms and drops a client that does not answer within 3 s.
+		// The server pings every 500 ms and drops a client that does not answer within 3 s
+		// (stretched with the machine's load, testenv.Patience).
 		name:  "answers pings: the connection outlives several heartbeats",
 		modes: []string{"websocket", "polling"},
 		script: `
@@ -129,7 +131,7 @@ var clientCases = []clientCase{
 			const s = io(OPTS);
 			const viaCallback = await within("ack", new Promise((r) => s.emit("echo", "a", 2, (...answer) => r(answer))));
 			const viaPromise = await s.emitWithAck("echo", {x: 1});
-			const withTimeout = await within("timed ack", new Promise((r) => s.timeout(20000).emit("echo", "in time", (...a) => r(a))));
+			const withTimeout = await within("timed ack", new Promise((r) => s.timeout(20000 * SLACK).emit("echo", "in time", (...a) => r(a))));
 			return {viaCallback, viaPromise, withTimeout};`,
 		want: `{"viaCallback":["a",2],"viaPromise":{"x":1},"withTimeout":[null,"in time"]}`,
 	},
@@ -434,10 +436,11 @@ var clientCases = []clientCase{
 	},
 }
 
-// scriptHelpers are defined before every case's script. The waits last at most 20 s.
+// scriptHelpers are defined before every case's script. The waits last at most 20 s times
+// SLACK (testenv.Slack, the stretch of the Go test's own deadlines).
 const scriptHelpers = `
 	// within(what, promise) and next(emitter, event) wait; until(what, condition) polls.
-	const within = (what, promise, ms = 20000) => Promise.race([promise, new Promise((_, reject) =>
+	const within = (what, promise, ms = 20000 * SLACK) => Promise.race([promise, new Promise((_, reject) =>
 		setTimeout(() => reject(new Error("timed out waiting for " + what)), ms))]);
 	const next = (emitter, event) => within(event, new Promise((resolve) => emitter.once(event, (...args) => resolve(args))));
 	const until = (what, condition) => within(what, new Promise((resolve) => {
@@ -478,7 +481,7 @@ const scriptHelpers = `
 		const back = [];
 		s.on("echoed", (n) => back.push(n));
 		let doneAt = -1;
-		const deadline = Date.now() + 20000;
+		const deadline = Date.now() + 20000 * SLACK;
 		while (doneAt < 0 || sent < doneAt + 50) {
 			if (doneAt < 0 && done()) doneAt = sent;
 			if (Date.now() > deadline) throw new Error("the sequence's condition never came, after " + sent + " events");
@@ -491,7 +494,7 @@ const scriptHelpers = `
 `
 
 // caseTimeout bounds one case, so a lost answer fails that case instead of the whole run.
-const caseTimeout = 45 * time.Second
+var caseTimeout = testenv.Patience(45 * time.Second)
 
 func TestClientAgainstReferenceServer(t *testing.T) {
 	t.Parallel()
@@ -523,8 +526,9 @@ func runClientCases(t *testing.T, srv target) {
 				if err := chromedp.Do(ctx, chromedp.Navigate(base+page)); err != nil {
 					t.Fatalf("open %s: %v", base+page, err)
 				}
-				script := fmt.Sprintf("(async () => {\nconst OPTS = %s;\nconst TRANSPORT = %q;\nconst CLOSED_URL = %q;\n%s\n%s\n})()",
-					mode.opts, mode.transport, closedURL, scriptHelpers, c.script)
+				// The client's connect timeout (20 s by default) is stretched like every wait.
+				script := fmt.Sprintf("(async () => {\nconst SLACK = %g;\nconst OPTS = {timeout: 20000 * SLACK, ...%s};\nconst TRANSPORT = %q;\nconst CLOSED_URL = %q;\n%s\n%s\n})()",
+					testenv.Slack(), mode.opts, mode.transport, closedURL, scriptHelpers, c.script)
 				caseCtx, cancel := context.WithTimeout(ctx, caseTimeout)
 				defer cancel()
 				got, err := browsertest.Eval[[]byte](caseCtx, script)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tankarena/internal/testenv"
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
 )
@@ -36,7 +37,7 @@ func serveGo(t *testing.T, transports []string) string {
 	srv := realtime.NewServer(realtime.Options{Engine: engineio.Options{
 		// Short heartbeats, as in the reference test server.
 		PingInterval: 500 * time.Millisecond,
-		PingTimeout:  3 * time.Second,
+		PingTimeout:  testenv.Patience(3 * time.Second),
 		Transports:   transports,
 	}})
 	front := newTestFront(srv)
@@ -120,7 +121,7 @@ func goHandlers(front *testFront, s *realtime.Socket) {
 		var question string
 		_ = ev.Decode(0, &question)
 		go func() { // wait for the client's answer off the socket's handler goroutine
-			answer, err := s.Timeout(10*time.Second).EmitWithAck(context.Background(), "question", question, []byte{5, 6})
+			answer, err := s.Timeout(testenv.Patience(10*time.Second)).EmitWithAck(context.Background(), "question", question, []byte{5, 6})
 			if err != nil {
 				_ = ev.Ack(map[string]string{"error": err.Error()})
 				return

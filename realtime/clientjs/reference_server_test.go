@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -33,6 +34,7 @@ func startReferenceServer(t *testing.T) target {
 	}
 	cmd := exec.Command(node, filepath.Join("clientjs", "server.js"), client)
 	cmd.Dir = compat
+	cmd.Env = append(os.Environ(), testenv.SlackEnv())
 	stderr := &testenv.SyncBuffer{}
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe() // the server exits when this closes
@@ -75,7 +77,7 @@ func startReferenceServer(t *testing.T) target {
 		if err := json.Unmarshal([]byte(line), &urls); err != nil || urls.Main == "" {
 			t.Fatalf("reference server did not print its URLs (got %q, err %v); stderr:\n%s", line, err, stderr.String())
 		}
-	case <-time.After(60 * time.Second):
+	case <-time.After(testenv.Patience(60 * time.Second)):
 		t.Fatalf("reference server did not start; stderr:\n%s", stderr.String())
 	}
 	return target{name: "reference", url: urls.Main, pollingOnly: urls.PollingOnly}

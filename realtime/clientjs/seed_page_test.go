@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tankarena/internal/browsertest"
+	"tankarena/internal/testenv"
 	"tankarena/realtime"
 )
 
@@ -59,7 +60,7 @@ func TestSeedPageTalksToGoServer(t *testing.T) {
 		if err := json.Unmarshal(raw, &data); err != nil || data["my"] != "data" {
 			t.Errorf("server got 'other' with %s, want {\"my\":\"data\"}", raw)
 		}
-	case <-time.After(60 * time.Second):
+	case <-time.After(testenv.Patience(60 * time.Second)):
 		t.Fatal("the server never received 'other' from the page")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -29,10 +30,11 @@ func runNode(t *testing.T, script string, args ...string) []string {
 	t.Helper()
 	node := testenv.Node(t)
 	dir := testenv.CompatDir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience(60*time.Second))
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, append([]string{filepath.Join(dir, "engineio", script)}, args...)...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), testenv.SlackEnv())
 	out, err := cmd.CombinedOutput()
 	t.Logf("node %s %v:\n%s", script, args, out)
 	if err != nil {

@@ -11,11 +11,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tankarena/internal/testenv"
 )
 
-// waitLong bounds every wait in the tests. It is generous because the machine is shared;
-// it only decides when a test gives up, never what counts as fast enough.
-const waitLong = 20 * time.Second
+// waitLong bounds every wait in the tests. It is generous because the machine is shared, and
+// stretches with its load (testenv.Patience); it only decides when a test gives up, never
+// what counts as fast enough.
+var waitLong = testenv.Patience(20 * time.Second)
 
 // testSession is what the tests observe of one server-side session.
 type testSession struct {

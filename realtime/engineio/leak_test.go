@@ -21,6 +21,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/internal/memtest"
+	"tankarena/internal/testenv"
 	"tankarena/internal/wstest"
 )
 
@@ -193,11 +194,12 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 	goroutinesBefore := runtime.NumGoroutine()
 
 	eio := NewServer(Options{
-		// Abandoned sessions are reaped after at most 6s. A clean cycle must finish before
-		// its session's first unanswered ping times out: with 2s+1s, one polling session
-		// whose upgrade was slow under a load average of 6.5 was reaped mid-cycle.
-		PingInterval:        4 * time.Second,
-		PingTimeout:         2 * time.Second,
+		// Abandoned sessions are reaped after at most 6s (stretched with the load). A clean
+		// cycle must finish before its session's first unanswered ping times out: with
+		// 2s+1s, one polling session whose upgrade was slow under a load average of 6.5 was
+		// reaped mid-cycle.
+		PingInterval:        testenv.Patience(4 * time.Second),
+		PingTimeout:         testenv.Patience(2 * time.Second),
 		MaxConnectionsPerIP: 1 << 20,
 		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -227,6 +229,21 @@ func TestConnectDisconnectCyclesLeakNothing(t *testing.T) {
 	// Warm up pools, buffers and the client's connections before the baselines.
 	if err := cc.run(240, workers); err != nil {
 		t.Fatalf("warm-up: %v", err)
+	}
+	// The server's epoll watcher starts when a websocket first idles long enough to be
+	// parked, and runs until Close. The churn's websockets live for milliseconds, but on a
+	// starved machine one may idle past parkIdleAfter and start the watcher: one goroutine
+	// over a warm baseline taken without it. So the warm-up starts it.
+	if parkingSupported {
+		c, err := cc.dial("transport=websocket")
+		if err != nil {
+			t.Fatalf("warm-up: %v", err)
+		}
+		if _, _, err := c.ReadMessage(); err != nil {
+			t.Fatalf("warm-up: open packet: %v", err)
+		}
+		waitFor(t, "an idle websocket parked", func() bool { return eio.parker.count() == 1 })
+		c.Close()
 	}
 	goroutinesWarm := settle("warm-up")
 	heapWarm := memtest.LiveHeap()

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"tankarena/internal/testenv"
 )
 
 // Frame lengths around each of the three length encodings (7-bit, 16-bit, 64-bit).
@@ -64,9 +66,14 @@ func expectMessage(t *testing.T, c *websocket.Conn, m Message) {
 // reads again.
 func TestBacklogOfAStalledClientArrivesInOrder(t *testing.T) {
 	const count = 400
-	// Room for all 26 MB, and time for the client to read them (under -race, on a loaded
-	// machine, reading them can take longer than the default WriteTimeout of 10s).
-	ts := startServer(t, Options{SendQueueSize: count, SendQueueBytes: 32 << 20, WriteTimeout: time.Minute}, false)
+	// Room for all 26 MB, and time for the client to read them: under -race, on a loaded
+	// machine, reading them can take longer than the default WriteTimeout of 10s, and longer
+	// than PingInterval+PingTimeout (45s by default), after which the ping, queued behind the
+	// backlog, would be unanswered and the session closed (close 1006 at a load of 14).
+	ts := startServer(t, Options{
+		SendQueueSize: count, SendQueueBytes: 32 << 20,
+		WriteTimeout: testenv.Patience(time.Minute), PingInterval: time.Hour,
+	}, false)
 	c := dialWebSocket(t, ts, "EIO=4&transport=websocket", nil)
 	readFrame(t, c)
 	sess := ts.nextSession(t)
