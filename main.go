@@ -21,8 +21,8 @@ import (
 
 	"tankarena/arena"
 	"tankarena/assets"
-	"tankarena/game"
 	"tankarena/game/host"
+	"tankarena/game/tanks"
 	"tankarena/web"
 )
 
@@ -130,7 +130,7 @@ func parseFlags(args []string) (settings, error) {
 }
 
 // loadMap reads a map by name from the embedded assets, or from disk when given a path.
-func loadMap(name string) (*game.Map, error) {
+func loadMap(name string) (*tanks.Map, error) {
 	data, err := fs.ReadFile(assets.Maps, "maps/"+name+".txt")
 	if err != nil {
 		var diskErr error
@@ -138,7 +138,7 @@ func loadMap(name string) (*game.Map, error) {
 			return nil, fmt.Errorf("map %q: not in assets/maps and not a readable file: %w", name, diskErr)
 		}
 	}
-	return game.LoadMap(name, data)
+	return tanks.LoadMap(name, data)
 }
 
 // newLobby builds the arenas' configuration from the settings.
@@ -147,7 +147,7 @@ func newLobby(ctx context.Context, s settings) (*arena.Lobby, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := game.DefaultConfig()
+	cfg := tanks.DefaultConfig()
 	cfg.TickRate = s.tickRate
 	cfg.MaxPlayers = max(s.maxPlayers, s.bots)
 	if err := cfg.Validate(); err != nil {
@@ -185,12 +185,12 @@ func newLobby(ctx context.Context, s settings) (*arena.Lobby, error) {
 		Map:                mapJSON,
 		Config:             cfgJSON,
 		Lag:                s.lag,
-		NewWorld: func() (*game.World, error) {
-			w, err := game.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
+		NewWorld: func() (*tanks.World, error) {
+			w, err := tanks.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
 			if err != nil {
 				return nil, err
 			}
-			w.SetBotFill(s.bots, game.BotNormal)
+			w.SetBotFill(s.bots, tanks.BotNormal)
 			return w, nil
 		},
 	})

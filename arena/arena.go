@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 const (
@@ -36,12 +36,12 @@ type ReplacedNotice struct {
 
 // player is one human tank's seat in an arena. Guarded by Arena.mu.
 type player struct {
-	id     game.PlayerID // changes when the arena restarts after a panic
+	id     tanks.PlayerID // changes when the arena restarts after a panic
 	name   string
 	token  string
 	peer   Peer     // nil while the player is disconnected and may still reconnect
 	lag    *lagLine // the connection's simulated network
-	queue  []game.Input
+	queue  []tanks.Input
 	budget float64 // inputs the player may still send now (the rate limiter's bucket)
 	gen    int     // bumped on every (re)connect, so a stale reconnect timer does nothing
 	// lastSeq and lastAim are from the newest queued input: the neutral input queued on
@@ -65,13 +65,13 @@ type Arena struct {
 	log  *slog.Logger
 
 	worldMu sync.Mutex
-	world   *game.World
+	world   *tanks.World
 	roster  uint64 // the world's roster version last broadcast
 	crashes int    // panics recovered in this arena's loop
 	stream  snapshotStream
 
 	mu      sync.Mutex
-	players map[game.PlayerID]*player
+	players map[tanks.PlayerID]*player
 
 	// retire removes the arena and its seats from the lobby when it cannot restart.
 	retire func(*Arena)
@@ -79,7 +79,7 @@ type Arena struct {
 	done   chan struct{}
 }
 
-func newArena(id int, world *game.World, opts *Options, retire func(*Arena)) *Arena {
+func newArena(id int, world *tanks.World, opts *Options, retire func(*Arena)) *Arena {
 	return &Arena{
 		retire:  retire,
 		ID:      id,
@@ -87,7 +87,7 @@ func newArena(id int, world *game.World, opts *Options, retire func(*Arena)) *Ar
 		opts:    opts,
 		log:     opts.Logger.With("arena", id),
 		world:   world,
-		players: make(map[game.PlayerID]*player),
+		players: make(map[tanks.PlayerID]*player),
 		done:    make(chan struct{}),
 	}
 }
@@ -196,7 +196,7 @@ func (a *Arena) applyInputs() {
 }
 
 // sendRoster tells everyone in the arena who is in it (humans and bots).
-func (a *Arena) sendRoster(players []game.PlayerInfo) {
+func (a *Arena) sendRoster(players []tanks.PlayerInfo) {
 	a.opts.Out.Broadcast(a.room, "roster", players)
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -267,7 +267,7 @@ func (a *Arena) detach(p *player) int {
 	p.peer = nil
 	// The world holds the last input; queue a neutral one so the tank stops driving and firing.
 	p.lastSeq++
-	p.queue = append(p.queue[:0], game.Input{Seq: p.lastSeq, Aim: p.lastAim})
+	p.queue = append(p.queue[:0], tanks.Input{Seq: p.lastSeq, Aim: p.lastAim})
 	return p.gen
 }
 
@@ -288,7 +288,7 @@ func (a *Arena) leave(p *player) int {
 
 // input queues one parsed input from the player's current connection, enforcing the rate limit
 // and the queue bound. Inputs from a connection the seat was taken over from are ignored.
-func (a *Arena) input(p *player, from Peer, in game.Input) {
+func (a *Arena) input(p *player, from Peer, in tanks.Input) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if p.peer == nil || p.peer != from {
@@ -316,7 +316,7 @@ func (a *Arena) humans() int {
 }
 
 // idOf is the player's current tank id (it changes when the arena restarts).
-func (a *Arena) idOf(p *player) game.PlayerID {
+func (a *Arena) idOf(p *player) tanks.PlayerID {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return p.id

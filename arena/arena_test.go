@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"tankarena/arena"
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 func TestJoinAnswersWithEverythingTheClientNeeds(t *testing.T) {
@@ -17,11 +17,11 @@ func TestJoinAnswersWithEverythingTheClientNeeds(t *testing.T) {
 	if p.ack.ID == 0 || p.ack.Arena == 0 || p.ack.Token == "" || p.ack.TickRate != 60 || p.ack.SnapshotRate != 30 {
 		t.Fatalf("incomplete ack: %+v", p.ack)
 	}
-	var m game.Map
+	var m tanks.Map
 	if err := json.Unmarshal(p.ack.Map, &m); err != nil || m.Width == 0 || len(m.Walls) == 0 {
 		t.Fatalf("ack map unusable (%v): %s", err, p.ack.Map)
 	}
-	var cfg game.Config
+	var cfg tanks.Config
 	if err := json.Unmarshal(p.ack.Config, &cfg); err != nil || cfg.TankMaxSpeed == 0 {
 		t.Fatalf("ack config unusable (%v): %s", err, p.ack.Config)
 	}
@@ -67,7 +67,7 @@ func TestInputsDriveTheTankAndAreAcknowledged(t *testing.T) {
 			p.send(1, 0.3, 1.0, false)
 		}
 	}()
-	moved := p.waitSnapshot("the tank moved by its inputs", func(s *game.Snapshot) bool {
+	moved := p.waitSnapshot("the tank moved by its inputs", func(s *tanks.Snapshot) bool {
 		tank, ok := tankIn(s, p.ack.ID)
 		return ok && math.Hypot(tank.X-start.X, tank.Y-start.Y) > 30 && tank.Seq > 0
 	})
@@ -76,7 +76,7 @@ func TestInputsDriveTheTankAndAreAcknowledged(t *testing.T) {
 	if tank.Seq > p.seq {
 		t.Fatalf("server acknowledged seq %d, but only %d were sent", tank.Seq, p.seq)
 	}
-	last := p.waitSnapshot("the last input acknowledged", func(s *game.Snapshot) bool {
+	last := p.waitSnapshot("the last input acknowledged", func(s *tanks.Snapshot) bool {
 		tank, ok := tankIn(s, p.ack.ID)
 		return ok && tank.Seq == p.seq
 	})
@@ -103,7 +103,7 @@ func TestSnapshotsReachOnlyTheArenasRoom(t *testing.T) {
 			other = b
 		}
 		for range 10 {
-			s := p.waitSnapshot("any", func(*game.Snapshot) bool { return true })
+			s := p.waitSnapshot("any", func(*tanks.Snapshot) bool { return true })
 			if _, ok := tankIn(&s, p.ack.ID); !ok {
 				t.Fatalf("player %d's snapshot lacks its own tank", p.ack.ID)
 			}
@@ -128,7 +128,7 @@ func TestReconnectWithTokenKeepsTankAndScore(t *testing.T) {
 	if again.ack.ID != p.ack.ID || again.ack.Arena != p.ack.Arena || again.ack.Token != p.ack.Token {
 		t.Fatalf("reconnect got id %d arena %d, want id %d arena %d", again.ack.ID, again.ack.Arena, p.ack.ID, p.ack.Arena)
 	}
-	after := again.waitSnapshot("the same tank", func(s *game.Snapshot) bool {
+	after := again.waitSnapshot("the same tank", func(s *tanks.Snapshot) bool {
 		_, ok := tankIn(s, p.ack.ID)
 		return ok
 	})
@@ -170,7 +170,7 @@ func TestLeaveStopsTheEmptyArena(t *testing.T) {
 	if err := a.s.Emit("leave"); err != nil {
 		t.Fatal(err)
 	}
-	b.waitSnapshot("A's tank gone", func(s *game.Snapshot) bool {
+	b.waitSnapshot("A's tank gone", func(s *tanks.Snapshot) bool {
 		_, ok := tankIn(s, a.ack.ID)
 		return !ok
 	})
@@ -209,7 +209,7 @@ func TestInputFloodsAndGarbageAreDroppedAndCounted(t *testing.T) {
 		return rate > 0 && malformed == 4
 	})
 	// The connection still works after all that.
-	p.waitSnapshot("the tank still there", func(s *game.Snapshot) bool {
+	p.waitSnapshot("the tank still there", func(s *tanks.Snapshot) bool {
 		_, ok := tankIn(s, p.ack.ID)
 		return ok
 	})
@@ -229,7 +229,7 @@ func TestLagSimulatorStillDeliversSnapshots(t *testing.T) {
 	p := h.connect(t, map[string][]string{"lag": {"80"}, "jitter": {"20"}, "loss": {"0.2"}})
 	p.join("Laggy", "")
 	for range 5 {
-		p.waitSnapshot("own tank despite lag and loss", func(s *game.Snapshot) bool {
+		p.waitSnapshot("own tank despite lag and loss", func(s *tanks.Snapshot) bool {
 			_, ok := tankIn(s, p.ack.ID)
 			return ok
 		})
@@ -252,7 +252,7 @@ func TestATakenOverConnectionNoLongerSpeaksForTheSeat(t *testing.T) {
 	if _, err := old.s.EmitWithAck(t.Context(), "latency", 1); err != nil {
 		t.Fatal(err)
 	}
-	s := fresh.waitSnapshot("any", func(*game.Snapshot) bool { return true })
+	s := fresh.waitSnapshot("any", func(*tanks.Snapshot) bool { return true })
 	if _, ok := tankIn(&s, fresh.ack.ID); !ok || h.lobby.Arenas() != 1 {
 		t.Fatalf("the old connection's leave removed the taken-over tank")
 	}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"testing"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // BenchmarkArenaTick measures one full arena tick (queued inputs applied, world step, and a
@@ -24,7 +24,7 @@ func BenchmarkArenaTick(b *testing.B) {
 		benchArenaTick(b, a, peer, func(int) {})
 	})
 	b.Run("stress", func(b *testing.B) {
-		cfg := game.DefaultConfig()
+		cfg := tanks.DefaultConfig()
 		cfg.ReloadTime = 0.2
 		cfg.ShellDamage = 0
 		a := testArenaWith(b, 0, cfg)
@@ -41,7 +41,7 @@ func BenchmarkArenaTick(b *testing.B) {
 		benchArenaTick(b, a, peers[0], func(tick int) {
 			for i, p := range seats {
 				turn := math.Sin(float64(tick+40*i) / 50)
-				a.input(p, peers[i], game.Input{Seq: uint32(tick), Throttle: 1, Turn: turn, Aim: float64(tick%360+i*20) * math.Pi / 180, Fire: true})
+				a.input(p, peers[i], tanks.Input{Seq: uint32(tick), Throttle: 1, Turn: turn, Aim: float64(tick%360+i*20) * math.Pi / 180, Fire: true})
 			}
 		})
 	})
@@ -70,7 +70,7 @@ func benchArenaTick(b *testing.B, a *Arena, peer *recordingPeer, drive func(tick
 		sent := &a.stream.prev
 		snapshots++
 		shells += len(sent.Shells)
-		keyframe = game.EncodeSnapshot(keyframe[:0], sent, nil)
+		keyframe = tanks.EncodeSnapshot(keyframe[:0], sent, nil)
 		keyBytes += len(keyframe)
 		peer.taken() // forget the payloads, keep the byte count
 		b.StartTimer()

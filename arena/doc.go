@@ -52,7 +52,7 @@
 //
 // Server → client
 //
-//	"snapshot" <binary>     the game's snapshot encoding (game/SNAPSHOT.md; web/js/snapshot.js
+//	"snapshot" <binary>     the game's snapshot encoding (game/tanks/SNAPSHOT.md; web/js/snapshot.js
 //	                        decodes it), volatile, at the snapshot rate to each player. It is a
 //	                        delta against the previous snapshot sent to the arena when the
 //	                        player's previous one was delivered, else a keyframe: to a new or

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 	"tankarena/internal/maptest"
 )
 
@@ -57,17 +57,17 @@ func (nullOut) Broadcast(string, string, ...any) {}
 // testArena is an arena on the real map whose loop is not running: the test calls tick itself.
 func testArena(t testing.TB, bots int) *Arena {
 	t.Helper()
-	return testArenaWith(t, bots, game.DefaultConfig())
+	return testArenaWith(t, bots, tanks.DefaultConfig())
 }
 
-func testArenaWith(t testing.TB, bots int, cfg game.Config) *Arena {
+func testArenaWith(t testing.TB, bots int, cfg tanks.Config) *Arena {
 	t.Helper()
 	m := maptest.Shipped(t, "arena")
-	w, err := game.NewWorld(cfg, m, 1)
+	w, err := tanks.NewWorld(cfg, m, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.SetBotFill(bots, game.BotNormal)
+	w.SetBotFill(bots, tanks.BotNormal)
 	opts := &Options{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, InputRate: 120, Out: nullOut{}, Metrics: &Metrics{}, Logger: slog.New(slog.DiscardHandler)}
 	return newArena(1, w, opts, nil)
 }

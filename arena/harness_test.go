@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"tankarena/arena"
-	"tankarena/game"
+	"tankarena/game/tanks"
 	"tankarena/internal/maptest"
 	"tankarena/internal/testenv"
 	"tankarena/realtime"
@@ -39,12 +39,12 @@ func newHarness(t testing.TB, tweak func(*arena.Options)) *harness {
 func newHarnessWith(t testing.TB, tweak func(*arena.Options), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
 	t.Helper()
 	m := maptest.Shipped(t, "arena")
-	cfg := game.DefaultConfig()
+	cfg := tanks.DefaultConfig()
 	mapJSON, _ := json.Marshal(m)
 	cfgJSON, _ := json.Marshal(cfg)
 	opts := arena.Options{
 		TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, Map: mapJSON, Config: cfgJSON,
-		NewWorld: func() (*game.World, error) { return game.NewWorld(cfg, m, 1) },
+		NewWorld: func() (*tanks.World, error) { return tanks.NewWorld(cfg, m, 1) },
 	}
 	if tweak != nil {
 		tweak(&opts)
@@ -77,9 +77,9 @@ type tester struct {
 	s       *client.Socket
 	ack     arena.JoinAck
 	mu      sync.Mutex
-	snaps   []game.Snapshot // decoded in order; the last is the base of the next delta
-	resyncs int             // deltas that did not match the last snapshot, answered with "resync"
-	roster  []game.PlayerInfo
+	snaps   []tanks.Snapshot // decoded in order; the last is the base of the next delta
+	resyncs int              // deltas that did not match the last snapshot, answered with "resync"
+	roster  []tanks.PlayerInfo
 	seq     uint32
 	name    string // the name it joined with
 	// restarts and replaced receive the message of every "restart" and "replaced" event.
@@ -124,13 +124,13 @@ func (h *harness) connectWith(t testing.TB, opts client.Options) *tester {
 		// is skipped and the server asked for a keyframe.
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		var base *game.Snapshot
+		var base *tanks.Snapshot
 		if len(p.snaps) > 0 {
 			base = &p.snaps[len(p.snaps)-1]
 		}
-		var snap game.Snapshot
-		err := game.DecodeSnapshot(&snap, data, base)
-		if errors.Is(err, game.ErrSnapshotBase) {
+		var snap tanks.Snapshot
+		err := tanks.DecodeSnapshot(&snap, data, base)
+		if errors.Is(err, tanks.ErrSnapshotBase) {
 			p.resyncs++
 			_ = p.s.Emit("resync")
 			return
@@ -142,7 +142,7 @@ func (h *harness) connectWith(t testing.TB, opts client.Options) *tester {
 		p.snaps = append(p.snaps, snap)
 	})
 	s.On("roster", func(ev *client.Event) {
-		var list []game.PlayerInfo
+		var list []tanks.PlayerInfo
 		if err := ev.Decode(0, &list); err == nil {
 			p.mu.Lock()
 			p.roster = list
@@ -203,7 +203,7 @@ func (p *tester) trySend(throttle, turn, aim float64, fire bool) error {
 }
 
 // waitSnapshot waits for a snapshot received from now on that satisfies ok.
-func (p *tester) waitSnapshot(what string, ok func(*game.Snapshot) bool) game.Snapshot {
+func (p *tester) waitSnapshot(what string, ok func(*tanks.Snapshot) bool) tanks.Snapshot {
 	p.t.Helper()
 	p.mu.Lock()
 	from := len(p.snaps)
@@ -222,7 +222,7 @@ func (p *tester) waitSnapshot(what string, ok func(*game.Snapshot) bool) game.Sn
 		time.Sleep(10 * time.Millisecond)
 	}
 	p.t.Fatalf("timed out waiting for a snapshot with %s", what)
-	return game.Snapshot{}
+	return tanks.Snapshot{}
 }
 
 // lastTick is the tick of the newest snapshot received (0 before the first).
@@ -261,30 +261,30 @@ func (p *tester) snapshotCount() int {
 	return len(p.snaps)
 }
 
-func tankIn(s *game.Snapshot, id int) (game.TankState, bool) {
+func tankIn(s *tanks.Snapshot, id int) (tanks.TankState, bool) {
 	for _, t := range s.Tanks {
 		if int(t.ID) == id {
 			return t, true
 		}
 	}
-	return game.TankState{}, false
+	return tanks.TankState{}, false
 }
 
 // aliveTank is a waitSnapshot condition: p's tank is in the snapshot and alive.
-func aliveTank(p *tester) func(*game.Snapshot) bool {
-	return func(s *game.Snapshot) bool {
+func aliveTank(p *tester) func(*tanks.Snapshot) bool {
+	return func(s *tanks.Snapshot) bool {
 		tank, ok := tankIn(s, p.ack.ID)
 		return ok && tank.Alive
 	}
 }
 
-func scoreIn(s *game.Snapshot, id int) (game.Score, bool) {
+func scoreIn(s *tanks.Snapshot, id int) (tanks.Score, bool) {
 	for _, sc := range s.Scores {
 		if int(sc.ID) == id {
 			return sc, true
 		}
 	}
-	return game.Score{}, false
+	return tanks.Score{}, false
 }
 
 // eventually polls cond until it holds or the patience runs out.

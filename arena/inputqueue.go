@@ -1,6 +1,6 @@
 package arena
 
-import "tankarena/game"
+import "tankarena/game/tanks"
 
 // maxInputBacklog is how many inputs may wait for the next tick before the oldest are skipped.
 // A client sends one input per tick, so in steady state one waits; a second absorbs network
@@ -14,7 +14,7 @@ const maxInputBacklog = 2
 // once; throttle, turn and aim are held states that the newer inputs supersede, but a shot is an
 // edge, so a fire in a skipped input is carried into the applied one. skipped counts the inputs
 // merged away.
-func nextInput(queue []game.Input) (in game.Input, rest []game.Input, skipped int) {
+func nextInput(queue []tanks.Input) (in tanks.Input, rest []tanks.Input, skipped int) {
 	if skipped = len(queue) - maxInputBacklog; skipped > 0 {
 		queue = skipOldest(queue, skipped)
 	} else {
@@ -25,7 +25,7 @@ func nextInput(queue []game.Input) (in game.Input, rest []game.Input, skipped in
 
 // skipOldest drops the n oldest queued inputs in place, carrying a fire among them into the
 // oldest one kept. It needs n < len(queue).
-func skipOldest(queue []game.Input, n int) []game.Input {
+func skipOldest(queue []tanks.Input, n int) []tanks.Input {
 	fire := false
 	for _, in := range queue[:n] {
 		fire = fire || in.Fire

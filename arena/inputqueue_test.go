@@ -3,11 +3,11 @@ package arena
 import (
 	"testing"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 func TestNextInputDrainsABacklogAndKeepsItsFire(t *testing.T) {
-	queue := []game.Input{{Seq: 1}, {Seq: 2, Fire: true}, {Seq: 3}, {Seq: 4, Throttle: 1}, {Seq: 5, Turn: -1}}
+	queue := []tanks.Input{{Seq: 1}, {Seq: 2, Fire: true}, {Seq: 3}, {Seq: 4, Throttle: 1}, {Seq: 5, Turn: -1}}
 	in, rest, skipped := nextInput(queue)
 	if in.Seq != 4 || !in.Fire || in.Throttle != 1 || skipped != 3 {
 		t.Fatalf("applied %+v after skipping %d, want seq 4 with the throttle and the skipped fire, 3 skipped", in, skipped)
@@ -15,7 +15,7 @@ func TestNextInputDrainsABacklogAndKeepsItsFire(t *testing.T) {
 	if len(rest) != 1 || rest[0].Seq != 5 || rest[0].Fire {
 		t.Fatalf("left %+v, want only seq 5, not firing", rest)
 	}
-	in, rest, skipped = nextInput([]game.Input{{Seq: 6}, {Seq: 7, Fire: true}})
+	in, rest, skipped = nextInput([]tanks.Input{{Seq: 6}, {Seq: 7, Fire: true}})
 	if in.Seq != 6 || in.Fire || len(rest) != 1 || skipped != 0 {
 		t.Fatalf("a queue within the backlog must be applied one by one, got %+v rest %+v skipped %d", in, rest, skipped)
 	}
@@ -37,7 +37,7 @@ func TestInputQueueDrainsAfterABurstWithoutLosingTheShot(t *testing.T) {
 	seq := uint32(0)
 	send := func(fire bool) {
 		seq++
-		a.input(p, peer, game.Input{Seq: seq, Aim: 1, Fire: fire})
+		a.input(p, peer, tanks.Input{Seq: seq, Aim: 1, Fire: fire})
 	}
 	for i := range maxQueuedInputs {
 		send(i == 1) // one click, early in the burst
@@ -45,10 +45,10 @@ func TestInputQueueDrainsAfterABurstWithoutLosingTheShot(t *testing.T) {
 	fired := false
 	for tick := 1; tick <= 20; tick++ {
 		a.tick(false)
-		var s game.Snapshot
+		var s tanks.Snapshot
 		a.world.Snapshot(&s)
 		for _, e := range s.Events {
-			if e.Type == game.EventFire && int(e.Tank) == int(p.id) {
+			if e.Type == tanks.EventFire && int(e.Tank) == int(p.id) {
 				fired = true
 			}
 		}

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // ReconnectWindow is how long a dropped player's tank, score and seat are kept for its token.
@@ -87,7 +87,7 @@ type Options struct {
 	MaxClientLag time.Duration
 
 	// NewWorld builds the simulation for a new arena (with its bots).
-	NewWorld func() (*game.World, error)
+	NewWorld func() (*tanks.World, error)
 	// Out broadcasts to rooms; Serve sets it to the Socket.IO namespace.
 	Out Broadcaster
 	// Map and Config are sent to every client in its JoinAck, for drawing and prediction.

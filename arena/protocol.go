@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // DefaultMaxNameLength is the longest player name, in characters, unless Options.MaxNameLength
@@ -44,21 +44,21 @@ var errMalformedInput = errors.New("arena: malformed input")
 
 // ParseInput decodes an "input" payload, [seq, throttle, turn, aim, fire]. Anything else — wrong
 // length, non-numbers, NaN, out of range — is an error; the caller ignores such inputs.
-func ParseInput(raw json.RawMessage) (game.Input, error) {
+func ParseInput(raw json.RawMessage) (tanks.Input, error) {
 	var f []float64 // encoding/json refuses strings, booleans and numbers beyond float64 here
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return game.Input{}, fmt.Errorf("%w: %w", errMalformedInput, err)
+		return tanks.Input{}, fmt.Errorf("%w: %w", errMalformedInput, err)
 	}
 	if len(f) != 5 {
-		return game.Input{}, fmt.Errorf("%w: %d fields, want 5", errMalformedInput, len(f))
+		return tanks.Input{}, fmt.Errorf("%w: %d fields, want 5", errMalformedInput, len(f))
 	}
 	if f[0] < 0 || f[0] > math.MaxUint32 || f[0] != math.Trunc(f[0]) {
-		return game.Input{}, fmt.Errorf("%w: bad seq", errMalformedInput)
+		return tanks.Input{}, fmt.Errorf("%w: bad seq", errMalformedInput)
 	}
 	if math.Abs(f[1]) > 1 || math.Abs(f[2]) > 1 || math.Abs(f[3]) > 2*math.Pi || (f[4] != 0 && f[4] != 1) {
-		return game.Input{}, fmt.Errorf("%w: value out of range", errMalformedInput)
+		return tanks.Input{}, fmt.Errorf("%w: value out of range", errMalformedInput)
 	}
-	return game.Input{Seq: uint32(f[0]), Throttle: f[1], Turn: f[2], Aim: f[3], Fire: f[4] == 1}, nil
+	return tanks.Input{Seq: uint32(f[0]), Throttle: f[1], Turn: f[2], Aim: f[3], Fire: f[4] == 1}, nil
 }
 
 // CleanName makes a player-chosen name safe to show: invisible characters (see hiddenInName)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 func TestParseInputAcceptsTheDocumentedPayload(t *testing.T) {
@@ -16,7 +16,7 @@ func TestParseInputAcceptsTheDocumentedPayload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := game.Input{Seq: 42, Throttle: 1, Turn: -0.5, Aim: 3.141, Fire: true}
+	want := tanks.Input{Seq: 42, Throttle: 1, Turn: -0.5, Aim: 3.141, Fire: true}
 	if in != want {
 		t.Fatalf("got %+v, want %+v", in, want)
 	}

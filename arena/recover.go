@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // maxRestarts bounds how often one arena is rebuilt after panics: a bug that fires on every
@@ -83,7 +83,7 @@ func (a *Arena) restart() (err error) {
 		players = append(players, p)
 	}
 	slices.SortFunc(players, func(x, y *player) int { return int(x.id) - int(y.id) })
-	seated := make(map[game.PlayerID]*player, len(players))
+	seated := make(map[tanks.PlayerID]*player, len(players))
 	for _, p := range players {
 		id, err := world.AddPlayer(p.name)
 		if err != nil {
@@ -104,7 +104,7 @@ func (a *Arena) restart() (err error) {
 }
 
 // newWorld builds a world, turning a panic in the builder into an error.
-func (a *Arena) newWorld() (w *game.World, err error) {
+func (a *Arena) newWorld() (w *tanks.World, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("new world panicked: %v", r)

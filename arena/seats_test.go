@@ -12,7 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/arena"
-	"tankarena/game"
+	"tankarena/game/tanks"
 	"tankarena/realtime"
 	"tankarena/realtime/client"
 	"tankarena/realtime/engineio"
@@ -342,7 +342,7 @@ func TestATokenUsedFromAnotherTabTellsTheFirst(t *testing.T) {
 	}
 	second.send(0, 0, 0, false)
 	want := second.seq
-	second.waitSnapshot("the second tab's input applied", func(s *game.Snapshot) bool {
+	second.waitSnapshot("the second tab's input applied", func(s *tanks.Snapshot) bool {
 		tank, ok := tankIn(s, second.ack.ID)
 		return ok && tank.Seq == want
 	})

@@ -16,7 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"tankarena/arena"
-	"tankarena/game"
+	"tankarena/game/tanks"
 	"tankarena/internal/wstest"
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
@@ -111,17 +111,17 @@ func newStallRig(tb testing.TB, writeTimeout time.Duration) *stallRig {
 		o.MaxSeatsPerAddress, o.JoinRate = -1, -1 // every player is 127.0.0.1
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 		base := o.NewWorld
-		o.NewWorld = func() (*game.World, error) {
+		o.NewWorld = func() (*tanks.World, error) {
 			w, err := base()
 			if err != nil {
 				return nil, err
 			}
 			cfg := w.Config()
 			cfg.MaxPlayers = rigHealthy + rigStalled
-			if w, err = game.NewWorld(cfg, w.Map(), 1); err != nil {
+			if w, err = tanks.NewWorld(cfg, w.Map(), 1); err != nil {
 				return nil, err
 			}
-			w.SetBotFill(rigHealthy+rigStalled, game.BotNormal)
+			w.SetBotFill(rigHealthy+rigStalled, tanks.BotNormal)
 			return w, nil
 		}
 	}, realtime.Options{Engine: engineio.Options{

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // keyframeInterval is how often every client gets a keyframe although its deltas arrived: a
@@ -15,9 +15,9 @@ const keyframeInterval = 2 * time.Second
 // before, which every client that received its last snapshot holds. Owned by the tick, under
 // worldMu.
 type snapshotStream struct {
-	cur, prev game.Snapshot // the state being sent, and the one sent last (the deltas' base)
-	sent      int           // snapshots sent so far, for the periodic keyframe
-	buf       []byte        // reused encoding buffer
+	cur, prev tanks.Snapshot // the state being sent, and the one sent last (the deltas' base)
+	sent      int            // snapshots sent so far, for the periodic keyframe
+	buf       []byte         // reused encoding buffer
 	targets   []snapshotTarget
 }
 
@@ -59,13 +59,13 @@ func (a *Arena) sendSnapshot() {
 		switch {
 		case t.key:
 			if key == nil {
-				st.buf = game.EncodeSnapshot(st.buf[:0], &st.cur, nil)
+				st.buf = tanks.EncodeSnapshot(st.buf[:0], &st.cur, nil)
 				key = slices.Clone(st.buf)
 			}
 			data = key
 		default:
 			if delta == nil {
-				st.buf = game.EncodeSnapshot(st.buf[:0], &st.cur, &st.prev)
+				st.buf = tanks.EncodeSnapshot(st.buf[:0], &st.cur, &st.prev)
 				delta = slices.Clone(st.buf)
 			}
 			data = delta

@@ -3,22 +3,22 @@ package arena
 import (
 	"testing"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // client decodes a peer's snapshot stream as the browser does: each one against the last it
 // decoded, a delta whose base it lacks being an error here (the browser would wait for a keyframe).
 type client struct {
 	peer  *recordingPeer
-	last  *game.Snapshot
+	last  *tanks.Snapshot
 	kinds []string // "key" or "delta", per snapshot received
 }
 
 func (c *client) receive(t *testing.T) {
 	t.Helper()
 	for _, data := range c.peer.taken() {
-		var s game.Snapshot
-		if err := game.DecodeSnapshot(&s, data, c.last); err != nil {
+		var s tanks.Snapshot
+		if err := tanks.DecodeSnapshot(&s, data, c.last); err != nil {
 			t.Fatalf("snapshot %d (%s) does not decode on what the client holds: %v", len(c.kinds), kind(data), err)
 		}
 		c.last = &s

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"tankarena/arena"
-	"tankarena/game"
+	"tankarena/game/tanks"
 	"tankarena/realtime/client"
 )
 
@@ -38,7 +38,7 @@ func TestJoinSpamCostsOthersNoSnapshots(t *testing.T) {
 			watcher := h.join(t, "Watcher", "")
 			control := newHarness(t, c.tweak).join(t, "Control", "")
 			for _, p := range []*tester{watcher, control} {
-				p.waitSnapshot("a first snapshot", func(*game.Snapshot) bool { return true })
+				p.waitSnapshot("a first snapshot", func(*tanks.Snapshot) bool { return true })
 			}
 			spammer := h.connect(t, nil)
 

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"tankarena/arena"
-	"tankarena/game"
+	"tankarena/game/tanks"
 	"tankarena/internal/maptest"
 	"tankarena/internal/memtest"
 	"tankarena/internal/testenv"
@@ -72,17 +72,17 @@ const minSnapshotRate = 27.0
 // rate would take 200 bots for one client: those two are lifted then.
 func newLobby(t *testing.T, ctx context.Context, spread bool) *arena.Lobby {
 	m := maptest.Shipped(t, "arena")
-	cfg := game.DefaultConfig()
+	cfg := tanks.DefaultConfig()
 	mapJSON, _ := json.Marshal(m)
 	cfgJSON, _ := json.Marshal(cfg)
 	opts := arena.Options{
 		Map: mapJSON, Config: cfgJSON,
 		SnapshotRate: snapshotRate,
 		Logger:       slog.New(slog.DiscardHandler),
-		NewWorld: func() (*game.World, error) {
-			w, err := game.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
+		NewWorld: func() (*tanks.World, error) {
+			w, err := tanks.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
 			if err == nil {
-				w.SetBotFill(4, game.BotNormal)
+				w.SetBotFill(4, tanks.BotNormal)
 			}
 			return w, err
 		},

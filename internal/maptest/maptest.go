@@ -4,17 +4,17 @@ import (
 	"testing"
 
 	"tankarena/assets"
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // Shipped loads the map assets/maps/<name>.txt; a map that is missing or does not parse fails tb.
-func Shipped(tb testing.TB, name string) *game.Map {
+func Shipped(tb testing.TB, name string) *tanks.Map {
 	tb.Helper()
 	data, err := assets.Maps.ReadFile("maps/" + name + ".txt")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	m, err := game.LoadMap(name, data)
+	m, err := tanks.LoadMap(name, data)
 	if err != nil {
 		tb.Fatal(err)
 	}

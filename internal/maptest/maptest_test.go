@@ -4,12 +4,12 @@ import (
 	"runtime"
 	"testing"
 
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 func TestShippedMapsMakeWorlds(t *testing.T) {
 	for _, name := range []string{"arena", "bunkers"} {
-		if _, err := game.NewWorld(game.DefaultConfig(), Shipped(t, name), 1); err != nil {
+		if _, err := tanks.NewWorld(tanks.DefaultConfig(), Shipped(t, name), 1); err != nil {
 			t.Errorf("the shipped map %s makes no world: %v", name, err)
 		}
 	}

@@ -1,4 +1,4 @@
-// The own gun's reload, counted in inputs (ticks) like the server counts it (game/world.go: a
+// The own gun's reload, counted in inputs (ticks) like the server counts it (game/tanks/world.go: a
 // shot sets reloadTicks, each step counts one down, the gun fires again at zero). Counting in
 // frame time instead predicts shells the server never fires after a catch-up burst of inputs,
 // and those ghost shells vanish a round trip later.

@@ -211,7 +211,7 @@ function playEvents(renderTime, world) {
     }
     // A burst of old events (a hidden tab, a stall) would boom all at once: show only what is current.
     if (document.hidden || time < renderTime - STALE_EVENT_MS) continue;
-    const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/events.go): type, tank, victim, shell, x, y
+    const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/tanks/events.go): type, tank, victim, shell, x, y
     switch (e.type) {
       case 'fire': {
         if (e.tank === game.me) break; // already shown when the player fired

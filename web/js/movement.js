@@ -1,5 +1,5 @@
 // Tank movement for client-side prediction: the same rules, in the same floating-point order,
-// as game/movement.go (stepBody, collideWalls, pushOutOfRect) and game/input.go (sanitize).
+// as game/tanks/movement.go (stepBody, collideWalls, pushOutOfRect) and game/tanks/input.go (sanitize).
 // A Go test (TestJSMovementMatchesGo) runs both on one input script and requires equal results;
 // change both files together. Tank-against-tank pushing is not predicted (the server corrects it).
 //

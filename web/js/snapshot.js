@@ -1,5 +1,5 @@
-// Decoder for Tank Arena snapshots, the browser half of game/snapshot_encode.go.
-// The byte layout is documented in game/SNAPSHOT.md; keep both in step.
+// Decoder for Tank Arena snapshots, the browser half of game/tanks/snapshot_encode.go.
+// The byte layout is documented in game/tanks/SNAPSHOT.md; keep both in step.
 //
 // decodeSnapshot(arrayBuffer, base) returns
 //   { tick, tickRate, shellSpeed, delta,

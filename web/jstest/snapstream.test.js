@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { SnapshotStream } from '../js/snapstream.js';
 
 const RATE = 60;
-// Empty snapshots in the wire layout of game/SNAPSHOT.md (all values below 128, one byte each).
+// Empty snapshots in the wire layout of game/tanks/SNAPSHOT.md (all values below 128, one byte each).
 // A keyframe carries the rates (tick rate, shell speed 0); a delta keeps its base's.
 const keyframe = (tick) => new Uint8Array([2, 2, tick, RATE, 0, 0, 0, 0, 0, 0]).buffer;
 const delta = (tick, base) => new Uint8Array([2, 1, tick, tick - base, 0, 0, 0, 0, 0]).buffer;

@@ -1,31 +1,31 @@
-package game_test
+package tanks_test
 
 import (
 	"fmt"
 
 	"tankarena/assets"
-	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // A host loads a map, adds players and bots, steps the world and sends encoded snapshots.
 func Example() {
 	data, _ := assets.Maps.ReadFile("maps/arena.txt")
-	m, err := game.LoadMap("arena", data)
+	m, err := tanks.LoadMap("arena", data)
 	if err != nil {
 		panic(err)
 	}
-	w, _ := game.NewWorld(game.DefaultConfig(), m, 1)
+	w, _ := tanks.NewWorld(tanks.DefaultConfig(), m, 1)
 	ann, _ := w.AddPlayer("ann")
-	w.SetBotFill(4, game.BotNormal) // three bots join on the next step
-	_ = w.SetInput(ann, game.Input{Seq: 1, Throttle: 1, Aim: 0.5, Fire: true})
+	w.SetBotFill(4, tanks.BotNormal) // three bots join on the next step
+	_ = w.SetInput(ann, tanks.Input{Seq: 1, Throttle: 1, Aim: 0.5, Fire: true})
 
-	var prev, cur game.Snapshot
+	var prev, cur tanks.Snapshot
 	var buf []byte
 	for tick := 1; tick <= 60; tick++ {
 		w.Step()
 		if tick%2 == 0 { // 30 snapshots per second
 			w.Snapshot(&cur)
-			buf = game.EncodeSnapshot(buf[:0], &cur, &prev) // delta; pass nil for a keyframe
+			buf = tanks.EncodeSnapshot(buf[:0], &cur, &prev) // delta; pass nil for a keyframe
 			prev, cur = cur, prev
 		}
 	}

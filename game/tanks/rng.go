@@ -1,4 +1,4 @@
-package game
+package tanks
 
 // rng is SplitMix64: tiny, fast, any seed (even 0) is fine, and its whole state is one word,
 // so it is trivially part of the state hash. It only drives gameplay randomness (bot aim noise),

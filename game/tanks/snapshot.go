@@ -1,4 +1,4 @@
-package game
+package tanks
 
 // Snapshot is what a client needs to draw one tick: every tank, shell and score, plus the events
 // since the previous snapshot. Names are not included (the host sends the roster separately).

@@ -1,4 +1,4 @@
-package game
+package tanks
 
 // navScratch is reusable breadth-first-search memory for bot path finding, sized to the map
 // once so planning a path never allocates.

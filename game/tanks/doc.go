@@ -12,11 +12,11 @@
 //
 // A typical host loop:
 //
-//	w, _ := game.NewWorld(game.DefaultConfig(), m, seed)
+//	w, _ := tanks.NewWorld(tanks.DefaultConfig(), m, seed)
 //	id, _ := w.AddPlayer("ann")
-//	w.SetInput(id, game.Input{Seq: 1, Throttle: 1})
+//	w.SetInput(id, tanks.Input{Seq: 1, Throttle: 1})
 //	for range ticker { events := w.Step(); ... w.Snapshot(&snap) ... }
 //
 // Snapshots for clients are encoded with [EncodeSnapshot] (layout in SNAPSHOT.md) and decoded by
 // [DecodeSnapshot] or, in the browser, by web/js/snapshot.js.
-package game
+package tanks
