@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/game/host"
 )
 
@@ -15,7 +15,7 @@ func TestLimitFlagsHaveDefaultsEnvFallBacksAndBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.maxArenas != arena.DefaultMaxArenas || s.maxNameLength != arena.DefaultMaxNameLength || s.host.MaxPayload != host.DefaultMaxPayload || s.inputRate != 0 || s.host.HandshakeRate != 10 || len(s.host.AllowedOrigins) != 0 || len(s.host.AllowedHosts) != 0 {
+	if s.maxArenas != game.DefaultMaxRooms || s.maxNameLength != game.DefaultMaxNameLength || s.host.MaxPayload != host.DefaultMaxPayload || s.inputRate != 0 || s.host.HandshakeRate != 10 || len(s.host.AllowedOrigins) != 0 || len(s.host.AllowedHosts) != 0 {
 		t.Fatalf("defaults: %+v", s)
 	}
 	if s.maxSeatsPerIP != 32 || s.joinRate != 5 || s.maxClientLag != 1000 {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/realtime/client"
 )
 
@@ -44,11 +44,11 @@ func joinOnce(t *testing.T, base, name string) string {
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	reply, err := s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: name})
+	reply, err := s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var refused arena.JoinError
+	var refused game.JoinError
 	_ = reply.Decode(0, &refused)
 	return refused.Error
 }

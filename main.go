@@ -1,14 +1,13 @@
 // Command tankarena hosts a real-time multiplayer tank arena for browsers on a LAN.
 //
-// It wires the parts together: the game simulation (game/), the arenas that run it for connected
-// players (arena/), the embedded browser client (web/), and the server plumbing every game shares
-// (game/host: flags, routes, limits, /metrics, graceful shutdown) around the Socket.IO server
-// (realtime/).
+// It wires the parts together: the tank simulation (game/tanks) on the room runtime that runs it
+// for connected players (game/), the embedded browser client (web/), and the server plumbing
+// every game shares (game/host: flags, routes, limits, /metrics, graceful shutdown) around the
+// Socket.IO server (realtime/).
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,8 +18,8 @@ import (
 	"syscall"
 	"time"
 
-	"tankarena/arena"
 	"tankarena/assets"
+	"tankarena/game"
 	"tankarena/game/host"
 	"tankarena/game/tanks"
 	"tankarena/web"
@@ -82,7 +81,7 @@ type settings struct {
 	bots         int
 	maxPlayers   int
 	mapName      string
-	lag          arena.LagProfile
+	lag          game.LagProfile
 
 	// Limits (see README "Limits and security").
 	maxArenas     int
@@ -107,12 +106,12 @@ func parseFlags(args []string) (settings, error) {
 	lagMS := flags.Int("lag", 0, "simulated one-way delay in ms for every player, for netcode testing (per player: ?lag=)")
 	jitterMS := flags.Int("jitter", 0, "simulated delay jitter in ms (per player: ?jitter=)")
 	loss := flags.Float64("loss", 0, "simulated loss of snapshots and inputs, 0..1 (per player: ?loss=)")
-	flags.IntVar(&s.maxArenas, "max-arenas", arena.DefaultMaxArenas, "arenas running at once; when all are full a join is refused with \"server full\"")
+	flags.IntVar(&s.maxArenas, "max-arenas", game.DefaultMaxRooms, "arenas running at once; when all are full a join is refused with \"server full\"")
 	flags.IntVar(&s.inputRate, "input-rate", 0, "inputs per second one player may send on average, bursts of 16; more are dropped; 0: twice the tick rate")
-	flags.IntVar(&s.maxNameLength, "max-name-length", arena.DefaultMaxNameLength, "longest player name in characters; longer names are cut")
-	flags.IntVar(&s.maxSeatsPerIP, "max-seats-per-ip", arena.DefaultMaxSeatsPerAddress, "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused")
-	flags.IntVar(&s.joinRate, "join-rate", arena.DefaultJoinRate, "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused; 0: no limit")
-	flags.IntVar(&s.maxClientLag, "max-client-lag", int(arena.DefaultMaxClientLag.Milliseconds()), "most simulated lag, and jitter, in ms a player may ask for with ?lag=&jitter=; 0: players may not choose")
+	flags.IntVar(&s.maxNameLength, "max-name-length", game.DefaultMaxNameLength, "longest player name in characters; longer names are cut")
+	flags.IntVar(&s.maxSeatsPerIP, "max-seats-per-ip", game.DefaultMaxSeatsPerAddress, "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused")
+	flags.IntVar(&s.joinRate, "join-rate", game.DefaultJoinRate, "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused; 0: no limit")
+	flags.IntVar(&s.maxClientLag, "max-client-lag", int(game.DefaultMaxClientLag.Milliseconds()), "most simulated lag, and jitter, in ms a player may ask for with ?lag=&jitter=; 0: players may not choose")
 	if err := s.host.ParseFlags(flags, args, envPrefix); err != nil {
 		return s, err
 	}
@@ -125,7 +124,7 @@ func parseFlags(args []string) (settings, error) {
 	if s.maxSeatsPerIP < 1 || s.joinRate < 0 || s.maxClientLag < 0 {
 		return s, errors.New("flags: need max-seats-per-ip >= 1, join-rate >= 0, max-client-lag >= 0")
 	}
-	s.lag = arena.LagProfile{Lag: time.Duration(*lagMS) * time.Millisecond, Jitter: time.Duration(*jitterMS) * time.Millisecond, Loss: *loss}
+	s.lag = game.LagProfile{Lag: time.Duration(*lagMS) * time.Millisecond, Jitter: time.Duration(*jitterMS) * time.Millisecond, Loss: *loss}
 	return s, nil
 }
 
@@ -141,8 +140,8 @@ func loadMap(name string) (*tanks.Map, error) {
 	return tanks.LoadMap(name, data)
 }
 
-// newLobby builds the arenas' configuration from the settings.
-func newLobby(ctx context.Context, s settings) (*arena.Lobby, error) {
+// newLobby builds the tank game and the room runtime that runs it from the settings.
+func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], error) {
 	m, err := loadMap(s.mapName)
 	if err != nil {
 		return nil, err
@@ -150,20 +149,13 @@ func newLobby(ctx context.Context, s settings) (*arena.Lobby, error) {
 	cfg := tanks.DefaultConfig()
 	cfg.TickRate = s.tickRate
 	cfg.MaxPlayers = max(s.maxPlayers, s.bots)
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("game config: %w", err)
-	}
-	mapJSON, err := json.Marshal(m)
+	tankGame, err := tanks.NewGame(cfg, m, s.bots, func() uint64 { return uint64(time.Now().UnixNano()) })
 	if err != nil {
-		return nil, fmt.Errorf("map json: %w", err)
-	}
-	cfgJSON, err := json.Marshal(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("config json: %w", err)
+		return nil, err
 	}
 	// The flags' 0 (no limit; players may not choose) is the options' negative, and -join-rate 0
 	// lifts the per-connection join rate too.
-	joinRate, connJoinRate := float64(s.joinRate), 0.0 // 0: arena.DefaultConnJoinRate
+	joinRate, connJoinRate := float64(s.joinRate), 0.0 // 0: game.DefaultConnJoinRate
 	if s.joinRate == 0 {
 		joinRate, connJoinRate = -1, -1
 	}
@@ -171,27 +163,27 @@ func newLobby(ctx context.Context, s settings) (*arena.Lobby, error) {
 	if s.maxClientLag == 0 {
 		maxClientLag = -1
 	}
-	return arena.NewLobby(ctx, arena.Options{
+	return game.NewLobby(ctx, game.Options[tanks.Input]{
+		NewSimulation: func() (game.Simulation[tanks.Input], error) {
+			room, err := tankGame.NewRoom()
+			if err != nil {
+				return nil, err
+			}
+			return room, nil
+		},
+		ParseInput:         tanks.ParseInput,
+		RoomName:           "arena",
+		MetricsNamespace:   "tankarena",
 		TickRate:           s.tickRate,
 		SnapshotRate:       s.snapshotRate,
 		MaxPlayers:         s.maxPlayers,
-		MaxArenas:          s.maxArenas,
+		MaxRooms:           s.maxArenas,
 		InputRate:          s.inputRate,
 		MaxNameLength:      s.maxNameLength,
 		MaxSeatsPerAddress: s.maxSeatsPerIP,
 		JoinRate:           joinRate,
 		ConnJoinRate:       connJoinRate,
 		MaxClientLag:       maxClientLag,
-		Map:                mapJSON,
-		Config:             cfgJSON,
 		Lag:                s.lag,
-		NewWorld: func() (*tanks.World, error) {
-			w, err := tanks.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
-			if err != nil {
-				return nil, err
-			}
-			w.SetBotFill(s.bots, tanks.BotNormal)
-			return w, nil
-		},
 	})
 }

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
@@ -155,7 +155,7 @@ func TestSIGTERMTellsThePlayersAndExitsZero(t *testing.T) {
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: "Last"}); err != nil {
+	if _, err := s.EmitWithAck(ctx, "join", game.JoinRequest{Name: "Last"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
@@ -166,11 +166,11 @@ func (b *bot) session(ctx context.Context, token string, wantID int) (string, in
 	if err := s.Connect(cctx); err != nil {
 		return token, wantID, fmt.Errorf("connect: %w", err)
 	}
-	reply, err := s.EmitWithAck(cctx, "join", arena.JoinRequest{Name: b.name, Token: token})
+	reply, err := s.EmitWithAck(cctx, "join", game.JoinRequest{Name: b.name, Token: token})
 	if err != nil {
 		return token, wantID, fmt.Errorf("join: %w", err)
 	}
-	var ack arena.JoinAck
+	var ack game.JoinAck
 	if err := reply.Decode(0, &ack); err != nil || ack.Token == "" {
 		return token, wantID, fmt.Errorf("join refused: %s", reply.Raw(0))
 	}

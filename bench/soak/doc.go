@@ -1,4 +1,4 @@
-// Package soak holds the soak test: a server (arena.Lobby on realtime.Server, with the game
+// Package soak holds the soak test: a server (game.Lobby on realtime.Server, with the game
 // server's default limits) and many honest bots playing against it, with random disconnects
 // and token reconnects, while vandals attack it. It checks the bots' snapshot rate during the
 // attacks, that the server held every attack to its limits, and, at the end, panics, growth

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/internal/testenv"
 )
 
@@ -96,32 +96,32 @@ func (w *wsConn) reply(id int) ([]json.RawMessage, error) {
 }
 
 // join sends "join" and waits for its answer: the ack, or the refusal's text.
-func (w *wsConn) join(name, token string) (arena.JoinAck, string, error) {
-	id, err := w.emit("join", arena.JoinRequest{Name: name, Token: token})
+func (w *wsConn) join(name, token string) (game.JoinAck, string, error) {
+	id, err := w.emit("join", game.JoinRequest{Name: name, Token: token})
 	if err != nil {
-		return arena.JoinAck{}, "", err
+		return game.JoinAck{}, "", err
 	}
 	return w.joinReply(id)
 }
 
-func (w *wsConn) joinReply(id int) (arena.JoinAck, string, error) {
+func (w *wsConn) joinReply(id int) (game.JoinAck, string, error) {
 	args, err := w.reply(id)
 	if err != nil {
-		return arena.JoinAck{}, "", err
+		return game.JoinAck{}, "", err
 	}
 	return decodeJoinReply(args[0])
 }
 
-func decodeJoinReply(raw json.RawMessage) (arena.JoinAck, string, error) {
+func decodeJoinReply(raw json.RawMessage) (game.JoinAck, string, error) {
 	var answer struct {
-		arena.JoinAck
+		game.JoinAck
 		Error string `json:"error"`
 	}
 	if err := json.Unmarshal(raw, &answer); err != nil {
-		return arena.JoinAck{}, "", fmt.Errorf("join answer %.80q: %w", raw, err)
+		return game.JoinAck{}, "", fmt.Errorf("join answer %.80q: %w", raw, err)
 	}
 	if answer.Error == "" && answer.Token == "" {
-		return arena.JoinAck{}, "", fmt.Errorf("join answer %.80q: neither a seat nor a refusal", raw)
+		return game.JoinAck{}, "", fmt.Errorf("join answer %.80q: neither a seat nor a refusal", raw)
 	}
 	return answer.JoinAck, answer.Error, nil
 }

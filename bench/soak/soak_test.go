@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -18,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/game/tanks"
 	"tankarena/internal/maptest"
 	"tankarena/internal/memtest"
@@ -70,27 +69,28 @@ const minSnapshotRate = 27.0
 // newLobby builds the lobby with the game server's default limits. Without distinct source
 // addresses (spread false) every client is 127.0.0.1, and the per-address seat bound and join
 // rate would take 200 bots for one client: those two are lifted then.
-func newLobby(t *testing.T, ctx context.Context, spread bool) *arena.Lobby {
-	m := maptest.Shipped(t, "arena")
-	cfg := tanks.DefaultConfig()
-	mapJSON, _ := json.Marshal(m)
-	cfgJSON, _ := json.Marshal(cfg)
-	opts := arena.Options{
-		Map: mapJSON, Config: cfgJSON,
+func newLobby(t *testing.T, ctx context.Context, spread bool) *game.Lobby[tanks.Input] {
+	tankGame, err := tanks.NewGame(tanks.DefaultConfig(), maptest.Shipped(t, "arena"), 4, func() uint64 { return uint64(time.Now().UnixNano()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := game.Options[tanks.Input]{
+		RoomName: "arena", MetricsNamespace: "tankarena",
 		SnapshotRate: snapshotRate,
 		Logger:       slog.New(slog.DiscardHandler),
-		NewWorld: func() (*tanks.World, error) {
-			w, err := tanks.NewWorld(cfg, m, uint64(time.Now().UnixNano()))
-			if err == nil {
-				w.SetBotFill(4, tanks.BotNormal)
+		NewSimulation: func() (game.Simulation[tanks.Input], error) {
+			room, err := tankGame.NewRoom()
+			if err != nil {
+				return nil, err
 			}
-			return w, err
+			return room, nil
 		},
+		ParseInput: tanks.ParseInput,
 	}
 	if !spread {
 		opts.MaxSeatsPerAddress, opts.JoinRate = -1, -1
 	}
-	lobby, err := arena.NewLobby(ctx, opts)
+	lobby, err := game.NewLobby(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func engineOptions(spread bool) engineio.Options {
 }
 
 // metric reads one series from the lobby's Prometheus text.
-func metric(l *arena.Lobby, series string) float64 {
+func metric(l *game.Lobby[tanks.Input], series string) float64 {
 	var buf bytes.Buffer
 	_ = l.Metrics().Write(&buf)
 	sc := bufio.NewScanner(&buf)
@@ -177,7 +177,7 @@ type seatCheck struct {
 	heapPeak      uint64  // runtime.MemStats.HeapAlloc, garbage included
 }
 
-func (c *seatCheck) sample(l *arena.Lobby, seats *seatLedger) {
+func (c *seatCheck) sample(l *game.Lobby[tanks.Input], seats *seatLedger) {
 	players := metric(l, "tankarena_players")
 	bound := seats.bound() // read after: a claim is counted before its join is sent
 	if headroom := float64(bound) - players; c.samples == 0 || headroom < c.minHeadroom {
@@ -215,7 +215,7 @@ func TestSoak(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	tl := &tally{}
-	seats := &seatLedger{bots: cfg.bots, keep: arena.ReconnectWindow + 5*time.Second}
+	seats := &seatLedger{bots: cfg.bots, keep: game.ReconnectWindow + 5*time.Second}
 	bots := make([]*bot, cfg.bots)
 	var wg sync.WaitGroup
 	for i := range bots {
@@ -362,8 +362,8 @@ func TestSoak(t *testing.T) {
 	}
 
 	// After: the seats expire, the arenas stop, and the process is back where it started.
-	if !waitUntil(testenv.Patience(30*time.Second), func() bool { return lobby.Arenas() == 0 && len(rt.Of("/").Sockets()) == 0 }) {
-		t.Errorf("after the soak: %d arenas, %d sockets still open", lobby.Arenas(), len(rt.Of("/").Sockets()))
+	if !waitUntil(testenv.Patience(30*time.Second), func() bool { return lobby.Rooms() == 0 && len(rt.Of("/").Sockets()) == 0 }) {
+		t.Errorf("after the soak: %d arenas, %d sockets still open", lobby.Rooms(), len(rt.Of("/").Sockets()))
 	}
 	ts.Close()
 	rt.Close()
@@ -401,7 +401,7 @@ func percentile(sorted []float64, p float64) float64 {
 
 // tickPercentile estimates a tick-duration percentile from the /metrics histogram: the upper
 // bound of the first bucket holding it.
-func tickPercentile(l *arena.Lobby, p float64) string {
+func tickPercentile(l *game.Lobby[tanks.Input], p float64) string {
 	total := metric(l, "tankarena_tick_duration_seconds_count")
 	var buf bytes.Buffer
 	_ = l.Metrics().Write(&buf)

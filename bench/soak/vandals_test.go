@@ -15,7 +15,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"tankarena/arena"
+	"tankarena/game"
 )
 
 // A vandal attacks the server in one way (its kind), in cycles: each cycle is bounded in
@@ -179,7 +179,7 @@ func malformedCycle(ctx context.Context, v *vandal) error {
 		return err
 	}
 	seat.joining() // its answer is not awaited: the seat stays unsure
-	if _, err := w.emit("join", arena.JoinRequest{Name: fmt.Sprintf("Vandal%d", v.n)}); err != nil {
+	if _, err := w.emit("join", game.JoinRequest{Name: fmt.Sprintf("Vandal%d", v.n)}); err != nil {
 		return err
 	}
 	for range 5 {
@@ -330,7 +330,7 @@ func joinSpamCycle(ctx context.Context, v *vandal) error {
 	ids := make([]int, 24)
 	for i := range ids {
 		seat.joining()
-		if ids[i], err = w.emit("join", arena.JoinRequest{Name: fmt.Sprintf("Spam%d-%d", v.n, i)}); err != nil {
+		if ids[i], err = w.emit("join", game.JoinRequest{Name: fmt.Sprintf("Spam%d-%d", v.n, i)}); err != nil {
 			return err
 		}
 	}
@@ -437,7 +437,7 @@ func silentPollerCycle(ctx context.Context, v *vandal) error {
 		return err
 	}
 	defer p.close()
-	join, _ := json.Marshal([]any{"join", arena.JoinRequest{Name: fmt.Sprintf("Silent%d", v.n)}})
+	join, _ := json.Marshal([]any{"join", game.JoinRequest{Name: fmt.Sprintf("Silent%d", v.n)}})
 	seat.joining() // its answer is not read: the seat stays unsure
 	if status, err := p.post(ctx, "40", "420"+string(join)); err != nil || status != http.StatusOK {
 		return fmt.Errorf("POST of CONNECT and join: HTTP %d, %v", status, err)

@@ -1,4 +1,4 @@
-// Package game is Tank Arena's simulation: a deterministic, fixed-tick world of tanks, shells,
+// Package tanks is Tank Arena's simulation: a deterministic, fixed-tick world of tanks, shells,
 // walls and scores, with no networking, no goroutines and no clocks.
 //
 // The world only advances when [World.Step] is called, always by the same dt (1/[Config.TickRate]
@@ -19,4 +19,19 @@
 //
 // Snapshots for clients are encoded with [EncodeSnapshot] (layout in SNAPSHOT.md) and decoded by
 // [DecodeSnapshot] or, in the browser, by web/js/snapshot.js.
+//
+// # On the room runtime
+//
+// [Game] and [Room] are the tank game as the room runtime (package game) runs it; this package
+// does not import the runtime, and nothing of the network. The game's own payloads on the wire
+// (package game documents the rest of the protocol):
+//
+//	"input"    [seq, throttle, turn, aim, fire]   parsed by [ParseInput]
+//	           seq: uint32 counting up per input; throttle, turn: -1..1; aim: turret angle in
+//	           radians (world frame); fire: 0 or 1. A fire in an input the runtime skips is
+//	           carried into the applied one ([Input.Absorb]).
+//	"snapshot" the encoding of SNAPSHOT.md; each tank's seq is the last input seq the server
+//	           applied for it (for reconciliation)
+//	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   ([PlayerInfo])
+//	join ack   "game": {"map": Map, "config": Config}
 package tanks

@@ -1,6 +1,7 @@
 package tanks_test
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"tankarena/assets"
@@ -32,4 +33,15 @@ func Example() {
 	seq, _ := w.LastInputSeq(ann)
 	fmt.Println(len(w.Players(nil)), "tanks, last input applied:", seq)
 	// Output: 4 tanks, last input applied: 1
+}
+
+// An "input" event's payload is a five-element array; anything else is rejected.
+func ExampleParseInput() {
+	in, err := tanks.ParseInput(json.RawMessage(`[17, 1, -0.5, 1.571, 1]`))
+	fmt.Printf("%+v %v\n", in, err)
+	_, err = tanks.ParseInput(json.RawMessage(`{"seq": 17}`))
+	fmt.Println(err != nil)
+	// Output:
+	// {Seq:17 Throttle:1 Turn:-0.5 Aim:1.571 Fire:true} <nil>
+	// true
 }

@@ -40,3 +40,19 @@ func clampAxis(v float64) float64 {
 
 // seqNewer reports whether a is after b in a wrapping uint32 sequence.
 func seqNewer(a, b uint32) bool { return int32(a-b) > 0 }
+
+// Sequence, Absorb and Idle are what the room runtime needs of an input (game.Input).
+
+// Sequence is the input's Seq.
+func (in Input) Sequence() uint32 { return in.Seq }
+
+// Absorb keeps this input's held controls and carries an older, skipped input's shot: Fire is
+// an edge the player pressed, while throttle, turn and aim are superseded.
+func (in Input) Absorb(older Input) Input {
+	in.Fire = in.Fire || older.Fire
+	return in
+}
+
+// Idle follows this input while the player is disconnected: the tank stops driving and firing
+// and keeps its aim.
+func (in Input) Idle() Input { return Input{Seq: in.Seq + 1, Aim: in.Aim} }

@@ -41,13 +41,14 @@ const game = {
 
 const net = new Net({
   joined(ack) {
-    Object.assign(game, { me: ack.id, arena: ack.arena, map: ack.map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30 });
-    game.config = clientConfig(ack.config, game.tickRate, game.snapshotRate);
+    const { map, config } = ack.game; // the tank game's welcome: the map and the rules
+    Object.assign(game, { me: ack.id, arena: ack.room, map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30 });
+    game.config = clientConfig(config, game.tickRate, game.snapshotRate);
     game.seq = Math.max(game.seq, ack.seq || 0); // the server ignores inputs that are not newer
     // Every (re)join starts the view afresh: a restarted server or another arena counts ticks
     // from its own start (the buffer would wait for a tick it already holds, forever), and inputs
     // lost with the old connection will never be acknowledged.
-    game.predictor = new Predictor(ack.config, ack.map);
+    game.predictor = new Predictor(config, map);
     game.buffer = new SnapshotBuffer(game.tickRate);
     game.gun = new Gun(game.config.reloadTime, game.tickRate);
     game.shots = new OwnShots();

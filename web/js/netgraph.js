@@ -18,7 +18,7 @@ export class NetGraph {
       `down        ${(s.bytesIn / 1024).toFixed(1)} KiB/s`,
       `inputs      ${s.inputRate}/s  unacked ${s.unacked}`,
       `correction  ${s.correction.toFixed(1)} units`,
-      `tick        ${s.tick}  arena ${s.arena ?? '-'}`,
+      `tick        ${s.tick}  arena ${s.arena ? s.arena.slice(0, 8) : '-'}`,
       s.lag ? `lag sim     ${s.lag}` : '',
     ].filter(Boolean).join('\n');
   }

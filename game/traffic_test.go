@@ -1,4 +1,4 @@
-package arena_test
+package game_test
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/game/tanks"
 	"tankarena/realtime/client"
 )
@@ -28,7 +28,7 @@ import (
 func TestJoinSpamCostsOthersNoSnapshots(t *testing.T) {
 	for _, c := range []struct {
 		name  string
-		tweak func(*arena.Options)
+		tweak func(*game.Options[tanks.Input])
 	}{
 		{"default join rates, spammed beyond", nil},
 		{"join limits lifted, a roster change every tick", noJoinLimits},
@@ -49,11 +49,11 @@ func TestJoinSpamCostsOthersNoSnapshots(t *testing.T) {
 			for end := time.Now().Add(2 * time.Second); time.Now().Before(end); <-tick.C {
 				attempts++
 				_ = spammer.s.EmitAck("join", waitFor, func(args client.Args, err error) {
-					var refused arena.JoinError
+					var refused game.JoinError
 					if err == nil && args.Decode(0, &refused) == nil && refused.Error == "" {
 						accepted.Add(1)
 					}
-				}, arena.JoinRequest{Name: fmt.Sprintf("Spam%d", attempts)})
+				}, game.JoinRequest{Name: fmt.Sprintf("Spam%d", attempts)})
 			}
 			tick.Stop()
 			watcherSent, watcherGot := snapshotsSince(t, watcher, watcherFrom)
@@ -180,7 +180,7 @@ func TestLatencyEchoesOnlySmallValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var refused arena.JoinError
+		var refused game.JoinError
 		if err := reply.Decode(0, &refused); err != nil || !strings.Contains(refused.Error, "64 bytes") {
 			t.Fatalf("a large ping answered %.80s", reply.Raw(0))
 		}
@@ -200,7 +200,7 @@ func TestClientChosenLagIsBounded(t *testing.T) {
 		}
 	}
 	t.Run("cut", func(t *testing.T) {
-		h := newHarness(t, func(o *arena.Options) { o.MaxClientLag = 50 * time.Millisecond })
+		h := newHarness(t, func(o *game.Options[tanks.Input]) { o.MaxClientLag = 50 * time.Millisecond })
 		// Ten minutes each way: the ping is answered within the test's patience only if cut.
 		p := h.connect(t, url.Values{"lag": {"600000"}})
 		ping(t, p)
@@ -209,7 +209,7 @@ func TestClientChosenLagIsBounded(t *testing.T) {
 		}
 	})
 	t.Run("off", func(t *testing.T) {
-		h := newHarness(t, func(o *arena.Options) { o.MaxClientLag = -1 })
+		h := newHarness(t, func(o *game.Options[tanks.Input]) { o.MaxClientLag = -1 })
 		// All lost: the ping is answered and snapshots arrive only if the query is ignored.
 		p := h.connect(t, url.Values{"lag": {"600000"}, "loss": {"1"}})
 		ping(t, p)

@@ -1,6 +1,6 @@
-package arena
+package game
 
-// The arena's view of its neighbours, kept to what it uses so the runner stays independent of
+// The runtime's view of its neighbours, kept to what it uses so the runner stays independent of
 // how sockets and the simulation are built; socket.go adapts the Socket.IO server.
 
 // Peer is one player's connection.

@@ -1,4 +1,4 @@
-package arena_test
+package game_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/game/tanks"
 	"tankarena/internal/wstest"
 	"tankarena/realtime"
@@ -48,7 +48,7 @@ func joinAndStall(t testing.TB, base, name string) *websocket.Conn {
 		t.Fatal(err)
 	}
 	readUntil("40")
-	join, _ := json.Marshal([]any{"join", arena.JoinRequest{Name: name}})
+	join, _ := json.Marshal([]any{"join", game.JoinRequest{Name: name}})
 	if err := c.WriteMessage(websocket.TextMessage, append([]byte("420"), join...)); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ type tickRecorder struct {
 	ticks []time.Duration
 }
 
-func (r *tickRecorder) observe(_ int, d time.Duration) {
+func (r *tickRecorder) observe(_ string, d time.Duration) {
 	r.mu.Lock()
 	r.ticks = append(r.ticks, d)
 	r.mu.Unlock()
@@ -105,25 +105,14 @@ const rigHealthy, rigStalled = 5, 50
 // client that stops reading stalls the server's writes after a few snapshots.
 func newStallRig(tb testing.TB, writeTimeout time.Duration) *stallRig {
 	rec := &tickRecorder{}
-	tb.Cleanup(arena.SetTickObserver(rec.observe))
-	h := newHarnessWith(tb, func(o *arena.Options) {
+	tb.Cleanup(game.SetTickObserver(rec.observe))
+	h := newHarnessWith(tb, func(o *game.Options[tanks.Input]) {
 		o.MaxPlayers = rigHealthy + rigStalled
 		o.MaxSeatsPerAddress, o.JoinRate = -1, -1 // every player is 127.0.0.1
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-		base := o.NewWorld
-		o.NewWorld = func() (*tanks.World, error) {
-			w, err := base()
-			if err != nil {
-				return nil, err
-			}
-			cfg := w.Config()
-			cfg.MaxPlayers = rigHealthy + rigStalled
-			if w, err = tanks.NewWorld(cfg, w.Map(), 1); err != nil {
-				return nil, err
-			}
-			w.SetBotFill(rigHealthy+rigStalled, tanks.BotNormal)
-			return w, nil
-		}
+		cfg := tanks.DefaultConfig()
+		cfg.MaxPlayers = rigHealthy + rigStalled
+		o.NewSimulation = tankSimulations(tb, cfg, rigHealthy+rigStalled)
 	}, realtime.Options{Engine: engineio.Options{
 		WriteTimeout: writeTimeout,
 		PingInterval: time.Hour, // the stalled never answer a ping; the heartbeat is not the subject

@@ -1,4 +1,4 @@
-package arena
+package game
 
 import (
 	"fmt"
@@ -11,10 +11,12 @@ import (
 )
 
 // Metrics counts what an operator wants to see at /metrics. All fields are updated atomically
-// by the arenas; Register hands them to a Prometheus registry, which reads them at each scrape.
+// by the rooms; Register hands them to a Prometheus registry, which reads them at each scrape.
 type Metrics struct {
+	namespace, room string // name parts: <namespace>_players, <namespace>_<room>s
+
 	players          atomic.Int64
-	arenas           atomic.Int64
+	rooms            atomic.Int64
 	ticks            atomic.Uint64
 	tickNanos        atomic.Uint64
 	tickBuckets      [len(tickBucketBounds)]atomic.Uint64
@@ -40,6 +42,12 @@ type Metrics struct {
 	namesCut         atomic.Uint64
 	panics           atomic.Uint64
 	restarts         atomic.Uint64
+}
+
+// NewMetrics returns counters whose series are named <namespace>_… and call a room what the
+// game calls it: NewMetrics("tankarena", "arena") exports tankarena_arenas.
+func NewMetrics(namespace, room string) *Metrics {
+	return &Metrics{namespace: namespace, room: room}
 }
 
 // tickBucketBounds are the histogram's upper bounds: a 60 Hz tick has 16.7 ms in all, and a
@@ -72,42 +80,43 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 	const droppedHelp = "Inputs dropped, by reason: over the rate limit; skipped at a tick to drain a burst (a shot in one is kept); pushed out of a full queue; malformed."
 	const refusedHelp = "Joins refused, by reason."
 	const evictedHelp = "Seats of disconnected players given up before their reconnect window ended, to seat a new player: on a full server, or from an address at its seat limit."
+	ns, room := m.namespace+"_", m.namespace+"_"+m.room
 	for _, c := range []prometheus.Collector{
-		gaugeFunc("tankarena_players", "Players in all arenas, including those inside the reconnect window.", nil, m.players.Load),
-		gaugeFunc("tankarena_arenas", "Running arenas.", nil, m.arenas.Load),
-		tickHistogram{m: m, desc: prometheus.NewDesc("tankarena_tick_duration_seconds", "Time one simulation tick took (inputs, step, snapshot).", nil, nil)},
-		counterFunc("tankarena_ticks_skipped_total", "Ticks dropped because an arena fell too far behind.", nil, m.skippedTicks.Load),
-		counterFunc("tankarena_snapshots_total", "Snapshots encoded (one per arena per send).", nil, m.snapshots.Load),
-		counterFunc("tankarena_snapshot_bytes_sent_total", "Snapshot bytes handed to connections (size times recipients).", nil, m.bytesSent.Load),
-		counterFunc("tankarena_inputs_total", "Inputs accepted.", nil, m.inputs.Load),
-		counterFunc("tankarena_inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "rate"}, m.droppedRate.Load),
-		counterFunc("tankarena_inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "burst"}, m.droppedBurst.Load),
-		counterFunc("tankarena_inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "queue_full"}, m.droppedFull.Load),
-		counterFunc("tankarena_inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "malformed"}, m.droppedBroken.Load),
-		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "server_full"}, m.refusedFull.Load),
-		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_name"}, m.refusedName.Load),
-		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_request"}, m.refusedBadReq.Load),
-		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "join_rate"}, m.refusedRate.Load),
-		counterFunc("tankarena_joins_refused_total", refusedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.refusedAddr.Load),
-		counterFunc("tankarena_held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "server_full"}, m.evictedFull.Load),
-		counterFunc("tankarena_held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.evictedAddr.Load),
-		counterFunc("tankarena_seats_replaced_total", "Seats taken over by a join with their token from another connection (the old one is told \"replaced\").", nil, m.replaced.Load),
-		counterFunc("tankarena_latency_refused_total", "Ping (\"latency\") requests refused for carrying more than a small value.", nil, m.latencyRefused.Load),
-		counterFunc("tankarena_lag_dropped_total", "Messages the lag simulator dropped because it already held its bound for the connection.", nil, m.lagOverflow.Load),
-		counterFunc("tankarena_client_lag_limited_total", "Connections that asked for more simulated lag than -max-client-lag allows (cut, or ignored when it is off).", nil, m.clientLagLimited.Load),
-		counterFunc("tankarena_names_cut_total", "Names cut to the maximum name length.", nil, m.namesCut.Load),
-		counterFunc("tankarena_arena_panics_total", "Panics recovered in arena loops (logged with their stack).", nil, m.panics.Load),
-		counterFunc("tankarena_arena_restarts_total", "Arenas restarted with a fresh world after a panic.", nil, m.restarts.Load),
+		gaugeFunc(ns+"players", "Players in all rooms, including those inside the reconnect window.", nil, m.players.Load),
+		gaugeFunc(room+"s", "Running rooms.", nil, m.rooms.Load),
+		tickHistogram{m: m, desc: prometheus.NewDesc(ns+"tick_duration_seconds", "Time one simulation tick took (inputs, step, snapshot).", nil, nil)},
+		counterFunc(ns+"ticks_skipped_total", "Ticks dropped because a room fell too far behind.", nil, m.skippedTicks.Load),
+		counterFunc(ns+"snapshots_total", "Snapshots encoded (one per room per send).", nil, m.snapshots.Load),
+		counterFunc(ns+"snapshot_bytes_sent_total", "Snapshot bytes handed to connections (size times recipients).", nil, m.bytesSent.Load),
+		counterFunc(ns+"inputs_total", "Inputs accepted.", nil, m.inputs.Load),
+		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "rate"}, m.droppedRate.Load),
+		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "burst"}, m.droppedBurst.Load),
+		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "queue_full"}, m.droppedFull.Load),
+		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "malformed"}, m.droppedBroken.Load),
+		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "server_full"}, m.refusedFull.Load),
+		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_name"}, m.refusedName.Load),
+		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_request"}, m.refusedBadReq.Load),
+		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "join_rate"}, m.refusedRate.Load),
+		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.refusedAddr.Load),
+		counterFunc(ns+"held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "server_full"}, m.evictedFull.Load),
+		counterFunc(ns+"held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.evictedAddr.Load),
+		counterFunc(ns+"seats_replaced_total", "Seats taken over by a join with their token from another connection (the old one is told \"replaced\").", nil, m.replaced.Load),
+		counterFunc(ns+"latency_refused_total", "Ping (\"latency\") requests refused for carrying more than a small value.", nil, m.latencyRefused.Load),
+		counterFunc(ns+"lag_dropped_total", "Messages the lag simulator dropped because it already held its bound for the connection.", nil, m.lagOverflow.Load),
+		counterFunc(ns+"client_lag_limited_total", "Connections that asked for more simulated lag than -max-client-lag allows (cut, or ignored when it is off).", nil, m.clientLagLimited.Load),
+		counterFunc(ns+"names_cut_total", "Names cut to the maximum name length.", nil, m.namesCut.Load),
+		counterFunc(room+"_panics_total", "Panics recovered in room loops (logged with their stack).", nil, m.panics.Load),
+		counterFunc(room+"_restarts_total", "Rooms restarted with a fresh simulation after a panic.", nil, m.restarts.Load),
 	} {
 		if err := reg.Register(c); err != nil {
-			return fmt.Errorf("arena: register metrics: %w", err)
+			return fmt.Errorf("game: register metrics: %w", err)
 		}
 	}
 	return nil
 }
 
 // Write writes the metrics alone in the Prometheus text exposition format (what /metrics
-// shows of the arenas), for tests and tools that read them without an HTTP server.
+// shows of the rooms), for tests and tools that read them without an HTTP server.
 func (m *Metrics) Write(w io.Writer) error {
 	reg := prometheus.NewPedanticRegistry()
 	if err := m.Register(reg); err != nil {
@@ -115,11 +124,11 @@ func (m *Metrics) Write(w io.Writer) error {
 	}
 	families, err := reg.Gather()
 	if err != nil {
-		return fmt.Errorf("arena: gather metrics: %w", err)
+		return fmt.Errorf("game: gather metrics: %w", err)
 	}
 	for _, f := range families {
 		if _, err := expfmt.MetricFamilyToText(w, f); err != nil {
-			return fmt.Errorf("arena: write metrics: %w", err)
+			return fmt.Errorf("game: write metrics: %w", err)
 		}
 	}
 	return nil

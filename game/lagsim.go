@@ -1,4 +1,4 @@
-package arena
+package game
 
 import (
 	"math/rand/v2"

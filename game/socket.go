@@ -1,4 +1,4 @@
-package arena
+package game
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 
 // Serve lets every connection of the namespace play: it handles the protocol's events (see the
 // package documentation) and broadcasts to the namespace's rooms. Call it once, before serving.
-func (l *Lobby) Serve(ns *realtime.Namespace) {
+func (l *Lobby[In]) Serve(ns *realtime.Namespace) {
 	l.opts.Out = roomBroadcaster{ns}
 	ns.OnConnection(l.handle)
 }
@@ -24,7 +24,7 @@ const maxLatencyValue = 64
 
 // handle wires one connection: at most one seat at a time, taken by "join" and freed by "leave"
 // or, after the reconnect window, by a disconnect.
-func (l *Lobby) handle(s *realtime.Socket) {
+func (l *Lobby[In]) handle(s *realtime.Socket) {
 	profile, limited := ParseLagQuery(s.Handshake().Query, l.opts.Lag, l.opts.MaxClientLag)
 	if limited {
 		l.opts.Metrics.clientLagLimited.Add(1)
@@ -36,7 +36,7 @@ func (l *Lobby) handle(s *realtime.Socket) {
 		lag:  newLagLine(profile, l.opts.Metrics),
 	}
 	var joining sync.Mutex // orders "join" and "leave"
-	var seat atomic.Pointer[Seat]
+	var seat atomic.Pointer[Seat[In]]
 
 	s.On("join", func(e *realtime.Event) {
 		var req JoinRequest
@@ -59,7 +59,7 @@ func (l *Lobby) handle(s *realtime.Socket) {
 		_ = e.Ack(ack)
 	})
 	// Inputs come at the tick rate, and in bursts after a network stall: they are queued by the
-	// arena (which merges a burst) right on the connection's reader, never in the socket's
+	// room (which merges a burst) right on the connection's reader, never in the socket's
 	// event queue, whose bound would disconnect a player for a burst of its own inputs.
 	s.OnInline("input", func(e *realtime.Event) {
 		if st := seat.Load(); st != nil {
@@ -98,7 +98,7 @@ func (l *Lobby) handle(s *realtime.Socket) {
 	})
 }
 
-// socketPeer is a Socket.IO connection as the arena sees it.
+// socketPeer is a Socket.IO connection as a room sees it.
 type socketPeer struct{ s *realtime.Socket }
 
 func (p socketPeer) Emit(event string, args ...any) error { return p.s.Emit(event, args...) }

@@ -1,4 +1,4 @@
-package arena_test
+package game_test
 
 import (
 	"encoding/json"
@@ -7,23 +7,22 @@ import (
 	"testing"
 	"time"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/game/tanks"
 )
 
 func TestJoinAnswersWithEverythingTheClientNeeds(t *testing.T) {
 	h := newHarness(t, nil)
 	p := h.join(t, "  Ann\x07  ", "")
-	if p.ack.ID == 0 || p.ack.Arena == 0 || p.ack.Token == "" || p.ack.TickRate != 60 || p.ack.SnapshotRate != 30 {
+	if p.ack.ID == 0 || p.ack.Room == "" || p.ack.Token == "" || p.ack.TickRate != 60 || p.ack.SnapshotRate != 30 {
 		t.Fatalf("incomplete ack: %+v", p.ack)
 	}
-	var m tanks.Map
-	if err := json.Unmarshal(p.ack.Map, &m); err != nil || m.Width == 0 || len(m.Walls) == 0 {
-		t.Fatalf("ack map unusable (%v): %s", err, p.ack.Map)
+	var welcome struct {
+		Map    tanks.Map    `json:"map"`
+		Config tanks.Config `json:"config"`
 	}
-	var cfg tanks.Config
-	if err := json.Unmarshal(p.ack.Config, &cfg); err != nil || cfg.TankMaxSpeed == 0 {
-		t.Fatalf("ack config unusable (%v): %s", err, p.ack.Config)
+	if err := json.Unmarshal(p.ack.Game, &welcome); err != nil || welcome.Map.Width == 0 || len(welcome.Map.Walls) == 0 || welcome.Config.TankMaxSpeed == 0 {
+		t.Fatalf("ack game (map and config) unusable (%v): %s", err, p.ack.Game)
 	}
 	p.waitSnapshot("the new tank alive", aliveTank(p))
 	eventually(t, "the cleaned name in the roster", func() bool {
@@ -36,15 +35,15 @@ func TestJoinAnswersWithEverythingTheClientNeeds(t *testing.T) {
 func TestJoinRefusesAnEmptyName(t *testing.T) {
 	h := newHarness(t, nil)
 	p := h.connect(t, nil)
-	reply, err := p.s.EmitWithAck(t.Context(), "join", arena.JoinRequest{Name: " \x00\t "})
+	reply, err := p.s.EmitWithAck(t.Context(), "join", game.JoinRequest{Name: " \x00\t "})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var refused arena.JoinError
+	var refused game.JoinError
 	if err := reply.Decode(0, &refused); err != nil || !strings.Contains(refused.Error, "name") {
 		t.Fatalf("want a refusal naming the name, got %s (%v)", reply.Raw(0), err)
 	}
-	if h.lobby.Arenas() != 0 {
+	if h.lobby.Rooms() != 0 {
 		t.Fatalf("a refused join opened an arena")
 	}
 }
@@ -87,15 +86,15 @@ func TestInputsDriveTheTankAndAreAcknowledged(t *testing.T) {
 }
 
 func TestSnapshotsReachOnlyTheArenasRoom(t *testing.T) {
-	h := newHarness(t, func(o *arena.Options) { o.MaxPlayers = 1 })
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { o.MaxPlayers = 1 })
 	a := h.join(t, "A", "")
 	b := h.join(t, "B", "")
 	lurker := h.connect(t, nil) // connected, never joined
-	if a.ack.Arena == b.ack.Arena {
-		t.Fatalf("with one seat per arena, both players share arena %d", a.ack.Arena)
+	if a.ack.Room == b.ack.Room {
+		t.Fatalf("with one seat per arena, both players share arena %s", a.ack.Room)
 	}
-	if h.lobby.Arenas() != 2 {
-		t.Fatalf("arenas = %d, want 2", h.lobby.Arenas())
+	if h.lobby.Rooms() != 2 {
+		t.Fatalf("arenas = %d, want 2", h.lobby.Rooms())
 	}
 	for _, p := range []*tester{a, b} {
 		other := a
@@ -108,7 +107,7 @@ func TestSnapshotsReachOnlyTheArenasRoom(t *testing.T) {
 				t.Fatalf("player %d's snapshot lacks its own tank", p.ack.ID)
 			}
 			if len(s.Tanks) != 1 {
-				t.Fatalf("player in arena %d sees %d tanks, want only its own (other arena's tank id %d)", p.ack.Arena, len(s.Tanks), other.ack.ID)
+				t.Fatalf("player in arena %s sees %d tanks, want only its own (other arena's tank id %d)", p.ack.Room, len(s.Tanks), other.ack.ID)
 			}
 		}
 	}
@@ -125,8 +124,8 @@ func TestReconnectWithTokenKeepsTankAndScore(t *testing.T) {
 	p.m.Close() // the connection drops
 
 	again := h.join(t, "someone else", p.ack.Token)
-	if again.ack.ID != p.ack.ID || again.ack.Arena != p.ack.Arena || again.ack.Token != p.ack.Token {
-		t.Fatalf("reconnect got id %d arena %d, want id %d arena %d", again.ack.ID, again.ack.Arena, p.ack.ID, p.ack.Arena)
+	if again.ack.ID != p.ack.ID || again.ack.Room != p.ack.Room || again.ack.Token != p.ack.Token {
+		t.Fatalf("reconnect got id %d arena %s, want id %d arena %s", again.ack.ID, again.ack.Room, p.ack.ID, p.ack.Room)
 	}
 	after := again.waitSnapshot("the same tank", func(s *tanks.Snapshot) bool {
 		_, ok := tankIn(s, p.ack.ID)
@@ -146,13 +145,13 @@ func TestReconnectWithTokenKeepsTankAndScore(t *testing.T) {
 }
 
 func TestSeatIsFreedAfterTheReconnectWindowAndTheArenaStops(t *testing.T) {
-	h := newHarness(t, func(o *arena.Options) { o.ReconnectWindow = 300 * time.Millisecond })
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { o.ReconnectWindow = 300 * time.Millisecond })
 	p := h.join(t, "Gone", "")
-	if h.lobby.Arenas() != 1 {
-		t.Fatalf("arenas = %d, want 1", h.lobby.Arenas())
+	if h.lobby.Rooms() != 1 {
+		t.Fatalf("arenas = %d, want 1", h.lobby.Rooms())
 	}
 	p.m.Close()
-	eventually(t, "the empty arena to stop", func() bool { return h.lobby.Arenas() == 0 })
+	eventually(t, "the empty arena to stop", func() bool { return h.lobby.Rooms() == 0 })
 	// The token is no longer valid: joining with it gives a new tank.
 	q := h.join(t, "Back", p.ack.Token)
 	if q.ack.Token == p.ack.Token {
@@ -164,7 +163,7 @@ func TestLeaveStopsTheEmptyArena(t *testing.T) {
 	h := newHarness(t, nil)
 	a := h.join(t, "A", "")
 	b := h.join(t, "B", "")
-	if a.ack.Arena != b.ack.Arena {
+	if a.ack.Room != b.ack.Room {
 		t.Fatalf("players in different arenas although there is room")
 	}
 	if err := a.s.Emit("leave"); err != nil {
@@ -174,13 +173,13 @@ func TestLeaveStopsTheEmptyArena(t *testing.T) {
 		_, ok := tankIn(s, a.ack.ID)
 		return !ok
 	})
-	if h.lobby.Arenas() != 1 {
+	if h.lobby.Rooms() != 1 {
 		t.Fatalf("arena stopped while B still plays")
 	}
 	if err := b.s.Emit("leave"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the empty arena to stop", func() bool { return h.lobby.Arenas() == 0 })
+	eventually(t, "the empty arena to stop", func() bool { return h.lobby.Rooms() == 0 })
 }
 
 func TestInputFloodsAndGarbageAreDroppedAndCounted(t *testing.T) {
@@ -253,7 +252,7 @@ func TestATakenOverConnectionNoLongerSpeaksForTheSeat(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := fresh.waitSnapshot("any", func(*tanks.Snapshot) bool { return true })
-	if _, ok := tankIn(&s, fresh.ack.ID); !ok || h.lobby.Arenas() != 1 {
+	if _, ok := tankIn(&s, fresh.ack.ID); !ok || h.lobby.Rooms() != 1 {
 		t.Fatalf("the old connection's leave removed the taken-over tank")
 	}
 }

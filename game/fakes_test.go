@@ -1,4 +1,4 @@
-package arena
+package game
 
 import (
 	"log/slog"
@@ -55,22 +55,33 @@ type nullOut struct{}
 func (nullOut) Broadcast(string, string, ...any) {}
 
 // testArena is an arena on the real map whose loop is not running: the test calls tick itself.
-func testArena(t testing.TB, bots int) *Arena {
+func testArena(t testing.TB, bots int) *room[tanks.Input] {
 	t.Helper()
 	return testArenaWith(t, bots, tanks.DefaultConfig())
 }
 
-func testArenaWith(t testing.TB, bots int, cfg tanks.Config) *Arena {
+func testArenaWith(t testing.TB, bots int, cfg tanks.Config) *room[tanks.Input] {
 	t.Helper()
-	m := maptest.Shipped(t, "arena")
-	w, err := tanks.NewWorld(cfg, m, 1)
+	g, err := tanks.NewGame(cfg, maptest.Shipped(t, "arena"), bots, func() uint64 { return 1 })
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.SetBotFill(bots, tanks.BotNormal)
-	opts := &Options{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, InputRate: 120, Out: nullOut{}, Metrics: &Metrics{}, Logger: slog.New(slog.DiscardHandler)}
-	return newArena(1, w, opts, nil)
+	sim, err := g.NewRoom()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &Options[tanks.Input]{
+		TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, InputRate: 120, RoomName: "arena",
+		Out: nullOut{}, Metrics: testMetrics(), Logger: slog.New(slog.DiscardHandler),
+	}
+	return newRoom("test", sim, opts, nil)
 }
 
+// tankRoom is the tank world a test room runs.
+func tankRoom(r *room[tanks.Input]) *tanks.Room { return r.sim.(*tanks.Room) }
+
+// testMetrics are metrics named as the tank server names them.
+func testMetrics() *Metrics { return NewMetrics("tankarena", "arena") }
+
 // lagOf is a connection's simulated network with profile p.
-func lagOf(p LagProfile) *lagLine { return newLagLine(p, &Metrics{}) }
+func lagOf(p LagProfile) *lagLine { return newLagLine(p, testMetrics()) }

@@ -1,4 +1,4 @@
-package arena_test
+package game_test
 
 import (
 	"log/slog"
@@ -6,15 +6,16 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"tankarena/arena"
+	"tankarena/game"
+	"tankarena/game/tanks"
 	"tankarena/internal/testenv"
 )
 
 // injectPanics makes arena victim's loop panic on the next times ticks.
-func injectPanics(t *testing.T, victim int, times int32) {
+func injectPanics(t *testing.T, victim string, times int32) {
 	var left atomic.Int32
 	left.Store(times)
-	remove := arena.SetStepHook(func(id int) {
+	remove := game.SetStepHook(func(id string) {
 		if id == victim && left.Add(-1) >= 0 {
 			panic("injected by the test")
 		}
@@ -34,22 +35,22 @@ func (p *tester) rejoin() {
 
 func TestAPanicInTheLoopRestartsOnlyThatArena(t *testing.T) {
 	logs := &testenv.SyncBuffer{} // the arenas' goroutines write it while the test reads it
-	h := newHarness(t, func(o *arena.Options) {
+	h := newHarness(t, func(o *game.Options[tanks.Input]) {
 		o.MaxPlayers = 2
 		o.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	})
 	a, b := h.join(t, "Ann", ""), h.join(t, "Bob", "")
 	other := h.join(t, "Cid", "") // the first arena is full: Cid plays in the second
-	if a.ack.Arena != b.ack.Arena || other.ack.Arena == a.ack.Arena {
-		t.Fatalf("arenas: Ann %d, Bob %d, Cid %d", a.ack.Arena, b.ack.Arena, other.ack.Arena)
+	if a.ack.Room != b.ack.Room || other.ack.Room == a.ack.Room {
+		t.Fatalf("arenas: Ann %s, Bob %s, Cid %s", a.ack.Room, b.ack.Room, other.ack.Room)
 	}
 	before := other.snapshotCount()
 
-	injectPanics(t, a.ack.Arena, 1)
+	injectPanics(t, a.ack.Room, 1)
 	for _, p := range []*tester{a, b} {
 		p.rejoin()
-		if p.ack.Arena != a.ack.Arena {
-			t.Fatalf("%s re-seated in arena %d, want its own arena back", p.s.ID(), p.ack.Arena)
+		if p.ack.Room != a.ack.Room {
+			t.Fatalf("%s re-seated in arena %s, want its own arena back", p.s.ID(), p.ack.Room)
 		}
 		p.waitSnapshot("the re-seated tank alive", aliveTank(p))
 	}
@@ -74,13 +75,13 @@ func TestAPanicInTheLoopRestartsOnlyThatArena(t *testing.T) {
 }
 
 func TestAnArenaThatKeepsPanickingIsRetiredAndItsPlayersPlacedElsewhere(t *testing.T) {
-	h := newHarness(t, func(o *arena.Options) { o.Logger = slog.New(slog.DiscardHandler) })
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { o.Logger = slog.New(slog.DiscardHandler) })
 	p := h.join(t, "Unlucky", "")
-	broken := p.ack.Arena
+	broken := p.ack.Room
 	injectPanics(t, broken, 1000)
 	// Every restart is announced; the client re-joins each time, and after the last one the
 	// arena is gone and the join places it in a fresh arena.
-	for p.ack.Arena == broken {
+	for p.ack.Room == broken {
 		p.rejoin()
 	}
 	p.waitSnapshot("the tank alive in the new arena", aliveTank(p))

@@ -1,4 +1,4 @@
-package arena
+package game
 
 import (
 	"math"
@@ -29,7 +29,7 @@ func BenchmarkArenaTick(b *testing.B) {
 		cfg.ShellDamage = 0
 		a := testArenaWith(b, 0, cfg)
 		peers := make([]*recordingPeer, 16)
-		seats := make([]*player, 16)
+		seats := make([]*player[tanks.Input], 16)
 		for i := range peers {
 			peers[i] = &recordingPeer{}
 			p, err := a.join("P", strconv.Itoa(i), peers[i], lagOf(LagProfile{}))
@@ -48,7 +48,7 @@ func BenchmarkArenaTick(b *testing.B) {
 }
 
 // benchArenaTick runs the arena for ten seconds, then measures; drive sends the tick's inputs.
-func benchArenaTick(b *testing.B, a *Arena, peer *recordingPeer, drive func(tick int)) {
+func benchArenaTick(b *testing.B, a *room[tanks.Input], peer *recordingPeer, drive func(tick int)) {
 	tick := 0
 	for ; tick < 600; tick++ { // ten seconds of play, so shells fly and tanks have spread out
 		drive(tick + 1)
@@ -67,7 +67,7 @@ func benchArenaTick(b *testing.B, a *Arena, peer *recordingPeer, drive func(tick
 			continue
 		}
 		b.StopTimer()
-		sent := &a.stream.prev
+		sent := tankRoom(a).LastSnapshot()
 		snapshots++
 		shells += len(sent.Shells)
 		keyframe = tanks.EncodeSnapshot(keyframe[:0], sent, nil)

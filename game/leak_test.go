@@ -1,4 +1,4 @@
-package arena_test
+package game_test
 
 import (
 	"context"
@@ -16,7 +16,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"tankarena/arena"
+	"tankarena/game"
+	"tankarena/game/tanks"
 	"tankarena/internal/memtest"
 	"tankarena/internal/testenv"
 	"tankarena/realtime"
@@ -111,7 +112,7 @@ func (p *pollingPlayer) join(ctx context.Context, name string) error {
 	if err := p.waitFor(ctx, "40"); err != nil {
 		return err
 	}
-	join, _ := json.Marshal([]any{"join", arena.JoinRequest{Name: name}})
+	join, _ := json.Marshal([]any{"join", game.JoinRequest{Name: name}})
 	if err := p.post(ctx, "420"+string(join)); err != nil {
 		return err
 	}
@@ -175,7 +176,7 @@ func goClientJoin(ctx context.Context, h *harness, i int, leave bool) error {
 	if err := s.Connect(ctx); err != nil {
 		return err
 	}
-	if _, err := s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: fmt.Sprintf("Ws%d", i)}); err != nil {
+	if _, err := s.EmitWithAck(ctx, "join", game.JoinRequest{Name: fmt.Sprintf("Ws%d", i)}); err != nil {
 		return err
 	}
 	if leave {
@@ -190,7 +191,7 @@ func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 		cycles = 1_000
 	}
 	const workers = 8
-	h := newHarnessWith(t, func(o *arena.Options) {
+	h := newHarnessWith(t, func(o *game.Options[tanks.Input]) {
 		o.ReconnectWindow = 2 * time.Second
 		o.Logger = slog.New(slog.DiscardHandler)
 		o.MaxSeatsPerAddress, o.JoinRate = -1, -1 // every visitor is 127.0.0.1
@@ -218,7 +219,7 @@ func TestTenThousandVisitorsLeaveNothingBehind(t *testing.T) {
 	t.Cleanup(transport.CloseIdleConnections)
 
 	settled := func() bool {
-		return h.lobby.Arenas() == 0 && len(h.rt.Of("/").Sockets()) == 0
+		return h.lobby.Rooms() == 0 && len(h.rt.Of("/").Sockets()) == 0
 	}
 	// A first round of every kind warms up what stays (pools, the http client's connections).
 	for i, c := range leakCycles {

@@ -1,4 +1,4 @@
-package arena_test
+package game_test
 
 import (
 	"bufio"
@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"tankarena/arena"
+	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // metric reads one series from the lobby's Prometheus text, as a scraper would.
-func metric(t testing.TB, l *arena.Lobby, series string) float64 {
+func metric(t testing.TB, l *game.Lobby[tanks.Input], series string) float64 {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := l.Metrics().Write(&buf); err != nil {
@@ -35,11 +36,11 @@ func metric(t testing.TB, l *arena.Lobby, series string) float64 {
 // refusal joins and returns the error in the ack ("" when the join was accepted).
 func (p *tester) refusal(name string) string {
 	p.t.Helper()
-	reply, err := p.s.EmitWithAck(p.t.Context(), "join", arena.JoinRequest{Name: name})
+	reply, err := p.s.EmitWithAck(p.t.Context(), "join", game.JoinRequest{Name: name})
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	var refused arena.JoinError
+	var refused game.JoinError
 	if err := reply.Decode(0, &refused); err != nil {
 		p.t.Fatalf("join reply %s: %v", reply.Raw(0), err)
 	}
@@ -47,10 +48,10 @@ func (p *tester) refusal(name string) string {
 }
 
 func TestJoinIsRefusedWhenEveryArenaIsFullAndNoMoreMayOpen(t *testing.T) {
-	h := newHarness(t, func(o *arena.Options) { o.MaxPlayers = 1; o.MaxArenas = 2 })
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { o.MaxPlayers = 1; o.MaxRooms = 2 })
 	first, second := h.join(t, "One", ""), h.join(t, "Two", "")
-	if first.ack.Arena == second.ack.Arena {
-		t.Fatalf("both players in arena %d with one seat per arena", first.ack.Arena)
+	if first.ack.Room == second.ack.Room {
+		t.Fatalf("both players in arena %s with one seat per arena", first.ack.Room)
 	}
 	third := h.connect(t, nil)
 	if msg := third.refusal("Three"); !strings.Contains(msg, "server full") || !strings.Contains(msg, "2 arenas") {
@@ -59,8 +60,8 @@ func TestJoinIsRefusedWhenEveryArenaIsFullAndNoMoreMayOpen(t *testing.T) {
 	if got := metric(t, h.lobby, `tankarena_joins_refused_total{reason="server_full"}`); got != 1 {
 		t.Fatalf("server_full refusals counted: %v, want 1", got)
 	}
-	if h.lobby.Arenas() != 2 {
-		t.Fatalf("%d arenas running, limit 2", h.lobby.Arenas())
+	if h.lobby.Rooms() != 2 {
+		t.Fatalf("%d arenas running, limit 2", h.lobby.Rooms())
 	}
 	// A seat that frees up is given to the next join.
 	if err := first.s.Emit("leave"); err != nil {
@@ -70,7 +71,7 @@ func TestJoinIsRefusedWhenEveryArenaIsFullAndNoMoreMayOpen(t *testing.T) {
 }
 
 func TestNamesAreCutToTheConfiguredLength(t *testing.T) {
-	h := newHarness(t, func(o *arena.Options) { o.MaxNameLength = 4 })
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { o.MaxNameLength = 4 })
 	p := h.join(t, "Annabelle", "")
 	eventually(t, "the cut name in the roster", func() bool {
 		p.mu.Lock()
@@ -87,7 +88,7 @@ func TestInputsBeyondTheConfiguredRateAreDroppedAndCounted(t *testing.T) {
 	// so a flood of any size is counted (bursts have a test of their own); the client's send
 	// queue may refuse some of it, hence sent.
 	const rate, flood = 6, 200
-	h := newHarness(t, func(o *arena.Options) { o.InputRate = rate })
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { o.InputRate = rate })
 	p := h.join(t, "Flooder", "")
 	begin := time.Now()
 	sent := 0

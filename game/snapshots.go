@@ -1,53 +1,50 @@
-package arena
+package game
 
 import (
 	"slices"
 	"time"
-
-	"tankarena/game/tanks"
 )
 
 // keyframeInterval is how often every client gets a keyframe although its deltas arrived: a
 // safety net for a client whose copy went wrong in a way the server cannot see.
 const keyframeInterval = 2 * time.Second
 
-// snapshotStream is an arena's snapshot history: deltas are encoded against the snapshot sent
+// snapshotStream is a room's snapshot bookkeeping: deltas are encoded against the snapshot sent
 // before, which every client that received its last snapshot holds. Owned by the tick, under
-// worldMu.
-type snapshotStream struct {
-	cur, prev tanks.Snapshot // the state being sent, and the one sent last (the deltas' base)
-	sent      int            // snapshots sent so far, for the periodic keyframe
-	buf       []byte         // reused encoding buffer
-	targets   []snapshotTarget
+// simMu.
+type snapshotStream[In Input[In]] struct {
+	sent    int    // snapshots sent so far, for the periodic keyframe
+	buf     []byte // reused encoding buffer
+	targets []snapshotTarget[In]
 }
 
 // snapshotTarget is one connected player as the tick sends it a snapshot.
-type snapshotTarget struct {
-	p    *player
+type snapshotTarget[In Input[In]] struct {
+	p    *player[In]
 	peer Peer
 	lag  *lagLine
 	key  bool // gets the keyframe
 	took bool // the connection (or the lag simulator) took the snapshot
 }
 
-// sendSnapshot sends the world's state to every connected player: the delta against the last
-// snapshot to those whose last snapshot was delivered, a keyframe to the others (new, rejoined,
-// dropped one, asked for a resync) and to everyone every keyframeInterval. Each kind is encoded
-// at most once per send, whatever the number of players.
-func (a *Arena) sendSnapshot() {
-	st := &a.stream
-	a.world.Snapshot(&st.cur)
-	everyone := st.sent%a.keyframeEvery() == 0 // the first send too: there is no base yet
+// sendSnapshot sends the simulation's state to every connected player: the delta against the
+// last snapshot to those whose last snapshot was delivered, a keyframe to the others (new,
+// rejoined, dropped one, asked for a resync) and to everyone every keyframeInterval. Each kind
+// is encoded at most once per send, whatever the number of players.
+func (r *room[In]) sendSnapshot() {
+	st := &r.stream
+	r.sim.CaptureSnapshot()
+	everyone := st.sent%r.keyframeEvery() == 0 // the first send too: there is no base yet
 	st.sent++
 
-	a.mu.Lock()
+	r.mu.Lock()
 	st.targets = st.targets[:0]
-	for _, p := range a.players {
+	for _, p := range r.players {
 		if p.peer != nil {
-			st.targets = append(st.targets, snapshotTarget{p: p, peer: p.peer, lag: p.lag, key: everyone || p.needKey})
+			st.targets = append(st.targets, snapshotTarget[In]{p: p, peer: p.peer, lag: p.lag, key: everyone || p.needKey})
 		}
 	}
-	a.mu.Unlock()
+	r.mu.Unlock()
 
 	// The bytes leave this goroutine (queued in connections, held by lag timers): each kind
 	// gets its own copy, so the next send can reuse the encoding buffer.
@@ -59,24 +56,24 @@ func (a *Arena) sendSnapshot() {
 		switch {
 		case t.key:
 			if key == nil {
-				st.buf = tanks.EncodeSnapshot(st.buf[:0], &st.cur, nil)
+				st.buf = r.sim.AppendSnapshot(st.buf[:0], false)
 				key = slices.Clone(st.buf)
 			}
 			data = key
 		default:
 			if delta == nil {
-				st.buf = tanks.EncodeSnapshot(st.buf[:0], &st.cur, &st.prev)
+				st.buf = r.sim.AppendSnapshot(st.buf[:0], true)
 				delta = slices.Clone(st.buf)
 			}
 			data = delta
 		}
-		t.took = a.deliverSnapshot(t, data)
+		t.took = r.deliverSnapshot(t, data)
 		if t.took {
 			bytes += len(data)
 		}
 	}
 
-	a.mu.Lock()
+	r.mu.Lock()
 	for _, t := range st.targets {
 		if t.p.peer != t.peer {
 			continue // reconnected meanwhile: the new connection already waits for a keyframe
@@ -87,37 +84,36 @@ func (a *Arena) sendSnapshot() {
 			t.p.needKey = false
 		}
 	}
-	a.mu.Unlock()
-	st.cur, st.prev = st.prev, st.cur
-	a.opts.Metrics.snapshots.Add(1)
-	a.opts.Metrics.bytesSent.Add(uint64(bytes))
+	r.mu.Unlock()
+	r.opts.Metrics.snapshots.Add(1)
+	r.opts.Metrics.bytesSent.Add(uint64(bytes))
 }
 
 // deliverSnapshot hands one snapshot to a player's connection and reports whether it was
 // taken. Through the lag simulator the answer for a delayed message comes later: a drop then
 // asks for a keyframe next time.
-func (a *Arena) deliverSnapshot(t *snapshotTarget, data []byte) bool {
+func (r *room[In]) deliverSnapshot(t *snapshotTarget[In], data []byte) bool {
 	if !t.lag.active() {
 		return t.peer.EmitVolatile("snapshot", data)
 	}
 	p, peer := t.p, t.peer
 	return t.lag.deliver(func() {
 		if !peer.EmitVolatile("snapshot", data) {
-			a.resync(p, peer)
+			r.resync(p, peer)
 		}
 	})
 }
 
 // resync makes the player's next snapshot a keyframe, if peer still holds the seat.
-func (a *Arena) resync(p *player, peer Peer) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (r *room[In]) resync(p *player[In], peer Peer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if p.peer == peer {
 		p.needKey = true
 	}
 }
 
 // keyframeEvery is keyframeInterval in snapshots.
-func (a *Arena) keyframeEvery() int {
-	return max(1, int(keyframeInterval.Seconds()*float64(a.opts.SnapshotRate)))
+func (r *room[In]) keyframeEvery() int {
+	return max(1, int(keyframeInterval.Seconds()*float64(r.opts.SnapshotRate)))
 }

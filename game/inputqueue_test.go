@@ -1,4 +1,4 @@
-package arena
+package game
 
 import (
 	"testing"
@@ -46,7 +46,7 @@ func TestInputQueueDrainsAfterABurstWithoutLosingTheShot(t *testing.T) {
 	for tick := 1; tick <= 20; tick++ {
 		a.tick(false)
 		var s tanks.Snapshot
-		a.world.Snapshot(&s)
+		tankRoom(a).World.Snapshot(&s)
 		for _, e := range s.Events {
 			if e.Type == tanks.EventFire && int(e.Tank) == int(p.id) {
 				fired = true
@@ -58,7 +58,7 @@ func TestInputQueueDrainsAfterABurstWithoutLosingTheShot(t *testing.T) {
 		if tick >= 2 && depth > 1 {
 			t.Fatalf("tick %d after the burst: %d inputs still wait", tick, depth)
 		}
-		applied, _ := a.world.LastInputSeq(p.id)
+		applied, _ := tankRoom(a).World.LastInputSeq(tanks.PlayerID(p.id))
 		if tick >= 2 && seq-applied > maxInputBacklog {
 			t.Fatalf("tick %d: applied seq %d while %d was sent", tick, applied, seq)
 		}

@@ -1,4 +1,4 @@
-package arena
+package game
 
 import (
 	"testing"
@@ -44,7 +44,7 @@ func kind(data []byte) string {
 	return "key"
 }
 
-func joinClient(t *testing.T, a *Arena, name string) (*client, *player) {
+func joinClient(t *testing.T, a *room[tanks.Input], name string) (*client, *player[tanks.Input]) {
 	t.Helper()
 	peer := &recordingPeer{}
 	p, err := a.join(name, name, peer, lagOf(LagProfile{}))
@@ -173,7 +173,7 @@ func TestSimulatedLossMakesTheNextSnapshotAKeyframe(t *testing.T) {
 	}
 	a.tick(true)
 	a.mu.Lock()
-	var p *player
+	var p *player[tanks.Input]
 	for _, q := range a.players {
 		p = q
 	}

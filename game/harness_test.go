@@ -1,8 +1,7 @@
-package arena_test
+package game_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
 	"net/http/httptest"
@@ -11,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/game/tanks"
 	"tankarena/internal/maptest"
 	"tankarena/internal/testenv"
@@ -26,31 +25,28 @@ var waitFor = testenv.Patience(20 * time.Second)
 // harness is a real server: the lobby on a realtime.Server behind an httptest listener.
 type harness struct {
 	url   string
-	lobby *arena.Lobby
+	lobby *game.Lobby[tanks.Input]
 	rt    *realtime.Server
 }
 
-func newHarness(t testing.TB, tweak func(*arena.Options)) *harness {
+func newHarness(t testing.TB, tweak func(*game.Options[tanks.Input])) *harness {
 	t.Helper()
 	return newHarnessWith(t, tweak, realtime.Options{}, nil)
 }
 
 // newHarnessWith is newHarness with realtime options and a listener wrapper (nil: none).
-func newHarnessWith(t testing.TB, tweak func(*arena.Options), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
+func newHarnessWith(t testing.TB, tweak func(*game.Options[tanks.Input]), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
 	t.Helper()
-	m := maptest.Shipped(t, "arena")
-	cfg := tanks.DefaultConfig()
-	mapJSON, _ := json.Marshal(m)
-	cfgJSON, _ := json.Marshal(cfg)
-	opts := arena.Options{
-		TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, Map: mapJSON, Config: cfgJSON,
-		NewWorld: func() (*tanks.World, error) { return tanks.NewWorld(cfg, m, 1) },
+	opts := game.Options[tanks.Input]{
+		TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, RoomName: "arena", MetricsNamespace: "tankarena",
+		NewSimulation: tankSimulations(t, tanks.DefaultConfig(), 0),
+		ParseInput:    tanks.ParseInput,
 	}
 	if tweak != nil {
 		tweak(&opts)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	lobby, err := arena.NewLobby(ctx, opts)
+	lobby, err := game.NewLobby(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,12 +66,29 @@ func newHarnessWith(t testing.TB, tweak func(*arena.Options), rtOpts realtime.Op
 	return &harness{url: ts.URL, lobby: lobby, rt: rt}
 }
 
+// tankSimulations builds tank rooms on the shipped arena map with the rules cfg, filled with
+// bots up to that many tanks.
+func tankSimulations(t testing.TB, cfg tanks.Config, bots int) func() (game.Simulation[tanks.Input], error) {
+	t.Helper()
+	g, err := tanks.NewGame(cfg, maptest.Shipped(t, "arena"), bots, func() uint64 { return 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() (game.Simulation[tanks.Input], error) {
+		room, err := g.NewRoom()
+		if err != nil {
+			return nil, err
+		}
+		return room, nil
+	}
+}
+
 // tester is one test player on a real Socket.IO connection.
 type tester struct {
 	t       testing.TB
 	m       *client.Manager
 	s       *client.Socket
-	ack     arena.JoinAck
+	ack     game.JoinAck
 	mu      sync.Mutex
 	snaps   []tanks.Snapshot // decoded in order; the last is the base of the next delta
 	resyncs int              // deltas that did not match the last snapshot, answered with "resync"
@@ -105,12 +118,12 @@ func (h *harness) connectWith(t testing.TB, opts client.Options) *tester {
 	}
 	p := &tester{t: t, m: m, s: s, restarts: make(chan string, 16), replaced: make(chan string, 16)}
 	s.On("restart", func(ev *client.Event) {
-		var notice arena.RestartNotice
+		var notice game.RestartNotice
 		_ = ev.Decode(0, &notice)
 		p.restarts <- notice.Message
 	})
 	s.On("replaced", func(ev *client.Event) {
-		var notice arena.ReplacedNotice
+		var notice game.ReplacedNotice
 		_ = ev.Decode(0, &notice)
 		p.replaced <- notice.Message
 	})
@@ -171,11 +184,11 @@ func (p *tester) join(name, token string) {
 	p.name = name
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	reply, err := p.s.EmitWithAck(ctx, "join", arena.JoinRequest{Name: name, Token: token})
+	reply, err := p.s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name, Token: token})
 	if err != nil {
 		p.t.Fatalf("join: %v", err)
 	}
-	var refused arena.JoinError
+	var refused game.JoinError
 	if err := reply.Decode(0, &refused); err == nil && refused.Error != "" {
 		p.t.Fatalf("join refused: %s", refused.Error)
 	}

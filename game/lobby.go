@@ -1,8 +1,7 @@
-package arena
+package game
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,18 +10,18 @@ import (
 	"sync"
 	"time"
 
-	"tankarena/game/tanks"
+	"github.com/google/uuid"
 )
 
-// ReconnectWindow is how long a dropped player's tank, score and seat are kept for its token.
+// ReconnectWindow is how long a dropped player's place, score and seat are kept for its token.
 const ReconnectWindow = 10 * time.Second
 
-// DefaultMaxArenas bounds the arenas one process runs unless Options.MaxArenas says otherwise:
-// 64 full arenas are 1024 players, more than a LAN party brings.
-const DefaultMaxArenas = 64
+// DefaultMaxRooms bounds the rooms one process runs unless Options.MaxRooms says otherwise: 64
+// full rooms of 16 are 1024 players, more than a LAN party brings.
+const DefaultMaxRooms = 64
 
 // DefaultMaxSeatsPerAddress bounds the seats of players from one client address unless
-// Options.MaxSeatsPerAddress says otherwise: two full arenas behind one NAT address (a
+// Options.MaxSeatsPerAddress says otherwise: two full rooms of 16 behind one NAT address (a
 // party on a network the server sees through one router). A LAN party on the server's own
 // network has an address per player and never meets it; the engine's 64 connections per
 // address leave each of the 32 room to reconnect while its old connection lingers.
@@ -33,7 +32,7 @@ const DefaultMaxSeatsPerAddress = 32
 // An address may join DefaultJoinRate times a second on average, in bursts of
 // DefaultJoinBurst so that everyone behind one NAT address can press Play at once; one
 // connection DefaultConnJoinRate times a second, in bursts of connJoinBurst: its first join
-// and one after each restart of a crashing arena (maxRestarts, then one more when it is
+// and one after each restart of a crashing room (maxRestarts, then one more when it is
 // retired), with room to spare.
 const (
 	DefaultJoinRate     = 5
@@ -44,8 +43,8 @@ const (
 
 var (
 	// ErrBadName is returned by Join when no visible name is left after cleaning.
-	ErrBadName = errors.New("arena: empty name")
-	// ErrServerFull is returned by Join when every arena is full of connected players and no
+	ErrBadName = errors.New("empty name")
+	// ErrServerFull is returned by Join when every room is full of connected players and no
 	// new one may open.
 	ErrServerFull = errors.New("server full")
 	// ErrJoinRate is returned by Join for a connection or an address joining faster than
@@ -56,14 +55,26 @@ var (
 	ErrTooManyFromAddress = errors.New("too many players from your address")
 )
 
-// Options configures a Lobby. NewWorld, Map and Config are required; Out is set by Serve.
-type Options struct {
+// Options configures a Lobby for a game whose inputs are In. NewSimulation and ParseInput are
+// required; Out is set by Serve.
+type Options[In Input[In]] struct {
+	// NewSimulation builds the simulation of a new room (with its bots, say).
+	NewSimulation func() (Simulation[In], error)
+	// ParseInput decodes one "input" payload; an error drops the input (counted as
+	// malformed). It runs on the connection's reader, so it must not block.
+	ParseInput func(json.RawMessage) (In, error)
+	// RoomName is what the game calls a room ("arena"): in logs, in refusals and in the
+	// metric names. Default "room".
+	RoomName string
+	// MetricsNamespace prefixes the metric names (<namespace>_players ...). Default "game".
+	MetricsNamespace string
+
 	TickRate     int // simulation ticks per second; default 60
 	SnapshotRate int // snapshots per second, at most TickRate; default 30
-	MaxPlayers   int // per arena; default 16
-	// MaxArenas bounds the arenas running at once; a join when all are full is refused with
-	// ErrServerFull. Default DefaultMaxArenas.
-	MaxArenas int
+	MaxPlayers   int // per room; default 16
+	// MaxRooms bounds the rooms running at once; a join when all are full is refused with
+	// ErrServerFull. Default DefaultMaxRooms.
+	MaxRooms int
 	// InputRate is how many inputs per second one player may send on average (bursts of 16
 	// pass); more are dropped and counted. Default twice TickRate: a client sends one per tick.
 	InputRate int
@@ -71,10 +82,10 @@ type Options struct {
 	// Default DefaultMaxNameLength.
 	MaxNameLength int
 	// MaxSeatsPerAddress bounds the seats of players from one client address (for IPv6 one
-	// /64, see addressKey), seats held for disconnected players included. At the bound a new
-	// player from the address takes the place of its oldest held seat, if it has one, and is
-	// refused with ErrTooManyFromAddress otherwise. Default DefaultMaxSeatsPerAddress;
-	// negative: no bound.
+	// /64, see realtime.Socket.ClientIP), seats held for disconnected players included. At the
+	// bound a new player from the address takes the place of its oldest held seat, if it has
+	// one, and is refused with ErrTooManyFromAddress otherwise. Default
+	// DefaultMaxSeatsPerAddress; negative: no bound.
 	MaxSeatsPerAddress int
 	// JoinRate is how many joins a second one address may make on average (bursts of
 	// DefaultJoinBurst), ConnJoinRate the same for one connection (bursts of 10); joins beyond
@@ -86,12 +97,8 @@ type Options struct {
 	// DefaultMaxClientLag; negative: players may not choose their own (the query is ignored).
 	MaxClientLag time.Duration
 
-	// NewWorld builds the simulation for a new arena (with its bots).
-	NewWorld func() (*tanks.World, error)
 	// Out broadcasts to rooms; Serve sets it to the Socket.IO namespace.
 	Out Broadcaster
-	// Map and Config are sent to every client in its JoinAck, for drawing and prediction.
-	Map, Config json.RawMessage
 
 	// Lag is the network simulation every player gets unless its handshake asks for another.
 	Lag             LagProfile
@@ -100,32 +107,31 @@ type Options struct {
 	Logger          *slog.Logger  // default slog.Default()
 }
 
-// Lobby places players into arenas, keeps reconnect tokens, and opens and stops arenas.
+// Lobby places players into rooms, keeps reconnect tokens, and opens and stops rooms.
 //
 // Seats are counted per connection (one at most), per token (one), per client address
-// (Options.MaxSeatsPerAddress) and in all (MaxArenas × MaxPlayers). A seat held for a
+// (Options.MaxSeatsPerAddress) and in all (MaxRooms × MaxPlayers). A seat held for a
 // disconnected player counts as taken everywhere, so dropping connections on purpose gains
 // nothing, but it yields to a new player where a connected one would refuse it: when the
 // address, or the whole server, is at its bound, the oldest held seat in that scope is given
 // up before its reconnect window ends (its token then joins as a new player).
-type Lobby struct {
+type Lobby[In Input[In]] struct {
 	ctx  context.Context
-	opts Options
+	opts Options[In]
 
 	mu          sync.Mutex
-	arenas      []*Arena         // in creation order: players fill the oldest arena with space first
-	seats       map[string]*Seat // by reconnect token
-	byConn      map[string]*Seat // by the connection holding the seat, or that held it last
-	perAddr     map[string]int   // seats, held ones included, by address key
+	rooms       []*room[In]          // in creation order: players fill the oldest room with space first
+	seats       map[string]*Seat[In] // by reconnect token
+	byConn      map[string]*Seat[In] // by the connection holding the seat, or that held it last
+	perAddr     map[string]int       // seats, held ones included, by address key
 	joinsByConn keyedBuckets
 	joinsByAddr keyedBuckets
-	nextArena   int
 }
 
-// Seat is a player's place in an arena, held by its connection between join and leave.
-type Seat struct {
-	arena *Arena
-	p     *player
+// Seat is a player's place in a room, held by its connection between join and leave.
+type Seat[In Input[In]] struct {
+	room *room[In]
+	p    *player[In]
 
 	// Guarded by Lobby.mu.
 	conn      string    // the connection holding the seat, or that held it last
@@ -133,7 +139,7 @@ type Seat struct {
 	heldSince time.Time // when its connection dropped; zero while one holds it
 }
 
-// connection is one Socket.IO connection to the arena's namespace, as the lobby sees it.
+// connection is one Socket.IO connection to the game's namespace, as the lobby sees it.
 type connection struct {
 	peer Peer
 	id   string // the Engine.IO connection: a client may renew its socket on it, not this
@@ -141,14 +147,20 @@ type connection struct {
 	lag  *lagLine
 }
 
-// ID is the player's tank id (it changes when the arena restarts); Arena the arena's number.
-func (s *Seat) ID() int    { return int(s.arena.idOf(s.p)) }
-func (s *Seat) Arena() int { return s.arena.ID }
+// ID is the player's id in the simulation (it changes when the room restarts); Room the room's.
+func (s *Seat[In]) ID() int      { return s.room.idOf(s.p) }
+func (s *Seat[In]) Room() string { return s.room.ID }
 
-// NewLobby returns a lobby whose arenas run until ctx ends.
-func NewLobby(ctx context.Context, opts Options) (*Lobby, error) {
-	if opts.NewWorld == nil {
-		return nil, errors.New("arena: Options.NewWorld is required")
+// NewLobby returns a lobby whose rooms run until ctx ends.
+func NewLobby[In Input[In]](ctx context.Context, opts Options[In]) (*Lobby[In], error) {
+	if opts.NewSimulation == nil || opts.ParseInput == nil {
+		return nil, errors.New("game: Options.NewSimulation and Options.ParseInput are required")
+	}
+	if opts.RoomName == "" {
+		opts.RoomName = "room"
+	}
+	if opts.MetricsNamespace == "" {
+		opts.MetricsNamespace = "game"
 	}
 	if opts.TickRate <= 0 {
 		opts.TickRate = 60
@@ -160,8 +172,8 @@ func NewLobby(ctx context.Context, opts Options) (*Lobby, error) {
 	if opts.MaxPlayers <= 0 {
 		opts.MaxPlayers = 16
 	}
-	if opts.MaxArenas <= 0 {
-		opts.MaxArenas = DefaultMaxArenas
+	if opts.MaxRooms <= 0 {
+		opts.MaxRooms = DefaultMaxRooms
 	}
 	if opts.InputRate <= 0 {
 		opts.InputRate = 2 * opts.TickRate
@@ -185,28 +197,28 @@ func NewLobby(ctx context.Context, opts Options) (*Lobby, error) {
 		opts.ReconnectWindow = ReconnectWindow
 	}
 	if opts.Metrics == nil {
-		opts.Metrics = &Metrics{}
+		opts.Metrics = NewMetrics(opts.MetricsNamespace, opts.RoomName)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Lobby{
+	return &Lobby[In]{
 		ctx: ctx, opts: opts,
-		seats: make(map[string]*Seat), byConn: make(map[string]*Seat), perAddr: make(map[string]int),
+		seats: make(map[string]*Seat[In]), byConn: make(map[string]*Seat[In]), perAddr: make(map[string]int),
 		joinsByConn: newKeyedBuckets(opts.ConnJoinRate, connJoinBurst),
 		joinsByAddr: newKeyedBuckets(opts.JoinRate, DefaultJoinBurst),
 	}, nil
 }
 
-// Metrics returns the counters the lobby's arenas update.
-func (l *Lobby) Metrics() *Metrics { return l.opts.Metrics }
+// Metrics returns the counters the lobby's rooms update.
+func (l *Lobby[In]) Metrics() *Metrics { return l.opts.Metrics }
 
 // join seats a connection. A token from an earlier JoinAck gives back the same seat if it is
 // still held (within the reconnect window, or taken over from another connection, which is
-// told "replaced"); otherwise the player gets a new tank in the first arena with space. A
+// told "replaced"); otherwise the player gets a new place in the first room with space. A
 // connection holds one seat at most: a join that is not refused for its rate gives up the
 // seat the connection held, unless it is the one asked for.
-func (l *Lobby) join(c *connection, req JoinRequest) (*Seat, JoinAck, error) {
+func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
@@ -226,7 +238,7 @@ func (l *Lobby) join(c *connection, req JoinRequest) (*Seat, JoinAck, error) {
 		return seat, l.ack(seat), nil
 	}
 	if own != nil {
-		l.remove(own) // joining afresh: the connection gives up its old tank
+		l.remove(own) // joining afresh: the connection gives up its old seat
 	}
 	name := CleanName(req.Name, l.opts.MaxNameLength)
 	if name == "" {
@@ -239,23 +251,23 @@ func (l *Lobby) join(c *connection, req JoinRequest) (*Seat, JoinAck, error) {
 	if !l.roomAt(c.addr) {
 		return nil, JoinAck{}, l.refuseAddress()
 	}
-	token := rand.Text()
+	token := uuid.NewString() // version 4: 122 bits from crypto/rand, unguessable
 	for attempt := 0; ; attempt++ {
-		a, err := l.arenaWithSpace()
+		r, err := l.roomWithSpace()
 		if errors.Is(err, ErrServerFull) {
 			l.opts.Metrics.refusedFull.Add(1)
 		}
 		if err != nil {
 			return nil, JoinAck{}, err
 		}
-		p, err := a.join(name, token, c.peer, c.lag)
-		if errors.Is(err, errArenaFull) && attempt < 2 {
-			continue // filled up by the world's own limit; the next call opens a new arena
+		p, err := r.join(name, token, c.peer, c.lag)
+		if errors.Is(err, errRoomFull) && attempt < 2 {
+			continue // filled up by the simulation's own limit; the next call opens a new room
 		}
 		if err != nil {
 			return nil, JoinAck{}, err
 		}
-		seat := &Seat{arena: a, p: p, conn: c.id, addr: c.addr}
+		seat := &Seat[In]{room: r, p: p, conn: c.id, addr: c.addr}
 		l.seats[token] = seat
 		l.byConn[c.id] = seat
 		l.perAddr[c.addr]++
@@ -264,7 +276,7 @@ func (l *Lobby) join(c *connection, req JoinRequest) (*Seat, JoinAck, error) {
 	}
 }
 
-func (l *Lobby) refuseAddress() error {
+func (l *Lobby[In]) refuseAddress() error {
 	l.opts.Metrics.refusedAddr.Add(1)
 	return fmt.Errorf("%w: %d at most", ErrTooManyFromAddress, l.opts.MaxSeatsPerAddress)
 }
@@ -272,11 +284,11 @@ func (l *Lobby) refuseAddress() error {
 // takeOver gives a seat to connection c: back after a reconnect, or away from another
 // connection that still has it (a second tab with the same token), which is told so and whose
 // inputs are ignored from now on. Called with l.mu held.
-func (l *Lobby) takeOver(seat *Seat, c *connection) {
+func (l *Lobby[In]) takeOver(seat *Seat[In], c *connection) {
 	if seat.conn != c.id {
 		// A connection already gone (a reload that overtook its old connection's close) is
 		// not told, nor counted.
-		old := seat.arena.peerOf(seat.p)
+		old := seat.room.peerOf(seat.p)
 		if old != nil && old.Emit("replaced", ReplacedNotice{Message: "You joined from another tab."}) == nil {
 			l.opts.Metrics.replaced.Add(1)
 		}
@@ -292,30 +304,30 @@ func (l *Lobby) takeOver(seat *Seat, c *connection) {
 		l.perAddr[c.addr]++
 	}
 	seat.heldSince = time.Time{}
-	seat.arena.reattach(seat.p, c.peer, c.lag)
+	seat.room.reattach(seat.p, c.peer, c.lag)
 }
 
 // roomAt reports whether one more seat may count under address key addr. At the bound it
 // makes room by giving up the address's oldest held seat, if it has one. Called with l.mu held.
-func (l *Lobby) roomAt(addr string) bool {
+func (l *Lobby[In]) roomAt(addr string) bool {
 	bound := l.opts.MaxSeatsPerAddress
 	if bound < 0 || l.perAddr[addr] < bound {
 		return true
 	}
-	held := l.oldestHeld(func(s *Seat) bool { return s.addr == addr })
+	held := l.oldestHeld(func(s *Seat[In]) bool { return s.addr == addr })
 	if held == nil {
 		return false
 	}
 	l.opts.Metrics.evictedAddr.Add(1)
-	held.arena.log.Info("held seat given up early for a new player from its address", "player", held.p.name)
+	held.room.log.Info("held seat given up early for a new player from its address", "player", held.p.name)
 	l.remove(held)
 	return true
 }
 
 // oldestHeld returns the seat whose player disconnected longest ago among those in scope, or
 // nil. Called with l.mu held; a scan, since it only runs when a bound is reached.
-func (l *Lobby) oldestHeld(inScope func(*Seat) bool) *Seat {
-	var oldest *Seat
+func (l *Lobby[In]) oldestHeld(inScope func(*Seat[In]) bool) *Seat[In] {
+	var oldest *Seat[In]
 	for _, s := range l.seats {
 		if !s.heldSince.IsZero() && inScope(s) && (oldest == nil || s.heldSince.Before(oldest.heldSince)) {
 			oldest = s
@@ -324,129 +336,128 @@ func (l *Lobby) oldestHeld(inScope func(*Seat) bool) *Seat {
 	return oldest
 }
 
-func (l *Lobby) ack(s *Seat) JoinAck {
+func (l *Lobby[In]) ack(s *Seat[In]) JoinAck {
 	return JoinAck{
-		ID: s.ID(), Arena: s.arena.ID, Token: s.p.token, Map: l.opts.Map, Config: l.opts.Config,
-		TickRate: l.opts.TickRate, SnapshotRate: l.opts.SnapshotRate, Seq: s.arena.lastSeq(s.p),
+		ID: s.ID(), Room: s.room.ID, Token: s.p.token, Game: s.room.welcome,
+		TickRate: l.opts.TickRate, SnapshotRate: l.opts.SnapshotRate, Seq: s.room.lastSeq(s.p),
 	}
 }
 
-// arenaWithSpace returns the oldest arena with a free seat, opening a new one when all are full.
-// When no arena may open, the oldest seat held for a disconnected player is given up to make
+// roomWithSpace returns the oldest room with a free seat, opening a new one when all are full.
+// When no room may open, the oldest seat held for a disconnected player is given up to make
 // room; only a server full of connected players refuses. Called with l.mu held.
-func (l *Lobby) arenaWithSpace() (*Arena, error) {
+func (l *Lobby[In]) roomWithSpace() (*room[In], error) {
 	for {
-		for _, a := range l.arenas {
-			if a.humans() < l.opts.MaxPlayers {
-				return a, nil
+		for _, r := range l.rooms {
+			if r.humans() < l.opts.MaxPlayers {
+				return r, nil
 			}
 		}
-		if len(l.arenas) < l.opts.MaxArenas {
+		if len(l.rooms) < l.opts.MaxRooms {
 			break
 		}
-		held := l.oldestHeld(func(*Seat) bool { return true })
+		held := l.oldestHeld(func(*Seat[In]) bool { return true })
 		if held == nil {
-			return nil, fmt.Errorf("%w: all %d arenas are full, try again later", ErrServerFull, l.opts.MaxArenas)
+			return nil, fmt.Errorf("%w: all %d %ss are full, try again later", ErrServerFull, l.opts.MaxRooms, l.opts.RoomName)
 		}
 		l.opts.Metrics.evictedFull.Add(1)
-		held.arena.log.Info("held seat given up early for a new player: the server is full", "player", held.p.name)
-		l.remove(held) // its arena has a free seat now, or, emptied, made way for a new one
+		held.room.log.Info("held seat given up early for a new player: the server is full", "player", held.p.name)
+		l.remove(held) // its room has a free seat now, or, emptied, made way for a new one
 	}
-	world, err := l.opts.NewWorld()
+	sim, err := l.opts.NewSimulation()
 	if err != nil {
-		return nil, fmt.Errorf("arena: new world: %w", err)
+		return nil, fmt.Errorf("game: new simulation: %w", err)
 	}
-	l.nextArena++
-	a := newArena(l.nextArena, world, &l.opts, l.retire)
-	a.start(l.ctx)
-	l.arenas = append(l.arenas, a)
-	l.opts.Metrics.arenas.Add(1)
-	a.log.Info("arena opened")
-	return a, nil
+	r := newRoom(uuid.NewString(), sim, &l.opts, l.retire)
+	r.start(l.ctx)
+	l.rooms = append(l.rooms, r)
+	l.opts.Metrics.rooms.Add(1)
+	r.log.Info(l.opts.RoomName + " opened")
+	return r, nil
 }
 
 // input queues one raw "input" payload that arrived on the seat's connection c, through c's
 // lag simulator. It runs on the connection's reader (realtime.Socket.OnInline), so it only
 // parses and queues. Malformed payloads are counted and ignored.
-func (l *Lobby) input(s *Seat, c *connection, raw json.RawMessage) {
-	in, err := ParseInput(raw)
+func (l *Lobby[In]) input(s *Seat[In], c *connection, raw json.RawMessage) {
+	in, err := l.opts.ParseInput(raw)
 	if err != nil {
 		l.opts.Metrics.droppedBroken.Add(1)
 		return
 	}
-	c.lag.deliver(func() { s.arena.input(s.p, c.peer, in) })
+	c.lag.deliver(func() { s.room.input(s.p, c.peer, in) })
 }
 
 // resync makes the seat's next snapshot a keyframe (the "resync" event on connection c): the
 // client got a delta whose base it does not hold.
-func (l *Lobby) resync(s *Seat, c *connection) {
-	c.lag.deliver(func() { s.arena.resync(s.p, c.peer) })
+func (l *Lobby[In]) resync(s *Seat[In], c *connection) {
+	c.lag.deliver(func() { s.room.resync(s.p, c.peer) })
 }
 
-// leave removes the seat's tank at once (the "leave" event on connection peer). A connection
+// leave removes the seat's player at once (the "leave" event on connection peer). A connection
 // whose seat was taken over by another no longer speaks for it.
-func (l *Lobby) leave(s *Seat, peer Peer) {
+func (l *Lobby[In]) leave(s *Seat[In], peer Peer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if s.arena.peerOf(s.p) == peer {
+	if s.room.peerOf(s.p) == peer {
 		l.remove(s)
 	}
 }
 
 // disconnected keeps the seat for the reconnect window, then removes it unless its token was
 // used to reconnect in the meantime (or it was given up early, see Lobby).
-func (l *Lobby) disconnected(s *Seat, peer Peer) {
+func (l *Lobby[In]) disconnected(s *Seat[In], peer Peer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.seats[s.p.token] != s || s.arena.peerOf(s.p) != peer {
+	if l.seats[s.p.token] != s || s.room.peerOf(s.p) != peer {
 		return // removed, or already taken over by a newer connection
 	}
-	gen := s.arena.detach(s.p)
+	gen := s.room.detach(s.p)
 	s.heldSince = time.Now()
 	time.AfterFunc(l.opts.ReconnectWindow, func() {
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		if s.arena.generation(s.p) == gen && s.arena.peerOf(s.p) == nil {
+		if s.room.generation(s.p) == gen && s.room.peerOf(s.p) == nil {
 			l.remove(s)
 		}
 	})
 }
 
-// remove frees the seat and stops the arena when it empties. Called with l.mu held.
-func (l *Lobby) remove(s *Seat) {
+// remove frees the seat and stops the room when it empties. Called with l.mu held.
+func (l *Lobby[In]) remove(s *Seat[In]) {
 	if l.seats[s.p.token] != s {
 		return // already removed
 	}
 	l.forget(s)
-	if s.arena.leave(s.p) > 0 {
+	if s.room.leave(s.p) > 0 {
 		return
 	}
-	l.arenas = slices.DeleteFunc(l.arenas, func(a *Arena) bool { return a == s.arena })
-	l.opts.Metrics.arenas.Add(-1)
-	s.arena.log.Info("arena empty, stopping")
-	go s.arena.stop()
+	l.rooms = slices.DeleteFunc(l.rooms, func(r *room[In]) bool { return r == s.room })
+	l.opts.Metrics.rooms.Add(-1)
+	s.room.log.Info(l.opts.RoomName + " empty, stopping")
+	go s.room.stop()
 }
 
-// retire drops an arena that could not restart after a panic, with all its seats; its loop
-// has ended. Its players were told and re-join elsewhere.
-func (l *Lobby) retire(a *Arena) {
+// retire drops a room that could not restart after a panic, with all its seats; its loop has
+// ended. Its players were told and re-join elsewhere.
+func (l *Lobby[In]) retire(r *room[In]) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, seat := range l.seats {
-		if seat.arena == a {
+		if seat.room == r {
 			l.forget(seat)
-			a.detach(seat.p)
+			r.detach(seat.p)
 		}
 	}
-	before := len(l.arenas)
-	l.arenas = slices.DeleteFunc(l.arenas, func(x *Arena) bool { return x == a })
-	if len(l.arenas) < before {
-		l.opts.Metrics.arenas.Add(-1)
+	before := len(l.rooms)
+	l.rooms = slices.DeleteFunc(l.rooms, func(x *room[In]) bool { return x == r })
+	if len(l.rooms) < before {
+		l.opts.Metrics.rooms.Add(-1)
 	}
 }
 
 // forget drops the seat from the lobby's books. Called with l.mu held.
-func (l *Lobby) forget(s *Seat) {
+func (l *Lobby[In]) forget(s *Seat[In]) {
 	delete(l.seats, s.p.token)
 	if l.byConn[s.conn] == s {
 		delete(l.byConn, s.conn)
@@ -456,7 +467,7 @@ func (l *Lobby) forget(s *Seat) {
 }
 
 // uncount takes one seat off address key addr. Called with l.mu held.
-func (l *Lobby) uncount(addr string) {
+func (l *Lobby[In]) uncount(addr string) {
 	if n := l.perAddr[addr] - 1; n > 0 {
 		l.perAddr[addr] = n
 	} else {
@@ -464,20 +475,20 @@ func (l *Lobby) uncount(addr string) {
 	}
 }
 
-// Arenas returns the number of running arenas.
-func (l *Lobby) Arenas() int {
+// Rooms returns the number of running rooms.
+func (l *Lobby[In]) Rooms() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.arenas)
+	return len(l.rooms)
 }
 
-// Close stops every arena and waits for their goroutines.
-func (l *Lobby) Close() {
+// Close stops every room and waits for their goroutines.
+func (l *Lobby[In]) Close() {
 	l.mu.Lock()
-	arenas := l.arenas
-	l.arenas = nil
+	rooms := l.rooms
+	l.rooms = nil
 	l.mu.Unlock()
-	for _, a := range arenas {
-		a.stop()
+	for _, r := range rooms {
+		r.stop()
 	}
 }

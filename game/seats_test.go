@@ -1,4 +1,4 @@
-package arena_test
+package game_test
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"tankarena/arena"
+	"tankarena/game"
 	"tankarena/game/tanks"
 	"tankarena/realtime"
 	"tankarena/realtime/client"
@@ -83,18 +83,18 @@ func (r *rawClient) connect() {
 }
 
 // join sends "join" and returns the refusal ("" when a seat was given) and the ack.
-func (r *rawClient) join(name, token string) (refusal string, ack arena.JoinAck) {
+func (r *rawClient) join(name, token string) (refusal string, ack game.JoinAck) {
 	r.t.Helper()
 	r.ackID++
 	id := strconv.Itoa(r.ackID)
-	payload, _ := json.Marshal([]any{"join", arena.JoinRequest{Name: name, Token: token}})
+	payload, _ := json.Marshal([]any{"join", game.JoinRequest{Name: name, Token: token}})
 	r.write("42" + id + string(payload))
 	reply := strings.TrimPrefix(r.readUntil("43"+id+"["), "43"+id)
 	var answer []json.RawMessage
 	if err := json.Unmarshal([]byte(reply), &answer); err != nil || len(answer) != 1 {
 		r.t.Fatalf("join ack %s: %v", reply, err)
 	}
-	var refused arena.JoinError
+	var refused game.JoinError
 	if err := json.Unmarshal(answer[0], &refused); err == nil && refused.Error != "" {
 		return refused.Error, ack
 	}
@@ -106,7 +106,7 @@ func (r *rawClient) join(name, token string) (refusal string, ack arena.JoinAck)
 
 // noJoinLimits lifts the join rates and the per-address bound (every test client is
 // 127.0.0.1), for tests whose subject is another limit.
-func noJoinLimits(o *arena.Options) {
+func noJoinLimits(o *game.Options[tanks.Input]) {
 	o.JoinRate, o.ConnJoinRate, o.MaxSeatsPerAddress = -1, -1, -1
 }
 
@@ -170,7 +170,7 @@ func (h *harness) joinAndDrop(t *testing.T, name string) string {
 // held seat, and only connected players make the address refuse.
 func TestHeldSeatsCountTowardTheAddressBound(t *testing.T) {
 	const bound = 3
-	h := newHarness(t, func(o *arena.Options) {
+	h := newHarness(t, func(o *game.Options[tanks.Input]) {
 		noJoinLimits(o)
 		o.MaxSeatsPerAddress = bound
 		o.ReconnectWindow = time.Hour // only the bound frees these seats
@@ -209,9 +209,9 @@ func TestHeldSeatsCountTowardTheAddressBound(t *testing.T) {
 // a new player gets the seat of the player who disconnected longest ago; a server full of
 // connected players refuses.
 func TestHeldSeatsYieldToNewPlayersOnAFullServer(t *testing.T) {
-	h := newHarness(t, func(o *arena.Options) {
+	h := newHarness(t, func(o *game.Options[tanks.Input]) {
 		noJoinLimits(o)
-		o.MaxPlayers, o.MaxArenas = 2, 1
+		o.MaxPlayers, o.MaxRooms = 2, 1
 		o.ReconnectWindow = time.Hour
 	})
 	stay := h.join(t, "Stay", "")
@@ -219,8 +219,8 @@ func TestHeldSeatsYieldToNewPlayersOnAFullServer(t *testing.T) {
 	gone.m.Close()
 	eventually(t, "the dropped player's seat held", func() bool { return len(h.rt.Of("/").Sockets()) == 1 })
 	newcomer := h.join(t, "New", "")
-	if newcomer.ack.Arena != stay.ack.Arena {
-		t.Fatalf("the newcomer is in arena %d, want the only one, %d", newcomer.ack.Arena, stay.ack.Arena)
+	if newcomer.ack.Room != stay.ack.Room {
+		t.Fatalf("the newcomer is in arena %s, want the only one, %s", newcomer.ack.Room, stay.ack.Room)
 	}
 	if got := metric(t, h.lobby, `tankarena_held_seats_evicted_total{reason="server_full"}`); got != 1 {
 		t.Fatalf("held seats given up on the full server: %v, want 1", got)
@@ -228,11 +228,11 @@ func TestHeldSeatsYieldToNewPlayersOnAFullServer(t *testing.T) {
 	// The given-up token is unknown now: its player joins afresh, and the server, full of
 	// connected players, refuses.
 	back := h.connect(t, nil)
-	reply, err := back.s.EmitWithAck(t.Context(), "join", arena.JoinRequest{Name: "Gone", Token: gone.ack.Token})
+	reply, err := back.s.EmitWithAck(t.Context(), "join", game.JoinRequest{Name: "Gone", Token: gone.ack.Token})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var refused arena.JoinError
+	var refused game.JoinError
 	if err := reply.Decode(0, &refused); err != nil || !strings.Contains(refused.Error, "server full") {
 		t.Fatalf("a join on a server full of connected players: %s", reply.Raw(0))
 	}
@@ -264,7 +264,7 @@ func TestJoinsAreRateLimited(t *testing.T) {
 		return accepted, refused, time.Since(begin)
 	}
 	t.Run("per connection", func(t *testing.T) {
-		h := newHarness(t, func(o *arena.Options) { noJoinLimits(o); o.ConnJoinRate = 1 })
+		h := newHarness(t, func(o *game.Options[tanks.Input]) { noJoinLimits(o); o.ConnJoinRate = 1 })
 		accepted, refused, took := spam(t, h, 1, 30)
 		// A burst of 10, then one a second, however slowly this machine ran the loop.
 		if allowed := 10 + int(took.Seconds()) + 1; accepted > allowed || refused == 0 {
@@ -276,9 +276,9 @@ func TestJoinsAreRateLimited(t *testing.T) {
 		}
 	})
 	t.Run("per address", func(t *testing.T) {
-		h := newHarness(t, func(o *arena.Options) { noJoinLimits(o); o.JoinRate = 1 })
+		h := newHarness(t, func(o *game.Options[tanks.Input]) { noJoinLimits(o); o.JoinRate = 1 })
 		accepted, refused, took := spam(t, h, 5, 50)
-		if allowed := arena.DefaultJoinBurst + int(took.Seconds()) + 1; accepted > allowed || refused == 0 {
+		if allowed := game.DefaultJoinBurst + int(took.Seconds()) + 1; accepted > allowed || refused == 0 {
 			t.Fatalf("%d of 50 joins from one address accepted in %v, the limit allows %d", accepted, took, allowed)
 		}
 	})
@@ -288,7 +288,7 @@ func TestJoinsAreRateLimited(t *testing.T) {
 // seat bound counts the prefix. The address comes from X-Forwarded-For behind a trusted proxy,
 // as the connection layer counts it.
 func TestIPv6ClientsAreCountedPerSlash64(t *testing.T) {
-	h := newHarnessWith(t, func(o *arena.Options) {
+	h := newHarnessWith(t, func(o *game.Options[tanks.Input]) {
 		noJoinLimits(o)
 		o.MaxSeatsPerAddress = 2
 	}, realtime.Options{Engine: engineio.Options{TrustProxyHeaders: true}}, nil)
@@ -354,8 +354,8 @@ func TestInvisibleNamesAreRefused(t *testing.T) {
 	p := h.connect(t, nil)
 	names := []string{"\u200b", "\u3164\u3164", "\u115f", "\ufeff", "\u0301", " \u200b\u0301\u3164 "}
 	for _, name := range names {
-		if msg := p.refusal(name); msg != arena.ErrBadName.Error() {
-			t.Errorf("join as %+q: %q, want %q", name, msg, arena.ErrBadName)
+		if msg := p.refusal(name); msg != game.ErrBadName.Error() {
+			t.Errorf("join as %+q: %q, want %q", name, msg, game.ErrBadName)
 		}
 	}
 	if got := metric(t, h.lobby, `tankarena_joins_refused_total{reason="bad_name"}`); int(got) != len(names) {

@@ -1,0 +1,90 @@
+// Package game is the room runtime every game on this server runs on: a game supplies a
+// Simulation (add and remove players, apply an input, step one tick, encode a snapshot) and an
+// input parser, and the runtime does the rest. One goroutine per room steps the simulation at a
+// fixed rate (an accumulator with a catch-up cap), applies the players' queued inputs and sends
+// each connected player a snapshot at the snapshot rate: one delta and, when some player needs
+// one, one keyframe are encoded per send, whatever the number of players. A panic in a tick is
+// recovered and the room restarted with its seats. A Lobby places players into rooms with
+// space, opens a new room when all are full and stops rooms that empty; it keeps each seat for
+// its reconnect token through a reconnect window, and enforces the limits on names, joins,
+// seats per address and input rates for every game alike. The per-player network simulator
+// (LagProfile) and the metrics (Metrics) come with it.
+//
+// The tank game is one game on it (game/tanks); examples/pirates is a second, in one folder.
+//
+// # Protocol
+//
+// The wire protocol runs on the default Socket.IO namespace. This comment is the one reference
+// for what every game shares; web/kit implements the browser side. A game defines two payloads
+// of its own: its "input" (parsed by Options.ParseInput) and its "snapshot" encoding
+// (Simulation.AppendSnapshot); the tank game documents both in game/tanks.
+//
+// Handshake query (optional): lag and jitter in milliseconds, loss 0..1, the lag simulator for
+// this connection (LagProfile); lag and jitter are cut to Options.MaxClientLag (1 s), and the
+// query is ignored when players may not choose (see ParseLagQuery). The simulator holds at most
+// 512 messages for a connection; more are lost.
+//
+// Client → server
+//
+//	"join"    {"name": string, "token": string}            with ack → JoinAck (or {"error": string})
+//	          JoinAck: {id, room, token, tickRate, snapshotRate, seq, game}; id is the player's id
+//	          in the simulation, room the room's UUID, seq where the client continues numbering
+//	          its inputs, game the game's own welcome (Simulation.Welcome; the tanks' map and
+//	          rules).
+//	          name: trimmed, invisible characters stripped, cut to Options.MaxNameLength (16)
+//	          characters (CleanName). Refusals: "empty name" when nothing visible is left
+//	          (combining marks, fillers and zero-width characters alone are no name); "server
+//	          full: all N rooms are full, try again later" (the game's RoomName for "room") when
+//	          every seat of Options.MaxRooms rooms is taken by a connected player; "too many
+//	          players from your address: N at most" when Options.MaxSeatsPerAddress connected
+//	          players share the client's address (an IPv6 /64); "too many joins, slow down"
+//	          beyond Options.ConnJoinRate joins a second from the connection or Options.JoinRate
+//	          from the address.
+//	          token: the reconnect token (a UUID) from an earlier JoinAck ("" for a new player);
+//	          within ReconnectWindow of a disconnect it gives back the same place, score and
+//	          room. A seat held for a disconnected player may be given to a new player earlier,
+//	          when the server or the address is full; its token then joins as a new player. A
+//	          token whose seat another connection holds takes it over, and that connection gets
+//	          "replaced". A connection holds one seat: a join (not refused for its rate) gives up
+//	          the seat the connection held, unless it asks for that one with its token.
+//	"input"   the game's payload                           no ack, sent once per simulation tick
+//	          Each input carries a seq, a uint32 counting up per input (Input.Sequence). Inputs
+//	          are held state: the server applies one per tick and keeps the last one while none
+//	          arrive. When more than 2 wait (a burst), the oldest are skipped so they do not add
+//	          latency for good; what must survive of a skipped input (a shot) is carried into the
+//	          applied one (Input.Absorb). Inputs are taken as they arrive, however many come at
+//	          once (a connection flushing after a stall). Malformed inputs are ignored; more than
+//	          Options.InputRate per second on average (default 2 per tick, bursts of 16) are
+//	          dropped (both counted in /metrics).
+//	"resync"                                                no payload: the client got a delta whose base
+//	          it does not hold; its next snapshot is a keyframe. Send once per gap.
+//	"latency" value                                         with ack → the same value (ping measurement);
+//	          one JSON value of at most 64 bytes (the browser sends a timestamp), else the ack is
+//	          {"error": string}.
+//	"leave"                                                 no payload: removes the player at once
+//
+// Server → client
+//
+//	"snapshot" <binary>     the game's snapshot encoding (Simulation.AppendSnapshot), volatile,
+//	                        at the snapshot rate to each player. It is a delta against the
+//	                        previous snapshot sent to the room when the player's previous one
+//	                        was delivered, else a keyframe: to a new or reconnected player,
+//	                        after a snapshot to it was dropped (the connection could not take
+//	                        it, or the lag simulator lost it), after "resync", and to everyone
+//	                        every 2 s. A client decodes each snapshot against the last one it
+//	                        decoded; a delta that does not fit is skipped (and "resync" sent)
+//	                        until the next keyframe.
+//	"roster"   the game's list of who is in the room (Simulation.Roster), sent to each
+//	                        (re)joining client, and to the room after the first snapshot
+//	                        following a change (never before a snapshot: a queued message would
+//	                        make the connection drop that volatile snapshot)
+//	"replaced" {"message": string}                  another connection joined with this one's token
+//	                        (a second tab) and plays the seat now; this connection's inputs are
+//	                        ignored. The client shows the message and must not join again by
+//	                        itself (the two would take the seat from each other in turn).
+//	"shutdown" {"message": string}                  the server is stopping
+//	"restart"  {"message": string}                  the room's loop panicked and was restarted with
+//	                        a fresh simulation: the client sends "join" with its token again and
+//	                        gets its new id in the ack (if the room could not restart, the token
+//	                        is unknown and the join places the player in another room)
+package game

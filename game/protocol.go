@@ -1,0 +1,28 @@
+package game
+
+import "encoding/json"
+
+// JoinRequest is the payload of the "join" event.
+type JoinRequest struct {
+	Name  string `json:"name"`
+	Token string `json:"token"`
+}
+
+// JoinAck answers "join": the player's seat, and everything the client needs to predict and
+// draw the room (Game, from Simulation.Welcome).
+type JoinAck struct {
+	ID           int    `json:"id"`
+	Room         string `json:"room"`
+	Token        string `json:"token"`
+	TickRate     int    `json:"tickRate"`
+	SnapshotRate int    `json:"snapshotRate"`
+	// Seq is the last input seq the server holds for this player: a reconnecting client
+	// numbers its inputs on from here (a simulation may ignore inputs that are not newer).
+	Seq  uint32          `json:"seq"`
+	Game json.RawMessage `json:"game"`
+}
+
+// JoinError answers a refused "join" (and a refused "latency" request).
+type JoinError struct {
+	Error string `json:"error"`
+}

@@ -1,0 +1,341 @@
+package game
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+const (
+	// maxCatchUpTicks bounds how many ticks one wake-up may run after a stall (GC, a busy
+	// machine): beyond it the room drops time instead of spiralling ever further behind.
+	maxCatchUpTicks = 5
+	// inputBurst is how many inputs may arrive at once after a network hiccup; the sustained
+	// rate is Options.InputRate.
+	inputBurst = 16
+	// maxQueuedInputs bounds the inputs arriving between two ticks (a burst): when more arrive,
+	// the oldest is merged away (keeping its edges, see Input.Absorb). Each tick then drains
+	// the queue down to maxInputBacklog (see nextInput).
+	maxQueuedInputs = 8
+)
+
+// errRoomFull means every seat of the room is taken.
+var errRoomFull = errors.New("game: room full")
+
+// ReplacedNotice is the payload of the "replaced" event: the seat was taken over by a join with
+// its token from another connection (a second tab), and this connection no longer plays.
+type ReplacedNotice struct {
+	Message string `json:"message"`
+}
+
+// player is one player's seat in a room. Guarded by room.mu.
+type player[In Input[In]] struct {
+	id     int // the simulation's id; it changes when the room restarts after a panic
+	name   string
+	token  string
+	peer   Peer     // nil while the player is disconnected and may still reconnect
+	lag    *lagLine // the connection's simulated network
+	queue  []In
+	budget float64 // inputs the player may still send now (the rate limiter's bucket)
+	gen    int     // bumped on every (re)connect, so a stale reconnect timer does nothing
+	// last is the newest queued input: the idle input queued on disconnect follows it, and a
+	// reconnecting client continues numbering after it.
+	last In
+	// needKey is set while the client may not hold the room's last snapshot (it is new, a
+	// snapshot to it was dropped, it asked for a resync): its next snapshot is a keyframe.
+	needKey bool
+}
+
+// room is one running match: a simulation stepped by its own goroutine at a fixed tick rate.
+//
+// Locks: simMu guards the simulation (the loop holds it for a whole tick; joins and leaves take
+// it briefly); mu guards the seats and input queues, so socket handlers queuing inputs never
+// wait for a tick. When both are needed, simMu is taken first.
+type room[In Input[In]] struct {
+	ID   string // a version 4 UUID: unique across restarts of the process, and across processes
+	name string // the broadcast room of its connected players
+	opts *Options[In]
+	log  *slog.Logger
+
+	simMu   sync.Mutex
+	sim     Simulation[In]
+	welcome []byte // sim.Welcome(), for every join answer
+	roster  uint64 // the roster version last broadcast
+	// rosterSent is false until the simulation's roster was broadcast once (a new or
+	// restarted room), whatever its version.
+	rosterSent bool
+	crashes    int // panics recovered in this room's loop
+	stream     snapshotStream[In]
+
+	mu      sync.Mutex
+	players map[int]*player[In]
+
+	// retire removes the room and its seats from the lobby when it cannot restart.
+	retire func(*room[In])
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newRoom[In Input[In]](id string, sim Simulation[In], opts *Options[In], retire func(*room[In])) *room[In] {
+	return &room[In]{
+		retire:  retire,
+		ID:      id,
+		name:    opts.RoomName + "-" + id,
+		opts:    opts,
+		log:     opts.Logger.With(opts.RoomName, id),
+		sim:     sim,
+		welcome: sim.Welcome(),
+		players: make(map[int]*player[In]),
+		done:    make(chan struct{}),
+	}
+}
+
+// start runs the room's loop until ctx ends or stop is called.
+func (r *room[In]) start(ctx context.Context) {
+	ctx, r.cancel = context.WithCancel(ctx)
+	go func() {
+		defer close(r.done)
+		r.run(ctx)
+	}()
+}
+
+// stop ends the loop and waits for it.
+func (r *room[In]) stop() {
+	r.cancel()
+	<-r.done
+}
+
+// run is the fixed-timestep loop: a ticker wakes it, and an accumulator of real (monotonic)
+// time decides how many ticks are due, so ticker jitter never makes the simulation drift.
+func (r *room[In]) run(ctx context.Context) {
+	tick := time.Second / time.Duration(r.opts.TickRate)
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
+	last := time.Now()
+	var acc time.Duration
+	snapAcc := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-ticker.C:
+			acc += now.Sub(last)
+			last = now
+			for steps := 0; acc >= tick && steps < maxCatchUpTicks; steps++ {
+				// Snapshots go out snapshotRate times per tickRate ticks, spread evenly.
+				snapAcc += r.opts.SnapshotRate
+				send := snapAcc >= r.opts.TickRate
+				if send {
+					snapAcc -= r.opts.TickRate
+				}
+				begin := time.Now()
+				if err := r.safeTick(send); err != nil {
+					if !r.recoverFrom(err) {
+						return
+					}
+				}
+				took := time.Since(begin)
+				r.opts.Metrics.observeTick(took)
+				if h := hooks.Load(); h != nil && h.afterTick != nil {
+					h.afterTick(r.ID, took)
+				}
+				acc -= tick
+			}
+			if acc >= tick {
+				r.opts.Metrics.skippedTicks.Add(uint64(acc / tick))
+				acc %= tick
+			}
+		}
+	}
+}
+
+// tick gives each player its next queued input, steps the simulation and, when due, sends a
+// snapshot. Every lock it takes is released by defer, so a panic leaves none held.
+func (r *room[In]) tick(sendSnapshot bool) {
+	r.simMu.Lock()
+	defer r.simMu.Unlock()
+	r.applyInputs()
+	if h := hooks.Load(); h != nil && h.beforeStep != nil {
+		h.beforeStep(r.ID)
+	}
+	r.sim.Step()
+	if !sendSnapshot {
+		return
+	}
+	r.sendSnapshot()
+	// The roster goes out after the snapshot, on snapshot ticks only: a reliable message
+	// queued on a connection makes the next volatile one wait, and the realtime server drops
+	// a volatile message that would wait. Sent before, every roster change (a join, a leave,
+	// a bot making way) would cost everyone in the room that tick's snapshot.
+	if v := r.sim.RosterVersion(); v != r.roster || !r.rosterSent {
+		r.roster, r.rosterSent = v, true
+		r.sendRoster(r.sim.Roster())
+	}
+}
+
+// applyInputs refills every player's rate budget and gives each its next queued input. The
+// caller holds simMu.
+func (r *room[In]) applyInputs() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	perTick := float64(r.opts.InputRate) / float64(r.opts.TickRate)
+	for _, p := range r.players {
+		p.budget = min(p.budget+perTick, inputBurst)
+		if len(p.queue) == 0 {
+			continue // the simulation keeps the held input in force
+		}
+		in, rest, skipped := nextInput(p.queue)
+		r.sim.SetInput(p.id, in)
+		p.queue = rest
+		if skipped > 0 {
+			r.opts.Metrics.droppedBurst.Add(uint64(skipped))
+		}
+	}
+}
+
+// sendRoster tells everyone in the room who is in it.
+func (r *room[In]) sendRoster(roster any) {
+	r.opts.Out.Broadcast(r.name, "roster", roster)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, p := range r.players {
+		if p.peer != nil && p.lag.active() {
+			_ = p.peer.Emit("roster", roster)
+		}
+	}
+}
+
+// join adds a player for peer, unless the room's seats are all taken.
+func (r *room[In]) join(name, token string, peer Peer, lag *lagLine) (*player[In], error) {
+	r.simMu.Lock()
+	defer r.simMu.Unlock()
+	if r.humans() >= r.opts.MaxPlayers {
+		return nil, errRoomFull
+	}
+	id, err := r.sim.AddPlayer(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.opts.RoomName, r.ID, err)
+	}
+	p := &player[In]{id: id, name: name, token: token, lag: lag, budget: inputBurst}
+	r.mu.Lock()
+	r.players[id] = p
+	r.mu.Unlock()
+	r.attach(p, peer, lag)
+	return p, nil
+}
+
+// attach binds a connection to the player's seat. The caller holds simMu.
+func (r *room[In]) attach(p *player[In], peer Peer, lag *lagLine) {
+	r.mu.Lock()
+	p.peer = peer
+	p.lag = lag
+	p.gen++
+	p.queue = p.queue[:0]
+	p.needKey = true
+	r.mu.Unlock()
+	// A player on a simulated bad network stays out of the broadcast room: its roster goes
+	// through the lag simulator instead.
+	if !lag.active() {
+		peer.Join(r.name)
+	}
+	// The roster is broadcast when it changes; a (re)connecting client needs it now.
+	_ = peer.Emit("roster", r.sim.Roster())
+}
+
+// reattach gives a seat kept for reconnection to a new connection, detaching any old one (a
+// reload can arrive before the old connection is noticed gone).
+func (r *room[In]) reattach(p *player[In], peer Peer, lag *lagLine) {
+	r.simMu.Lock()
+	defer r.simMu.Unlock()
+	if r.peerOf(p) != nil {
+		r.detach(p)
+	}
+	r.attach(p, peer, lag)
+}
+
+// detach unbinds the connection; the player stays, idle, until reconnect or removal. It
+// returns the generation a reconnect timer must still see to remove the player.
+func (r *room[In]) detach(p *player[In]) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.peer != nil {
+		p.peer.Leave(r.name)
+	}
+	p.peer = nil
+	// The simulation holds the last input; queue the idle one so the player stops acting.
+	p.last = p.last.Idle()
+	p.queue = append(p.queue[:0], p.last)
+	return p.gen
+}
+
+// leave removes the player from the simulation and reports how many seats remain.
+func (r *room[In]) leave(p *player[In]) int {
+	r.simMu.Lock()
+	defer r.simMu.Unlock()
+	r.sim.RemovePlayer(p.id)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.peer != nil {
+		p.peer.Leave(r.name)
+		p.peer = nil
+	}
+	delete(r.players, p.id)
+	return len(r.players)
+}
+
+// input queues one parsed input from the player's current connection, enforcing the rate limit
+// and the queue bound. Inputs from a connection the seat was taken over from are ignored.
+func (r *room[In]) input(p *player[In], from Peer, in In) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.peer == nil || p.peer != from {
+		return
+	}
+	if p.budget < 1 {
+		r.opts.Metrics.droppedRate.Add(1)
+		return
+	}
+	p.budget--
+	if len(p.queue) >= maxQueuedInputs {
+		p.queue = skipOldest(p.queue, 1)
+		r.opts.Metrics.droppedFull.Add(1)
+	}
+	p.queue = append(p.queue, in)
+	p.last = in
+	r.opts.Metrics.inputs.Add(1)
+}
+
+// humans is the number of seats, including players inside their reconnect window.
+func (r *room[In]) humans() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.players)
+}
+
+// idOf is the player's current id (it changes when the room restarts).
+func (r *room[In]) idOf(p *player[In]) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return p.id
+}
+
+func (r *room[In]) peerOf(p *player[In]) Peer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return p.peer
+}
+
+func (r *room[In]) generation(p *player[In]) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return p.gen
+}
+
+func (r *room[In]) lastSeq(p *player[In]) uint32 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return p.last.Sequence()
+}

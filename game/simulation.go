@@ -1,0 +1,55 @@
+package game
+
+import "encoding/json"
+
+// Simulation is one room's world, the part of a game the runtime runs. The runtime calls it
+// from one goroutine at a time (the room's loop, or a join or leave while the loop waits), so
+// it needs no locks of its own; it should not start goroutines or read clocks, so that a
+// restart after a panic, a replay or a test gets the same world from the same inputs.
+//
+// A simulation imports nothing of the network: player ids are its own small integers, inputs
+// arrive parsed (Options.ParseInput), and what it sends is bytes and JSON values.
+type Simulation[In any] interface {
+	// AddPlayer seats a new player with a cleaned, visible name and returns its id, unique in
+	// the room while the player stays. An error refuses the join (the world is full, say).
+	AddPlayer(name string) (id int, err error)
+	// RemovePlayer takes the player out of the world.
+	RemovePlayer(id int)
+	// SetInput hands the player its input for the coming Step. Inputs are held state: without
+	// a new one, the player keeps the last.
+	SetInput(id int, in In)
+	// Step advances the world by one fixed tick.
+	Step()
+
+	// Roster is everyone in the room as the clients list them (a JSON value, sent as the
+	// "roster" event); RosterVersion changes whenever it does, so the runtime sends it only
+	// then.
+	Roster() any
+	RosterVersion() uint64
+
+	// CaptureSnapshot records the world's state now as the snapshot about to be sent; the one
+	// captured before it becomes the base of deltas. AppendSnapshot appends the captured
+	// snapshot's encoding to dst: the whole state when delta is false (a keyframe), else the
+	// changes since the base. A client decodes a delta against the last snapshot it decoded.
+	CaptureSnapshot()
+	AppendSnapshot(dst []byte, delta bool) []byte
+
+	// Welcome is what a client needs to draw and predict this room (a map, the rules): the
+	// "game" field of the join answer. It must not change while the room runs.
+	Welcome() json.RawMessage
+}
+
+// Input is what the runtime needs to know of a game's input type: its place in the client's
+// sequence, how to merge an input that is skipped into the one that supersedes it, and what a
+// player does while disconnected. Inputs are values (a small struct), copied into the queue.
+type Input[In any] interface {
+	// Sequence numbers the client's inputs, one per tick, counting up (wrapping).
+	Sequence() uint32
+	// Absorb returns this input with what must survive of an older input it supersedes when
+	// the queue skips the older one: held states (a direction, an aim) are the newer input's,
+	// but an edge (a shot) must not be lost.
+	Absorb(older In) In
+	// Idle is the input that follows this one when the player's connection drops: numbered
+	// next, doing nothing (no driving, no firing) but keeping what should stay (an aim).
+	Idle() In
+}
