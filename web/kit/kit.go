@@ -4,9 +4,13 @@
 //
 //	<script src="/socket.io/socket.io.js"></script>
 //	<script type="module">
-//	import { Connection } from '/kit/connection.js';
+//	import { Connection, InputClock, runFrames } from '/kit/kit.js';
 //	…
 //	</script>
+//
+// kit.js exports everything the modules below export; a page may import single modules
+// instead (/kit/connection.js, …). The tank client imports them relatively (../kit/…), which
+// the browser resolves to the same /kit/ files.
 //
 // The kit speaks the room runtime's protocol: "join" {name, token} with its ack {id, room,
 // token, seq, tickRate, snapshotRate, game} (game is the game's own data, say its map) or
@@ -51,6 +55,7 @@
 //	new SnapshotStream(decode, requestKeyframe); stream.receive(buf) → snap | null; stream.reset()
 //	    decode(buf, base) returns the snapshot, or null (or throws) when buf does not fit base;
 //	    a snapshot with delta: true was built on base, any other counts as a keyframe.
+//	decodeJSON(buf) → the snapshot   a decoder for a game that sends each snapshot whole, as JSON
 //
 // interp.js: drawing others a little in the past, between two snapshots.
 //
@@ -69,7 +74,8 @@
 //	new NetGraph(preElement); graph.toggle(); graph.update(now, conn, gameLines = [])
 //	netGraphLines(conn, gameLines = []) → the text's lines
 //
-// name.js: cleanName(raw) → the name as the server will clean it (empty when nothing visible is left).
+// name.js: cleanName(raw) → the name as the server will clean it (empty when nothing visible
+// is left).
 //
 // lagquery.js: lagQuery(location.search) → {lag, jitter, loss}, the lag simulator's settings.
 //
@@ -78,7 +84,8 @@
 //
 // # A minimal page
 //
-//	const conn = new Connection({ decode: (buf) => JSON.parse(new TextDecoder().decode(buf)) });
+//	import { Connection, InputClock, runFrames, decodeJSON, cleanName } from '/kit/kit.js';
+//	const conn = new Connection({ decode: decodeJSON, storageKey: 'mygame' });
 //	const keys = new Set();
 //	addEventListener('keydown', (e) => keys.add(e.code));
 //	addEventListener('keyup', (e) => keys.delete(e.code));
@@ -95,7 +102,8 @@
 // The tank client (tankarena/web, web/js) is the full example: prediction, interpolation with
 // SnapshotBuffer, the net graph with lines of its own.
 //
-// The modules' unit tests run under Node (jstest, TestJavaScriptUnits).
+// The modules' unit tests run under Node (jstest, TestJavaScriptUnits); a page of a toy game
+// built on the kit alone plays in Chromium (TestKitPlaysAToyGameInChromium).
 package kit
 
 import "embed"

@@ -41,3 +41,8 @@ export class SnapshotStream {
     this.waiting = false;
   }
 }
+
+const utf8 = new TextDecoder();
+
+/** A decoder for a game that sends every snapshot whole, as JSON text in the binary message. */
+export function decodeJSON(buf) { return JSON.parse(utf8.decode(buf)); }

@@ -3,7 +3,7 @@
 // [1, tick, base tick], and a delta decodes only on the snapshot of its base tick.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SnapshotStream } from '../snapstream.js';
+import { SnapshotStream, decodeJSON } from '../snapstream.js';
 
 const keyframe = (tick) => new Uint8Array([0, tick]).buffer;
 const delta = (tick, base) => new Uint8Array([1, tick, base]).buffer;
@@ -57,4 +57,14 @@ test('the decoder gets the last snapshot it returned as the base', () => {
   s.receive(keyframe(2));
   s.receive(keyframe(3));
   assert.deepEqual(bases, [null, 1, 2]);
+});
+
+test('decodeJSON reads a whole snapshot sent as JSON; a damaged one asks for the next', () => {
+  let asked = 0;
+  const s = new SnapshotStream(decodeJSON, () => asked++);
+  const json = (v) => new TextEncoder().encode(JSON.stringify(v)).buffer;
+  assert.deepEqual(s.receive(json({ tick: 3, players: [{ id: 1, x: 2, y: 5 }] })), { tick: 3, players: [{ id: 1, x: 2, y: 5 }] });
+  assert.equal(s.receive(new Uint8Array([123]).buffer), null);
+  assert.equal(asked, 1);
+  assert.equal(s.receive(json({ tick: 5 })).tick, 5);
 });
