@@ -18,7 +18,7 @@ import (
 // pageView is what web/js/main.js exposes as tankArena.view(): what the page is drawing.
 type pageView struct {
 	Me    int    `json:"me"`
-	Arena int    `json:"arena"`
+	Arena string `json:"arena"`
 	Conn  string `json:"conn"`
 	Tanks []struct {
 		ID    int     `json:"id"`
@@ -74,7 +74,7 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 	a := join(driver, "Driver")
 	b := join(watcher, "Watcher")
 	if a.Arena != b.Arena {
-		t.Fatalf("players landed in different arenas: %d and %d", a.Arena, b.Arena)
+		t.Fatalf("players landed in different arenas: %s and %s", a.Arena, b.Arena)
 	}
 
 	start := waitView(t, watcher, "the watcher sees the driver", func(v pageView) bool {

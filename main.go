@@ -64,6 +64,7 @@ func newServer(ctx context.Context, s settings) (*host.Server, error) {
 		RegisterMetrics:  lobby.Metrics().Register,
 		Static:           web.Files,
 		DevDir:           "web",
+		KitDevDir:        "web/kit",
 		OnShutdown:       lobby.Close,
 	})
 	if err != nil {

@@ -56,7 +56,7 @@ func TestHealthAndMetricsRoutes(t *testing.T) {
 		"/healthz":                "ok",
 		"/metrics":                "# TYPE tankarena_players gauge",
 		"/":                       "<canvas id=\"view\">",
-		"/js/main.js":             "import { Net }",
+		"/js/main.js":             "import { Connection }",
 		"/socket.io/socket.io.js": "io",
 	} {
 		resp, err := http.Get(url + path)

@@ -11,7 +11,8 @@
 //	cfg.RegisterFlags(flags)
 //	rounds := flags.Int("rounds", 3, "rounds a match lasts") // the game's own flags
 //	if err := cfg.ParseFlags(flags, os.Args[1:], "MYGAME_"); err != nil { … }
-//	h, err := host.New(cfg, host.Options{Name: "My Game", MetricsNamespace: "mygame", Static: web.Files, DevDir: "web"})
+//	h, err := host.New(cfg, host.Options{Name: "My Game", MetricsNamespace: "mygame",
+//		Static: web.Files, DevDir: "web", KitDevDir: "web/kit"})
 //	if err != nil { … }
 //	h.Realtime().Of("/").OnConnection(func(s *realtime.Socket) { … })
 //	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -25,8 +26,11 @@
 //     MYGAME_MAX_PAYLOAD), and validates the settings (errors wrap ErrBadEnvironment or
 //     ErrInvalidConfig).
 //   - Routes (chi): /healthz, /metrics, the realtime server at /socket.io/ (and its browser
-//     client at /socket.io/socket.io.js), and Options.Static at / without directory listings
-//     (with Config.Dev, Options.DevDir from disk), /favicon.ico leading to its favicon.svg.
+//     client at /socket.io/socket.io.js), the browser kit at /kit/ (tankarena/web/kit: the
+//     connection with reconnect tokens, the input clock, snapshot stream and interpolation,
+//     the net graph; with Config.Dev, Options.KitDevDir from disk), and Options.Static at /
+//     without directory listings (with Config.Dev, Options.DevDir from disk), /favicon.ico
+//     leading to its favicon.svg.
 //   - /metrics: a Prometheus registry of the server's own with the Go runtime and process
 //     collectors, the game's series (Options.RegisterMetrics) and the connection layer's,
 //     named <MetricsNamespace>_…: Engine.IO sessions, handshakes, refusals by cause, messages

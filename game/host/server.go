@@ -19,6 +19,7 @@ import (
 
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
+	"tankarena/web/kit"
 )
 
 // shutdownGrace is how long players get to see the shutdown notice before connections close;
@@ -70,6 +71,10 @@ type Options struct {
 	// DevDir is the folder Static is embedded from, relative to the working directory: with
 	// Config.Dev it is served from disk instead.
 	DevDir string
+	// KitDevDir is the browser kit's folder (web/kit in this repository), relative to the
+	// working directory: with Config.Dev the kit at /kit/ is served from there instead of the
+	// embedded copy, for editing it. Empty: the embedded kit, with -dev too.
+	KitDevDir string
 	// OnShutdown, if not nil, runs during the graceful shutdown, after the players had the
 	// grace to see the notice and before their connections close: the game stops its loops
 	// there, so they send nothing into closing connections.
@@ -100,8 +105,8 @@ type Server struct {
 
 // New builds the server cfg describes for the game opts describes: the realtime server with
 // cfg's engine limits and origin policy, and the routes: /healthz, /metrics, /socket.io/,
-// and the browser client (with /favicon.ico leading to its favicon.svg, if it has one). It
-// listens on nothing until Run or Serve.
+// the browser kit at /kit/ (tankarena/web/kit), and the browser client (with /favicon.ico
+// leading to its favicon.svg, if it has one). It listens on nothing until Run or Serve.
 func New(cfg Config, opts Options) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -121,6 +126,10 @@ func New(cfg Config, opts Options) (*Server, error) {
 			return nil, errors.New("host: -dev needs Options.DevDir, the folder of the browser client on disk")
 		}
 		static = os.DirFS(opts.DevDir)
+	}
+	kitFiles := fs.FS(kit.Files)
+	if cfg.Dev && opts.KitDevDir != "" {
+		kitFiles = os.DirFS(opts.KitDevDir)
 	}
 	origins := newOriginPolicy(cfg.AllowedOrigins)
 	rt := realtime.NewServer(realtime.Options{Engine: engineio.Options{
@@ -157,6 +166,9 @@ func New(cfg Config, opts Options) (*Server, error) {
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	r.Method(http.MethodGet, "/metrics", metrics)
 	r.Handle("/socket.io/*", hosts.require(rt, &s.badHosts))
+	// The kit is every game's, served before the game's files: a page imports
+	// /kit/connection.js whatever its own folder holds.
+	r.Handle("/kit/*", hosts.require(http.StripPrefix("/kit", staticHandler(kitFiles)), &s.badHosts))
 	if static != nil {
 		// Browsers ask for /favicon.ico on pages that name no icon (/metrics, /healthz); every
 		// browser that shows an SVG favicon follows this to the one the game page links.

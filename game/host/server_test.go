@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -147,6 +148,54 @@ func TestDevServesTheClientFromDisk(t *testing.T) {
 	cfg.Dev = true
 	if _, err := New(cfg, testOptions()); err == nil || !strings.Contains(err.Error(), "DevDir") {
 		t.Errorf("-dev without Options.DevDir: %v, want an error naming DevDir", err)
+	}
+}
+
+// TestKitIsServedForEveryGame: a game's page imports the browser kit from /kit/, as
+// JavaScript (browsers refuse a module of another type), whatever the game's own files.
+func TestKitIsServedForEveryGame(t *testing.T) {
+	srv, url, _ := startServer(t)
+	t.Cleanup(func() { _ = srv.shutdown() })
+	resp, err := http.Get(url + "/kit/connection.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || !strings.HasPrefix(ct, "text/javascript") {
+		t.Errorf("GET /kit/connection.js: %d, Content-Type %q, want 200 and text/javascript", resp.StatusCode, ct)
+	}
+	if !strings.Contains(string(body), "export class Connection") {
+		t.Errorf("GET /kit/connection.js: %.80q, want the kit's module", body)
+	}
+	for _, path := range []string{"/kit/", "/kit", "/kit/nothing.js"} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "connection.js") {
+			t.Errorf("GET %s: %d %.100q, want 404 and no listing", path, resp.StatusCode, body)
+		}
+	}
+}
+
+// TestDevServesTheKitFromDisk: with -dev and Options.KitDevDir an edit of the kit shows on reload.
+func TestDevServesTheKitFromDisk(t *testing.T) {
+	kitDir := onDisk(t, fstest.MapFS{"connection.js": {Data: []byte("export const edited = true;\n")}})
+	opts := testOptions()
+	opts.DevDir = onDisk(t, clientFiles)
+	opts.KitDevDir = kitDir
+	srv := newTestServer(t, opts, "-dev")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.serve(ln) }()
+	t.Cleanup(func() { _ = srv.shutdown() })
+	if body := getBody(t, "http://"+ln.Addr().String()+"/kit/connection.js"); !strings.Contains(body, "edited") {
+		t.Errorf("GET /kit/connection.js with -dev: %.80q, want the file on disk", body)
 	}
 }
 

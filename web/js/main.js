@@ -1,24 +1,29 @@
 // Wires the client together: the name screen, the network, the fixed-tick input loop with
-// prediction, interpolation of everything else, effects, sound, HUD and the render loop.
+// prediction, interpolation of everything else, effects, sound, HUD and the render loop. The
+// game-agnostic parts (connection, input clock, snapshot buffer, frame loop, net graph, name
+// cleaning) come from the kit, which the server serves at /kit/ for every game.
 
-import { Net } from './net.js';
+import { Connection } from '../kit/connection.js';
+import { InputClock } from '../kit/inputclock.js';
+import { SnapshotBuffer } from '../kit/interp.js';
+import { runFrames } from '../kit/frames.js';
+import { NetGraph } from '../kit/netgraph.js';
+import { cleanName } from '../kit/name.js';
+import { decodeSnapshot } from './snapshot.js';
 import { Controls } from './input.js';
 import { TouchSticks } from './touch.js';
 import { Predictor } from './predict.js';
-import { SnapshotBuffer } from './interp.js';
+import { sampleWorld } from './interp.js';
 import { OwnShots } from './shots.js';
 import { Gun } from './gun.js';
-import { FrameClock } from './frameclock.js';
 import { Renderer } from './render.js';
 import { Effects } from './effects.js';
 import { Sound } from './audio.js';
 import { Hud } from './hud.js';
-import { NetGraph } from './netgraph.js';
 import { clientConfig } from './config.js';
-import { encodeInput, decodeInput, cleanName } from './protocol.js';
+import { encodeInput, decodeInput } from './protocol.js';
 
 const INTERP_DELAY_MS = Number(new URLSearchParams(location.search).get('interp')) || 100;
-const MAX_CATCH_UP_TICKS = 8; // after a stall, drop time rather than flood the server
 const HEARING = 1400; // world units at which a sound fades out
 const STALE_EVENT_MS = 300; // events further behind than this (a hidden tab catching up) play silently
 
@@ -33,57 +38,72 @@ const hud = new Hud($('#hud'));
 const netgraph = new NetGraph($('#netgraph'));
 
 const game = {
-  me: null, arena: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
+  me: null, room: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
   predictor: null, buffer: null, shots: new OwnShots(), names: new Map(),
-  seq: 0, acc: 0, clock: new FrameClock(), gun: null, deadSince: null, latestAt: 0,
+  now: 0, gun: null, deadSince: null, latestAt: 0,
   events: [], lastView: null, connState: 'connecting', killedBy: '',
 };
 
-const net = new Net({
-  joined(ack) {
-    const { map, config } = ack.game; // the tank game's welcome: the map and the rules
-    Object.assign(game, { me: ack.id, arena: ack.room, map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30 });
-    game.config = clientConfig(config, game.tickRate, game.snapshotRate);
-    game.seq = Math.max(game.seq, ack.seq || 0); // the server ignores inputs that are not newer
-    // Every (re)join starts the view afresh: a restarted server or another arena counts ticks
-    // from its own start (the buffer would wait for a tick it already holds, forever), and inputs
-    // lost with the old connection will never be acknowledged.
-    game.predictor = new Predictor(config, map);
-    game.buffer = new SnapshotBuffer(game.tickRate);
-    game.gun = new Gun(game.config.reloadTime, game.tickRate);
-    game.shots = new OwnShots();
-    game.events = []; game.acc = 0; game.deadSince = null;
-    $('#join').hidden = true;
-    hud.show(); hud.message('');
-    touch.setPlaying(true);
+// The reconnect token keeps its storage names from before the kit ('tankarena.token'), so a
+// player's tank survives the upgrade too.
+const net = new Connection({ decode: decodeSnapshot, storageKey: 'tankarena' });
+
+// One input per server tick, predicted at once; a neutral one (stop, keep aiming) as the tab hides.
+const inputs = new InputClock(net, {
+  build(seq) {
+    const pred = game.predictor;
+    const pose = pred.pose(1);
+    return tankInput(seq, controls.sample(renderer.toScreen(pose.x, pose.y), pred.state.turret, touch), game.now);
   },
-  snapshot(snap) {
-    if (!game.buffer || !game.buffer.push(snap, performance.now())) return;
-    game.latestAt = performance.now();
-    const mine = snap.tanks.find((t) => t.id === game.me);
-    if (mine) game.predictor.reconcile(mine);
-    const time = snap.tick * 1000 / game.tickRate;
-    for (const e of snap.events || []) game.events.push({ time, e });
-    hud.scoreboard(snap.scores || [], nameOf, game.me);
+  idle(seq) {
+    const state = game.predictor?.state;
+    return state ? tankInput(seq, { throttle: 0, turn: 0, aim: state.turret, fire: false }, performance.now()) : null;
   },
-  roster(list) {
-    game.names = new Map(list.map((p) => [p.id, String(p.name)]));
-    hud.scoreKey = ''; // names changed: redraw the scoreboard on the next snapshot
-  },
-  state(name) { game.connState = name; },
-  shutdown(msg) { hud.message(typeof msg?.message === 'string' ? msg.message : 'The server is shutting down.'); },
-  failed(error) {
-    // A refused re-join (say, the arena filled up while this tab was away) needs the form back.
-    $('#join').hidden = false;
-    touch.setPlaying(false);
-    $('#join-status').textContent = String(error); $('#join button').disabled = false;
-  },
-  replaced(message) {
-    // Another tab plays this tank now. Play here takes it back, by the player's choice only.
-    $('#join').hidden = false;
-    touch.setPlaying(false);
-    $('#join-status').textContent = `${message} Press Play to play here instead.`; $('#join button').disabled = false;
-  },
+});
+
+net.on('joined', (ack) => {
+  const { map, config } = ack.game || {};
+  Object.assign(game, { me: ack.id, room: ack.room, map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30 });
+  game.config = clientConfig(config, game.tickRate, game.snapshotRate);
+  // Every (re)join starts the view afresh: a restarted server or another arena counts ticks
+  // from its own start (the buffer would wait for a tick it already holds, forever), and inputs
+  // lost with the old connection will never be acknowledged. (The input clock numbers on from
+  // the ack's seq by itself.)
+  game.predictor = new Predictor(config, map);
+  game.buffer = new SnapshotBuffer(game.tickRate);
+  game.gun = new Gun(game.config.reloadTime, game.tickRate);
+  game.shots = new OwnShots();
+  game.events = []; game.deadSince = null;
+  $('#join').hidden = true;
+  hud.show(); hud.message('');
+  touch.setPlaying(true);
+});
+net.on('snapshot', (snap) => {
+  if (!game.buffer || !game.buffer.push(snap, performance.now())) return;
+  game.latestAt = performance.now();
+  const mine = snap.tanks.find((t) => t.id === game.me);
+  if (mine) game.predictor.reconcile(mine);
+  const time = snap.tick * 1000 / game.tickRate;
+  for (const e of snap.events || []) game.events.push({ time, e });
+  hud.scoreboard(snap.scores || [], nameOf, game.me);
+});
+net.on('roster', (list) => {
+  game.names = new Map(list.map((p) => [p.id, String(p.name)]));
+  hud.scoreKey = ''; // names changed: redraw the scoreboard on the next snapshot
+});
+net.on('state', (name) => { game.connState = name; });
+net.on('shutdown', (message) => hud.message(message));
+net.on('failed', (error) => {
+  // A refused re-join (say, the arena filled up while this tab was away) needs the form back.
+  $('#join').hidden = false;
+  touch.setPlaying(false);
+  $('#join-status').textContent = String(error); $('#join button').disabled = false;
+});
+net.on('replaced', (message) => {
+  // Another tab plays this tank now. Play here takes it back, by the player's choice only.
+  $('#join').hidden = false;
+  touch.setPlaying(false);
+  $('#join-status').textContent = `${message} Press Play to play here instead.`; $('#join button').disabled = false;
 });
 
 const nameOf = (id) => game.names.get(id) || `tank ${id}`;
@@ -109,17 +129,9 @@ controls.onToggle = (what) => {
 };
 controls.onBoard = (shown) => hud.showBoard(shown);
 
-// A hidden tab stops animation frames; tell the server to stop driving instead of holding the
-// last keys. While hidden no more inputs go out (the server holds this neutral one), so the tab
-// neither floods the server on its return nor drives blind.
-document.addEventListener('visibilitychange', () => {
-  if (document.hidden && game.predictor?.state) sendInput({ throttle: 0, turn: 0, aim: game.predictor.state.turret, fire: false }, performance.now());
-});
-
-/** Sends one tick of input and applies it to the own tank at once. */
-function sendInput(raw, now) {
-  const payload = encodeInput(++game.seq, raw);
-  net.sendInput(payload);
+/** Builds one tick's input payload and applies it to the own tank at once; the input clock sends it. */
+function tankInput(seq, raw, now) {
+  const payload = encodeInput(seq, raw);
   const input = decodeInput(payload);
   game.predictor.apply(input.seq, input, game.config.dt);
   const me = ownServerTank();
@@ -130,6 +142,7 @@ function sendInput(raw, now) {
     effects.muzzle(mx, my, s.turret);
     sound.fire(0.8);
   }
+  return payload;
 }
 
 const ownServerTank = () => game.buffer?.latest()?.tanks.find((t) => t.id === game.me);
@@ -140,32 +153,21 @@ function insideWall(x, y) {
   return (m.walls || []).some((w) => x >= w.x && x <= w.x + w.w && y >= w.y && y <= w.y + w.h);
 }
 
-function frame(stamp) {
-  const frameDt = game.clock.step(stamp);
-  const now = game.clock.now;
-  net.tick(now);
+function frame(now, frameDt) {
+  game.now = now;
   hud.connection(game.connState, net.ping);
   if (!game.predictor?.state || !game.buffer?.latest()) return;
   const c = game.config, pred = game.predictor;
 
   // Fixed-tick input: one input per server tick, predicted at once.
-  game.acc += frameDt;
-  let steps = 0;
-  if (document.hidden) game.acc = 0;
-  while (game.acc >= c.dt && steps < MAX_CATCH_UP_TICKS) {
-    const pose = pred.pose(1);
-    const screen = renderer.toScreen(pose.x, pose.y);
-    sendInput(controls.sample(screen, pred.state.turret, touch), now);
-    game.acc -= c.dt; steps++;
-  }
-  if (steps === MAX_CATCH_UP_TICKS) game.acc = 0;
+  inputs.advance(frameDt);
   pred.smooth(frameDt);
 
   // Everyone else, drawn INTERP_DELAY_MS in the past.
   const renderTime = game.buffer.renderTime(now, INTERP_DELAY_MS);
-  const world = game.buffer.sample(renderTime);
+  const world = sampleWorld(game.buffer, renderTime);
   const server = ownServerTank();
-  const own = pred.pose(Math.min(1, game.acc / c.dt));
+  const own = pred.pose(inputs.fraction);
   const tanks = [];
   for (const t of world.tanks.values()) {
     if (t.id === game.me) continue;
@@ -189,14 +191,14 @@ function frame(stamp) {
   if (!alive && game.deadSince === null) game.deadSince = now;
   if (alive && game.deadSince !== null) { game.deadSince = null; game.gun.reload(); game.killedBy = ''; }
   hud.countdown(alive ? null : c.respawnTime - (now - game.deadSince) / 1000, game.killedBy);
-  hud.bars((server?.health ?? 0) / c.maxHealth, game.gun.ready(game.seq));
+  hud.bars((server?.health ?? 0) / c.maxHealth, game.gun.ready(inputs.seq));
   hud.tick(now);
-  netgraph.update(now, {
-    ping: net.ping, pingHistory: net.pingHistory, snapshotRate: net.rates.snaps, serverSnapshotRate: game.snapshotRate,
-    interpDelay: INTERP_DELAY_MS, buffered: game.buffer.snaps.length, bytesIn: net.rates.bytes, inputRate: net.rates.inputs,
-    unacked: pred.pending.length, correction: pred.lastError, tick: game.buffer.latest().tick, arena: game.arena,
-    lag: Object.entries(net.lag).map(([k, v]) => `${k}=${v}`).join(' '),
-  });
+  netgraph.update(now, net, [
+    `interp      ${Math.round(INTERP_DELAY_MS)} ms  buffer ${game.buffer.snaps.length}`,
+    `unacked     ${pred.pending.length}`,
+    `correction  ${pred.lastError.toFixed(1)} units`,
+    `tick        ${game.buffer.latest().tick}  arena ${game.room ? game.room.slice(0, 8) : '-'}`,
+  ]);
   game.lastView = { tanks, shells };
 }
 
@@ -212,7 +214,7 @@ function playEvents(renderTime, world) {
     }
     // A burst of old events (a hidden tab, a stall) would boom all at once: show only what is current.
     if (document.hidden || time < renderTime - STALE_EVENT_MS) continue;
-    const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/tanks/events.go): type, tank, victim, shell, x, y
+    const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/events.go): type, tank, victim, shell, x, y
     switch (e.type) {
       case 'fire': {
         if (e.tank === game.me) break; // already shown when the player fired
@@ -236,15 +238,13 @@ function playEvents(renderTime, world) {
 }
 
 // Animation frames drive everything; a slow timer keeps inputs flowing if frames stall (e.g. a
-// background tab in some browsers), and the catch-up limit keeps that from bursting.
-function animate(now) { frame(now); requestAnimationFrame(animate); }
-requestAnimationFrame(animate);
-setInterval(() => { const now = performance.now(); if (now - (game.clock.now ?? 0) > 100) frame(now); }, 50);
+// background tab in some browsers), and the input clock's catch-up limit keeps that from bursting.
+runFrames(frame);
 
 // Read-only view for the end-to-end test and for debugging from the console.
 globalThis.tankArena = {
   view: () => ({
-    me: game.me, arena: game.arena, seq: game.seq, conn: game.connState,
+    me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState,
     correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
     tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, name: t.name })),
     shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner ?? game.me })), // own shots carry no owner

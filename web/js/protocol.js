@@ -1,5 +1,6 @@
-// The client's half of the arena wire protocol. arena/doc.go documents the whole protocol
-// (events, payloads, acks) and is the one reference; this file only builds and reads the payloads.
+// The tank game's input payload. The server's protocol reference documents the whole protocol
+// (events, payloads, acks); the kit (../kit/connection.js) speaks its game-agnostic part, and this
+// file only builds and reads the tank's "input" payload.
 
 // Quantisation keeps each input message tiny and, more importantly, makes the client predict
 // with exactly the numbers the server will apply (both sides see the rounded values).
@@ -16,26 +17,4 @@ export function encodeInput(seq, { throttle, turn, aim, fire }) {
 /** Reads an `input` payload back into the object movement.js takes; used so prediction matches the server. */
 export function decodeInput(payload) {
   return { seq: payload[0], throttle: payload[1], turn: payload[2], aim: payload[3], fire: payload[4] === 1 };
-}
-
-// Characters a name loses, as arena.CleanName on the server: controls, format characters, the
-// other default-ignorable ones (the Hangul fillers render as nothing) except variation selectors,
-// line and paragraph separators, U+FFFD.
-const HIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\uFFFD]|(?!\p{Variation_Selector})\p{Default_Ignorable_Code_Point}/gu;
-// A name must draw something: a letter, digit, punctuation mark or symbol (not the blank U+2800).
-const DRAWS_IN_NAME = /(?!\u2800)[\p{L}\p{N}\p{P}\p{S}]/u;
-
-/** Cleans a player name the same way the server does: invisible characters out, trimmed, at most 16 characters; '' when nothing visible is left. */
-export function cleanName(raw) {
-  const stripped = String(raw || '').trim().replace(HIDDEN_IN_NAME, '');
-  const name = Array.from(stripped).slice(0, 16).join('').trim();
-  return DRAWS_IN_NAME.test(name) ? name : '';
-}
-
-/** Pulls the lag simulator settings (?lag=100&jitter=20&loss=0.05) from the page address for the handshake. */
-export function lagQuery(search) {
-  const params = new URLSearchParams(search);
-  const query = {};
-  for (const key of ['lag', 'jitter', 'loss']) if (params.has(key)) query[key] = params.get(key);
-  return query;
 }

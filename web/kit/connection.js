@@ -1,0 +1,165 @@
+// A game page's connection to its server: Socket.IO through the page's /socket.io/socket.io.js
+// (the global `io`), websocket first, the join handshake with a reconnect token kept across
+// reloads (tokenstore.js), re-joining by itself after a reconnect and after a room restart, the
+// snapshot stream (snapstream.js, with the game's decoder), input sending, the ping and the
+// per-second counters the net graph shows. It knows no game: the join ack's `game` field and
+// the snapshots' contents are the game's.
+//
+// Events it sends: "join" {name, token} with ack, "input" (the game's payload, its seq first),
+// "resync" (a delta did not fit), "latency" (a timestamp, echoed by the ack: the ping).
+// Events it handles: "snapshot" (binary), "roster", "replaced", "shutdown", "restart".
+// The server's protocol reference (the Go room runtime's package doc) documents every payload.
+
+import { SnapshotStream } from './snapstream.js';
+import { TokenStore, BEAT_EVERY_MS } from './tokenstore.js';
+import { lagQuery } from './lagquery.js';
+
+const PING_HISTORY = 20; // round trips the net graph draws
+const PING_SMOOTHING = 0.3; // weight of a new round trip in the smoothed ping
+
+export class Connection {
+  /**
+   * options: decode(buf, base), the game's snapshot decoder (see snapstream.js; required);
+   * storageKey, the prefix of the token's storage entries ('game' by default: each origin has
+   * its own storage); query, the handshake query (default: the lag simulator settings from the
+   * page address, lagquery.js).
+   */
+  constructor({ decode, storageKey = 'game', query } = {}) {
+    if (typeof decode !== 'function') throw new TypeError('Connection needs the game\'s decode(buf, base)');
+    this.listeners = {};
+    this.name = '';
+    this.token = '';
+    this.tokens = new TokenStore(storageKey);
+    this.lag = query ?? lagQuery(globalThis.location?.search ?? '');
+    this.socket = null;
+    this.replaced = false; // another tab joined with our token: stay out until the player says otherwise
+    this.stream = new SnapshotStream(decode, () => this.socket?.emit('resync'));
+    // From the latest join ack: the player's id in its room, the room, the rates, the game's own data.
+    this.id = null;
+    this.room = null;
+    this.tickRate = 0;
+    this.snapshotRate = 0;
+    this.game = null;
+    // The net graph's numbers: ping in ms (smoothed; null before the first answer), the last
+    // round trips, and the per-second rates of bytes and snapshots received and inputs sent.
+    this.ping = null;
+    this.pingHistory = [];
+    this.counts = { bytes: 0, snaps: 0, inputs: 0 };
+    this.rates = { bytes: 0, snaps: 0, inputs: 0 };
+    this.windowStart = 0;
+  }
+
+  /**
+   * Adds a listener; returns this. Events: 'joined' (ack: {id, room, token, seq, tickRate,
+   * snapshotRate, game}), 'snapshot' (snap, bytes), 'roster' (list), 'state' ('connecting',
+   * 'connected', 'reconnecting' or 'offline'), 'failed' (error: a refused join, or no realtime
+   * client), 'replaced' (message: another tab plays this seat now), 'shutdown' (message).
+   */
+  on(event, fn) {
+    (this.listeners[event] ||= []).push(fn);
+    return this;
+  }
+
+  notify(event, ...args) {
+    for (const fn of this.listeners[event] || []) fn(...args);
+  }
+
+  /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
+  join(name) {
+    this.name = name;
+    if (this.socket && this.replaced) { // the player chose to play here again: take the seat back
+      this.replaced = false;
+      this.notify('state', 'connecting');
+      this.socket.connect(); // its 'connect' handler joins with the token
+      return;
+    }
+    if (this.socket) { this.sendJoin(); return; } // a refused join, tried again with another name
+    if (typeof globalThis.io !== 'function') { this.notify('failed', 'the realtime client did not load'); return; }
+    this.notify('state', 'connecting');
+    // Websocket first, not the client's default polling-then-upgrade: a game wants its final
+    // transport from the first snapshot; polling is the fallback when a websocket cannot open.
+    const s = globalThis.io({ query: this.lag, transports: ['websocket', 'polling'] });
+    this.socket = s;
+    s.on('connect', () => { this.stream.reset(); if (!this.replaced) this.sendJoin(); }); // also after every reconnect: the token brings the seat back
+    s.on('disconnect', (reason) => this.notify('state', reason === 'io client disconnect' ? 'offline' : 'reconnecting'));
+    s.on('connect_error', () => this.notify('state', 'reconnecting'));
+    s.on('snapshot', (data) => this.onSnapshot(data));
+    s.on('roster', (list) => { if (Array.isArray(list)) this.notify('roster', list); });
+    s.on('shutdown', (msg) => this.notify('shutdown', messageOf(msg, 'The server is shutting down.')));
+    s.on('restart', () => { if (!this.replaced) this.sendJoin(); }); // the room was rebuilt after an error: the token re-seats us
+    s.on('replaced', (msg) => this.onReplaced(msg));
+    this.windowStart = performance.now();
+    setInterval(() => this.everySecond(), BEAT_EVERY_MS);
+    // Closing or reloading the tab: let the next tab take the token over at once.
+    addEventListener('pagehide', () => { if (this.token && !this.replaced) this.tokens.release(); });
+  }
+
+  /**
+   * Another tab (or a copy of this one) joined with our token and plays the seat now. This tab
+   * disconnects, so it sends nothing and does not reconnect by itself: joining again on its own
+   * would take the seat back, and the other tab would do the same, in turn, for ever.
+   */
+  onReplaced(msg) {
+    this.replaced = true;
+    this.socket.disconnect();
+    this.notify('replaced', messageOf(msg, 'You joined from another tab.'));
+  }
+
+  sendJoin() {
+    const token = this.token || this.tokens.saved();
+    this.socket.emit('join', { name: this.name, token }, (ack) => {
+      if (!ack || ack.error) { this.notify('failed', ack?.error || 'join refused'); return; }
+      this.token = ack.token;
+      this.tokens.keep(ack.token);
+      Object.assign(this, { id: ack.id, room: ack.room, tickRate: ack.tickRate, snapshotRate: ack.snapshotRate, game: ack.game });
+      this.notify('state', 'connected');
+      this.notify('joined', ack);
+    });
+  }
+
+  /** Sends one input payload (the game's, its seq first); nothing while disconnected. */
+  sendInput(payload) {
+    if (!this.socket?.connected) return;
+    this.socket.emit('input', payload);
+    this.counts.inputs++;
+  }
+
+  /** The once-a-second work: the ping, the rates, and the token's heartbeat (the tab that plays with it beats it). */
+  everySecond() {
+    this.measurePing();
+    this.rollRates(performance.now());
+    if (this.token && !this.replaced) this.tokens.keep(this.token);
+  }
+
+  measurePing() {
+    if (!this.socket?.connected) return;
+    const sent = performance.now();
+    this.socket.emit('latency', sent, () => {
+      const rtt = performance.now() - sent;
+      this.ping = this.ping === null ? rtt : this.ping * (1 - PING_SMOOTHING) + rtt * PING_SMOOTHING;
+      this.pingHistory.push(rtt);
+      if (this.pingHistory.length > PING_HISTORY) this.pingHistory.shift();
+    });
+  }
+
+  rollRates(now) {
+    if (now <= this.windowStart) return;
+    const k = 1000 / (now - this.windowStart);
+    for (const key of Object.keys(this.counts)) { this.rates[key] = Math.round(this.counts[key] * k); this.counts[key] = 0; }
+    this.windowStart = now;
+  }
+
+  async onSnapshot(data) {
+    let buf = data;
+    if (typeof Blob !== 'undefined' && data instanceof Blob) buf = await data.arrayBuffer();
+    else if (ArrayBuffer.isView(data)) buf = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    if (!(buf instanceof ArrayBuffer)) return;
+    this.counts.bytes += buf.byteLength;
+    const snap = this.stream.receive(buf); // null: unusable until the keyframe it asked for
+    if (!snap) return;
+    this.counts.snaps++;
+    this.notify('snapshot', snap, buf.byteLength);
+  }
+}
+
+const messageOf = (msg, fallback) => (typeof msg?.message === 'string' ? msg.message : fallback);

@@ -1,0 +1,197 @@
+// Unit tests for the connection: joining and re-joining with the token, a tab whose token another
+// tab took over, snapshots through the game's decoder, the counters and the ping (run by
+// web/kit/js_test.go under Node, with fakes for the browser globals and the Socket.IO client).
+import { test, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+
+const storage = () => {
+  const m = new Map();
+  return { getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => m.set(k, String(v)), map: m };
+};
+globalThis.location = { search: '?lag=80&loss=0.1' };
+const pageListeners = {};
+globalThis.addEventListener = (type, fn) => { pageListeners[type] = fn; };
+let intervals = [];
+globalThis.setInterval = (fn) => { intervals.push(fn); return intervals.length; };
+let clock = 0;
+Object.defineProperty(globalThis, 'performance', { value: { now: () => clock }, configurable: true, writable: true });
+
+/** A socket.io-client stand-in: records emits, and the test fires the server's events. */
+class FakeSocket {
+  constructor(options) { this.options = options; this.handlers = {}; this.emits = []; this.connected = true; this.connects = 0; }
+  on(event, fn) { this.handlers[event] = fn; }
+  emit(event, ...args) { this.emits.push({ event, args }); }
+  fire(event, ...args) { this.handlers[event]?.(...args); }
+  disconnect() { this.connected = false; }
+  connect() { this.connected = true; this.connects++; }
+  sent(event) { return this.emits.filter((e) => e.event === event); }
+  joins() { return this.sent('join'); }
+  /** Answers the last join as the server does. */
+  ack(reply) { this.joins().at(-1).args[1](reply); }
+}
+let socket;
+globalThis.io = (options) => { socket = new FakeSocket(options); return socket; };
+
+const { Connection } = await import('../connection.js');
+
+// A toy snapshot encoding: [tick], or [] for one that does not decode.
+const decode = (buf) => { const [tick] = new Uint8Array(buf); return tick === undefined ? null : { tick }; };
+const ACK = { id: 3, room: 'r1', token: 'tok', seq: 40, tickRate: 60, snapshotRate: 30, game: { map: 'm' } };
+
+beforeEach(() => {
+  globalThis.sessionStorage = storage();
+  globalThis.localStorage = storage();
+  intervals = [];
+  clock = 0;
+});
+
+/** A connection that joined as Ann and recorded what it told the page. */
+function joined(options = {}) {
+  const seen = { joined: [], states: [], snapshots: [], replaced: [], failed: [], shutdown: [], roster: [] };
+  const net = new Connection({ decode, storageKey: 'pirates', ...options });
+  for (const event of ['joined', 'snapshot', 'replaced', 'failed', 'shutdown', 'roster']) {
+    net.on(event, (...args) => seen[event === 'snapshot' ? 'snapshots' : event].push(args.length > 1 ? args : args[0]));
+  }
+  net.on('state', (s) => seen.states.push(s));
+  net.join('Ann');
+  socket.fire('connect');
+  socket.ack(ACK);
+  return { net, seen };
+}
+
+test('joins websocket first with the lag query, and tells the page the ack', () => {
+  const { net, seen } = joined();
+  assert.deepEqual(socket.options, { query: { lag: '80', loss: '0.1' }, transports: ['websocket', 'polling'] });
+  assert.deepEqual(socket.joins()[0].args[0], { name: 'Ann', token: '' });
+  assert.deepEqual(seen.joined, [ACK]);
+  assert.deepEqual(seen.states, ['connecting', 'connected']);
+  assert.deepEqual([net.id, net.room, net.tickRate, net.snapshotRate, net.game], [3, 'r1', 60, 30, { map: 'm' }]);
+  assert.equal(sessionStorage.getItem('pirates.token'), 'tok');
+  assert.equal(localStorage.getItem('pirates.token'), 'tok');
+});
+
+test('re-joins with the token after a reconnect and after a room restart', () => {
+  const { seen } = joined();
+  socket.fire('disconnect', 'transport close');
+  assert.equal(seen.states.at(-1), 'reconnecting');
+  socket.fire('connect');
+  assert.deepEqual(socket.joins()[1].args[0], { name: 'Ann', token: 'tok' });
+  socket.ack({ ...ACK, id: 4 });
+  socket.fire('restart', { message: 'restarted' });
+  assert.deepEqual(socket.joins()[2].args[0], { name: 'Ann', token: 'tok' });
+  assert.deepEqual(seen.joined.map((a) => a.id), [3, 4]);
+});
+
+test('a refused join is reported, and joining again asks on the same connection', () => {
+  const net = new Connection({ decode });
+  const failed = [];
+  net.on('failed', (e) => failed.push(e));
+  net.join('Ann');
+  socket.fire('connect');
+  socket.ack({ error: 'server full' });
+  assert.deepEqual(failed, ['server full']);
+  const first = socket;
+  net.join('Bob');
+  assert.equal(socket, first);
+  assert.deepEqual(socket.joins()[1].args[0], { name: 'Bob', token: '' });
+});
+
+test('a reloaded tab joins with its token; a second tab with a live heartbeat does not take it', () => {
+  sessionStorage.setItem('game.token', 'mine');
+  new Connection({ decode }).join('Ann');
+  socket.fire('connect');
+  assert.equal(socket.joins()[0].args[0].token, 'mine');
+
+  globalThis.sessionStorage = storage(); // a new tab, while another keeps the token alive
+  localStorage.setItem('game.token', 'theirs');
+  localStorage.setItem('game.tokenBeat', String(Date.now()));
+  new Connection({ decode }).join('Ann');
+  socket.fire('connect');
+  assert.equal(socket.joins()[0].args[0].token, '');
+
+  localStorage.setItem('game.tokenBeat', '0'); // that tab closed (pagehide) or stopped beating
+  new Connection({ decode }).join('Ann');
+  socket.fire('connect');
+  assert.equal(socket.joins()[0].args[0].token, 'theirs');
+});
+
+test('the playing tab beats the heartbeat every second and releases it on pagehide', () => {
+  joined();
+  localStorage.setItem('pirates.tokenBeat', '1');
+  for (const fn of intervals) fn();
+  assert.ok(Number(localStorage.getItem('pirates.tokenBeat')) > 1);
+  pageListeners.pagehide();
+  assert.equal(localStorage.getItem('pirates.tokenBeat'), '0');
+});
+
+test('"replaced" is shown, and the tab neither plays nor rejoins by itself', () => {
+  const { net, seen } = joined();
+  intervals = [];
+  socket.fire('replaced', { message: 'You joined from another tab.' });
+  assert.deepEqual(seen.replaced, ['You joined from another tab.']);
+  assert.equal(socket.connected, false, 'the replaced tab disconnects: no inputs, pings or reconnects');
+  const before = socket.joins().length;
+  socket.fire('connect');
+  socket.fire('restart', { message: 'restarted' });
+  assert.equal(socket.joins().length, before, 'no join of its own after being replaced');
+  net.sendInput([1, 0, 0, 0, 0]);
+  assert.equal(socket.sent('input').length, 0);
+  // The other tab plays with the token now: this one leaves its heartbeat and release alone.
+  localStorage.setItem('pirates.tokenBeat', '123');
+  pageListeners.pagehide();
+  assert.equal(localStorage.getItem('pirates.tokenBeat'), '123');
+});
+
+test('pressing Play after "replaced" takes the seat back, once', () => {
+  const { net } = joined();
+  socket.fire('replaced', {});
+  net.join('Ann');
+  assert.equal(socket.connects, 1);
+  socket.fire('connect');
+  const joins = socket.joins();
+  assert.equal(joins.length, 2);
+  assert.equal(joins[1].args[0].token, 'tok', 'the join carries the token, taking the seat back');
+});
+
+test('snapshots go through the game\'s decoder; one that does not fit asks for a keyframe once', async () => {
+  const { seen } = joined();
+  socket.fire('snapshot', new Uint8Array([5]).buffer);
+  socket.fire('snapshot', new Uint8Array([9, 6]).subarray(1)); // a view into a larger buffer
+  await socket.handlers.snapshot(new Blob([new Uint8Array([7])]));
+  assert.deepEqual(seen.snapshots, [[{ tick: 5 }, 1], [{ tick: 6 }, 1], [{ tick: 7 }, 1]]);
+  socket.fire('snapshot', new ArrayBuffer(0));
+  socket.fire('snapshot', new ArrayBuffer(0));
+  assert.equal(socket.sent('resync').length, 1);
+  assert.equal(seen.snapshots.length, 3);
+});
+
+test('the counters become rates each second, and the ping comes from "latency" acks', () => {
+  const { net } = joined();
+  clock = 100;
+  for (const fn of intervals) fn(); // start a fresh window at 100 ms
+  socket.fire('snapshot', new Uint8Array([1, 2, 3]).buffer);
+  net.sendInput([41, 1]);
+  net.sendInput([42, 1]);
+  const pings = socket.sent('latency');
+  pings.at(-1).args[1](); // the server's echo, 0 ms later
+  clock = 600;
+  for (const fn of intervals) fn(); // half a second later
+  assert.deepEqual(net.rates, { bytes: 6, snaps: 2, inputs: 4 });
+  assert.deepEqual(socket.sent('input').map((e) => e.args[0]), [[41, 1], [42, 1]]);
+  const sent = socket.sent('latency').at(-1);
+  clock = 640;
+  sent.args[1](sent.args[0]);
+  assert.equal(net.pingHistory.at(-1), 40);
+  assert.ok(net.ping > 0 && net.ping < 40, `smoothed ping ${net.ping}`);
+});
+
+test('shutdown tells the page the server\'s message', () => {
+  const { seen } = joined();
+  socket.fire('shutdown', { message: 'Back in 5 minutes.' });
+  socket.fire('shutdown', null);
+  assert.deepEqual(seen.shutdown, ['Back in 5 minutes.', 'The server is shutting down.']);
+});
+
+test('a connection without the game\'s decoder is refused at once', () => {
+  assert.throws(() => new Connection({}), /decode/);
+});
