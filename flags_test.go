@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"tankarena/game"
 	"tankarena/game/host"
@@ -15,10 +16,10 @@ func TestLimitFlagsHaveDefaultsEnvFallBacksAndBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.maxArenas != game.DefaultMaxRooms || s.maxNameLength != game.DefaultMaxNameLength || s.host.MaxPayload != host.DefaultMaxPayload || s.inputRate != 0 || s.host.HandshakeRate != 10 || len(s.host.AllowedOrigins) != 0 || len(s.host.AllowedHosts) != 0 {
+	if s.game.MaxRooms != game.DefaultMaxRooms || s.game.MaxNameLength != game.DefaultMaxNameLength || s.host.MaxPayload != host.DefaultMaxPayload || s.game.InputRate != 0 || s.host.HandshakeRate != 10 || len(s.host.AllowedOrigins) != 0 || len(s.host.AllowedHosts) != 0 {
 		t.Fatalf("defaults: %+v", s)
 	}
-	if s.maxSeatsPerIP != 32 || s.joinRate != 5 || s.maxClientLag != 1000 {
+	if s.game.MaxSeatsPerAddress != 32 || s.game.JoinRate != 5 || s.game.MaxClientLag != time.Second {
 		t.Fatalf("seat and join defaults: %+v", s)
 	}
 	t.Setenv("TANKARENA_MAX_ARENAS", "3")
@@ -29,19 +30,19 @@ func TestLimitFlagsHaveDefaultsEnvFallBacksAndBounds(t *testing.T) {
 	if s, err = parseFlags([]string{"-input-rate", "90", "-max-payload", "100000"}); err != nil {
 		t.Fatal(err)
 	}
-	if s.maxArenas != 3 || s.maxNameLength != 8 || s.inputRate != 90 || s.host.MaxPayload != 100000 || s.host.HandshakeRate != 0 ||
+	if s.game.MaxRooms != 3 || s.game.MaxNameLength != 8 || s.game.InputRate != 90 || s.host.MaxPayload != 100000 || s.host.HandshakeRate != 0 ||
 		!slices.Equal(s.host.AllowedOrigins, []string{"http://a.lan", "http://b.lan/"}) ||
 		!slices.Equal(s.host.AllowedHosts, []string{"game.lan", "tanks.example:8080"}) {
 		t.Fatalf("env and flags not applied: %+v", s)
 	}
-	if s, err = parseFlags([]string{"-max-arenas", "5", "-allowed-hosts", "*"}); err != nil || s.maxArenas != 5 || len(s.host.AllowedHosts) != 1 {
-		t.Fatalf("the flag must win over the env: %d, %q (%v)", s.maxArenas, s.host.AllowedHosts, err)
+	if s, err = parseFlags([]string{"-max-arenas", "5", "-allowed-hosts", "*"}); err != nil || s.game.MaxRooms != 5 || len(s.host.AllowedHosts) != 1 {
+		t.Fatalf("the flag must win over the env: %d, %q (%v)", s.game.MaxRooms, s.host.AllowedHosts, err)
 	}
 	t.Setenv("TANKARENA_MAX_SEATS_PER_IP", "4")
 	t.Setenv("TANKARENA_JOIN_RATE", "0")
 	t.Setenv("TANKARENA_MAX_CLIENT_LAG", "0")
 	t.Setenv("TANKARENA_LOSS", "0.25")
-	if s, err = parseFlags([]string{"-join-rate", "7"}); err != nil || s.maxSeatsPerIP != 4 || s.joinRate != 7 || s.maxClientLag != 0 || s.lag.Loss != 0.25 {
+	if s, err = parseFlags([]string{"-join-rate", "7"}); err != nil || s.game.MaxSeatsPerAddress != 4 || s.game.JoinRate != 7 || s.game.MaxClientLag >= 0 || s.game.Lag.Loss != 0.25 {
 		t.Fatalf("seat, join and lag env and flags not applied: %+v (%v)", s, err)
 	}
 	for _, bad := range [][]string{{"-max-arenas", "0"}, {"-max-name-length", "0"}, {"-max-payload", "10"}, {"-input-rate", "-1"}, {"-handshake-rate", "-1"},

@@ -47,7 +47,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	slog.Info("tank arena starting", "map", s.mapName, "tick_rate", s.tickRate, "snapshot_rate", s.snapshotRate)
+	slog.Info("tank arena starting", "map", s.mapName, "tick_rate", s.game.TickRate, "snapshot_rate", s.game.SnapshotRate)
 	return srv.Run(ctx)
 }
 
@@ -76,57 +76,28 @@ func newServer(ctx context.Context, s settings) (*host.Server, error) {
 
 // settings are the command line flags, each with an environment variable fall-back.
 type settings struct {
-	host         host.Config // listen address, -dev, connection limits, origins and hosts
-	tickRate     int
-	snapshotRate int
-	bots         int
-	maxPlayers   int
-	mapName      string
-	lag          game.LagProfile
-
-	// Limits (see README "Limits and security").
-	maxArenas     int
-	inputRate     int // inputs per second per player; 0 means twice the tick rate
-	maxNameLength int // characters
-
-	// Seats and joins (see README "Limits and security" and arena.Options).
-	maxSeatsPerIP int // seats, held ones included, per client address (IPv6: per /64)
-	joinRate      int // joins a second per address; 0: no limit
-	maxClientLag  int // ms of lag, and of jitter, a player may ask for; 0: players may not
+	host    host.Config   // listen address, -dev, connection limits, origins and hosts
+	game    game.Settings // rates and limits of the rooms (see README "Limits and security")
+	bots    int
+	mapName string
 }
 
 func parseFlags(args []string) (settings, error) {
 	s := settings{host: host.DefaultConfig()}
 	flags := flag.NewFlagSet("tankarena", flag.ContinueOnError)
 	s.host.RegisterFlags(flags)
-	flags.IntVar(&s.tickRate, "tick-rate", 60, "simulation ticks per second")
-	flags.IntVar(&s.snapshotRate, "snapshot-rate", 30, "snapshots per second sent to each player")
+	gameSettings := game.RegisterFlags(flags, "arena")
 	flags.IntVar(&s.bots, "bots", 0, "bots fill each arena up to this many tanks; they leave as humans join")
-	flags.IntVar(&s.maxPlayers, "max-players", 16, "players per arena; a new arena opens when all are full")
 	flags.StringVar(&s.mapName, "map", "arena", "map name from assets/maps, or a path to a map file")
-	lagMS := flags.Int("lag", 0, "simulated one-way delay in ms for every player, for netcode testing (per player: ?lag=)")
-	jitterMS := flags.Int("jitter", 0, "simulated delay jitter in ms (per player: ?jitter=)")
-	loss := flags.Float64("loss", 0, "simulated loss of snapshots and inputs, 0..1 (per player: ?loss=)")
-	flags.IntVar(&s.maxArenas, "max-arenas", game.DefaultMaxRooms, "arenas running at once; when all are full a join is refused with \"server full\"")
-	flags.IntVar(&s.inputRate, "input-rate", 0, "inputs per second one player may send on average, bursts of 16; more are dropped; 0: twice the tick rate")
-	flags.IntVar(&s.maxNameLength, "max-name-length", game.DefaultMaxNameLength, "longest player name in characters; longer names are cut")
-	flags.IntVar(&s.maxSeatsPerIP, "max-seats-per-ip", game.DefaultMaxSeatsPerAddress, "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused")
-	flags.IntVar(&s.joinRate, "join-rate", game.DefaultJoinRate, "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused; 0: no limit")
-	flags.IntVar(&s.maxClientLag, "max-client-lag", int(game.DefaultMaxClientLag.Milliseconds()), "most simulated lag, and jitter, in ms a player may ask for with ?lag=&jitter=; 0: players may not choose")
 	if err := s.host.ParseFlags(flags, args, envPrefix); err != nil {
 		return s, err
 	}
-	if s.tickRate < 1 || s.tickRate > 240 || s.snapshotRate < 1 || s.maxPlayers < 1 || s.bots < 0 || *loss < 0 || *loss > 1 {
-		return s, errors.New("flags: need 1 <= tick-rate <= 240, snapshot-rate >= 1, max-players >= 1, bots >= 0, 0 <= loss <= 1")
+	if s.bots < 0 {
+		return s, errors.New("flags: need bots >= 0")
 	}
-	if s.maxArenas < 1 || s.inputRate < 0 || s.maxNameLength < 1 {
-		return s, errors.New("flags: need max-arenas >= 1, input-rate >= 0, max-name-length >= 1")
-	}
-	if s.maxSeatsPerIP < 1 || s.joinRate < 0 || s.maxClientLag < 0 {
-		return s, errors.New("flags: need max-seats-per-ip >= 1, join-rate >= 0, max-client-lag >= 0")
-	}
-	s.lag = game.LagProfile{Lag: time.Duration(*lagMS) * time.Millisecond, Jitter: time.Duration(*jitterMS) * time.Millisecond, Loss: *loss}
-	return s, nil
+	var err error
+	s.game, err = gameSettings()
+	return s, err
 }
 
 // loadMap reads a map by name from the embedded assets, or from disk when given a path.
@@ -148,21 +119,11 @@ func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], error)
 		return nil, err
 	}
 	cfg := tanks.DefaultConfig()
-	cfg.TickRate = s.tickRate
-	cfg.MaxPlayers = max(s.maxPlayers, s.bots)
+	cfg.TickRate = s.game.TickRate
+	cfg.MaxPlayers = max(s.game.MaxPlayers, s.bots)
 	tankGame, err := tanks.NewGame(cfg, m, s.bots, func() uint64 { return uint64(time.Now().UnixNano()) })
 	if err != nil {
 		return nil, err
-	}
-	// The flags' 0 (no limit; players may not choose) is the options' negative, and -join-rate 0
-	// lifts the per-connection join rate too.
-	joinRate, connJoinRate := float64(s.joinRate), 0.0 // 0: game.DefaultConnJoinRate
-	if s.joinRate == 0 {
-		joinRate, connJoinRate = -1, -1
-	}
-	maxClientLag := time.Duration(s.maxClientLag) * time.Millisecond
-	if s.maxClientLag == 0 {
-		maxClientLag = -1
 	}
 	return game.NewLobby(ctx, game.Options[tanks.Input]{
 		NewSimulation: func() (game.Simulation[tanks.Input], error) {
@@ -172,19 +133,9 @@ func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], error)
 			}
 			return room, nil
 		},
-		ParseInput:         tanks.ParseInput,
-		RoomName:           "arena",
-		MetricsNamespace:   "tankarena",
-		TickRate:           s.tickRate,
-		SnapshotRate:       s.snapshotRate,
-		MaxPlayers:         s.maxPlayers,
-		MaxRooms:           s.maxArenas,
-		InputRate:          s.inputRate,
-		MaxNameLength:      s.maxNameLength,
-		MaxSeatsPerAddress: s.maxSeatsPerIP,
-		JoinRate:           joinRate,
-		ConnJoinRate:       connJoinRate,
-		MaxClientLag:       maxClientLag,
-		Lag:                s.lag,
+		ParseInput:       tanks.ParseInput,
+		RoomName:         "arena",
+		MetricsNamespace: "tankarena",
+		Settings:         s.game,
 	})
 }

@@ -71,7 +71,7 @@ func testArenaWith(t testing.TB, bots int, cfg tanks.Config) *room[tanks.Input] 
 		t.Fatal(err)
 	}
 	opts := &Options[tanks.Input]{
-		TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, InputRate: 120, RoomName: "arena",
+		Settings: Settings{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, InputRate: 120}, RoomName: "arena",
 		Out: nullOut{}, Metrics: testMetrics(), Logger: slog.New(slog.DiscardHandler),
 	}
 	return newRoom("test", sim, opts, nil)

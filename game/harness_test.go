@@ -38,7 +38,7 @@ func newHarness(t testing.TB, tweak func(*game.Options[tanks.Input])) *harness {
 func newHarnessWith(t testing.TB, tweak func(*game.Options[tanks.Input]), rtOpts realtime.Options, wrap func(net.Listener) net.Listener) *harness {
 	t.Helper()
 	opts := game.Options[tanks.Input]{
-		TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, RoomName: "arena", MetricsNamespace: "tankarena",
+		Settings: game.Settings{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16}, RoomName: "arena", MetricsNamespace: "tankarena",
 		NewSimulation: tankSimulations(t, tanks.DefaultConfig(), 0),
 		ParseInput:    tanks.ParseInput,
 	}

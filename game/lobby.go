@@ -69,42 +69,14 @@ type Options[In Input[In]] struct {
 	// MetricsNamespace prefixes the metric names (<namespace>_players ...). Default "game".
 	MetricsNamespace string
 
-	TickRate     int // simulation ticks per second; default 60
-	SnapshotRate int // snapshots per second, at most TickRate; default 30
-	MaxPlayers   int // per room; default 16
-	// MaxRooms bounds the rooms running at once; a join when all are full is refused with
-	// ErrServerFull. Default DefaultMaxRooms.
-	MaxRooms int
-	// InputRate is how many inputs per second one player may send on average (bursts of 16
-	// pass); more are dropped and counted. Default twice TickRate: a client sends one per tick.
-	InputRate int
-	// MaxNameLength is the longest name in characters; longer names are cut (CleanName).
-	// Default DefaultMaxNameLength.
-	MaxNameLength int
-	// MaxSeatsPerAddress bounds the seats of players from one client address (for IPv6 one
-	// /64, see realtime.Socket.ClientIP), seats held for disconnected players included. At the
-	// bound a new player from the address takes the place of its oldest held seat, if it has
-	// one, and is refused with ErrTooManyFromAddress otherwise. Default
-	// DefaultMaxSeatsPerAddress; negative: no bound.
-	MaxSeatsPerAddress int
-	// JoinRate is how many joins a second one address may make on average (bursts of
-	// DefaultJoinBurst), ConnJoinRate the same for one connection (bursts of 10); joins beyond
-	// are refused with ErrJoinRate. Zero: DefaultJoinRate, DefaultConnJoinRate; negative: no
-	// limit.
-	JoinRate, ConnJoinRate float64
-	// MaxClientLag is the most lag, and the most jitter, a player's handshake may ask the lag
-	// simulator for (?lag=&jitter=); the server-wide Lag is not bounded by it. Default
-	// DefaultMaxClientLag; negative: players may not choose their own (the query is ignored).
-	MaxClientLag time.Duration
+	// Settings are the runtime's limits and rates (RegisterFlags offers them as flags).
+	Settings
 
 	// Out broadcasts to rooms; Serve sets it to the Socket.IO namespace.
 	Out Broadcaster
 
-	// Lag is the network simulation every player gets unless its handshake asks for another.
-	Lag             LagProfile
-	ReconnectWindow time.Duration // default ReconnectWindow
-	Metrics         *Metrics      // default: a new one (see Lobby.Metrics)
-	Logger          *slog.Logger  // default slog.Default()
+	Metrics *Metrics     // default: a new one (see Lobby.Metrics)
+	Logger  *slog.Logger // default slog.Default()
 }
 
 // Lobby places players into rooms, keeps reconnect tokens, and opens and stops rooms.
@@ -162,40 +134,7 @@ func NewLobby[In Input[In]](ctx context.Context, opts Options[In]) (*Lobby[In], 
 	if opts.MetricsNamespace == "" {
 		opts.MetricsNamespace = "game"
 	}
-	if opts.TickRate <= 0 {
-		opts.TickRate = 60
-	}
-	if opts.SnapshotRate <= 0 {
-		opts.SnapshotRate = 30
-	}
-	opts.SnapshotRate = min(opts.SnapshotRate, opts.TickRate)
-	if opts.MaxPlayers <= 0 {
-		opts.MaxPlayers = 16
-	}
-	if opts.MaxRooms <= 0 {
-		opts.MaxRooms = DefaultMaxRooms
-	}
-	if opts.InputRate <= 0 {
-		opts.InputRate = 2 * opts.TickRate
-	}
-	if opts.MaxNameLength <= 0 {
-		opts.MaxNameLength = DefaultMaxNameLength
-	}
-	if opts.MaxSeatsPerAddress == 0 {
-		opts.MaxSeatsPerAddress = DefaultMaxSeatsPerAddress
-	}
-	if opts.JoinRate == 0 {
-		opts.JoinRate = DefaultJoinRate
-	}
-	if opts.ConnJoinRate == 0 {
-		opts.ConnJoinRate = DefaultConnJoinRate
-	}
-	if opts.MaxClientLag == 0 {
-		opts.MaxClientLag = DefaultMaxClientLag
-	}
-	if opts.ReconnectWindow <= 0 {
-		opts.ReconnectWindow = ReconnectWindow
-	}
+	opts.Settings = opts.Settings.withDefaults()
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(opts.MetricsNamespace, opts.RoomName)
 	}

@@ -76,8 +76,8 @@ func newLobby(t *testing.T, ctx context.Context, spread bool) *game.Lobby[tanks.
 	}
 	opts := game.Options[tanks.Input]{
 		RoomName: "arena", MetricsNamespace: "tankarena",
-		SnapshotRate: snapshotRate,
-		Logger:       slog.New(slog.DiscardHandler),
+		Settings: game.Settings{SnapshotRate: snapshotRate},
+		Logger:   slog.New(slog.DiscardHandler),
 		NewSimulation: func() (game.Simulation[tanks.Input], error) {
 			room, err := tankGame.NewRoom()
 			if err != nil {

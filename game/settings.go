@@ -1,0 +1,126 @@
+package game
+
+import (
+	"errors"
+	"flag"
+	"time"
+)
+
+// Settings are what an operator tunes of the runtime, the same for every game; Options embed
+// them. Zero values take the defaults (see each field); RegisterFlags offers them as command
+// line flags.
+type Settings struct {
+	TickRate     int // simulation ticks per second; default 60
+	SnapshotRate int // snapshots per second, at most TickRate; default 30
+	MaxPlayers   int // per room; default 16
+	// MaxRooms bounds the rooms running at once; a join when all are full is refused with
+	// ErrServerFull. Default DefaultMaxRooms.
+	MaxRooms int
+	// InputRate is how many inputs per second one player may send on average (bursts of 16
+	// pass); more are dropped and counted. Default twice TickRate: a client sends one per tick.
+	InputRate int
+	// MaxNameLength is the longest name in characters; longer names are cut (CleanName).
+	// Default DefaultMaxNameLength.
+	MaxNameLength int
+	// MaxSeatsPerAddress bounds the seats of players from one client address (for IPv6 one
+	// /64, see realtime.Socket.ClientIP), seats held for disconnected players included. At the
+	// bound a new player from the address takes the place of its oldest held seat, if it has
+	// one, and is refused with ErrTooManyFromAddress otherwise. Default
+	// DefaultMaxSeatsPerAddress; negative: no bound.
+	MaxSeatsPerAddress int
+	// JoinRate is how many joins a second one address may make on average (bursts of
+	// DefaultJoinBurst), ConnJoinRate the same for one connection (bursts of 10); joins beyond
+	// are refused with ErrJoinRate. Zero: DefaultJoinRate, DefaultConnJoinRate; negative: no
+	// limit.
+	JoinRate, ConnJoinRate float64
+	// MaxClientLag is the most lag, and the most jitter, a player's handshake may ask the lag
+	// simulator for (?lag=&jitter=); the server-wide Lag is not bounded by it. Default
+	// DefaultMaxClientLag; negative: players may not choose their own (the query is ignored).
+	MaxClientLag time.Duration
+	// Lag is the network simulation every player gets unless its handshake asks for another.
+	Lag LagProfile
+	// ReconnectWindow is how long a disconnected player's seat is kept for its token. Default
+	// ReconnectWindow.
+	ReconnectWindow time.Duration
+}
+
+// RegisterFlags defines the settings as flags in fs, in the words of a game that calls a room
+// room ("arena" gives -max-arenas), and returns the function that reads them once fs is
+// parsed. A flag's 0 means "none" where an option's negative does: -join-rate 0 lifts the join
+// rates, -max-client-lag 0 keeps players from choosing their own lag.
+func RegisterFlags(fs *flag.FlagSet, room string) func() (Settings, error) {
+	var s Settings
+	fs.IntVar(&s.TickRate, "tick-rate", 60, "simulation ticks per second")
+	fs.IntVar(&s.SnapshotRate, "snapshot-rate", 30, "snapshots per second sent to each player")
+	fs.IntVar(&s.MaxPlayers, "max-players", 16, "players per "+room+"; a new "+room+" opens when all are full")
+	fs.IntVar(&s.MaxRooms, "max-"+room+"s", DefaultMaxRooms, room+"s running at once; when all are full a join is refused with \"server full\"")
+	fs.IntVar(&s.InputRate, "input-rate", 0, "inputs per second one player may send on average, bursts of 16; more are dropped; 0: twice the tick rate")
+	fs.IntVar(&s.MaxNameLength, "max-name-length", DefaultMaxNameLength, "longest player name in characters; longer names are cut")
+	fs.IntVar(&s.MaxSeatsPerAddress, "max-seats-per-ip", DefaultMaxSeatsPerAddress, "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused")
+	joinRate := fs.Int("join-rate", DefaultJoinRate, "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused; 0: no limit")
+	maxClientLag := fs.Int("max-client-lag", int(DefaultMaxClientLag.Milliseconds()), "most simulated lag, and jitter, in ms a player may ask for with ?lag=&jitter=; 0: players may not choose")
+	lag := fs.Int("lag", 0, "simulated one-way delay in ms for every player, for netcode testing (per player: ?lag=)")
+	jitter := fs.Int("jitter", 0, "simulated delay jitter in ms (per player: ?jitter=)")
+	fs.Float64Var(&s.Lag.Loss, "loss", 0, "simulated loss of snapshots and inputs, 0..1 (per player: ?loss=)")
+	return func() (Settings, error) {
+		if s.TickRate < 1 || s.TickRate > 240 || s.SnapshotRate < 1 || s.MaxPlayers < 1 || s.MaxRooms < 1 {
+			return s, errors.New("flags: need 1 <= tick-rate <= 240, snapshot-rate >= 1, max-players >= 1, max-" + room + "s >= 1")
+		}
+		if s.InputRate < 0 || s.MaxNameLength < 1 || s.MaxSeatsPerAddress < 1 || *joinRate < 0 || *maxClientLag < 0 {
+			return s, errors.New("flags: need input-rate >= 0, max-name-length >= 1, max-seats-per-ip >= 1, join-rate >= 0, max-client-lag >= 0")
+		}
+		if *lag < 0 || *jitter < 0 || s.Lag.Loss < 0 || s.Lag.Loss > 1 {
+			return s, errors.New("flags: need lag >= 0, jitter >= 0, 0 <= loss <= 1")
+		}
+		s.JoinRate = float64(*joinRate) // ConnJoinRate 0: DefaultConnJoinRate
+		if *joinRate == 0 {
+			s.JoinRate, s.ConnJoinRate = -1, -1
+		}
+		s.MaxClientLag = time.Duration(*maxClientLag) * time.Millisecond
+		if *maxClientLag == 0 {
+			s.MaxClientLag = -1
+		}
+		s.Lag.Lag = time.Duration(*lag) * time.Millisecond
+		s.Lag.Jitter = time.Duration(*jitter) * time.Millisecond
+		return s, nil
+	}
+}
+
+// withDefaults fills in the zero values.
+func (s Settings) withDefaults() Settings {
+	if s.TickRate <= 0 {
+		s.TickRate = 60
+	}
+	if s.SnapshotRate <= 0 {
+		s.SnapshotRate = 30
+	}
+	s.SnapshotRate = min(s.SnapshotRate, s.TickRate)
+	if s.MaxPlayers <= 0 {
+		s.MaxPlayers = 16
+	}
+	if s.MaxRooms <= 0 {
+		s.MaxRooms = DefaultMaxRooms
+	}
+	if s.InputRate <= 0 {
+		s.InputRate = 2 * s.TickRate
+	}
+	if s.MaxNameLength <= 0 {
+		s.MaxNameLength = DefaultMaxNameLength
+	}
+	if s.MaxSeatsPerAddress == 0 {
+		s.MaxSeatsPerAddress = DefaultMaxSeatsPerAddress
+	}
+	if s.JoinRate == 0 {
+		s.JoinRate = DefaultJoinRate
+	}
+	if s.ConnJoinRate == 0 {
+		s.ConnJoinRate = DefaultConnJoinRate
+	}
+	if s.MaxClientLag == 0 {
+		s.MaxClientLag = DefaultMaxClientLag
+	}
+	if s.ReconnectWindow <= 0 {
+		s.ReconnectWindow = ReconnectWindow
+	}
+	return s
+}
