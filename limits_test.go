@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -30,6 +31,13 @@ func getBody(t *testing.T, url string) string {
 // joinOnce connects a new client to base and returns the error of its join's ack ("" when seated).
 func joinOnce(t *testing.T, base, name string) string {
 	t.Helper()
+	_, refusal := joinWith(t, base, game.JoinRequest{Name: name})
+	return refusal
+}
+
+// joinWith connects a new client to base and joins with req: the ack, or the refusal.
+func joinWith(t *testing.T, base string, req game.JoinRequest) (game.JoinAck, string) {
+	t.Helper()
 	m, err := client.NewManager(base, client.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -44,13 +52,38 @@ func joinOnce(t *testing.T, base, name string) string {
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	reply, err := s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name})
+	reply, err := s.EmitWithAck(ctx, "join", req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var refused game.JoinError
-	_ = reply.Decode(0, &refused)
-	return refused.Error
+	var answer struct {
+		game.JoinAck
+		game.JoinError
+	}
+	if err := reply.Decode(0, &answer); err != nil {
+		t.Fatalf("join answer %s: %v", reply.Raw(0), err)
+	}
+	return answer.JoinAck, answer.Error
+}
+
+// TestMapFlagOffersEachMapAsAKindOfRoom: -map a,b runs rooms of both maps, a by default and b for
+// a join that asks for it (the page's ?map=b).
+func TestMapFlagOffersEachMapAsAKindOfRoom(t *testing.T) {
+	base := startServer(t, "-map", "arena, bunkers")
+	for _, tc := range []struct{ ask, want string }{{"", "arena"}, {"bunkers", "bunkers"}, {"arena", "arena"}} {
+		ack, refusal := joinWith(t, base, game.JoinRequest{Name: "P", Kind: tc.ask})
+		var welcome struct {
+			Map struct {
+				Name string `json:"name"`
+			} `json:"map"`
+		}
+		if err := json.Unmarshal(ack.Game, &welcome); refusal != "" || err != nil || ack.Kind != tc.want || welcome.Map.Name != tc.want {
+			t.Errorf("join asking for %q: kind %q, map %q (refused %q, %v); want %q", tc.ask, ack.Kind, welcome.Map.Name, refusal, err, tc.want)
+		}
+	}
+	if _, refusal := joinWith(t, base, game.JoinRequest{Name: "P", Kind: "../etc/passwd"}); !strings.Contains(refusal, "no such kind of room") {
+		t.Errorf("a join asking for a map not offered: %q", refusal)
+	}
 }
 
 func TestSeatAndJoinFlagsReachTheLobby(t *testing.T) {

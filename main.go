@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -47,7 +48,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	slog.Info("tank arena starting", "map", s.mapName, "tick_rate", s.game.TickRate, "snapshot_rate", s.game.SnapshotRate)
+	slog.Info("tank arena starting", "maps", s.maps, "tick_rate", s.game.TickRate, "snapshot_rate", s.game.SnapshotRate)
 	return srv.Run(ctx)
 }
 
@@ -76,10 +77,10 @@ func newServer(ctx context.Context, s settings) (*host.Server, error) {
 
 // settings are the command line flags, each with an environment variable fall-back.
 type settings struct {
-	host    host.Config   // listen address, -dev, connection limits, origins and hosts
-	game    game.Settings // rates and limits of the rooms (see README "Limits and security")
-	bots    int
-	mapName string
+	host host.Config   // listen address, -dev, connection limits, origins and hosts
+	game game.Settings // rates and limits of the rooms (see README "Limits and security")
+	bots int
+	maps string // comma-separated
 }
 
 func parseFlags(args []string) (settings, error) {
@@ -88,7 +89,7 @@ func parseFlags(args []string) (settings, error) {
 	s.host.RegisterFlags(flags)
 	gameSettings := game.RegisterFlags(flags, "arena")
 	flags.IntVar(&s.bots, "bots", 0, "bots fill each arena up to this many tanks; they leave as humans join")
-	flags.StringVar(&s.mapName, "map", "arena", "map name from assets/maps, or a path to a map file")
+	flags.StringVar(&s.maps, "map", "arena", "map name from assets/maps, or a path to a map file; a comma `list` offers several, the first by default, another with ?map=name in the page address")
 	if err := s.host.ParseFlags(flags, args, envPrefix); err != nil {
 		return s, err
 	}
@@ -114,20 +115,31 @@ func loadMap(name string) (*tanks.Map, error) {
 
 // newLobby builds the tank game and the room runtime that runs it from the settings.
 func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], error) {
-	m, err := loadMap(s.mapName)
-	if err != nil {
-		return nil, err
-	}
 	cfg := tanks.DefaultConfig()
 	cfg.TickRate = s.game.TickRate
 	cfg.MaxPlayers = max(s.game.MaxPlayers, s.bots)
-	tankGame, err := tanks.NewGame(cfg, m, s.bots, func() uint64 { return uint64(time.Now().UnixNano()) })
-	if err != nil {
-		return nil, err
+	seed := func() uint64 { return uint64(time.Now().UnixNano()) }
+	// One kind of room per map: a player asks for one with ?map= (the join's kind).
+	var kinds []string
+	games := map[string]*tanks.Game{}
+	for _, name := range strings.Split(s.maps, ",") {
+		name = strings.TrimSpace(name)
+		if _, dup := games[name]; dup {
+			continue
+		}
+		m, err := loadMap(name)
+		if err != nil {
+			return nil, err
+		}
+		if games[name], err = tanks.NewGame(cfg, m, s.bots, seed); err != nil {
+			return nil, err
+		}
+		kinds = append(kinds, name)
 	}
 	return game.NewLobby(ctx, game.Options[tanks.Input]{
-		NewSimulation: func() (game.Simulation[tanks.Input], error) {
-			room, err := tankGame.NewRoom()
+		Kinds: kinds,
+		NewSimulation: func(kind string) (game.Simulation[tanks.Input], error) {
+			room, err := games[kind].NewRoom()
 			if err != nil {
 				return nil, err
 			}

@@ -74,7 +74,7 @@ func testArenaWith(t testing.TB, bots int, cfg tanks.Config) *room[tanks.Input] 
 		Settings: Settings{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, InputRate: 120}, RoomName: "arena",
 		Out: nullOut{}, Metrics: testMetrics(), Logger: slog.New(slog.DiscardHandler),
 	}
-	return newRoom("test", sim, opts, nil)
+	return newRoom("test", "", sim, opts, nil)
 }
 
 // tankRoom is the tank world a test room runs.

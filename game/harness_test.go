@@ -68,13 +68,13 @@ func newHarnessWith(t testing.TB, tweak func(*game.Options[tanks.Input]), rtOpts
 
 // tankSimulations builds tank rooms on the shipped arena map with the rules cfg, filled with
 // bots up to that many tanks.
-func tankSimulations(t testing.TB, cfg tanks.Config, bots int) func() (game.Simulation[tanks.Input], error) {
+func tankSimulations(t testing.TB, cfg tanks.Config, bots int) func(string) (game.Simulation[tanks.Input], error) {
 	t.Helper()
 	g, err := tanks.NewGame(cfg, maptest.Shipped(t, "arena"), bots, func() uint64 { return 1 })
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func() (game.Simulation[tanks.Input], error) {
+	return func(string) (game.Simulation[tanks.Input], error) {
 		room, err := g.NewRoom()
 		if err != nil {
 			return nil, err
@@ -181,10 +181,16 @@ func (h *harness) join(t testing.TB, name, token string) *tester {
 
 func (p *tester) join(name, token string) {
 	p.t.Helper()
-	p.name = name
+	p.joinWith(game.JoinRequest{Name: name, Token: token})
+}
+
+// joinWith joins with the request as it is, and fails the test when the join is refused.
+func (p *tester) joinWith(req game.JoinRequest) {
+	p.t.Helper()
+	p.name = req.Name
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	reply, err := p.s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name, Token: token})
+	reply, err := p.s.EmitWithAck(ctx, "join", req)
 	if err != nil {
 		p.t.Fatalf("join: %v", err)
 	}

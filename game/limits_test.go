@@ -36,7 +36,13 @@ func metric(t testing.TB, l *game.Lobby[tanks.Input], series string) float64 {
 // refusal joins and returns the error in the ack ("" when the join was accepted).
 func (p *tester) refusal(name string) string {
 	p.t.Helper()
-	reply, err := p.s.EmitWithAck(p.t.Context(), "join", game.JoinRequest{Name: name})
+	return p.refusalOf(game.JoinRequest{Name: name})
+}
+
+// refusalOf is refusal for a whole join request.
+func (p *tester) refusalOf(req game.JoinRequest) string {
+	p.t.Helper()
+	reply, err := p.s.EmitWithAck(p.t.Context(), "join", req)
 	if err != nil {
 		p.t.Fatal(err)
 	}

@@ -50,6 +50,8 @@ var (
 	// ErrJoinRate is returned by Join for a connection or an address joining faster than
 	// Options.ConnJoinRate or Options.JoinRate allow.
 	ErrJoinRate = errors.New("too many joins, slow down")
+	// ErrUnknownKind is returned by Join for a kind of room the game does not offer.
+	ErrUnknownKind = errors.New("no such kind of room")
 	// ErrTooManyFromAddress is returned by Join when the client's address holds
 	// Options.MaxSeatsPerAddress seats of connected players.
 	ErrTooManyFromAddress = errors.New("too many players from your address")
@@ -58,8 +60,8 @@ var (
 // Options configures a Lobby for a game whose inputs are In. NewSimulation and ParseInput are
 // required; Out is set by Serve.
 type Options[In Input[In]] struct {
-	// NewSimulation builds the simulation of a new room (with its bots, say).
-	NewSimulation func() (Simulation[In], error)
+	// NewSimulation builds the simulation of a new room of the kind (with its bots, say).
+	NewSimulation func(kind string) (Simulation[In], error)
 	// ParseInput decodes one "input" payload; an error drops the input (counted as
 	// malformed). It runs on the connection's reader, so it must not block.
 	ParseInput func(json.RawMessage) (In, error)
@@ -68,6 +70,10 @@ type Options[In Input[In]] struct {
 	RoomName string
 	// MetricsNamespace prefixes the metric names (<namespace>_players ...). Default "game".
 	MetricsNamespace string
+	// Kinds are the kinds of room a join may ask for (JoinRequest.Kind: a map, a mode); the
+	// first is the default. Players are placed in rooms of the kind they ask for. Empty: one
+	// kind, "".
+	Kinds []string
 
 	// Settings are the runtime's limits and rates (RegisterFlags offers them as flags).
 	Settings
@@ -128,6 +134,9 @@ func NewLobby[In Input[In]](ctx context.Context, opts Options[In]) (*Lobby[In], 
 	if opts.NewSimulation == nil || opts.ParseInput == nil {
 		return nil, errors.New("game: Options.NewSimulation and Options.ParseInput are required")
 	}
+	if len(opts.Kinds) == 0 {
+		opts.Kinds = []string{""}
+	}
 	if opts.RoomName == "" {
 		opts.RoomName = "room"
 	}
@@ -187,12 +196,20 @@ func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, er
 	if name != CleanName(req.Name, len(req.Name)) {
 		l.opts.Metrics.namesCut.Add(1)
 	}
+	kind := req.Kind
+	if kind == "" {
+		kind = l.opts.Kinds[0]
+	}
+	if !slices.Contains(l.opts.Kinds, kind) {
+		l.opts.Metrics.refusedBadReq.Add(1)
+		return nil, JoinAck{}, fmt.Errorf("%w: %.40q", ErrUnknownKind, req.Kind)
+	}
 	if !l.roomAt(c.addr) {
 		return nil, JoinAck{}, l.refuseAddress()
 	}
 	token := uuid.NewString() // version 4: 122 bits from crypto/rand, unguessable
 	for attempt := 0; ; attempt++ {
-		r, err := l.roomWithSpace()
+		r, err := l.roomWithSpace(kind)
 		if errors.Is(err, ErrServerFull) {
 			l.opts.Metrics.refusedFull.Add(1)
 		}
@@ -277,18 +294,19 @@ func (l *Lobby[In]) oldestHeld(inScope func(*Seat[In]) bool) *Seat[In] {
 
 func (l *Lobby[In]) ack(s *Seat[In]) JoinAck {
 	return JoinAck{
-		ID: s.ID(), Room: s.room.ID, Token: s.p.token, Game: s.room.welcome,
+		ID: s.ID(), Room: s.room.ID, Kind: s.room.kind, Token: s.p.token, Game: s.room.welcome,
 		TickRate: l.opts.TickRate, SnapshotRate: l.opts.SnapshotRate, Seq: s.room.lastSeq(s.p),
 	}
 }
 
-// roomWithSpace returns the oldest room with a free seat, opening a new one when all are full.
+// roomWithSpace returns the oldest room of the kind with a free seat, opening a new one when
+// all are full.
 // When no room may open, the oldest seat held for a disconnected player is given up to make
 // room; only a server full of connected players refuses. Called with l.mu held.
-func (l *Lobby[In]) roomWithSpace() (*room[In], error) {
+func (l *Lobby[In]) roomWithSpace(kind string) (*room[In], error) {
 	for {
 		for _, r := range l.rooms {
-			if r.humans() < l.opts.MaxPlayers {
+			if r.kind == kind && r.humans() < l.opts.MaxPlayers {
 				return r, nil
 			}
 		}
@@ -303,11 +321,11 @@ func (l *Lobby[In]) roomWithSpace() (*room[In], error) {
 		held.room.log.Info("held seat given up early for a new player: the server is full", "player", held.p.name)
 		l.remove(held) // its room has a free seat now, or, emptied, made way for a new one
 	}
-	sim, err := l.opts.NewSimulation()
+	sim, err := l.opts.NewSimulation(kind)
 	if err != nil {
 		return nil, fmt.Errorf("game: new simulation: %w", err)
 	}
-	r := newRoom(uuid.NewString(), sim, &l.opts, l.retire)
+	r := newRoom(uuid.NewString(), kind, sim, &l.opts, l.retire)
 	r.start(l.ctx)
 	l.rooms = append(l.rooms, r)
 	l.opts.Metrics.rooms.Add(1)

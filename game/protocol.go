@@ -6,6 +6,8 @@ import "encoding/json"
 type JoinRequest struct {
 	Name  string `json:"name"`
 	Token string `json:"token"`
+	// Kind asks for a room of one kind (Options.Kinds: a map, a mode); "" is the first kind.
+	Kind string `json:"kind,omitempty"`
 }
 
 // JoinAck answers "join": the player's seat, and everything the client needs to predict and
@@ -13,6 +15,7 @@ type JoinRequest struct {
 type JoinAck struct {
 	ID           int    `json:"id"`
 	Room         string `json:"room"`
+	Kind         string `json:"kind"`
 	Token        string `json:"token"`
 	TickRate     int    `json:"tickRate"`
 	SnapshotRate int    `json:"snapshotRate"`

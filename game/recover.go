@@ -108,7 +108,7 @@ func (r *room[In]) newSimulation() (sim Simulation[In], err error) {
 			err = fmt.Errorf("new simulation panicked: %v", v)
 		}
 	}()
-	sim, err = r.opts.NewSimulation()
+	sim, err = r.opts.NewSimulation(r.kind)
 	if err != nil {
 		return nil, fmt.Errorf("new simulation: %w", err)
 	}

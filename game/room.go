@@ -56,6 +56,7 @@ type player[In Input[In]] struct {
 // wait for a tick. When both are needed, simMu is taken first.
 type room[In Input[In]] struct {
 	ID   string // a version 4 UUID: unique across restarts of the process, and across processes
+	kind string // one of Options.Kinds
 	name string // the broadcast room of its connected players
 	opts *Options[In]
 	log  *slog.Logger
@@ -79,10 +80,11 @@ type room[In Input[In]] struct {
 	done   chan struct{}
 }
 
-func newRoom[In Input[In]](id string, sim Simulation[In], opts *Options[In], retire func(*room[In])) *room[In] {
+func newRoom[In Input[In]](id, kind string, sim Simulation[In], opts *Options[In], retire func(*room[In])) *room[In] {
 	return &room[In]{
 		retire:  retire,
 		ID:      id,
+		kind:    kind,
 		name:    opts.RoomName + "-" + id,
 		opts:    opts,
 		log:     opts.Logger.With(opts.RoomName, id),

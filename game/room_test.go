@@ -3,7 +3,9 @@ package game_test
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -254,5 +256,45 @@ func TestATakenOverConnectionNoLongerSpeaksForTheSeat(t *testing.T) {
 	s := fresh.waitSnapshot("any", func(*tanks.Snapshot) bool { return true })
 	if _, ok := tankIn(&s, fresh.ack.ID); !ok || h.lobby.Rooms() != 1 {
 		t.Fatalf("the old connection's leave removed the taken-over tank")
+	}
+}
+
+// TestPlayersArePlacedInRoomsOfTheKindTheyAskFor: a game offering two kinds of room (two maps)
+// seats a player in a room of the kind its join names, of the first kind when it names none,
+// and refuses a kind it does not offer, counted as a bad request.
+func TestPlayersArePlacedInRoomsOfTheKindTheyAskFor(t *testing.T) {
+	var mu sync.Mutex
+	var built []string
+	h := newHarness(t, func(o *game.Options[tanks.Input]) {
+		o.Kinds = []string{"arena", "bunkers"}
+		build := o.NewSimulation
+		o.NewSimulation = func(kind string) (game.Simulation[tanks.Input], error) {
+			mu.Lock()
+			built = append(built, kind)
+			mu.Unlock()
+			return build(kind)
+		}
+	})
+	ann := h.join(t, "Ann", "")
+	bob := h.connect(t, nil)
+	bob.joinWith(game.JoinRequest{Name: "Bob", Kind: "bunkers"})
+	cid := h.connect(t, nil)
+	cid.joinWith(game.JoinRequest{Name: "Cid", Kind: "arena"})
+	if ann.ack.Kind != "arena" || bob.ack.Kind != "bunkers" || cid.ack.Kind != "arena" {
+		t.Fatalf("kinds: Ann %q, Bob %q, Cid %q; want arena, bunkers, arena", ann.ack.Kind, bob.ack.Kind, cid.ack.Kind)
+	}
+	if ann.ack.Room != cid.ack.Room || bob.ack.Room == ann.ack.Room {
+		t.Fatalf("rooms: Ann %s, Bob %s, Cid %s; want Ann and Cid together, Bob apart", ann.ack.Room, bob.ack.Room, cid.ack.Room)
+	}
+	mu.Lock()
+	if !slices.Equal(built, []string{"arena", "bunkers"}) {
+		t.Errorf("simulations built for kinds %q, want arena then bunkers", built)
+	}
+	mu.Unlock()
+	if msg := h.connect(t, nil).refusalOf(game.JoinRequest{Name: "Dan", Kind: "moon"}); !strings.Contains(msg, "no such kind of room") {
+		t.Fatalf("a join asking for an unknown kind got %q", msg)
+	}
+	if got := metric(t, h.lobby, `tankarena_joins_refused_total{reason="bad_request"}`); got != 1 {
+		t.Fatalf("bad requests counted: %v, want 1", got)
 	}
 }

@@ -78,7 +78,7 @@ func newLobby(t *testing.T, ctx context.Context, spread bool) *game.Lobby[tanks.
 		RoomName: "arena", MetricsNamespace: "tankarena",
 		Settings: game.Settings{SnapshotRate: snapshotRate},
 		Logger:   slog.New(slog.DiscardHandler),
-		NewSimulation: func() (game.Simulation[tanks.Input], error) {
+		NewSimulation: func(string) (game.Simulation[tanks.Input], error) {
 			room, err := tankGame.NewRoom()
 			if err != nil {
 				return nil, err

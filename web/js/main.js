@@ -46,7 +46,8 @@ const game = {
 
 // The reconnect token keeps its storage names from before the kit ('tankarena.token'), so a
 // player's tank survives the upgrade too.
-const net = new Connection({ decode: decodeSnapshot, storageKey: 'tankarena' });
+// ?map=name asks for a room on another of the server's maps (-map a,b,…).
+const net = new Connection({ decode: decodeSnapshot, storageKey: 'tankarena', kind: new URLSearchParams(location.search).get('map') || '' });
 
 // One input per server tick, predicted at once; a neutral one (stop, keep aiming) as the tab hides.
 const inputs = new InputClock(net, {

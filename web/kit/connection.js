@@ -5,7 +5,7 @@
 // per-second counters the net graph shows. It knows no game: the join ack's `game` field and
 // the snapshots' contents are the game's.
 //
-// Events it sends: "join" {name, token} with ack, "input" (the game's payload, its seq first),
+// Events it sends: "join" {name, token, kind?} with ack, "input" (the game's payload, its seq first),
 // "resync" (a delta did not fit), "latency" (a timestamp, echoed by the ack: the ping).
 // Events it handles: "snapshot" (binary), "roster", "replaced", "shutdown", "restart".
 // The server's protocol reference (the Go room runtime's package doc) documents every payload.
@@ -22,12 +22,14 @@ export class Connection {
    * options: decode(buf, base), the game's snapshot decoder (see snapstream.js; required);
    * storageKey, the prefix of the token's storage entries ('game' by default: each origin has
    * its own storage); query, the handshake query (default: the lag simulator settings from the
-   * page address, lagquery.js).
+   * page address, lagquery.js); kind, the kind of room to join (the server's Options.Kinds: a
+   * map, a mode; '' for the server's default).
    */
-  constructor({ decode, storageKey = 'game', query } = {}) {
+  constructor({ decode, storageKey = 'game', query, kind = '' } = {}) {
     if (typeof decode !== 'function') throw new TypeError('Connection needs the game\'s decode(buf, base)');
     this.listeners = {};
     this.name = '';
+    this.kind = kind;
     this.token = '';
     this.tokens = new TokenStore(storageKey);
     this.lag = query ?? lagQuery(globalThis.location?.search ?? '');
@@ -107,7 +109,8 @@ export class Connection {
 
   sendJoin() {
     const token = this.token || this.tokens.saved();
-    this.socket.emit('join', { name: this.name, token }, (ack) => {
+    const join = this.kind ? { name: this.name, token, kind: this.kind } : { name: this.name, token };
+    this.socket.emit('join', join, (ack) => {
       if (!ack || ack.error) { this.notify('failed', ack?.error || 'join refused'); return; }
       this.token = ack.token;
       this.tokens.keep(ack.token);

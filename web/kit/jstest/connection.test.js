@@ -70,6 +70,13 @@ test('joins websocket first with the lag query, and tells the page the ack', () 
   assert.equal(localStorage.getItem('pirates.token'), 'tok');
 });
 
+test('asks for the kind of room it was given, on every join', () => {
+  joined({ kind: 'bunkers' });
+  assert.deepEqual(socket.joins()[0].args[0], { name: 'Ann', token: '', kind: 'bunkers' });
+  socket.fire('restart');
+  assert.deepEqual(socket.joins()[1].args[0], { name: 'Ann', token: 'tok', kind: 'bunkers' });
+});
+
 test('re-joins with the token after a reconnect and after a room restart', () => {
   const { seen } = joined();
   socket.fire('disconnect', 'transport close');
