@@ -47,7 +47,12 @@
 //	          token whose seat another connection holds takes it over, and that connection gets
 //	          "replaced". A connection holds one seat: a join (not refused for its rate) gives up
 //	          the seat the connection held, unless it asks for that one with its token.
-//	"input"   the game's payload                           no ack, sent once per simulation tick
+//	"input"   payload[, acked]                             no ack, sent once per simulation tick
+//	          payload is the game's; acked (optional) the newest snapshot number the client
+//	          decoded, the base the server encodes its next delta against: a number sent to
+//	          this client among the last 64, else it is ignored and counted (the client keeps
+//	          the base it had). A client that never sends one is taken to hold every snapshot
+//	          its connection took.
 //	          Each input carries a seq, a uint32 counting up per input (Input.Sequence). Inputs
 //	          are held state: the server applies one per tick and keeps the last one while none
 //	          arrive. When more than 2 wait (a burst), the oldest are skipped so they do not add
@@ -65,15 +70,19 @@
 //
 // Server → client
 //
-//	"snapshot" <binary>     the game's snapshot encoding (Simulation.AppendSnapshot), volatile,
-//	                        at the snapshot rate to each player. It is a delta against the
-//	                        previous snapshot sent to the room when the player's previous one
-//	                        was delivered, else a keyframe: to a new or reconnected player,
-//	                        after a snapshot to it was dropped (the connection could not take
-//	                        it, or the lag simulator lost it), after "resync", and to everyone
-//	                        every 2 s. A client decodes each snapshot against the last one it
-//	                        decoded; a delta that does not fit is skipped (and "resync" sent)
-//	                        until the next keyframe.
+//	"snapshot" <binary>     a frame (snapframe.go, ParseSnapshotFrame): the snapshot's number
+//	                        (uvarint, counting up from 1), how many snapshots back its base is
+//	                        (uvarint, 0 for a keyframe), then the game's encoding
+//	                        (Simulation.AppendSnapshot). Volatile, at the snapshot rate to each
+//	                        player: a delta against the newest snapshot the player acknowledged
+//	                        (or, without acknowledgements, the last its connection took), so a
+//	                        snapshot dropped for a slow connection or lost on the way costs
+//	                        only itself; a keyframe to a new or reconnected player, after
+//	                        "resync", when its base is older than the simulation keeps, and to
+//	                        everyone every 2 s. Each distinct base is encoded once per send. A
+//	                        client keeps the snapshots it decoded by number and decodes a delta
+//	                        against its base; one whose base it lacks is skipped (and "resync"
+//	                        sent) until the next keyframe.
 //	"roster"   the game's list of who is in the room (Simulation.Roster), sent to each
 //	                        (re)joining client, and to the room after the first snapshot
 //	                        following a change (never before a snapshot: a queued message would

@@ -90,7 +90,8 @@ type tester struct {
 	s       *client.Socket
 	ack     game.JoinAck
 	mu      sync.Mutex
-	snaps   []tanks.Snapshot // decoded in order; the last is the base of the next delta
+	snaps   []tanks.Snapshot // decoded in order
+	nums    []uint32         // their numbers, the bases the frames name
 	resyncs int              // deltas that did not match the last snapshot, answered with "resync"
 	roster  []tanks.PlayerInfo
 	seq     uint32
@@ -133,16 +134,31 @@ func (h *harness) connectWith(t testing.TB, opts client.Options) *tester {
 			t.Errorf("snapshot argument: %v", err)
 			return
 		}
-		// As the browser does: decode against the last snapshot; a delta that does not fit it
-		// is skipped and the server asked for a keyframe.
+		// As the browser does: decode against the snapshot the frame names as its base; a
+		// delta whose base it does not hold is skipped and the server asked for a keyframe.
+		n, baseN, body, err := game.ParseSnapshotFrame(data)
+		if err != nil {
+			t.Errorf("snapshot frame: %v", err)
+			return
+		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		var base *tanks.Snapshot
-		if len(p.snaps) > 0 {
-			base = &p.snaps[len(p.snaps)-1]
+		for i := len(p.snaps) - 1; i >= 0 && baseN != 0; i-- {
+			if p.nums[i] == baseN {
+				base = &p.snaps[i]
+				break
+			}
 		}
-		var snap tanks.Snapshot
-		err := tanks.DecodeSnapshot(&snap, data, base)
+		if baseN != 0 && base == nil {
+			err = tanks.ErrSnapshotBase
+		} else {
+			var snap tanks.Snapshot
+			if err = tanks.DecodeSnapshot(&snap, body, base); err == nil {
+				p.snaps = append(p.snaps, snap)
+				p.nums = append(p.nums, n)
+			}
+		}
 		if errors.Is(err, tanks.ErrSnapshotBase) {
 			p.resyncs++
 			_ = p.s.Emit("resync")
@@ -150,9 +166,7 @@ func (h *harness) connectWith(t testing.TB, opts client.Options) *tester {
 		}
 		if err != nil {
 			t.Errorf("decode snapshot: %v", err)
-			return
 		}
-		p.snaps = append(p.snaps, snap)
 	})
 	s.On("roster", func(ev *client.Event) {
 		var list []tanks.PlayerInfo

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -336,13 +337,37 @@ func (l *Lobby[In]) roomWithSpace(kind string) (*room[In], error) {
 // input queues one raw "input" payload that arrived on the seat's connection c, through c's
 // lag simulator. It runs on the connection's reader (realtime.Socket.OnInline), so it only
 // parses and queues. Malformed payloads are counted and ignored.
-func (l *Lobby[In]) input(s *Seat[In], c *connection, raw json.RawMessage) {
+//
+// ack, when not nil, is the newest snapshot number the client decoded (see snapframe.go): the
+// base of its next delta. A malformed one is counted and ignored, as is the input with it.
+func (l *Lobby[In]) input(s *Seat[In], c *connection, raw, ack json.RawMessage) {
 	in, err := l.opts.ParseInput(raw)
 	if err != nil {
 		l.opts.Metrics.droppedBroken.Add(1)
 		return
 	}
-	c.lag.deliver(func() { s.room.input(s.p, c.peer, in) })
+	var acked uint32
+	if ack != nil {
+		if acked, err = parseAck(ack); err != nil {
+			l.opts.Metrics.acksRefused.Add(1)
+			return
+		}
+	}
+	c.lag.deliver(func() {
+		if ack != nil {
+			s.room.acknowledge(s.p, c.peer, acked)
+		}
+		s.room.input(s.p, c.peer, in)
+	})
+}
+
+// parseAck reads a snapshot number: a JSON integer from 0 to 2³²-1.
+func parseAck(raw json.RawMessage) (uint32, error) {
+	n, err := strconv.ParseUint(string(raw), 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("game: snapshot acknowledgement %.20q: %w", raw, err)
+	}
+	return uint32(n), nil
 }
 
 // resync makes the seat's next snapshot a keyframe (the "resync" event on connection c): the

@@ -37,6 +37,7 @@ type Metrics struct {
 	evictedAddr      atomic.Uint64 // held seats given up early to seat a new player of the same address
 	replaced         atomic.Uint64 // seats taken over by a join with their token from another connection
 	latencyRefused   atomic.Uint64
+	acksRefused      atomic.Uint64 // snapshot acknowledgements of a snapshot not sent to the client, or too old
 	lagOverflow      atomic.Uint64 // messages the lag simulator lost because a line held maxLagHeld
 	clientLagLimited atomic.Uint64 // handshakes that asked for more simulated lag than allowed
 	namesCut         atomic.Uint64
@@ -101,6 +102,7 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 		counterFunc(ns+"held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "server_full"}, m.evictedFull.Load),
 		counterFunc(ns+"held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.evictedAddr.Load),
 		counterFunc(ns+"seats_replaced_total", "Seats taken over by a join with their token from another connection (the old one is told \"replaced\").", nil, m.replaced.Load),
+		counterFunc(ns+"snapshot_acks_refused_total", "Snapshot acknowledgements ignored: a number never sent to that client, or too old (the client keeps its base).", nil, m.acksRefused.Load),
 		counterFunc(ns+"latency_refused_total", "Ping (\"latency\") requests refused for carrying more than a small value.", nil, m.latencyRefused.Load),
 		counterFunc(ns+"lag_dropped_total", "Messages the lag simulator dropped because it already held its bound for the connection.", nil, m.lagOverflow.Load),
 		counterFunc(ns+"client_lag_limited_total", "Connections that asked for more simulated lag than -max-client-lag allows (cut, or ignored when it is off).", nil, m.clientLagLimited.Load),

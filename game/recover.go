@@ -90,6 +90,7 @@ func (r *room[In]) restart() (err error) {
 		}
 		p.id = id
 		p.queue = p.queue[:0]
+		p.acked, p.delivered = 0, 0 // no client holds a snapshot of the new world
 		seated[id] = p
 	}
 	r.players = seated

@@ -44,9 +44,16 @@ type player[In Input[In]] struct {
 	// last is the newest queued input: the idle input queued on disconnect follows it, and a
 	// reconnecting client continues numbering after it.
 	last In
-	// needKey is set while the client may not hold the room's last snapshot (it is new, a
-	// snapshot to it was dropped, it asked for a resync): its next snapshot is a keyframe.
+	// needKey is set while the client holds no snapshot the server may encode against (it is
+	// new or reconnected, it asked for a resync): its next snapshot is a keyframe.
 	needKey bool
+	// acked is the newest snapshot the client acknowledged, the base of its next delta (0:
+	// none). acking is set once it acknowledges at all; until then, acked follows the
+	// snapshots its connection takes (see sendSnapshot). Bit i of delivered is set when the
+	// connection took snapshot room.latest-i: only those may be acknowledged.
+	acked     uint32
+	acking    bool
+	delivered uint64
 }
 
 // room is one running match: a simulation stepped by its own goroutine at a fixed tick rate.
@@ -73,6 +80,7 @@ type room[In Input[In]] struct {
 
 	mu      sync.Mutex
 	players map[int]*player[In]
+	latest  uint32 // the number of the latest snapshot sent (stream.n, for acknowledge)
 
 	// retire removes the room and its seats from the lobby when it cannot restart.
 	retire func(*room[In])
@@ -237,6 +245,7 @@ func (r *room[In]) attach(p *player[In], peer Peer, lag *lagLine) {
 	p.gen++
 	p.queue = p.queue[:0]
 	p.needKey = true
+	p.acked, p.acking, p.delivered = 0, false, 0
 	r.mu.Unlock()
 	// A player on a simulated bad network stays out of the broadcast room: its roster goes
 	// through the lag simulator instead.

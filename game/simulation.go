@@ -27,12 +27,16 @@ type Simulation[In any] interface {
 	Roster() any
 	RosterVersion() uint64
 
-	// CaptureSnapshot records the world's state now as the snapshot about to be sent; the one
-	// captured before it becomes the base of deltas. AppendSnapshot appends the captured
-	// snapshot's encoding to dst: the whole state when delta is false (a keyframe), else the
-	// changes since the base. A client decodes a delta against the last snapshot it decoded.
-	CaptureSnapshot()
-	AppendSnapshot(dst []byte, delta bool) []byte
+	// CaptureSnapshot records the world's state now as snapshot n: numbered from 1, one more
+	// per capture. AppendSnapshot appends the encoding of the latest capture to dst: a delta
+	// against the earlier capture base when base is not 0 and the simulation still holds it,
+	// else the whole state (a keyframe); it returns the base it used (0: a keyframe). The
+	// runtime asks for the newest snapshot each client acknowledged as its base, so a
+	// simulation keeps as many past captures as a slow link needs (the tanks keep 32, about a
+	// second); one that keeps none sends keyframes only. A client decodes a delta against the
+	// snapshot of that number it decoded before (the runtime's frame carries both numbers).
+	CaptureSnapshot(n uint32)
+	AppendSnapshot(dst []byte, base uint32) (out []byte, used uint32)
 
 	// Welcome is what a client needs to draw and predict this room (a map, the rules): the
 	// "game" field of the join answer. It must not change while the room runs.

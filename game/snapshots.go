@@ -9,13 +9,25 @@ import (
 // safety net for a client whose copy went wrong in a way the server cannot see.
 const keyframeInterval = 2 * time.Second
 
-// snapshotStream is a room's snapshot bookkeeping: deltas are encoded against the snapshot sent
-// before, which every client that received its last snapshot holds. Owned by the tick, under
-// simMu.
+// ackWindow is how many of the latest snapshots a client may acknowledge: those the server
+// remembers handing to its connection (player.delivered). Older acknowledgements are stale.
+const ackWindow = 64
+
+// snapshotStream is a room's snapshot bookkeeping. Owned by the tick, under simMu.
 type snapshotStream[In Input[In]] struct {
-	sent    int    // snapshots sent so far, for the periodic keyframe
-	buf     []byte // reused encoding buffer
+	n       uint32 // the number of the latest snapshot captured (numbers count from 1)
+	sent    int    // snapshots sent since the room (re)started, for the periodic keyframe
+	body    []byte // reused encoding buffers
+	frame   []byte
 	targets []snapshotTarget[In]
+	// encoded are this send's frames, one per distinct base: players whose newest
+	// acknowledged snapshot is the same share one encoding.
+	encoded []encodedFrame
+}
+
+type encodedFrame struct {
+	base  uint32 // asked for; 0: a keyframe
+	frame []byte
 }
 
 // snapshotTarget is one connected player as the tick sends it a snapshot.
@@ -23,65 +35,63 @@ type snapshotTarget[In Input[In]] struct {
 	p    *player[In]
 	peer Peer
 	lag  *lagLine
-	key  bool // gets the keyframe
-	took bool // the connection (or the lag simulator) took the snapshot
+	base uint32 // the snapshot to encode against; 0: a keyframe
+	took bool   // the connection (or the lag simulator) took the snapshot
 }
 
-// sendSnapshot sends the simulation's state to every connected player: the delta against the
-// last snapshot to those whose last snapshot was delivered, a keyframe to the others (new,
-// rejoined, dropped one, asked for a resync) and to everyone every keyframeInterval. Each kind
-// is encoded at most once per send, whatever the number of players.
+// sendSnapshot sends the simulation's state to every connected player, each as a delta against
+// the newest snapshot it acknowledged (see snapframe.go), or as a keyframe to those that hold
+// none (new, rejoined, asked for a resync) and to everyone every keyframeInterval. Each
+// distinct base is encoded once per send, whatever the number of players. A client that does
+// not acknowledge (an older client, a bot) is taken to hold the last snapshot its connection
+// took, as before acknowledgements.
 func (r *room[In]) sendSnapshot() {
 	st := &r.stream
-	r.sim.CaptureSnapshot()
+	st.n++
+	r.sim.CaptureSnapshot(st.n)
 	everyone := st.sent%r.keyframeEvery() == 0 // the first send too: there is no base yet
 	st.sent++
 
 	r.mu.Lock()
+	r.latest = st.n
 	st.targets = st.targets[:0]
 	for _, p := range r.players {
-		if p.peer != nil {
-			st.targets = append(st.targets, snapshotTarget[In]{p: p, peer: p.peer, lag: p.lag, key: everyone || p.needKey})
+		if p.peer == nil {
+			continue
 		}
+		p.delivered <<= 1 // the window moves on by this snapshot; its bit is set once taken
+		base := p.acked
+		if everyone || p.needKey {
+			base = 0
+		}
+		st.targets = append(st.targets, snapshotTarget[In]{p: p, peer: p.peer, lag: p.lag, base: base})
 	}
 	r.mu.Unlock()
 
-	// The bytes leave this goroutine (queued in connections, held by lag timers): each kind
-	// gets its own copy, so the next send can reuse the encoding buffer.
-	var key, delta []byte
+	// The frames leave this goroutine (queued in connections, held by lag timers): each gets
+	// its own copy, so the next send can reuse the encoding buffers.
+	st.encoded = st.encoded[:0]
 	bytes := 0
 	for i := range st.targets {
 		t := &st.targets[i]
-		var data []byte
-		switch {
-		case t.key:
-			if key == nil {
-				st.buf = r.sim.AppendSnapshot(st.buf[:0], false)
-				key = slices.Clone(st.buf)
-			}
-			data = key
-		default:
-			if delta == nil {
-				st.buf = r.sim.AppendSnapshot(st.buf[:0], true)
-				delta = slices.Clone(st.buf)
-			}
-			data = delta
-		}
-		t.took = r.deliverSnapshot(t, data)
+		frame := r.frameFor(t.base)
+		t.took = r.deliverSnapshot(t, frame)
 		if t.took {
-			bytes += len(data)
+			bytes += len(frame)
 		}
 	}
 
 	r.mu.Lock()
 	for _, t := range st.targets {
-		if t.p.peer != t.peer {
-			continue // reconnected meanwhile: the new connection already waits for a keyframe
+		if t.p.peer != t.peer || !t.took {
+			continue // reconnected meanwhile (it waits for a keyframe), or not sent
 		}
-		if !t.took {
-			t.p.needKey = true
-		} else if t.key {
+		t.p.delivered |= 1
+		if t.base == 0 {
 			t.p.needKey = false
+		}
+		if !t.p.acking {
+			t.p.acked = st.n // held if it arrives: the base of its next delta
 		}
 	}
 	r.mu.Unlock()
@@ -89,19 +99,55 @@ func (r *room[In]) sendSnapshot() {
 	r.opts.Metrics.bytesSent.Add(uint64(bytes))
 }
 
-// deliverSnapshot hands one snapshot to a player's connection and reports whether it was
-// taken. Through the lag simulator the answer for a delayed message comes later: a drop then
-// asks for a keyframe next time.
-func (r *room[In]) deliverSnapshot(t *snapshotTarget[In], data []byte) bool {
-	if !t.lag.active() {
-		return t.peer.EmitVolatile("snapshot", data)
-	}
-	p, peer := t.p, t.peer
-	return t.lag.deliver(func() {
-		if !peer.EmitVolatile("snapshot", data) {
-			r.resync(p, peer)
+// frameFor returns this send's frame against base, encoding it on first use.
+func (r *room[In]) frameFor(base uint32) []byte {
+	st := &r.stream
+	for _, e := range st.encoded {
+		if e.base == base {
+			return e.frame
 		}
-	})
+	}
+	var used uint32
+	st.body, used = r.sim.AppendSnapshot(st.body[:0], base)
+	st.frame = appendFrame(st.frame[:0], st.n, used, st.body)
+	frame := slices.Clone(st.frame)
+	st.encoded = append(st.encoded, encodedFrame{base: base, frame: frame})
+	return frame
+}
+
+// deliverSnapshot hands one snapshot to a player's connection and reports whether it was
+// taken. Through the lag simulator the answer for a delayed message comes later: a snapshot
+// the connection then cannot take is lost like any other, which costs that snapshot only.
+func (r *room[In]) deliverSnapshot(t *snapshotTarget[In], frame []byte) bool {
+	if !t.lag.active() {
+		return t.peer.EmitVolatile("snapshot", frame)
+	}
+	peer := t.peer
+	return t.lag.deliver(func() { peer.EmitVolatile("snapshot", frame) })
+}
+
+// acknowledge records that the client on connection from decoded snapshot n (sent with its
+// inputs). Only a snapshot its connection took, among the last ackWindow, counts; anything else
+// (a number never sent to it, too old, forged) is ignored and counted, and the player keeps the
+// base it had: its stream never depends on what a client claims.
+func (r *room[In]) acknowledge(p *player[In], from Peer, n uint32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p.peer == nil || p.peer != from {
+		return
+	}
+	p.acking = true
+	if n == p.acked || n == 0 {
+		return // the same acknowledgement again, with the next input; or none decoded yet
+	}
+	back := r.latest - n
+	if n > r.latest || back >= ackWindow || p.delivered&(1<<back) == 0 {
+		r.opts.Metrics.acksRefused.Add(1)
+		return
+	}
+	if n > p.acked {
+		p.acked = n
+	}
 }
 
 // resync makes the player's next snapshot a keyframe, if peer still holds the seat.

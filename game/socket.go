@@ -63,7 +63,7 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 	// event queue, whose bound would disconnect a player for a burst of its own inputs.
 	s.OnInline("input", func(e *realtime.Event) {
 		if st := seat.Load(); st != nil {
-			l.input(st, c, e.Raw(0))
+			l.input(st, c, e.Raw(0), e.Raw(1))
 		}
 	})
 	// The ping answer crosses the simulated network both ways, so the net graph shows the

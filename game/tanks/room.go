@@ -43,12 +43,23 @@ func (g *Game) NewRoom() (*Room, error) {
 	return &Room{World: w, welcome: g.welcome}, nil
 }
 
+// snapshotHistory is how many captured snapshots a room keeps as bases for deltas: about a
+// second at 30 snapshots a second, more than a client's acknowledgement takes on any network
+// worth playing on; a client further behind gets a keyframe.
+const snapshotHistory = 32
+
 // Room is one arena's world as the runtime drives it: ids as ints, the roster as JSON, and
-// snapshots encoded as deltas against the one captured before.
+// snapshots kept by number so that each client's delta is against the one it acknowledged.
 type Room struct {
 	*World
-	cur, prev Snapshot // the snapshot being sent and the one sent before (the deltas' base)
-	welcome   json.RawMessage
+	history [snapshotHistory]numbered // by number modulo snapshotHistory
+	latest  uint32
+	welcome json.RawMessage
+}
+
+type numbered struct {
+	n    uint32
+	snap Snapshot
 }
 
 func (r *Room) AddPlayer(name string) (int, error) {
@@ -62,11 +73,24 @@ func (r *Room) SetInput(id int, in Input) { _ = r.World.SetInput(PlayerID(id), i
 func (r *Room) Step()                     { r.World.Step() }
 func (r *Room) Roster() any               { return r.World.Players(nil) }
 func (r *Room) Welcome() json.RawMessage  { return r.welcome }
-func (r *Room) LastSnapshot() *Snapshot   { return &r.cur }
-func (r *Room) CaptureSnapshot()          { r.cur, r.prev = r.prev, r.cur; r.World.Snapshot(&r.cur) }
-func (r *Room) AppendSnapshot(dst []byte, delta bool) []byte {
-	if delta {
-		return EncodeSnapshot(dst, &r.cur, &r.prev)
+
+// LastSnapshot is the latest captured snapshot.
+func (r *Room) LastSnapshot() *Snapshot { return &r.history[r.latest%snapshotHistory].snap }
+
+// CaptureSnapshot records the world as snapshot n, in the slot of the one snapshotHistory
+// before it (reusing its slices).
+func (r *Room) CaptureSnapshot(n uint32) {
+	slot := &r.history[n%snapshotHistory]
+	slot.n = n
+	r.World.Snapshot(&slot.snap)
+	r.latest = n
+}
+
+// AppendSnapshot encodes the latest snapshot against base while the room still holds it.
+func (r *Room) AppendSnapshot(dst []byte, base uint32) ([]byte, uint32) {
+	cur := r.LastSnapshot()
+	if b := &r.history[base%snapshotHistory]; base != 0 && base != r.latest && b.n == base {
+		return EncodeSnapshot(dst, cur, &b.snap), base
 	}
-	return EncodeSnapshot(dst, &r.cur, nil)
+	return EncodeSnapshot(dst, cur, nil), 0
 }

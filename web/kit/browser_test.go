@@ -2,6 +2,7 @@ package kit_test
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"net"
 	"regexp"
@@ -104,7 +105,10 @@ func (g *toyServer) serve(s *realtime.Socket) {
 			g.mu.Lock()
 			snap, _ := json.Marshal(map[string]any{"tick": n, "players": []map[string]any{{"id": 1, "x": g.x, "y": 0}}})
 			g.mu.Unlock()
-			_ = s.Volatile().Emit("snapshot", snap)
+			// A frame as the room runtime sends it (game/snapframe.go): the number, then 0
+			// snapshots back (a keyframe), then the game's encoding.
+			frame := append(binary.AppendUvarint(nil, uint64(n)), 0)
+			_ = s.Volatile().Emit("snapshot", append(frame, snap...))
 		}
 	}()
 }

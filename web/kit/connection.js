@@ -123,7 +123,9 @@ export class Connection {
   /** Sends one input payload (the game's, its seq first); nothing while disconnected. */
   sendInput(payload) {
     if (!this.socket?.connected) return;
-    this.socket.emit('input', payload);
+    // The newest snapshot decoded rides along: the base of the next delta (snapstream.js).
+    if (this.stream.acked > 0) this.socket.emit('input', payload, this.stream.acked);
+    else this.socket.emit('input', payload);
     this.counts.inputs++;
   }
 

@@ -4,7 +4,7 @@
 
 export { Connection } from './connection.js';
 export { InputClock } from './inputclock.js';
-export { SnapshotStream, decodeJSON } from './snapstream.js';
+export { SnapshotStream, decodeJSON, readFrame } from './snapstream.js';
 export { SnapshotBuffer, lerpEntities } from './interp.js';
 export { FrameClock, MAX_FRAME_S, runFrames } from './frames.js';
 export { NetGraph, netGraphLines } from './netgraph.js';

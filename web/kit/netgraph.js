@@ -26,12 +26,15 @@ export function netGraphLines(c, gameLines = []) {
   const lag = Object.entries(c.lag || {}).map(([k, v]) => `${k}=${v}`).join(' ');
   return [
     `ping        ${fmt(c.ping)} ms  ${hist}`,
-    `snapshots   ${c.rates.snaps}/s (server ${c.snapshotRate}/s)`,
+    `snapshots   ${c.rates.snaps}/s (server ${c.snapshotRate}/s)  base ${baseAge(c)}`,
     `down        ${(c.rates.bytes / 1024).toFixed(1)} KiB/s`,
     `inputs      ${c.rates.inputs}/s`,
     ...gameLines,
     lag ? `lag sim     ${lag}` : '',
   ].filter(Boolean);
 }
+
+// How far back the last delta's base was, in ms: the acknowledgement's round trip.
+const baseAge = (c) => (c.stream?.baseAge ? `${Math.round(c.stream.baseAge * 1000 / (c.snapshotRate || 30))} ms back` : 'keyframe');
 
 const fmt = (v) => (v == null ? '  -' : String(Math.round(v)).padStart(3));

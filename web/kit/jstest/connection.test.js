@@ -161,13 +161,16 @@ test('pressing Play after "replaced" takes the seat back, once', () => {
 });
 
 test('snapshots go through the game\'s decoder; one that does not fit asks for a keyframe once', async () => {
-  const { seen } = joined();
-  socket.fire('snapshot', new Uint8Array([5]).buffer);
-  socket.fire('snapshot', new Uint8Array([9, 6]).subarray(1)); // a view into a larger buffer
-  await socket.handlers.snapshot(new Blob([new Uint8Array([7])]));
-  assert.deepEqual(seen.snapshots, [[{ tick: 5 }, 1], [{ tick: 6 }, 1], [{ tick: 7 }, 1]]);
-  socket.fire('snapshot', new ArrayBuffer(0));
-  socket.fire('snapshot', new ArrayBuffer(0));
+  const { net, seen } = joined();
+  // Frames: the number, 0 back (keyframes), then the toy encoding.
+  socket.fire('snapshot', new Uint8Array([1, 0, 5]).buffer);
+  socket.fire('snapshot', new Uint8Array([9, 2, 0, 6]).subarray(1)); // a view into a larger buffer
+  await socket.handlers.snapshot(new Blob([new Uint8Array([3, 0, 7])]));
+  assert.deepEqual(seen.snapshots, [[{ tick: 5 }, 3], [{ tick: 6 }, 3], [{ tick: 7 }, 3]]);
+  net.sendInput([1]);
+  assert.deepEqual(socket.sent('input').at(-1).args, [[1], 3], 'the newest snapshot decoded rides with the input');
+  socket.fire('snapshot', new Uint8Array([4, 0]).buffer);
+  socket.fire('snapshot', new Uint8Array([5, 0]).buffer);
   assert.equal(socket.sent('resync').length, 1);
   assert.equal(seen.snapshots.length, 3);
 });
@@ -176,7 +179,7 @@ test('the counters become rates each second, and the ping comes from "latency" a
   const { net } = joined();
   clock = 100;
   for (const fn of intervals) fn(); // start a fresh window at 100 ms
-  socket.fire('snapshot', new Uint8Array([1, 2, 3]).buffer);
+  socket.fire('snapshot', new Uint8Array([1, 0, 3]).buffer);
   net.sendInput([41, 1]);
   net.sendInput([42, 1]);
   const pings = socket.sent('latency');
@@ -184,7 +187,7 @@ test('the counters become rates each second, and the ping comes from "latency" a
   clock = 600;
   for (const fn of intervals) fn(); // half a second later
   assert.deepEqual(net.rates, { bytes: 6, snaps: 2, inputs: 4 });
-  assert.deepEqual(socket.sent('input').map((e) => e.args[0]), [[41, 1], [42, 1]]);
+  assert.deepEqual(socket.sent('input').map((e) => e.args), [[[41, 1], 1], [[42, 1], 1]]);
   const sent = socket.sent('latency').at(-1);
   clock = 640;
   sent.args[1](sent.args[0]);
