@@ -44,7 +44,11 @@ type world struct {
 	snap    []byte
 }
 
-func newWorld(seed uint64) *world { return &world{rng: rand.New(rand.NewPCG(seed, 0))} }
+func newWorld(seed uint64) *world {
+	w := &world{rng: rand.New(rand.NewPCG(seed, 0))}
+	w.Coin[0], w.Coin[1] = w.anywhere()
+	return w
+}
 
 func (w *world) AddPlayer(name string) (int, error) {
 	w.version++
