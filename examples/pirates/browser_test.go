@@ -18,7 +18,7 @@ import (
 
 // TestBrowserPlays opens the page in Chromium and plays it with the arrow keys: the square
 // moves and collects a doubloon, the scoreboard shows the point, and a reload brings back the
-// same square with its score. A Go player in the same room watches the field, as the browser's
+// same square with its score; then a finger on the sea steers it. A Go player in the same room watches the field, as the browser's
 // opponent would, and tells the test where to steer.
 func TestBrowserPlays(t *testing.T) {
 	url := startServer(t)
@@ -73,6 +73,16 @@ func TestBrowserPlays(t *testing.T) {
 	if text := waitText(t, page, fmt.Sprintf("Tester: %d", score)); strings.Count(text, "Tester") != 1 {
 		t.Errorf("scoreboard after the reload %q: want one Tester, with the score", text)
 	}
+
+	// A finger held on the sea's top left corner sails the square there.
+	corner, err := browsertest.Eval[input.TouchPoint](page, `(({ left, top }) => ({ x: left + 2, y: top + 2 }))(document.querySelector('#sea').getBoundingClientRect())`)
+	if err == nil {
+		_, err = chromedp.Call(page, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: []*input.TouchPoint{&corner}})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy.waitSnapshot("the square in the corner", func(w *world) bool { me := w.player(id); return me != nil && me.X < speed && me.Y < speed })
 }
 
 // named is the id of the player of that name in a snapshot, 0 when none.
