@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tankarena/game"
+	"tankarena/game/host"
 	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
@@ -26,7 +27,7 @@ var waitFor = testenv.Patience(30 * time.Second)
 func startServer(t *testing.T, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := newServer(ctx, args)
+	srv, err := host.NewGame(ctx, pirates, args)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,10 +102,18 @@ func join(t *testing.T, url, name, token string) *pirate {
 }
 
 func (p *pirate) onSnapshot(ev *client.Event) {
-	var data []byte
+	var frame []byte
 	w := &world{}
-	if err := ev.Decode(0, &data); err != nil || json.Unmarshal(data, w) != nil {
-		p.t.Errorf("snapshot %q: %v", data, err)
+	err := ev.Decode(0, &frame)
+	var body []byte
+	if err == nil {
+		_, _, body, err = game.ParseSnapshotFrame(frame) // the runtime's header, then our JSON
+	}
+	if err == nil {
+		err = json.Unmarshal(body, w)
+	}
+	if err != nil {
+		p.t.Errorf("snapshot %q: %v", frame, err)
 		return
 	}
 	p.mu.Lock()

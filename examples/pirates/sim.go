@@ -33,8 +33,9 @@ type player struct {
 }
 
 // world is one room, a game.Simulation[Input]: it knows no network and reads no clock. Its
-// exported fields are the snapshot, whole JSON every time (it ignores the delta flag; the page
-// decodes with the kit's decodeJSON): enough for a few squares, see game/tanks for deltas.
+// exported fields are the snapshot, whole JSON every time (a keyframe whatever base is asked
+// for; the page decodes with the kit's decodeJSON): enough for a few squares, see game/tanks
+// for deltas.
 type world struct {
 	Tick    int       `json:"tick"`
 	Coin    [2]int64  `json:"coin"`
@@ -83,8 +84,10 @@ func (w *world) Step() {
 }
 
 // The roster, sent again whenever a score changes, is the page's scoreboard.
-func (w *world) Roster() any                              { return w.Players }
-func (w *world) RosterVersion() uint64                    { return w.version }
-func (w *world) CaptureSnapshot()                         { w.snap, _ = json.Marshal(w) } // numbers and strings always encode
-func (w *world) AppendSnapshot(dst []byte, _ bool) []byte { return append(dst, w.snap...) }
-func (w *world) Welcome() json.RawMessage                 { return json.RawMessage(`{"w":640,"h":480,"size":20}`) }
+func (w *world) Roster() any            { return w.Players }
+func (w *world) RosterVersion() uint64  { return w.version }
+func (w *world) CaptureSnapshot(uint32) { w.snap, _ = json.Marshal(w) } // numbers and strings always encode
+func (w *world) AppendSnapshot(dst []byte, _ uint32) ([]byte, uint32) {
+	return append(dst, w.snap...), 0
+}
+func (w *world) Welcome() json.RawMessage { return json.RawMessage(`{"w":640,"h":480,"size":20}`) }
