@@ -342,13 +342,13 @@ func (l *Lobby[In]) input(s *Seat[In], c *connection, raw json.RawMessage) {
 		l.opts.Metrics.droppedBroken.Add(1)
 		return
 	}
-	c.lag.deliver(func() { s.room.input(s.p, c.peer, in) })
+	c.lag.up.deliver(func() { s.room.input(s.p, c.peer, in) })
 }
 
 // resync makes the seat's next snapshot a keyframe (the "resync" event on connection c): the
 // client got a delta whose base it does not hold.
 func (l *Lobby[In]) resync(s *Seat[In], c *connection) {
-	c.lag.deliver(func() { s.room.resync(s.p, c.peer) })
+	c.lag.up.deliver(func() { s.room.resync(s.p, c.peer) })
 }
 
 // leave removes the seat's player at once (the "leave" event on connection peer). A connection

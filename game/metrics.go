@@ -37,7 +37,7 @@ type Metrics struct {
 	evictedAddr      atomic.Uint64 // held seats given up early to seat a new player of the same address
 	replaced         atomic.Uint64 // seats taken over by a join with their token from another connection
 	latencyRefused   atomic.Uint64
-	lagOverflow      atomic.Uint64 // messages the lag simulator lost because a line held maxLagHeld
+	lagOverflow      atomic.Uint64 // messages the lag simulator dropped because a line held maxLagHeld
 	clientLagLimited atomic.Uint64 // handshakes that asked for more simulated lag than allowed
 	namesCut         atomic.Uint64
 	panics           atomic.Uint64

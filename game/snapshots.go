@@ -90,15 +90,19 @@ func (r *room[In]) sendSnapshot() {
 }
 
 // deliverSnapshot hands one snapshot to a player's connection and reports whether it was
-// taken. Through the lag simulator the answer for a delayed message comes later: a drop then
-// asks for a keyframe next time.
+// taken. Through the lag simulator the simulated network is the player's transport, and it
+// is TCP's: a snapshot it takes (all but those past its bound) arrives, late after a "loss"
+// and in order, so the deltas behind it keep their base and no keyframe is needed. It arrives
+// as TCP hands data over, several at once after a stall or in a bunch of jitter, so it is
+// sent reliably then: the real connection would drop all but the first of a bunch as
+// volatile. An error there (the connection gone) asks for a keyframe next time.
 func (r *room[In]) deliverSnapshot(t *snapshotTarget[In], data []byte) bool {
 	if !t.lag.active() {
 		return t.peer.EmitVolatile("snapshot", data)
 	}
 	p, peer := t.p, t.peer
-	return t.lag.deliver(func() {
-		if !peer.EmitVolatile("snapshot", data) {
+	return t.lag.down.deliver(func() {
+		if peer.Emit("snapshot", data) != nil {
 			r.resync(p, peer)
 		}
 	})
