@@ -61,9 +61,11 @@ func RegisterFlags(fs *flag.FlagSet, room string, defaults Settings) func() (Set
 	fs.IntVar(&s.MaxSeatsPerAddress, "max-seats-per-ip", def.MaxSeatsPerAddress, "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused")
 	joinRate := fs.Int("join-rate", int(max(def.JoinRate, 0)), "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused; 0: no limit")
 	maxClientLag := fs.Int("max-client-lag", int(max(def.MaxClientLag, 0).Milliseconds()), "most simulated lag, and jitter, in ms a player may ask for with ?lag=&jitter=; 0: players may not choose")
-	lag := fs.Int("lag", int(def.Lag.Lag.Milliseconds()), "simulated one-way delay in ms for every player, for netcode testing (per player: ?lag=)")
-	jitter := fs.Int("jitter", int(def.Lag.Jitter.Milliseconds()), "simulated delay jitter in ms (per player: ?jitter=)")
-	fs.Float64Var(&s.Lag.Loss, "loss", def.Lag.Loss, "simulated loss of snapshots and inputs, 0..1 (per player: ?loss=)")
+	// The network simulator's model (LagProfile) is TCP's, as a websocket sees it: each direction
+	// keeps its order, jitter bunches messages, and a loss is a stall, not a missing message.
+	lag := fs.Int("lag", int(def.Lag.Lag.Milliseconds()), "simulated one-way delay in ms for every player, for netcode testing; each direction keeps its order, as on TCP (per player: ?lag=)")
+	jitter := fs.Int("jitter", int(def.Lag.Jitter.Milliseconds()), "simulated delay jitter in ms: each message's delay is lag ± up to this, but never shorter than what keeps it behind the message before (per player: ?jitter=)")
+	fs.Float64Var(&s.Lag.Loss, "loss", def.Lag.Loss, "simulated TCP loss, 0..1: a lost message is retransmitted after 2×lag + max(200, 8×jitter/3) ms and the later ones wait for it; nothing is dropped (per player: ?loss=)")
 	return func() (Settings, error) {
 		if s.TickRate < 1 || s.TickRate > 240 || s.SnapshotRate < 1 || s.MaxPlayers < 1 || s.MaxRooms < 1 {
 			return s, errors.New("flags: need 1 <= tick-rate <= 240, snapshot-rate >= 1, max-players >= 1, max-" + room + "s >= 1")
