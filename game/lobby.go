@@ -333,9 +333,9 @@ func (l *Lobby[In]) roomWithSpace(kind string) (*room[In], error) {
 	return r, nil
 }
 
-// input queues one raw "input" payload that arrived on the seat's connection c, through c's
+// input buffers one raw "input" payload that arrived on the seat's connection c, through c's
 // lag simulator. It runs on the connection's reader (realtime.Socket.OnInline), so it only
-// parses and queues. Malformed payloads are counted and ignored.
+// parses and buffers. Malformed payloads are counted and ignored.
 func (l *Lobby[In]) input(s *Seat[In], c *connection, raw json.RawMessage) {
 	in, err := l.opts.ParseInput(raw)
 	if err != nil {
