@@ -48,6 +48,23 @@ func jittery(seed uint64, n, maxLate int) []int {
 	return a
 }
 
+// delayed delivers inputs sent one a tick, each after a fixed delay (phase, in ticks) and a
+// random part of up to jitter ticks, in order: what a TCP connection whose delay varies that
+// much delivers before each tick.
+func delayed(seed uint64, n int, phase, jitter float64) []int {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	a := make([]int, n)
+	last := 0.0
+	for sent := 0; ; sent++ {
+		last = max(last, float64(sent)+phase+rng.Float64()*jitter)
+		tick := int(math.Ceil(last)) // the first tick at or after it arrives
+		if tick >= n {
+			return a
+		}
+		a[tick]++
+	}
+}
+
 // stalled delivers nothing for n ticks, then the n inputs sent meanwhile and the next one at
 // once: a connection that stalled (a lost TCP segment waiting for its retransmission).
 func stalled(n int) []int {
@@ -254,6 +271,11 @@ func TestEveryInputIsAppliedOnceInOrderUnderJitter(t *testing.T) {
 		{"bunched 0/2", bunched(1200), 1},
 		{"random 0-3, up to 3 ticks late", jittery(1, 1200, 3), 3},
 		{"random 0-3, up to 6 ticks late", jittery(2, 1200, 6), 6},
+		// The browser's frames and the server's ticks at the same rate, the inputs arriving
+		// within 2 ms of a tick: the phase slips back and forth.
+		{"localhost, at a tick's edge", delayed(3, 1200, 0.95, 0.1), 2},
+		// ?lag=150&jitter=30 of a TCP-faithful simulator: 150 ms ± 30 ms, in order.
+		{"150 ms ± 30 ms", delayed(4, 1200, 9, 3.6), 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newJitterRun(t)
