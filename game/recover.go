@@ -89,7 +89,7 @@ func (r *room[In]) restart() (err error) {
 			return fmt.Errorf("re-seat %q: %w", p.name, err)
 		}
 		p.id = id
-		p.queue = p.queue[:0]
+		p.inputs.reset()
 		p.acked, p.delivered = 0, 0 // no client holds a snapshot of the new world
 		seated[id] = p
 	}

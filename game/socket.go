@@ -59,9 +59,9 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		seat.Store(joined)
 		_ = e.Ack(ack)
 	})
-	// Inputs come at the tick rate, and in bursts after a network stall: they are queued by the
-	// room (which merges a burst) right on the connection's reader, never in the socket's
-	// event queue, whose bound would disconnect a player for a burst of its own inputs.
+	// Inputs come at the tick rate, and in bursts after a network stall: they go into the
+	// player's input buffer right on the connection's reader, never in the socket's event
+	// queue, whose bound would disconnect a player for a burst of its own inputs.
 	s.OnInline("input", func(e *realtime.Event) {
 		if st := seat.Load(); st != nil {
 			l.input(st, c, e.Raw(0), e.Raw(1))

@@ -28,8 +28,8 @@
 //
 //	"input"    [seq, throttle, turn, aim, fire]   parsed by [ParseInput]
 //	           seq: uint32 counting up per input; throttle, turn: -1..1; aim: turret angle in
-//	           radians (world frame); fire: 0 or 1. A fire in an input the runtime skips is
-//	           carried into the applied one ([Input.Absorb]).
+//	           radians (world frame); fire: 0 or 1. A fire in an input the runtime merges
+//	           away (shedding latency after a stall) is carried into the next ([Input.Absorb]).
 //	"snapshot" the encoding of SNAPSHOT.md; each tank's seq is the last input seq the server
 //	           applied for it (for reconciliation)
 //	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   ([PlayerInfo])

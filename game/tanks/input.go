@@ -46,8 +46,8 @@ func seqNewer(a, b uint32) bool { return int32(a-b) > 0 }
 // Sequence is the input's Seq.
 func (in Input) Sequence() uint32 { return in.Seq }
 
-// Absorb keeps this input's held controls and carries an older, skipped input's shot: Fire is
-// an edge the player pressed, while throttle, turn and aim are superseded.
+// Absorb keeps this input's held controls and carries the shot of an older input merged away:
+// Fire is an edge the player pressed, while throttle, turn and aim are superseded.
 func (in Input) Absorb(older Input) Input {
 	in.Fire = in.Fire || older.Fire
 	return in
