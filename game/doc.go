@@ -80,7 +80,8 @@
 //	          and the depth of each player's buffer at each tick.
 //	"resync"                                                no payload: the client got a delta whose base
 //	          it does not hold; its next snapshot is a keyframe. Send once per gap.
-//	"latency" value                                         with ack → the same value (ping measurement);
+//	"latency" value                                         with ack → the same value and the player's input
+//	          buffer depth (inputs waiting for a tick; -1 without a seat): ping measurement;
 //	          one JSON value of at most 64 bytes (the browser sends a timestamp), else the ack is
 //	          {"error": string}.
 //	"leave"                                                 no payload: removes the player at once

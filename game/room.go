@@ -353,6 +353,13 @@ func (r *room[In]) generation(p *player[In]) int {
 	return p.gen
 }
 
+// inputDepth is how many of the player's inputs wait for a tick.
+func (r *room[In]) inputDepth(p *player[In]) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return p.inputs.n
+}
+
 func (r *room[In]) lastSeq(p *player[In]) uint32 {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -78,7 +78,15 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 			return
 		}
 		value = bytes.Clone(value)
-		c.lag.up.deliver(func() { c.lag.down.deliver(func() { _ = e.Ack(value) }) })
+		c.lag.up.deliver(func() {
+			// The answer carries the player's input buffer depth as it arrives (the net
+			// graph's), -1 without a seat.
+			depth := -1
+			if st := seat.Load(); st != nil {
+				depth = st.room.inputDepth(st.p)
+			}
+			c.lag.down.deliver(func() { _ = e.Ack(value, depth) })
+		})
 	})
 	s.On("resync", func(*realtime.Event) {
 		if st := seat.Load(); st != nil {

@@ -174,8 +174,12 @@ func TestLatencyEchoesOnlySmallValues(t *testing.T) {
 	h := newHarness(t, nil)
 	p := h.connect(t, nil)
 	reply, err := p.s.EmitWithAck(t.Context(), "latency", 123456.789) // what the browser sends
-	if err != nil || string(reply.Raw(0)) != "123456.789" {
-		t.Fatalf("ping answered %s (%v), want the timestamp back", reply.Raw(0), err)
+	if err != nil || string(reply.Raw(0)) != "123456.789" || string(reply.Raw(1)) != "-1" {
+		t.Fatalf("ping answered %s, %s (%v), want the timestamp back and -1 for no seat's input buffer", reply.Raw(0), reply.Raw(1), err)
+	}
+	seated := h.join(t, "Ann", "")
+	if reply, err = seated.s.EmitWithAck(t.Context(), "latency", 1); err != nil || string(reply.Raw(1)) != "0" {
+		t.Fatalf("a seated player's ping answered %s, %s (%v), want its input buffer depth 0", reply.Raw(0), reply.Raw(1), err)
 	}
 	for _, args := range [][]any{{strings.Repeat("x", 1000)}, {1, strings.Repeat("y", 1000)}} {
 		reply, err := p.s.EmitWithAck(t.Context(), "latency", args...)
