@@ -49,12 +49,17 @@ const game = {
 // ?map=name asks for a room on another of the server's maps (-map a,b,…).
 const net = new Connection({ decode: decodeSnapshot, storageKey: 'tankarena', kind: new URLSearchParams(location.search).get('map') || '' });
 
+// The server tick the others are drawn at now (frame() draws them at this render time): each
+// input carries it, and the server resolves the input's shot against the tanks as they were then.
+const viewTick = () => game.buffer.renderTime(game.now, INTERP_DELAY_MS) * game.tickRate / 1000;
+
 // One input per server tick, predicted at once; a neutral one (stop, keep aiming) as the tab hides.
 const inputs = new InputClock(net, {
   build(seq) {
     const pred = game.predictor;
     const pose = pred.pose(1);
-    return tankInput(seq, controls.sample(renderer.toScreen(pose.x, pose.y), pred.state.turret, touch), game.now);
+    const raw = controls.sample(renderer.toScreen(pose.x, pose.y), pred.state.turret, touch);
+    return tankInput(seq, { ...raw, view: viewTick() }, game.now);
   },
   idle(seq) {
     const state = game.predictor?.state;
