@@ -40,7 +40,7 @@ const netgraph = new NetGraph($('#netgraph'));
 const game = {
   me: null, room: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
   predictor: null, buffer: null, shots: new OwnShots(), names: new Map(),
-  now: 0, gun: null, deadSince: null, latestAt: 0,
+  now: 0, gun: null, deadSince: null,
   events: [], lastView: null, connState: 'connecting', killedBy: '',
 };
 
@@ -86,7 +86,6 @@ net.on('joined', (ack) => {
 });
 net.on('snapshot', (snap) => {
   if (!game.buffer || !game.buffer.push(snap, performance.now())) return;
-  game.latestAt = performance.now();
   const mine = snap.tanks.find((t) => t.id === game.me);
   if (mine) game.predictor.reconcile(mine);
   const time = snap.tick * 1000 / game.tickRate;
@@ -182,8 +181,15 @@ function frame(now, frameDt) {
   }
   if (server) tanks.push({ ...server, ...own, name: nameOf(game.me) });
 
-  const ownShells = new Map(game.buffer.latest().shells.filter((s) => s.owner === game.me).map((s) => [s.id, s]));
-  game.shots.update(frameDt, now, ownShells, now - game.latestAt, net.ping ?? 0, insideWall);
+  // The server caught each own shell up to the present from the view its shot was aimed in (lag
+  // compensation), so the newest snapshot's shells are where the player sees its own at that
+  // snapshot's tick: draw them as far ahead as the render time is past it, plus whatever lag the
+  // server's bound did not cover.
+  const latest = game.buffer.latest();
+  const uncovered = Math.max(0, (net.ping ?? 0) + INTERP_DELAY_MS - c.maxRewindMs);
+  const aheadMs = renderTime - latest.tick * 1000 / game.tickRate + uncovered;
+  const ownShells = new Map(latest.shells.filter((s) => s.owner === game.me).map((s) => [s.id, s]));
+  game.shots.update(frameDt, now, ownShells, aheadMs, net.ping ?? 0, insideWall);
   const shells = [...world.shells.values()].filter((s) => s.owner !== game.me).concat(game.shots.list);
 
   playEvents(renderTime, world);
