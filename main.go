@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"tankarena/assets"
 	"tankarena/game"
 	"tankarena/game/host"
@@ -55,14 +57,20 @@ func run(args []string) error {
 // newServer builds the lobby and the server that hosts it; the lobby's arenas run until ctx
 // ends, and stop when the server shuts down.
 func newServer(ctx context.Context, s settings) (*host.Server, error) {
-	lobby, err := newLobby(ctx, s)
+	lobby, lag, err := newLobby(ctx, s)
 	if err != nil {
 		return nil, err
+	}
+	registerMetrics := func(reg prometheus.Registerer) error {
+		if err := lobby.Metrics().Register(reg); err != nil {
+			return err
+		}
+		return registerLagMetrics(reg, "tankarena", s.game.TickRate, lag)
 	}
 	srv, err := host.New(s.host, host.Options{
 		Name:             "Tank Arena",
 		MetricsNamespace: "tankarena",
-		RegisterMetrics:  lobby.Metrics().Register,
+		RegisterMetrics:  registerMetrics,
 		Static:           web.Files,
 		DevDir:           "web",
 		KitDevDir:        "web/kit",
@@ -113,14 +121,16 @@ func loadMap(name string) (*tanks.Map, error) {
 	return tanks.LoadMap(name, data)
 }
 
-// newLobby builds the tank game and the room runtime that runs it from the settings.
-func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], error) {
+// newLobby builds the tank game and the room runtime that runs it from the settings; it also
+// returns each map's lag compensation counters, for /metrics.
+func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], []*tanks.LagStats, error) {
 	cfg := tanks.DefaultConfig()
 	cfg.TickRate = s.game.TickRate
 	cfg.MaxPlayers = max(s.game.MaxPlayers, s.bots)
 	seed := func() uint64 { return uint64(time.Now().UnixNano()) }
 	// One kind of room per map: a player asks for one with ?map= (the join's kind).
 	var kinds []string
+	var lag []*tanks.LagStats
 	games := map[string]*tanks.Game{}
 	for _, name := range strings.Split(s.maps, ",") {
 		name = strings.TrimSpace(name)
@@ -129,14 +139,15 @@ func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], error)
 		}
 		m, err := loadMap(name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if games[name], err = tanks.NewGame(cfg, m, s.bots, seed); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		kinds = append(kinds, name)
+		lag = append(lag, games[name].LagStats())
 	}
-	return game.NewLobby(ctx, game.Options[tanks.Input]{
+	lobby, err := game.NewLobby(ctx, game.Options[tanks.Input]{
 		Kinds: kinds,
 		NewSimulation: func(kind string) (game.Simulation[tanks.Input], error) {
 			room, err := games[kind].NewRoom()
@@ -150,4 +161,5 @@ func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], error)
 		MetricsNamespace: "tankarena",
 		Settings:         s.game,
 	})
+	return lobby, lag, err
 }

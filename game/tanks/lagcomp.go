@@ -42,14 +42,15 @@ func (c *Config) rewindTicks() int { return int(math.Round(c.MaxRewind * float64
 
 // rewindFor is how many ticks older than the newest state (the last tick run, the one before
 // the tick the input is applied on) the view an input was made in is: 0 for no view or one not
-// in the past, at most the configured bound. A client that sees the newest state as it makes
-// its input is not rewound: its input and the others' moves then meet in the next tick, as in
-// a game without latency.
-func (w *World) rewindFor(view uint64) int {
+// in the past, at most the configured bound (clamped reports a view beyond it). A client that
+// sees the newest state as it makes its input is not rewound: its input and the others' moves
+// then meet in the next tick, as in a game without latency.
+func (w *World) rewindFor(view uint64) (rewind int, clamped bool) {
 	if view == 0 || view >= w.tick {
-		return 0
+		return 0, false
 	}
-	return int(min(w.tick-view, uint64(w.maxRewind)))
+	late := w.tick - view
+	return int(min(late, uint64(w.maxRewind))), late > uint64(w.maxRewind)
 }
 
 // recordPast keeps this tick's positions of living tanks, as shells meet them this tick.

@@ -305,3 +305,38 @@ func TestCompensatedStepDoesNotAllocate(t *testing.T) {
 		t.Fatalf("%v allocations per tick", allocs)
 	}
 }
+
+// TestLagStatsCountCompensatedShots: a game's rooms count each shell fired with a view in the
+// past, its rewind, and whether the view was held to the bound; shots without one are not counted.
+func TestLagStatsCountCompensatedShots(t *testing.T) {
+	cfg := DefaultConfig()
+	g, err := NewGame(cfg, mustMap(t, room), 0, func() uint64 { return 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.NewRoom()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := r.AddPlayer("shooter")
+	for range 100 {
+		r.Step()
+	}
+	reload := cfg.ticks(cfg.ReloadTime)
+	for i, late := range []uint64{0, 5, 99} { // none, 5 ticks, far beyond the bound
+		view := r.Tick() - late
+		if late == 0 {
+			view = 0
+		}
+		r.SetInput(id, Input{Seq: uint32(2*i + 1), Fire: true, View: view})
+		r.Step()
+		r.SetInput(id, Input{Seq: uint32(2*i + 2)})
+		for range reload {
+			r.Step()
+		}
+	}
+	s := g.LagStats()
+	if s.Shots() != 2 || s.Clamped() != 1 || s.RewindTicks() != uint64(5+cfg.rewindTicks()) {
+		t.Fatalf("shots %d, clamped %d, rewind ticks %d; want 2, 1, %d", s.Shots(), s.Clamped(), s.RewindTicks(), 5+cfg.rewindTicks())
+	}
+}

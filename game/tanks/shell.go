@@ -22,6 +22,9 @@ func (w *World) fire(t *tank) {
 	s := shell{id: w.nextShell, owner: t.id, x: t.X, y: t.Y, vx: dx * w.cfg.ShellSpeed, vy: dy * w.cfg.ShellSpeed, rewind: t.lag}
 	t.reloadTicks = w.cfg.ticks(w.cfg.ReloadTime)
 	t.shieldTicks = 0 // attacking ends spawn protection
+	if t.lag > 0 {
+		w.lagStats.count(t.lag, t.lagClamped)
+	}
 	alive := w.flyShell(&s, w.cfg.MuzzleOffset)
 	w.emit(Event{Type: EventFire, Tank: t.id, Shell: s.id, X: s.x, Y: s.y})
 	if alive {

@@ -39,7 +39,8 @@ type tank struct {
 	applied uint32 // Seq of the input simulated in the last step
 	// lag is how many ticks behind the present the held input was aimed (lagcomp.go); a
 	// repeated input keeps it, as its player's latency does not grow while it is held.
-	lag int
+	lag        int
+	lagClamped bool // the held input's view was older than the bound
 
 	spawned uint64    // tick of the latest respawn: older past positions are another life
 	past    []pastPos // positions of the last Config.MaxRewind, by tick modulo its length
@@ -72,7 +73,8 @@ type World struct {
 	botFill  int // -1 until SetBotFill is called: bots added by AddBot stay
 	botLevel BotLevel
 
-	maxRewind int // Config.MaxRewind in ticks
+	maxRewind int       // Config.MaxRewind in ticks
+	lagStats  *LagStats // nil outside a Game
 }
 
 // NewWorld creates an empty world on map m. Equal seeds give equal matches for equal inputs.
@@ -155,7 +157,7 @@ func (w *World) SetInput(id PlayerID, in Input) error {
 		return nil
 	}
 	t.input = in.sanitize(t.input.Aim)
-	t.lag = w.rewindFor(in.View)
+	t.lag, t.lagClamped = w.rewindFor(in.View)
 	return nil
 }
 
