@@ -12,11 +12,13 @@ import "math"
 //
 // So each input may say which tick its player was drawing the others at ([Input.View]). When an
 // input with a view fires, the shell is "caught up" in the tick it is fired: it flies the ticks
-// between that view and the present at once, and its sub-step k is tested against the other
-// tanks as they were at tick view+k, from a short per-tank ring of past positions; from the
-// present on it flies and hits like any shell. The shell thus meets every tank exactly when,
-// on the shooter's screen, it met it, and the catch-up ends in the present, so nothing of the
-// past outlives the tick the shot is fired in.
+// between that view and the present at once, its sub-step k tested against the other tanks as
+// they were at tick view+1+k (a client that sees tick v acts in tick v+1, as one without
+// latency does), from a short per-tank ring of past positions; from the present on it flies and
+// hits like any shell. The shell thus meets every tank exactly when, on the shooter's screen,
+// it met it, and the catch-up ends in the present, so nothing of the past outlives the tick the
+// shot is fired in. The rewind is the last tick run minus the view: 0 for a client that sees
+// the newest state.
 //
 // Bounds. The rewind is at most Config.MaxRewind (250 ms, 15 ticks at 60 Hz): an older claim is
 // held to it, so a player cannot hit what went behind a wall longer ago than that. The caught-up
