@@ -29,7 +29,9 @@ type pageView struct {
 	Now       float64 `json:"now"`
 	// Acked is the newest snapshot number decoded: the room numbers every snapshot it sends.
 	Acked int `json:"acked"`
-	Tanks []struct {
+	// Corrections counts the own tank's prediction corrections so far.
+	Corrections int `json:"corrections"`
+	Tanks       []struct {
 		ID    int     `json:"id"`
 		X     float64 `json:"x"`
 		Y     float64 `json:"y"`

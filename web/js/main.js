@@ -259,7 +259,10 @@ globalThis.tankArena = {
     me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState,
     correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
     snapshots: net.totals.snaps, resyncs: net.totals.resyncs, acked: net.stream.acked, now: performance.now(),
+    corrections: game.predictor?.errors.length ?? 0,
     tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, name: t.name })),
     shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner ?? game.me })), // own shots carry no owner
   }),
+  /** The own tank's prediction corrections (units) from the index'th on (view().corrections counts them). */
+  correctionsSince: (i) => game.predictor?.errors.slice(i) ?? [],
 };
