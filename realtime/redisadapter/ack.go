@@ -140,13 +140,20 @@ func (c *ackCall) onResponse(m map[string]any) bool {
 	return false
 }
 
+// remoteAckBase starts the ack ids of other nodes' broadcasts, far above those the namespace
+// numbers its own from 0, and below 2^53, so JavaScript clients keep them exact.
+const remoteAckBase = 1 << 40
+
 // onBroadcastWithAck delivers another node's broadcast with acks to this node's sockets and
 // answers with their number, then with each answer as it comes.
 func (a *Adapter) onBroadcastWithAck(id string, m map[string]any) bool {
 	pkt, nsp, err := packetFrom(m["packet"])
-	if err != nil || !pkt.HasID || id == "" {
+	if err != nil || id == "" {
 		return false
 	}
+	// The reference sends the packet before giving it an ack id, and each node numbers it
+	// itself: ours come from a range of their own, apart from the namespace's local ones.
+	pkt.ID, pkt.HasID = a.remoteAckIDs.Add(1)+remoteAckBase, true
 	if nsp != a.local.Name() {
 		return true // another namespace's, nothing to answer
 	}

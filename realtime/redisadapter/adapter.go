@@ -1,6 +1,8 @@
 package redisadapter
 
 import (
+	"sync/atomic"
+
 	"tankarena/realtime"
 	"tankarena/realtime/parser"
 )
@@ -15,7 +17,8 @@ type Adapter struct {
 	local realtime.Local
 	ch    channels
 
-	sse serverSideHandlers
+	sse          serverSideHandlers
+	remoteAckIDs atomic.Uint64 // see remoteAckBase
 }
 
 // Of returns the Redis adapter of a namespace, or nil when it runs on another adapter.

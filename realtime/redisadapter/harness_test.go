@@ -17,7 +17,10 @@ import (
 // Its clients say which rooms they join in their auth ({"rooms": [...]}), and a client that
 // got the answer to "ready" is in them. "relay" [room] makes the server broadcast "fromGo"
 // ("hello", bytes 1 2 3) to the room; "askAll" [room] makes it broadcast "ask" with acks to
-// the room and answer with the number of answers.
+// the room and answer with the number of answers; "sse" [event, arg] sends a server-side event
+// to the other nodes; "fetch" [room] answers the ids of the room's sockets on every node. Its
+// server-side handlers answer "ping" with "pong" and broadcast "noted" to room r with the
+// arguments of "note".
 type testNode struct {
 	node *Node
 	srv  *realtime.Server
@@ -50,6 +53,25 @@ func startNode(t *testing.T, redisURL string) *testNode {
 			ns.To(room).Emit("fromGo", "hello", []byte{1, 2, 3})
 			ev.Ack("sent")
 		})
+		s.On("sse", func(ev *realtime.Event) {
+			var name, arg string
+			ev.Decode(0, &name)
+			ev.Decode(1, &arg)
+			ev.Ack(Of(ns).ServerSideEmit(name, arg) == nil)
+		})
+		s.On("fetch", func(ev *realtime.Event) {
+			var room string
+			ev.Decode(0, &room)
+			list, err := Of(ns).FetchSockets(context.Background(), []string{room}, nil)
+			ids := []string{}
+			for _, s := range list {
+				ids = append(ids, s.ID)
+			}
+			if err != nil {
+				ids = append(ids, err.Error())
+			}
+			ev.Ack(ids)
+		})
 		s.On("askAll", func(ev *realtime.Event) {
 			var room string
 			ev.Decode(0, &room)
@@ -61,13 +83,26 @@ func startNode(t *testing.T, redisURL string) *testNode {
 			ev.Ack(len(answers), msg)
 		})
 	})
+	ad := Of(ns)
+	ad.OnServerSideEmit(func(ev *ServerEvent) {
+		switch ev.Name {
+		case "ping":
+			ev.Ack("pong")
+		case "note":
+			args := make([]any, len(ev.Args))
+			for i, a := range ev.Args {
+				args[i] = a
+			}
+			ns.To("r").Emit("noted", args...)
+		}
+	})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		hs.Close()
 		srv.Close()
 		node.Close()
 	})
-	return &testNode{node: node, srv: srv, ns: ns, ad: Of(ns), url: hs.URL}
+	return &testNode{node: node, srv: srv, ns: ns, ad: ad, url: hs.URL}
 }
 
 // waitServers waits until every node sees n servers on namespace "/".
