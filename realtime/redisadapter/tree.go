@@ -2,6 +2,7 @@ package redisadapter
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,28 +24,45 @@ import (
 // near it; a hostile message nested deeper is refused instead of exhausting the stack.
 const maxDepth = 64
 
-var errTooDeep = errors.New("redisadapter: message nested too deeply")
+var (
+	errTooDeep   = errors.New("redisadapter: message nested too deeply")
+	errTruncated = errors.New("redisadapter: message shorter than it says")
+)
 
-// readTree decodes one value of any shape.
-func readTree(d *msgpack.Decoder, depth int) (any, error) {
+// treeReader reads trees from one message. Strings, binary and extensions are read here
+// rather than by the library's helpers, which allocate whatever length the message declares:
+// a length is checked against the bytes that are left first, so a short hostile message
+// cannot make us allocate gigabytes.
+type treeReader struct {
+	r *bytes.Reader
+	d *msgpack.Decoder
+}
+
+func newTreeReader(msg []byte) *treeReader {
+	r := bytes.NewReader(msg)
+	return &treeReader{r: r, d: msgpack.NewDecoder(r)} // a bytes.Reader is read without buffering
+}
+
+// value decodes one value of any shape.
+func (t *treeReader) value(depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, errTooDeep
 	}
-	c, err := d.PeekCode()
+	c, err := t.d.PeekCode()
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32:
-		return readMap(d, depth)
+		return t.object(depth)
 	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
-		n, err := d.DecodeArrayLen()
+		n, err := t.d.DecodeArrayLen()
 		if err != nil {
 			return nil, err
 		}
-		list := make([]any, 0, min(max(n, 0), 64))
+		list := make([]any, 0, min(max(n, 0), t.r.Len()))
 		for range n {
-			v, err := readTree(d, depth+1)
+			v, err := t.value(depth + 1)
 			if err != nil {
 				return nil, err
 			}
@@ -52,17 +70,14 @@ func readTree(d *msgpack.Decoder, depth int) (any, error) {
 		}
 		return list, nil
 	case msgpcode.IsString(c):
-		return d.DecodeString()
+		b, err := t.bytes()
+		return string(b), err
 	case msgpcode.IsBin(c):
-		b, err := d.DecodeBytes()
-		if b == nil && err == nil {
-			b = []byte{} // an empty Buffer is still binary, not null
-		}
-		return b, err
+		return t.bytes() // an empty Buffer stays binary: []byte{}, not nil
 	case msgpcode.IsExt(c):
-		return readExt(d)
+		return t.ext()
 	case c == msgpcode.Float || c == msgpcode.Double:
-		f, err := d.DecodeFloat64()
+		f, err := t.d.DecodeFloat64()
 		if err != nil {
 			return nil, err
 		}
@@ -71,41 +86,68 @@ func readTree(d *msgpack.Decoder, depth int) (any, error) {
 		}
 		return f, nil
 	}
-	return d.DecodeInterfaceLoose() // nil, booleans and integers
+	return t.d.DecodeInterfaceLoose() // nil, booleans and integers
 }
 
-// readExt reads an extension value: a timestamp (notepack's Date) becomes its JSON text, as
-// Date.toJSON would have sent it; any other extension becomes nil.
-func readExt(d *msgpack.Decoder) (any, error) {
-	c, err := d.PeekCode()
+// bytes reads a string's or a binary's content.
+func (t *treeReader) bytes() ([]byte, error) {
+	n, err := t.d.DecodeBytesLen()
 	if err != nil {
 		return nil, err
 	}
-	if c == msgpcode.FixExt4 || c == msgpcode.FixExt8 || c == msgpcode.Ext8 {
-		raw, err := d.DecodeRaw()
-		if err != nil {
-			return nil, err
-		}
-		if t, err := msgpack.NewDecoder(bytes.NewReader(raw)).DecodeTime(); err == nil {
-			return t.UTC().Format("2006-01-02T15:04:05.000Z"), nil
-		}
-		return nil, nil
-	}
-	return nil, d.Skip()
+	return t.take(max(n, 0))
 }
 
-// readMap reads a map whose keys are strings (numbers are written as JavaScript would name them).
-func readMap(d *msgpack.Decoder, depth int) (map[string]any, error) {
+// take reads the next n bytes of the message.
+func (t *treeReader) take(n int) ([]byte, error) {
+	if n > t.r.Len() {
+		return nil, errTruncated
+	}
+	b := make([]byte, n)
+	if err := t.d.ReadFull(b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// ext reads an extension value: a timestamp (notepack's Date) becomes its JSON text, as
+// Date.toJSON would have sent it; any other extension becomes nil.
+func (t *treeReader) ext() (any, error) {
+	id, n, err := t.d.DecodeExtHeader()
+	if err != nil {
+		return nil, err
+	}
+	b, err := t.take(n)
+	if err != nil || id != -1 {
+		return nil, err
+	}
+	var sec, nsec int64
+	switch len(b) {
+	case 4:
+		sec = int64(binary.BigEndian.Uint32(b))
+	case 8:
+		v := binary.BigEndian.Uint64(b)
+		sec, nsec = int64(v&(1<<34-1)), int64(v>>34)
+	case 12:
+		nsec, sec = int64(binary.BigEndian.Uint32(b)), int64(binary.BigEndian.Uint64(b[4:]))
+	default:
+		return nil, nil
+	}
+	return time.Unix(sec, nsec).UTC().Format("2006-01-02T15:04:05.000Z"), nil
+}
+
+// object reads a map whose keys are strings (numbers are named as JavaScript would).
+func (t *treeReader) object(depth int) (map[string]any, error) {
 	if depth > maxDepth {
 		return nil, errTooDeep
 	}
-	n, err := d.DecodeMapLen()
+	n, err := t.d.DecodeMapLen()
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]any, min(max(n, 0), 64))
+	m := make(map[string]any, min(max(n, 0), t.r.Len()/2))
 	for range n {
-		k, err := readTree(d, depth+1)
+		k, err := t.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +155,7 @@ func readMap(d *msgpack.Decoder, depth int) (map[string]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("redisadapter: map key of type %T", k)
 		}
-		v, err := readTree(d, depth+1)
+		v, err := t.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}

@@ -234,28 +234,28 @@ var errOwn = errors.New("redisadapter: own message")
 // node's own, the cheap common case on a busy node.
 func decodeBroadcast(msg []byte, ownUID string) (broadcastMsg, error) {
 	var b broadcastMsg
-	d := msgpack.NewDecoder(bytes.NewReader(msg))
-	n, err := d.DecodeArrayLen()
+	t := newTreeReader(msg)
+	n, err := t.d.DecodeArrayLen()
 	if err != nil {
 		return b, err
 	}
 	if n < 2 {
 		return b, fmt.Errorf("redisadapter: broadcast of %d elements", n)
 	}
-	uid, err := readTree(d, 1)
+	uid, err := t.value(1)
 	if err != nil {
 		return b, err
 	}
 	if b.uid, _ = uid.(string); b.uid == ownUID {
 		return b, errOwn
 	}
-	packet, err := readTree(d, 1)
+	packet, err := t.value(1)
 	if err != nil {
 		return b, err
 	}
 	var opts any
 	if n >= 3 {
-		if opts, err = readTree(d, 1); err != nil {
+		if opts, err = t.value(1); err != nil {
 			return b, err
 		}
 	}
@@ -278,7 +278,7 @@ func decodeObject(msg []byte) (map[string]any, error) {
 		}
 		return m, nil
 	}
-	return readMap(msgpack.NewDecoder(bytes.NewReader(msg)), 0)
+	return newTreeReader(msg).object(0)
 }
 
 // encodeObject writes a MessagePack object (the broadcast-with-ack request and its acks).
