@@ -139,6 +139,13 @@ func TestServerSideEmitAndFetch(t *testing.T) {
 	if !slices.Equal(ids, want) {
 		t.Errorf("fetched %v, want %v", ids, want)
 	}
+	// A remote join: n1 puts a2 (on n2) into "joined".
+	n1.ad.SocketsJoin([]string{a2.id}, nil, "joined")
+	n1.ns.To(a2.id).Emit("sync") // published after the join: n2 has joined when a2 gets it
+	a2.expect(t, "sync")
+	if list, err := n1.ad.FetchSockets(ctx, []string{"joined"}, nil); err != nil || len(list) != 1 || list[0].ID != a2.id {
+		t.Errorf("after the remote join, room joined holds %v (%v)", list, err)
+	}
 	rooms, err := n2.ad.AllRooms(ctx)
 	if err != nil || !slices.Contains(rooms, "r") || !slices.Contains(rooms, "other") {
 		t.Errorf("all rooms %v (%v)", rooms, err)

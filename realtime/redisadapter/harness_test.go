@@ -20,7 +20,8 @@ import (
 // the room and answer with the number of answers; "sse" [event, arg] sends a server-side event
 // to the other nodes; "fetch" [room] answers the ids of the room's sockets on every node. Its
 // server-side handlers answer "ping" with "pong" and broadcast "noted" to room r with the
-// arguments of "note".
+// arguments of "note"; "joinRemote" [socket id, room] puts that socket, on any node, into
+// the room.
 type testNode struct {
 	node *Node
 	srv  *realtime.Server
@@ -29,7 +30,7 @@ type testNode struct {
 	url  string
 }
 
-func startNode(t *testing.T, redisURL string) *testNode {
+func startNode(t testing.TB, redisURL string) *testNode {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience(10*time.Second))
 	defer cancel()
@@ -72,6 +73,13 @@ func startNode(t *testing.T, redisURL string) *testNode {
 			}
 			ev.Ack(ids)
 		})
+		s.On("joinRemote", func(ev *realtime.Event) {
+			var target, room string
+			ev.Decode(0, &target)
+			ev.Decode(1, &room)
+			Of(ns).SocketsJoin([]string{target}, nil, room)
+			ev.Ack(true)
+		})
 		s.On("askAll", func(ev *realtime.Event) {
 			var room string
 			ev.Decode(0, &room)
@@ -106,7 +114,7 @@ func startNode(t *testing.T, redisURL string) *testNode {
 }
 
 // waitServers waits until every node sees n servers on namespace "/".
-func waitServers(t *testing.T, n int, nodes ...*testNode) {
+func waitServers(t testing.TB, n int, nodes ...*testNode) {
 	t.Helper()
 	deadline := time.Now().Add(testenv.Patience(10 * time.Second))
 	for _, tn := range nodes {

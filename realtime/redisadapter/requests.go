@@ -8,8 +8,8 @@ import (
 	"tankarena/realtime"
 )
 
-// onRequest answers a request of another node (or acts on one of this node's own, where the
-// reference relies on hearing it back: remote join, leave and disconnect).
+// onRequest answers a request of another node. Its own requests, which it hears too, are
+// skipped (remote join, leave and disconnect were carried out here when sent).
 func (a *Adapter) onRequest(payload []byte) {
 	n := a.node
 	m, err := decodeObject(payload)
@@ -26,7 +26,8 @@ func (a *Adapter) onRequest(payload []byte) {
 	id, _ := keyString(m["requestId"])
 	own := uid == n.uid
 	switch typ {
-	case reqSockets, reqAllRooms, reqRemoteFetch, reqServerSideEmit, reqBroadcast:
+	case reqSockets, reqAllRooms, reqRemoteFetch, reqServerSideEmit, reqBroadcast,
+		reqRemoteJoin, reqRemoteLeave, reqRemoteDisconnect: // the last three acted on when sent
 		if own {
 			n.stats.own.Add(1)
 			return
