@@ -3,6 +3,7 @@ package redisadapter
 import (
 	"context"
 	"sync"
+	"time"
 
 	"tankarena/realtime"
 	"tankarena/realtime/parser"
@@ -24,6 +25,7 @@ type ackCall struct {
 	counted      int // nodes that told their number of recipients
 	early        int // recipients told of before the number of nodes was known
 	held         []*realtime.Args
+	gaveUp       bool // some nodes never told their count; late counts are ignored
 }
 
 // broadcastWithAck delivers locally, then asks the other nodes to deliver too.
@@ -64,7 +66,15 @@ func (a *Adapter) broadcastWithAck(pkt *parser.Packet, opts realtime.BroadcastOp
 			servers = 1 // Redis is away: the request did not cross either
 		}
 		call.setServers(servers - 1)
-		<-opts.Done
+		// Every node tells its count as soon as it delivered; one that has not within the
+		// request timeout (it died, or lost Redis) is taken to have no recipients, so a
+		// sender without a timeout of its own is not kept waiting for ever.
+		select {
+		case <-opts.Done:
+		case <-time.After(n.opts.RequestTimeout):
+			call.giveUp()
+			<-opts.Done
+		}
 		n.calls.mu.Lock()
 		delete(n.calls.acks, id)
 		n.calls.mu.Unlock()
@@ -81,6 +91,23 @@ func (c *ackCall) setServers(others int) {
 	held := c.release()
 	c.mu.Unlock()
 	c.expect(delta)
+	for _, args := range held {
+		c.onAck(args)
+	}
+}
+
+// giveUp stops waiting for the nodes that have not told their count.
+func (c *ackCall) giveUp() {
+	c.mu.Lock()
+	missing := c.servers - c.counted
+	if missing <= 0 {
+		c.mu.Unlock()
+		return
+	}
+	c.gaveUp, c.counted = true, c.servers
+	held := c.release()
+	c.mu.Unlock()
+	c.expect(-missing)
 	for _, args := range held {
 		c.onAck(args)
 	}
@@ -106,6 +133,10 @@ func (c *ackCall) onResponse(m map[string]any) bool {
 			return false
 		}
 		c.mu.Lock()
+		if c.gaveUp {
+			c.mu.Unlock()
+			return true
+		}
 		c.counted++
 		delta, tell := 0, false
 		if c.serversKnown {

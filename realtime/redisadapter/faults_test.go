@@ -100,3 +100,21 @@ func TestForeignMessages(t *testing.T) {
 		t.Errorf("junk counted as %d malformed and %d foreign of %d: %+v", s.Malformed, s.Foreign, len(junk), s)
 	}
 }
+
+// TestAckSilentNode: a node that hears requests but never answers (it hangs, or lost Redis
+// half-way) holds a broadcast with acks for the request timeout only, even when the sender
+// set no timeout.
+func TestAckSilentNode(t *testing.T) {
+	redis := testenv.Redis(t)
+	n1 := startNode(t, redis.URL())
+	n1.node.opts.RequestTimeout = 300 * time.Millisecond // before any request reads it
+	ctx := context.Background()
+	silent := n1.node.Client().Subscribe(ctx, n1.ad.ch.request)
+	defer silent.Close()
+	waitServers(t, 2, n1)
+	connect(t, n1.url, "r")
+	answers, err := n1.ns.To("r").EmitWithAck(ctx, "ask")
+	if err != nil || len(answers) != 1 {
+		t.Fatalf("answers %d (%v), want the local one", len(answers), err)
+	}
+}
