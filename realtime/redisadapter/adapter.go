@@ -68,7 +68,6 @@ func (a *Adapter) onBroadcast(channel string, payload []byte) {
 		return
 	}
 	n.stats.received.Add(1)
-	msg.pkt.HasID = false // a plain broadcast asks no acknowledgement
 	a.Adapter.Broadcast(msg.pkt, realtime.BroadcastOptions{
 		Rooms: msg.opts.Rooms, Except: msg.opts.Except, Volatile: msg.opts.Volatile,
 	})

@@ -179,7 +179,7 @@ func keyString(v any) (string, bool) {
 	return "", false
 }
 
-// writeTree encodes a tree made of what readTree returns, of what encoding/json decodes with
+// writeTree encodes a tree made of what treeReader.value returns, of what encoding/json decodes with
 // UseNumber (json.Number), and of the []byte that parser.ResolvePlaceholders puts in.
 func writeTree(e *msgpack.Encoder, v any) error {
 	switch v := v.(type) {

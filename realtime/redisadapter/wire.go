@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/vmihailenco/msgpack/v5"
 
@@ -145,18 +146,16 @@ func packetTree(pkt *parser.Packet, nsp string) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redisadapter: packet data: %w", err)
 	}
-	t := map[string]any{"type": packetEvent, "data": data, "nsp": nsp}
-	if pkt.HasID {
-		t["id"] = pkt.ID
-	}
-	return t, nil
+	// No ack id, even for a broadcast with acks: as in the reference, each node gives it one.
+	return map[string]any{"type": packetEvent, "data": data, "nsp": nsp}, nil
 }
 
 // errNotEvent marks a packet that is not an event with arguments; such packets are ignored.
 var errNotEvent = errors.New("redisadapter: not an event packet")
 
 // packetFrom turns a received packet object into a realtime packet of namespace nsp: data
-// written as JSON with placeholders and attachments, the ack id when it has one.
+// written as JSON with placeholders and attachments. An ack id it may carry is not used: the
+// receiving node numbers a broadcast with acks itself.
 func packetFrom(v any) (pkt *parser.Packet, nsp string, err error) {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -182,11 +181,7 @@ func packetFrom(v any) (pkt *parser.Packet, nsp string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	pkt = &parser.Packet{Type: parser.Event, Namespace: nsp, Data: raw, Attachments: atts}
-	if id, ok := intOf(m["id"]); ok && id >= 0 {
-		pkt.ID, pkt.HasID = uint64(id), true
-	}
-	return pkt, nsp, nil
+	return &parser.Packet{Type: parser.Event, Namespace: nsp, Data: raw, Attachments: atts}, nsp, nil
 }
 
 // intOf reads a whole number of any numeric form.
@@ -195,7 +190,7 @@ func intOf(v any) (int64, bool) {
 	case int64:
 		return v, true
 	case uint64:
-		if v <= 1<<62 {
+		if v <= math.MaxInt64 {
 			return int64(v), true
 		}
 	case float64:
