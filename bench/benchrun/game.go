@@ -13,17 +13,30 @@ const (
 	gameSnapshotRate = 30
 )
 
-// gameKind starts the game server on a free loopback port with no server-side bots, so every
-// tank is a connected player.
-func (c config) gameKind() serverKind {
+// serverBaseline names the runs of the -game-baseline binary.
+const serverBaseline = "baseline"
+
+// gameKinds are the game servers the game scenario measures in turns: the game server, then
+// the baseline build when there is one.
+func (c config) gameKinds() []serverKind {
+	kinds := []serverKind{gameKind("go", "ours (Go)", c.gameServer, c.gameArgs)}
+	if c.gameBaseline != "" {
+		kinds = append(kinds, gameKind(serverBaseline, "baseline", c.gameBaseline, c.gameArgs))
+	}
+	return kinds
+}
+
+// gameKind starts the game server binary bin on a free loopback port with no server-side bots,
+// so every tank is a connected player.
+func gameKind(name, label, bin string, extra []string) serverKind {
 	return serverKind{
-		name:  "go",
-		label: "ours (Go)",
+		name:  name,
+		label: label,
 		command: func(int, int) []string {
-			argv := []string{c.gameServer, "-addr", "127.0.0.1:0", "-tick-rate", strconv.Itoa(gameTickRate),
+			argv := []string{bin, "-addr", "127.0.0.1:0", "-tick-rate", strconv.Itoa(gameTickRate),
 				"-snapshot-rate", strconv.Itoa(gameSnapshotRate), "-bots", "0"}
-			argv = append(argv, liftedGameLimits(c.gameServer)...)
-			return append(argv, c.gameArgs...)
+			argv = append(argv, liftedGameLimits(bin)...)
+			return append(argv, extra...)
 		},
 		portFrom: gameServerPort,
 	}

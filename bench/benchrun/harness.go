@@ -33,15 +33,16 @@ type config struct {
 	connectConcurrency int
 
 	// game scenario
-	gameServer  string
-	gameArgs    []string // extra game server flags
-	gameSteps   []int
-	gameWindow  time.Duration
-	maxTickP99  time.Duration
-	gameBytesAt int  // the player count whose snapshot bytes the table quotes
-	keepGoing   bool // measure every game step, even after one fails (the smoke test)
-	attempts    int  // windows a game step may take to pass
-	maxSkipped  int  // skipped ticks a passing game window may have
+	gameServer   string
+	gameBaseline string   // a second game server binary measured in turns with gameServer; empty: none
+	gameArgs     []string // extra game server flags, given to both
+	gameSteps    []int
+	gameWindow   time.Duration
+	maxTickP99   time.Duration
+	gameBytesAt  int  // the player count whose snapshot bytes the table quotes
+	keepGoing    bool // measure every game step, even after one fails (the smoke test)
+	attempts     int  // windows a game step may take to pass
+	maxSkipped   int  // skipped ticks a passing game window may have
 }
 
 // Scenario names, as given to -scenarios.
@@ -70,10 +71,11 @@ func (c config) kinds() []serverKind {
 	}
 }
 
-// kindsFor returns the servers a scenario runs on: the game scenario has no reference.
+// kindsFor returns the servers a scenario runs on: the game scenario has no reference, only
+// the baseline build when one is given.
 func (c config) kindsFor(scenario string) []serverKind {
 	if scenario == scenarioGame {
-		return []serverKind{c.gameKind()}
+		return c.gameKinds()
 	}
 	return c.kinds()
 }

@@ -16,7 +16,9 @@
 //     the server's /metrics histogram (bucket deltas over the window); the capacity is the
 //     last step before the first with p99 over 2 ms, a skipped or late tick, players getting
 //     under 95% of the snapshots on average, or a player lost.
-//     Snapshot bytes per client per second are quoted at 16 players (one full arena).
+//     Snapshot bytes per client per second are quoted at 16 players (one full arena). With
+//     -game-baseline, a second game server build (before a change, say) takes turns with it,
+//     A B A B, and a second table gives both builds' figures and their ratio.
 //
 // Raw records go to -out as JSON lines; the table, in Markdown, to stdout.
 package main
@@ -66,6 +68,10 @@ func main() {
 	}
 	fmt.Printf("\n%s; %d runs each, A B A B; %s in all\n\n", machine(), cfg.reps, time.Since(started).Round(time.Second))
 	printTable(os.Stdout, summarize(cfg, runs), labelsOf(cfg))
+	if cfg.gameBaseline != "" && cfg.scenarios[scenarioGame] {
+		fmt.Printf("\nThe game server (%s) against the baseline (%s):\n\n", cfg.gameServer, cfg.gameBaseline)
+		printTable(os.Stdout, baselineRows(cfg, runs), baselineLabels)
+	}
 }
 
 func parseFlags(args []string) (config, string, error) {
@@ -92,7 +98,9 @@ func parseFlags(args []string) (config, string, error) {
 	fs.DurationVar(&cfg.maxP99, "max-p99", 100*time.Millisecond, "latency limit for a sustained rate")
 	fs.IntVar(&cfg.connectConcurrency, "connect-concurrency", 64, "handshakes the load generator keeps in flight")
 	fs.StringVar(&cfg.gameServer, "gameserver", "bench/out/tankarena", "game: the game server binary (go build -o bench/out/ .)")
-	fs.StringVar(&gameArgs, "game-args", "", "game: extra game server flags, space-separated")
+	fs.StringVar(&cfg.gameBaseline, "game-baseline", "",
+		"game: a second game server binary (say, built from an older commit) measured in turns with -gameserver, A B A B; a second table compares the two")
+	fs.StringVar(&gameArgs, "game-args", "", "game: extra game server flags, space-separated, given to both game servers")
 	fs.StringVar(&gameSteps, "game-steps", defaultGameSteps(), "game: player counts, in rising order")
 	fs.DurationVar(&cfg.gameWindow, "game-window", 4*time.Second, "game: measurement window of each step")
 	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: tick duration p99 limit of a held step")
@@ -133,6 +141,9 @@ func parseFlags(args []string) (config, string, error) {
 	}
 	if cfg.scenarios[scenarioGame] {
 		bins = append(bins, cfg.gameServer)
+		if cfg.gameBaseline != "" {
+			bins = append(bins, cfg.gameBaseline)
+		}
 	}
 	for _, bin := range bins {
 		if _, err := exec.LookPath(bin); err != nil {

@@ -203,9 +203,9 @@ func cpuPerThousand(r record.Record) float64 {
 	return r.ServerCPUPercent * 10 / r.DeliveredPerSecond * 1000 // % of a core is 10 ms per second
 }
 
-// printTable writes the rows as a Markdown table.
+// printTable writes the rows as a Markdown table; labels head the two figures and their ratio.
 func printTable(w io.Writer, rows []row, labels []string) {
-	fmt.Fprintf(w, "| scenario | %s | %s | ours ÷ Node | goal | met |\n", labels[0], labels[1])
+	fmt.Fprintf(w, "| scenario | %s | %s | %s | goal | met |\n", labels[0], labels[1], labels[2])
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | --- | --- |")
 	for _, r := range rows {
 		ratio, met, node := "—", "", "—"
@@ -247,11 +247,14 @@ func number(v float64, atLeast bool) string {
 	return s
 }
 
-// labelsOf returns the table headings of the two servers.
+// labelsOf returns the table headings of the two servers and of their ratio.
 func labelsOf(cfg config) []string {
 	var out []string
 	for _, k := range cfg.kinds() {
 		out = append(out, k.label)
 	}
-	return out
+	return append(out, "ours ÷ Node")
 }
+
+// baselineLabels head the table of the game server against the baseline build.
+var baselineLabels = []string{"this build", "baseline", "this ÷ baseline"}
