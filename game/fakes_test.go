@@ -61,6 +61,15 @@ func (p *recordingPeer) taken() [][]byte {
 	return got
 }
 
+// forget drops the snapshots received so far, keeping the array that held them, so that
+// receiving the next ones does not allocate.
+func (p *recordingPeer) forget() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	clear(p.snaps)
+	p.snaps = p.snaps[:0]
+}
+
 // nullOut is a Broadcaster that sends nowhere.
 type nullOut struct{}
 

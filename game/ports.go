@@ -8,7 +8,8 @@ type Peer interface {
 	// Emit queues an event reliably; it never blocks on the network.
 	Emit(event string, args ...any) error
 	// EmitVolatile sends an event only if the connection can take it now; otherwise it drops it
-	// and reports false (a snapshot after a dropped one must be a keyframe).
+	// and reports false (a snapshot after a dropped one must be a keyframe). It does not keep
+	// args: the room hands every peer the same slice and reuses it.
 	EmitVolatile(event string, args ...any) bool
 	// Join and Leave add the connection to, or remove it from, a broadcast room.
 	Join(room string)

@@ -26,8 +26,10 @@ type snapshotStream[In Input[In]] struct {
 }
 
 type encodedFrame struct {
-	base  uint32 // asked for; 0: a keyframe
-	frame []byte
+	base uint32 // asked for; 0: a keyframe
+	// args is the frame as the emit's arguments, boxed once and handed to every peer that
+	// gets it; peers do not keep args (see Peer), so the array is reused by the next send.
+	args [1]any
 }
 
 // snapshotTarget is one connected player as the tick sends it a snapshot.
@@ -68,16 +70,20 @@ func (r *room[In]) sendSnapshot() {
 	}
 	r.mu.Unlock()
 
-	// The frames leave this goroutine (queued in connections, held by lag timers): each gets
-	// its own copy, so the next send can reuse the encoding buffers.
+	// The frames leave this goroutine: a connection queues the slice itself until its writer
+	// gets to it (realtime/engineio Session.SendVolatile), and the lag simulator's timers hold
+	// it for up to seconds. So each frame gets a copy of its own, which nothing writes again,
+	// and the next send can reuse the encoding buffers; that copy and its boxing into the
+	// emit's argument are the only allocations of a send, per distinct base, whatever the
+	// number of players.
 	st.encoded = st.encoded[:0]
 	bytes := 0
 	for i := range st.targets {
 		t := &st.targets[i]
-		frame := r.frameFor(t.base)
-		t.took = r.deliverSnapshot(t, frame)
+		args := r.frameFor(t.base)
+		t.took = r.deliverSnapshot(t, args)
 		if t.took {
-			bytes += len(frame)
+			bytes += len(args[0].([]byte))
 		}
 	}
 
@@ -99,20 +105,20 @@ func (r *room[In]) sendSnapshot() {
 	r.opts.Metrics.bytesSent.Add(uint64(bytes))
 }
 
-// frameFor returns this send's frame against base, encoding it on first use.
-func (r *room[In]) frameFor(base uint32) []byte {
+// frameFor returns this send's frame against base as the emit's arguments, encoding it on
+// first use.
+func (r *room[In]) frameFor(base uint32) []any {
 	st := &r.stream
-	for _, e := range st.encoded {
-		if e.base == base {
-			return e.frame
+	for i := range st.encoded {
+		if e := &st.encoded[i]; e.base == base {
+			return e.args[:]
 		}
 	}
 	var used uint32
 	st.body, used = r.sim.AppendSnapshot(st.body[:0], base)
 	st.frame = appendFrame(st.frame[:0], st.n, used, st.body)
-	frame := slices.Clone(st.frame)
-	st.encoded = append(st.encoded, encodedFrame{base: base, frame: frame})
-	return frame
+	st.encoded = append(st.encoded, encodedFrame{base: base, args: [1]any{slices.Clone(st.frame)}})
+	return st.encoded[len(st.encoded)-1].args[:]
 }
 
 // deliverSnapshot hands one snapshot to a player's connection and reports whether it was
@@ -121,11 +127,11 @@ func (r *room[In]) frameFor(base uint32) []byte {
 // and in order. It arrives as TCP hands data over, several at once after a stall or in a bunch
 // of jitter, so it is sent reliably then: the real connection would drop all but the first of
 // a bunch as volatile. An error there (the connection gone) asks for a keyframe next time.
-func (r *room[In]) deliverSnapshot(t *snapshotTarget[In], frame []byte) bool {
+func (r *room[In]) deliverSnapshot(t *snapshotTarget[In], args []any) bool {
 	if !t.lag.active() {
-		return t.peer.EmitVolatile("snapshot", frame)
+		return t.peer.EmitVolatile("snapshot", args...)
 	}
-	p, peer := t.p, t.peer
+	p, peer, frame := t.p, t.peer, args[0] // args is reused by the next send; its value is not
 	return t.lag.down.deliver(func() {
 		if peer.Emit("snapshot", frame) != nil {
 			r.resync(p, peer)
