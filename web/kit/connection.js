@@ -66,6 +66,13 @@ export class Connection {
     for (const fn of this.listeners[event] || []) fn(...args);
   }
 
+  /**
+   * Reports whether a seat this page (or a closed tab of it) held withinMs ago may still be
+   * waiting: a page that passes the server's reconnect window may join at once, without asking
+   * the player again (a reload goes straight back into the game).
+   */
+  canResume(withinMs) { return this.tokens.resumable(withinMs); }
+
   /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
   join(name) {
     this.name = name;

@@ -122,6 +122,21 @@ test('a reloaded tab joins with its token; a second tab with a live heartbeat do
   assert.equal(socket.joins()[0].args[0].token, 'theirs');
 });
 
+test('a page may resume a seat whose token was kept within the reconnect window', () => {
+  assert.equal(new Connection({ decode }).canResume(10000), false, 'no token at all');
+  joined(); // keeps the token now
+  const again = new Connection({ decode, storageKey: 'pirates' });
+  assert.equal(again.canResume(10000), true, 'a reload of the playing tab');
+  sessionStorage.setItem('pirates.tokenKept', String(Date.now() - 60000));
+  assert.equal(again.canResume(10000), false, 'kept a minute ago: the seat is gone');
+
+  globalThis.sessionStorage = storage(); // a reopened tab, after the playing one closed
+  localStorage.setItem('pirates.tokenBeat', '0');
+  assert.equal(again.canResume(10000), true);
+  localStorage.setItem('pirates.tokenBeat', String(Date.now())); // another tab plays with it
+  assert.equal(again.canResume(10000), false);
+});
+
 test('the playing tab beats the heartbeat every second and releases it on pagehide', () => {
   joined();
   localStorage.setItem('pirates.tokenBeat', '1');
