@@ -156,3 +156,123 @@ func waitOwn(t *testing.T, ctx context.Context, what string, ok func(ownView, hu
 	t.Fatalf("timed out waiting for %s; last: %s", what, last)
 	return ownView{}, hudText{}
 }
+
+// TestDestroyingABotSaysSo plays against bots in Chromium: the player aims at the nearest
+// tank and holds fire until the page says "You destroyed" it. The moment is kept as a
+// screenshot (docs/screenshot.png comes from it).
+func TestDestroyingABotSaysSo(t *testing.T) {
+	base := startServer(t, "-bots", "4")
+	ctx := browsertest.New(t)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Ann"),
+		chromedp.Click(chromedp.CSS("#join button")),
+	)
+	if err != nil {
+		t.Fatalf("join: %v", err)
+	}
+	hold(t, ctx, "Space", " ", " ")
+	defer release(t, ctx, "Space", " ")
+	// Bots fight back and may win a few times: the wait is long, it only bounds a broken page.
+	// The screenshot waits for a moment the player is alive to see the message, for a while.
+	deadline := time.Now().Add(3 * waitLong)
+	said := ""
+	for time.Now().Before(deadline) {
+		toast, err := browsertest.Eval[string](ctx, `(() => { const e = document.querySelector('#toast'); return e.hidden ? '' : e.textContent; })()`)
+		v, err2 := browsertest.Eval[ownView](ctx, `globalThis.tankArena ? tankArena.view() : {tanks: []}`)
+		me, alive := v.own()
+		if err == nil && strings.HasPrefix(toast, "You destroyed ") {
+			if said == "" {
+				said = toast
+				t.Logf("the page says %q", toast)
+				deadline = time.Now().Add(waitLong)
+			}
+			if alive {
+				break
+			}
+		}
+		if err2 == nil && alive && v.Screen != nil {
+			if x, y, ok := nearestOther(v, me); ok {
+				d := math.Hypot(x-me.X, y-me.Y)
+				aimX, aimY := v.Screen.X+(x-me.X)/d*150, v.Screen.Y+(y-me.Y)/d*150
+				if _, err := chromedp.Run(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, aimX, aimY)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	if said == "" {
+		t.Fatal("timed out waiting for \"You destroyed …\"")
+	}
+	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "destroyed.png"))
+}
+
+// nearestOther is where the living tank nearest to me is.
+func nearestOther(v ownView, me ownTank) (x, y float64, ok bool) {
+	best := math.Inf(1)
+	for _, o := range v.Tanks {
+		if d := math.Hypot(o.X-me.X, o.Y-me.Y); o.ID != me.ID && o.Alive && d < best && d > 0 {
+			best, x, y, ok = d, o.X, o.Y, true
+		}
+	}
+	return x, y, ok
+}
+
+// TestPhoneLayout opens the game on an emulated phone, upright and sideways: the sticks are
+// shown, the health number too, and the bars take a fair share of the width, not 40%.
+func TestPhoneLayout(t *testing.T) {
+	base := startServer(t, "-bots", "5")
+	ctx := browsertest.New(t)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Pocket"),
+		chromedp.Click(chromedp.CSS("#join button")),
+	)
+	if err != nil {
+		t.Fatalf("join: %v", err)
+	}
+	type layout struct {
+		Width  float64 `json:"width"`
+		Bars   float64 `json:"bars"`
+		Sticks bool    `json:"sticks"`
+		Health string  `json:"health"`
+	}
+	const read = `({
+		width: innerWidth,
+		bars: document.querySelector('#bars').getBoundingClientRect().width,
+		sticks: !document.querySelector('#touch').hidden,
+		health: document.querySelector('#health .num').textContent,
+	})`
+	check := func(shape string) {
+		t.Helper()
+		deadline := time.Now().Add(waitLong)
+		var l layout
+		for time.Now().Before(deadline) {
+			l, err = browsertest.Eval[layout](ctx, read)
+			if err == nil && l.Sticks && l.Health != "" && l.Bars > 0 {
+				break
+			}
+			time.Sleep(30 * time.Millisecond)
+		}
+		if !l.Sticks || l.Health == "" {
+			t.Fatalf("%s: sticks shown %v, health number %q", shape, l.Sticks, l.Health)
+		}
+		if share := l.Bars / l.Width; share > 0.34 {
+			t.Fatalf("%s: the bars take %.0f%% of the width", shape, 100*share)
+		}
+		t.Logf("%s: bars %.0f px of %.0f", shape, l.Bars, l.Width)
+	}
+	check("portrait")
+	waitOwn(t, ctx, "the own tank alive", func(v ownView, _ hudText) bool { _, ok := v.own(); return ok })
+	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "phone.png"))
+	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(844, 390, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateLandscape)); err != nil {
+		t.Fatal(err)
+	}
+	check("landscape")
+	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "phone-landscape.png"))
+}

@@ -113,8 +113,9 @@ const nameOf = (id) => game.names.get(id) || `tank ${id}`;
 
 /**
  * What the player must feel at once, as a snapshot arrives rather than when the delayed view
- * reaches it: the own tank's damage, hits by the own shells (drawn in the present), the own
- * kills and the cause of the own death.
+ * reaches it: the own tank's damage (its health bar shows the newest snapshot), hits by the own
+ * shells (drawn in the present) and the cause of the own death. "You destroyed" waits for the
+ * view, with the explosion (playEvents).
  */
 function feedback(e) {
   const me = game.me;
@@ -123,10 +124,7 @@ function feedback(e) {
     if (e.tank === me && e.victim !== me) effects.hitMarker(e.x, e.y, false);
   }
   if (e.type !== 'kill') return;
-  if (e.tank === me && e.victim !== me) {
-    effects.hitMarker(e.x, e.y, true);
-    hud.say(`You destroyed ${nameOf(e.victim)}`, performance.now());
-  }
+  if (e.tank === me && e.victim !== me) effects.hitMarker(e.x, e.y, true);
   if (e.victim === me) game.death = { killer: e.tank === me ? '' : nameOf(e.tank) };
 }
 
@@ -245,7 +243,10 @@ function playEvents(renderTime, world) {
   const volumeAt = (x, y) => Math.max(0, 1 - Math.hypot(x - own.x, y - own.y) / HEARING);
   while (game.events.length && game.events[0].time <= renderTime) {
     const { time, e } = game.events.shift();
-    if (e.type === 'kill') hud.kill(e.tank === e.victim ? '' : nameOf(e.tank), nameOf(e.victim), !!e.ricochet, performance.now());
+    if (e.type === 'kill') {
+      hud.kill(e.tank === e.victim ? '' : nameOf(e.tank), nameOf(e.victim), !!e.ricochet, performance.now());
+      if (e.tank === game.me && e.victim !== game.me) hud.say(`You destroyed ${nameOf(e.victim)}`, performance.now());
+    }
     // A burst of old events (a hidden tab, a stall) would boom all at once: show only what is current.
     if (document.hidden || time < renderTime - STALE_EVENT_MS) continue;
     const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/events.go): type, tank, victim, shell, x, y
