@@ -110,6 +110,7 @@ export class Connection {
    */
   onReplaced(msg) {
     this.replaced = true;
+    this.tokens.yieldSeat();
     this.socket.disconnect();
     this.notify('replaced', messageOf(msg, 'You joined from another tab.'));
   }

@@ -51,6 +51,12 @@ export class TokenStore {
     localStorage.setItem(this.keptKey, now);
   }
 
+  /**
+   * This tab no longer plays with its token (another tab took the seat over): a reload of it
+   * must not take the seat back by itself (resumable is false), only the player's choice.
+   */
+  yieldSeat() { sessionStorage.setItem(this.keptKey, '0'); }
+
   /** Stops the heartbeat at once (the tab closes or reloads), so the next tab may take the token. */
   release() { localStorage.setItem(this.beatKey, '0'); }
 }

@@ -137,6 +137,12 @@ test('a page may resume a seat whose token was kept within the reconnect window'
   assert.equal(again.canResume(10000), false);
 });
 
+test('a tab whose seat another tab took over does not take it back on a reload', () => {
+  const { net } = joined();
+  socket.fire('replaced', { message: 'You joined from another tab.' });
+  assert.equal(net.canResume(10000), false);
+});
+
 test('the playing tab beats the heartbeat every second and releases it on pagehide', () => {
   joined();
   localStorage.setItem('pirates.tokenBeat', '1');
