@@ -20,6 +20,13 @@ type pageView struct {
 	Me    int    `json:"me"`
 	Arena string `json:"arena"`
 	Conn  string `json:"conn"`
+	// Snapshots decoded and keyframes asked for since the page loaded, at Now (the page's
+	// clock, in ms).
+	Snapshots int     `json:"snapshots"`
+	Resyncs   int     `json:"resyncs"`
+	Now       float64 `json:"now"`
+	// Acked is the newest snapshot number decoded: the room numbers every snapshot it sends.
+	Acked int `json:"acked"`
 	Tanks []struct {
 		ID    int     `json:"id"`
 		X     float64 `json:"x"`

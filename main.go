@@ -2,21 +2,16 @@
 //
 // It wires the parts together: the tank simulation (game/tanks) on the room runtime that runs it
 // for connected players (game/), the embedded browser client (web/), and the server plumbing
-// every game shares (game/host: flags, routes, limits, /metrics, graceful shutdown) around the
-// Socket.IO server (realtime/).
+// every game shares (game/host: flags with TANKARENA_… environment fall-backs, routes, limits,
+// /metrics, graceful shutdown) around the Socket.IO server (realtime/).
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"tankarena/assets"
@@ -26,79 +21,54 @@ import (
 	"tankarena/web"
 )
 
-// envPrefix starts the environment variable each flag falls back to: -max-arenas reads
-// TANKARENA_MAX_ARENAS.
-const envPrefix = "TANKARENA_"
+func main() { host.Main(tankArena()) }
 
-func main() {
-	if err := run(os.Args[1:]); err != nil {
-		slog.Error("tankarena stopped", "err", err)
-		os.Exit(1)
+// tankArena is the whole server: the tank game's own flags (-bots, -map) beside the runtime's
+// and the host's, one kind of room per map, and the browser client.
+func tankArena() host.Game[tanks.Input] {
+	var bots int
+	var maps string
+	games := map[string]*tanks.Game{} // by map name, the kinds of room; filled by Setup
+	return host.Game[tanks.Input]{
+		Name: "Tank Arena", Namespace: "tankarena", RoomName: "arena",
+		Static: web.Files, DevDir: "web", KitDevDir: "web/kit",
+		Flags: func(flags *flag.FlagSet) {
+			flags.IntVar(&bots, "bots", 0, "bots fill each arena up to this many tanks; they leave as humans join")
+			flags.StringVar(&maps, "map", "arena", "map name from assets/maps, or a path to a map file; a comma `list` offers several, the first by default, another with ?map=name in the page address")
+		},
+		Setup: func(s game.Settings) (kinds []string, err error) {
+			if bots < 0 {
+				return nil, fmt.Errorf("flags: need bots >= 0, not %d", bots)
+			}
+			cfg := tanks.DefaultConfig()
+			cfg.TickRate = s.TickRate
+			cfg.MaxPlayers = max(s.MaxPlayers, bots)
+			seed := func() uint64 { return uint64(time.Now().UnixNano()) }
+			for _, name := range strings.Split(maps, ",") {
+				name = strings.TrimSpace(name)
+				if _, dup := games[name]; dup {
+					continue
+				}
+				m, err := loadMap(name)
+				if err != nil {
+					return nil, err
+				}
+				if games[name], err = tanks.NewGame(cfg, m, bots, seed); err != nil {
+					return nil, err
+				}
+				kinds = append(kinds, name)
+			}
+			return kinds, nil
+		},
+		NewSimulation: func(kind string) (game.Simulation[tanks.Input], error) {
+			room, err := games[kind].NewRoom()
+			if err != nil {
+				return nil, err
+			}
+			return room, nil
+		},
+		ParseInput: tanks.ParseInput,
 	}
-}
-
-func run(args []string) error {
-	s, err := parseFlags(args)
-	if err != nil {
-		return err
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	srv, err := newServer(ctx, s)
-	if err != nil {
-		return err
-	}
-	slog.Info("tank arena starting", "maps", s.maps, "tick_rate", s.game.TickRate, "snapshot_rate", s.game.SnapshotRate)
-	return srv.Run(ctx)
-}
-
-// newServer builds the lobby and the server that hosts it; the lobby's arenas run until ctx
-// ends, and stop when the server shuts down.
-func newServer(ctx context.Context, s settings) (*host.Server, error) {
-	lobby, err := newLobby(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	srv, err := host.New(s.host, host.Options{
-		Name:             "Tank Arena",
-		MetricsNamespace: "tankarena",
-		RegisterMetrics:  lobby.Metrics().Register,
-		Static:           web.Files,
-		DevDir:           "web",
-		KitDevDir:        "web/kit",
-		OnShutdown:       lobby.Close,
-	})
-	if err != nil {
-		return nil, err
-	}
-	lobby.Serve(srv.Realtime().Of("/"))
-	return srv, nil
-}
-
-// settings are the command line flags, each with an environment variable fall-back.
-type settings struct {
-	host host.Config   // listen address, -dev, connection limits, origins and hosts
-	game game.Settings // rates and limits of the rooms (see README "Limits and security")
-	bots int
-	maps string // comma-separated
-}
-
-func parseFlags(args []string) (settings, error) {
-	s := settings{host: host.DefaultConfig()}
-	flags := flag.NewFlagSet("tankarena", flag.ContinueOnError)
-	s.host.RegisterFlags(flags)
-	gameSettings := game.RegisterFlags(flags, "arena")
-	flags.IntVar(&s.bots, "bots", 0, "bots fill each arena up to this many tanks; they leave as humans join")
-	flags.StringVar(&s.maps, "map", "arena", "map name from assets/maps, or a path to a map file; a comma `list` offers several, the first by default, another with ?map=name in the page address")
-	if err := s.host.ParseFlags(flags, args, envPrefix); err != nil {
-		return s, err
-	}
-	if s.bots < 0 {
-		return s, errors.New("flags: need bots >= 0")
-	}
-	var err error
-	s.game, err = gameSettings()
-	return s, err
 }
 
 // loadMap reads a map by name from the embedded assets, or from disk when given a path.
@@ -111,43 +81,4 @@ func loadMap(name string) (*tanks.Map, error) {
 		}
 	}
 	return tanks.LoadMap(name, data)
-}
-
-// newLobby builds the tank game and the room runtime that runs it from the settings.
-func newLobby(ctx context.Context, s settings) (*game.Lobby[tanks.Input], error) {
-	cfg := tanks.DefaultConfig()
-	cfg.TickRate = s.game.TickRate
-	cfg.MaxPlayers = max(s.game.MaxPlayers, s.bots)
-	seed := func() uint64 { return uint64(time.Now().UnixNano()) }
-	// One kind of room per map: a player asks for one with ?map= (the join's kind).
-	var kinds []string
-	games := map[string]*tanks.Game{}
-	for _, name := range strings.Split(s.maps, ",") {
-		name = strings.TrimSpace(name)
-		if _, dup := games[name]; dup {
-			continue
-		}
-		m, err := loadMap(name)
-		if err != nil {
-			return nil, err
-		}
-		if games[name], err = tanks.NewGame(cfg, m, s.bots, seed); err != nil {
-			return nil, err
-		}
-		kinds = append(kinds, name)
-	}
-	return game.NewLobby(ctx, game.Options[tanks.Input]{
-		Kinds: kinds,
-		NewSimulation: func(kind string) (game.Simulation[tanks.Input], error) {
-			room, err := games[kind].NewRoom()
-			if err != nil {
-				return nil, err
-			}
-			return room, nil
-		},
-		ParseInput:       tanks.ParseInput,
-		RoomName:         "arena",
-		MetricsNamespace: "tankarena",
-		Settings:         s.game,
-	})
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tankarena/game"
+	"tankarena/game/host"
 	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
@@ -27,11 +28,7 @@ var waitLong = testenv.Patience(30 * time.Second)
 func startServer(t *testing.T, flags ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := parseFlags(flags)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := newServer(ctx, s)
+	srv, err := host.NewGame(ctx, tankArena(), flags)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,5 +173,30 @@ func TestSIGTERMTellsThePlayersAndExitsZero(t *testing.T) {
 		}
 	case <-time.After(waitLong):
 		t.Fatalf("the server did not exit:\n%s", stderr.String())
+	}
+}
+
+// TestFlagsFallBackToTheEnvironmentAndRefuseBadValues: every flag, the tank game's own and the
+// runtime's, reads TANKARENA_<NAME> when not given; a bad value stops the server with an error
+// naming it.
+func TestFlagsFallBackToTheEnvironmentAndRefuseBadValues(t *testing.T) {
+	t.Setenv("TANKARENA_MAX_SEATS_PER_IP", "1")
+	t.Setenv("TANKARENA_MAP", "bunkers")
+	base := startServer(t)
+	ack, refusal := joinWith(t, base, game.JoinRequest{Name: "First"})
+	if refusal != "" || ack.Kind != "bunkers" {
+		t.Fatalf("TANKARENA_MAP=bunkers: kind %q (refused %q)", ack.Kind, refusal)
+	}
+	if msg := joinOnce(t, base, "Second"); msg != "too many players from your address: 1 at most" {
+		t.Fatalf("TANKARENA_MAX_SEATS_PER_IP=1: the second join got %q", msg)
+	}
+	for _, bad := range [][]string{{"-max-arenas", "0"}, {"-bots", "-1"}, {"-map", "nowhere"}, {"-max-connections", "0"}, {"-tick-rate", "0"}} {
+		if _, err := host.NewGame(t.Context(), tankArena(), bad); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	t.Setenv("TANKARENA_TICK_RATE", "sixty")
+	if _, err := host.NewGame(t.Context(), tankArena(), nil); err == nil || !strings.Contains(err.Error(), "TANKARENA_TICK_RATE") {
+		t.Errorf("TANKARENA_TICK_RATE=sixty: %v, want an error naming the variable", err)
 	}
 }

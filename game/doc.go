@@ -21,8 +21,13 @@
 //
 // Handshake query (optional): lag and jitter in milliseconds, loss 0..1, the lag simulator for
 // this connection (LagProfile); lag and jitter are cut to Options.MaxClientLag (1 s), and the
-// query is ignored when players may not choose (see ParseLagQuery). The simulator holds at most
-// 512 messages for a connection; more are lost.
+// query is ignored when players may not choose (see ParseLagQuery). The simulator behaves as
+// TCP does under a websocket: each direction (down: snapshots, roster, ping answers; up:
+// inputs, resyncs, pings) keeps its order; a message takes lag ± jitter but never arrives
+// before the one sent before it; a lost message is retransmitted after 2×lag + max(200 ms,
+// 8×jitter/3) (LagProfile.RetransmissionTimeout) and holds every later one of its direction
+// until it arrives, so loss delays messages and never drops them. The simulator holds at most
+// 512 messages for a connection; more are dropped (counted).
 //
 // Client → server
 //
@@ -85,7 +90,8 @@
 //	                        everyone every 2 s. Each distinct base is encoded once per send. A
 //	                        client keeps the snapshots it decoded by number and decodes a delta
 //	                        against its base; one whose base it lacks is skipped (and "resync"
-//	                        sent) until the next keyframe.
+//	                        sent) until the next keyframe. Through the lag simulator, which
+//	                        stalls but never loses, a snapshot is sent reliably when it arrives.
 //	"roster"   the game's list of who is in the room (Simulation.Roster), sent to each
 //	                        (re)joining client, and to the room after the first snapshot
 //	                        following a change (never before a snapshot: a queued message would

@@ -10,7 +10,8 @@ import (
 )
 
 // recordingPeer is a connection that keeps the snapshots the arena sends it, and refuses
-// volatile sends while busy is set, as a connection still writing the previous one does.
+// volatile sends while busy is set, as a connection still writing the previous one does;
+// reliable ones it takes all the same.
 type recordingPeer struct {
 	mu    sync.Mutex
 	busy  bool
@@ -18,18 +19,29 @@ type recordingPeer struct {
 	bytes int
 }
 
-func (p *recordingPeer) Emit(string, ...any) error { return nil }
+func (p *recordingPeer) Emit(event string, args ...any) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.keep(event, args)
+	return nil
+}
+
 func (p *recordingPeer) EmitVolatile(event string, args ...any) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.busy {
 		return false
 	}
+	p.keep(event, args)
+	return true
+}
+
+// keep records a snapshot. The caller holds mu.
+func (p *recordingPeer) keep(event string, args []any) {
 	if b, ok := args[0].([]byte); ok && event == "snapshot" {
 		p.snaps = append(p.snaps, b)
 		p.bytes += len(b)
 	}
-	return true
 }
 func (p *recordingPeer) Join(string)  {}
 func (p *recordingPeer) Leave(string) {}
@@ -84,4 +96,4 @@ func tankRoom(r *room[tanks.Input]) *tanks.Room { return r.sim.(*tanks.Room) }
 func testMetrics() *Metrics { return NewMetrics("tankarena", "arena") }
 
 // lagOf is a connection's simulated network with profile p.
-func lagOf(p LagProfile) *lagLine { return newLagLine(p, testMetrics()) }
+func lagOf(p LagProfile) *lagLine { return newLagLine(p, testMetrics(), realClock{}, 1) }

@@ -353,7 +353,7 @@ func (l *Lobby[In]) input(s *Seat[In], c *connection, raw, ack json.RawMessage) 
 			return
 		}
 	}
-	c.lag.deliver(func() {
+	c.lag.up.deliver(func() {
 		if ack != nil {
 			s.room.acknowledge(s.p, c.peer, acked)
 		}
@@ -373,7 +373,7 @@ func parseAck(raw json.RawMessage) (uint32, error) {
 // resync makes the seat's next snapshot a keyframe (the "resync" event on connection c): the
 // client got a delta whose base it does not hold.
 func (l *Lobby[In]) resync(s *Seat[In], c *connection) {
-	c.lag.deliver(func() { s.room.resync(s.p, c.peer) })
+	c.lag.up.deliver(func() { s.room.resync(s.p, c.peer) })
 }
 
 // leave removes the seat's player at once (the "leave" event on connection peer). A connection

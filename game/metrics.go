@@ -38,7 +38,7 @@ type Metrics struct {
 	replaced         atomic.Uint64 // seats taken over by a join with their token from another connection
 	latencyRefused   atomic.Uint64
 	acksRefused      atomic.Uint64 // snapshot acknowledgements of a snapshot not sent to the client, or too old
-	lagOverflow      atomic.Uint64 // messages the lag simulator lost because a line held maxLagHeld
+	lagOverflow      atomic.Uint64 // messages the lag simulator dropped because a line held maxLagHeld
 	clientLagLimited atomic.Uint64 // handshakes that asked for more simulated lag than allowed
 	namesCut         atomic.Uint64
 	panics           atomic.Uint64

@@ -81,27 +81,32 @@ func TestParseLagQuery(t *testing.T) {
 	}
 }
 
-// TestLagLineHoldsABoundedNumberOfMessages: however fast a client sends and however long its
-// chosen delay, the simulator holds maxLagHeld messages for it; the rest are lost and counted.
-func TestLagLineHoldsABoundedNumberOfMessages(t *testing.T) {
-	m := testMetrics()
-	line := newLagLine(LagProfile{Lag: time.Hour}, m)
-	lost := 0
-	for range maxLagHeld + 100 {
-		if !line.deliver(func() { t.Error("delivered within the hour") }) {
-			lost++
+// FuzzParseLagQuery: whatever the query, the profile is the default or within the bounds, and
+// a client may not choose at all while maxLag is negative.
+func FuzzParseLagQuery(f *testing.F) {
+	for _, q := range []string{"lag=100&jitter=20&loss=0.05", "lag=-5&jitter=x&loss=2", "lag=2000&jitter=99999999999999", "loss=NaN&lag=1e3", "lag=%zz", ""} {
+		f.Add(q, int64(1000))
+		f.Add(q, int64(-1))
+	}
+	def := LagProfile{Lag: 3 * time.Millisecond, Jitter: 4 * time.Millisecond, Loss: 0.5}
+	f.Fuzz(func(t *testing.T, raw string, maxMillis int64) {
+		q, _ := url.ParseQuery(raw)
+		maxLag := time.Duration(maxMillis%100_000) * time.Millisecond
+		p, limited := ParseLagQuery(q, def, maxLag)
+		if maxLag < 0 {
+			if p != def || limited != (q.Has("lag") || q.Has("jitter") || q.Has("loss")) {
+				t.Fatalf("%q with client lag off gave %+v (limited %v)", raw, p, limited)
+			}
+			return
 		}
-	}
-	if held := line.held.Load(); held != maxLagHeld || lost != 100 || m.lagOverflow.Load() != 100 {
-		t.Fatalf("held %d, lost %d, counted %d: want %d, 100, 100", held, lost, m.lagOverflow.Load(), maxLagHeld)
-	}
-	fast := newLagLine(LagProfile{Lag: time.Millisecond}, m)
-	done := make(chan struct{})
-	fast.deliver(func() { close(done) })
-	<-done
-	if held := fast.held.Load(); held != 0 {
-		t.Fatalf("a delivered message still counts as held: %d", held)
-	}
+		within := func(d, was time.Duration) bool { return d == was || 0 <= d && d <= maxLag }
+		if !within(p.Lag, def.Lag) || !within(p.Jitter, def.Jitter) || !(p.Loss >= 0 && p.Loss <= 1) {
+			t.Fatalf("%q (max %v) gave %+v", raw, maxLag, p)
+		}
+		if p.Active() && p.RetransmissionTimeout() < minRTO {
+			t.Fatalf("%+v retransmits after %v", p, p.RetransmissionTimeout())
+		}
+	})
 }
 
 func TestMetricsWritePrometheusText(t *testing.T) {

@@ -214,7 +214,8 @@ func (r *room[In]) sendRoster(roster any) {
 	defer r.mu.Unlock()
 	for _, p := range r.players {
 		if p.peer != nil && p.lag.active() {
-			_ = p.peer.Emit("roster", roster)
+			peer := p.peer
+			p.lag.down.deliver(func() { _ = peer.Emit("roster", roster) })
 		}
 	}
 }
@@ -250,14 +251,17 @@ func (r *room[In]) attach(p *player[In], peer Peer, lag *lagLine) {
 	p.needKey = true
 	p.acked, p.acking, p.delivered = 0, false, 0
 	r.mu.Unlock()
-	// A player on a simulated bad network stays out of the broadcast room: its roster goes
-	// through the lag simulator instead.
-	if !lag.active() {
-		peer.Join(r.name)
-	}
 	r.setConnected(p.id, true)
-	// The roster is broadcast when it changes; a (re)connecting client needs it now.
-	_ = peer.Emit("roster", r.sim.Roster())
+	// The roster is broadcast when it changes; a (re)connecting client needs it now. A player
+	// on a simulated bad network stays out of the broadcast room: its roster goes through the
+	// lag simulator, in order with its snapshots.
+	roster := r.sim.Roster()
+	if lag.active() {
+		lag.down.deliver(func() { _ = peer.Emit("roster", roster) })
+		return
+	}
+	peer.Join(r.name)
+	_ = peer.Emit("roster", roster)
 }
 
 // setConnected tells a simulation that implements Presence. The caller holds simMu.

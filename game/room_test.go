@@ -3,6 +3,7 @@ package game_test
 import (
 	"encoding/json"
 	"math"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -234,6 +235,31 @@ func TestLagSimulatorStillDeliversSnapshots(t *testing.T) {
 			_, ok := tankIn(s, p.ack.ID)
 			return ok
 		})
+	}
+}
+
+// TestLagSimulatorDelaysButNeverLosesSnapshots: through jitter and loss every snapshot
+// arrives, in order, each delta on the snapshot before it, as over TCP: no snapshot skipped,
+// no resync asked for.
+func TestLagSimulatorDelaysButNeverLosesSnapshots(t *testing.T) {
+	h := newHarness(t, nil)
+	p := h.connect(t, url.Values{"lag": {"150"}, "jitter": {"30"}, "loss": {"0.05"}})
+	p.join("Laggy", "")
+	var snaps []tanks.Snapshot
+	var resyncs int
+	eventually(t, "three seconds of snapshots", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		snaps, resyncs = slices.Clone(p.snaps), p.resyncs
+		return len(snaps) >= 90
+	})
+	if resyncs != 0 {
+		t.Errorf("%d deltas arrived without their base", resyncs)
+	}
+	for k := 1; k < len(snaps); k++ {
+		if step := snaps[k].Tick - snaps[k-1].Tick; step != 2 {
+			t.Fatalf("snapshot %d is %d ticks after the one before, want 2 (every one, at 60/30 Hz)", k, step)
+		}
 	}
 }
 

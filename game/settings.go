@@ -45,23 +45,27 @@ type Settings struct {
 }
 
 // RegisterFlags defines the settings as flags in fs, in the words of a game that calls a room
-// room ("arena" gives -max-arenas), and returns the function that reads them once fs is
-// parsed. A flag's 0 means "none" where an option's negative does: -join-rate 0 lifts the join
-// rates, -max-client-lag 0 keeps players from choosing their own lag.
-func RegisterFlags(fs *flag.FlagSet, room string) func() (Settings, error) {
+// room ("arena" gives -max-arenas), with defaults' non-zero fields as their defaults (the
+// runtime's own for the rest), and returns the function that reads them once fs is parsed. A
+// flag's 0 means "none" where an option's negative does: -join-rate 0 lifts the join rates,
+// -max-client-lag 0 keeps players from choosing their own lag.
+func RegisterFlags(fs *flag.FlagSet, room string, defaults Settings) func() (Settings, error) {
+	def := defaults.withDefaults()
 	var s Settings
-	fs.IntVar(&s.TickRate, "tick-rate", 60, "simulation ticks per second")
-	fs.IntVar(&s.SnapshotRate, "snapshot-rate", 30, "snapshots per second sent to each player")
-	fs.IntVar(&s.MaxPlayers, "max-players", 16, "players per "+room+"; a new "+room+" opens when all are full")
-	fs.IntVar(&s.MaxRooms, "max-"+room+"s", DefaultMaxRooms, room+"s running at once; when all are full a join is refused with \"server full\"")
-	fs.IntVar(&s.InputRate, "input-rate", 0, "inputs per second one player may send on average, bursts of 16; more are dropped; 0: twice the tick rate")
-	fs.IntVar(&s.MaxNameLength, "max-name-length", DefaultMaxNameLength, "longest player name in characters; longer names are cut")
-	fs.IntVar(&s.MaxSeatsPerAddress, "max-seats-per-ip", DefaultMaxSeatsPerAddress, "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused")
-	joinRate := fs.Int("join-rate", DefaultJoinRate, "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused; 0: no limit")
-	maxClientLag := fs.Int("max-client-lag", int(DefaultMaxClientLag.Milliseconds()), "most simulated lag, and jitter, in ms a player may ask for with ?lag=&jitter=; 0: players may not choose")
-	lag := fs.Int("lag", 0, "simulated one-way delay in ms for every player, for netcode testing (per player: ?lag=)")
-	jitter := fs.Int("jitter", 0, "simulated delay jitter in ms (per player: ?jitter=)")
-	fs.Float64Var(&s.Lag.Loss, "loss", 0, "simulated loss of snapshots and inputs, 0..1 (per player: ?loss=)")
+	fs.IntVar(&s.TickRate, "tick-rate", def.TickRate, "simulation ticks per second")
+	fs.IntVar(&s.SnapshotRate, "snapshot-rate", def.SnapshotRate, "snapshots per second sent to each player")
+	fs.IntVar(&s.MaxPlayers, "max-players", def.MaxPlayers, "players per "+room+"; a new "+room+" opens when all are full")
+	fs.IntVar(&s.MaxRooms, "max-"+room+"s", def.MaxRooms, room+"s running at once; when all are full a join is refused with \"server full\"")
+	fs.IntVar(&s.InputRate, "input-rate", defaults.InputRate, "inputs per second one player may send on average, bursts of 16; more are dropped; 0: twice the tick rate")
+	fs.IntVar(&s.MaxNameLength, "max-name-length", def.MaxNameLength, "longest player name in characters; longer names are cut")
+	fs.IntVar(&s.MaxSeatsPerAddress, "max-seats-per-ip", def.MaxSeatsPerAddress, "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused")
+	joinRate := fs.Int("join-rate", int(max(def.JoinRate, 0)), "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused; 0: no limit")
+	maxClientLag := fs.Int("max-client-lag", int(max(def.MaxClientLag, 0).Milliseconds()), "most simulated lag, and jitter, in ms a player may ask for with ?lag=&jitter=; 0: players may not choose")
+	// The network simulator's model (LagProfile) is TCP's, as a websocket sees it: each direction
+	// keeps its order, jitter bunches messages, and a loss is a stall, not a missing message.
+	lag := fs.Int("lag", int(def.Lag.Lag.Milliseconds()), "simulated one-way delay in ms for every player, for netcode testing; each direction keeps its order, as on TCP (per player: ?lag=)")
+	jitter := fs.Int("jitter", int(def.Lag.Jitter.Milliseconds()), "simulated delay jitter in ms: each message's delay is lag ± up to this, but never shorter than what keeps it behind the message before (per player: ?jitter=)")
+	fs.Float64Var(&s.Lag.Loss, "loss", def.Lag.Loss, "simulated TCP loss, 0..1: a lost message is retransmitted after 2×lag + max(200, 8×jitter/3) ms and the later ones wait for it; nothing is dropped (per player: ?loss=)")
 	return func() (Settings, error) {
 		if s.TickRate < 1 || s.TickRate > 240 || s.SnapshotRate < 1 || s.MaxPlayers < 1 || s.MaxRooms < 1 {
 			return s, errors.New("flags: need 1 <= tick-rate <= 240, snapshot-rate >= 1, max-players >= 1, max-" + room + "s >= 1")

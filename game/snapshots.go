@@ -116,14 +116,21 @@ func (r *room[In]) frameFor(base uint32) []byte {
 }
 
 // deliverSnapshot hands one snapshot to a player's connection and reports whether it was
-// taken. Through the lag simulator the answer for a delayed message comes later: a snapshot
-// the connection then cannot take is lost like any other, which costs that snapshot only.
+// taken. Through the lag simulator the simulated network is the player's transport, and it
+// is TCP's: a snapshot it takes (all but those past its bound) arrives, late after a "loss"
+// and in order. It arrives as TCP hands data over, several at once after a stall or in a bunch
+// of jitter, so it is sent reliably then: the real connection would drop all but the first of
+// a bunch as volatile. An error there (the connection gone) asks for a keyframe next time.
 func (r *room[In]) deliverSnapshot(t *snapshotTarget[In], frame []byte) bool {
 	if !t.lag.active() {
 		return t.peer.EmitVolatile("snapshot", frame)
 	}
-	peer := t.peer
-	return t.lag.deliver(func() { peer.EmitVolatile("snapshot", frame) })
+	p, peer := t.p, t.peer
+	return t.lag.down.deliver(func() {
+		if peer.Emit("snapshot", frame) != nil {
+			r.resync(p, peer)
+		}
+	})
 }
 
 // acknowledge records that the client on connection from decoded snapshot n (sent with its

@@ -1,7 +1,9 @@
 package game
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"tankarena/game/tanks"
 )
@@ -275,5 +277,74 @@ func TestEveryoneGetsAKeyframePeriodically(t *testing.T) {
 		if want := i%every == 0; (k == "key") != want {
 			t.Fatalf("snapshot %d is a %s", i, k)
 		}
+	}
+}
+
+// lastPlayer is the room's only player, or the last of its map's order.
+func lastPlayer(a *room[tanks.Input]) *player[tanks.Input] {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var p *player[tanks.Input]
+	for _, q := range a.players {
+		p = q
+	}
+	return p
+}
+
+// TestSimulatedLossDelaysSnapshotsWithoutAKeyframe: as on TCP, a snapshot the lag simulator
+// "loses" is retransmitted, and the ones after it wait and arrive in order behind it: every
+// delta still decodes on the snapshot before, and no keyframe is asked for.
+func TestSimulatedLossDelaysSnapshotsWithoutAKeyframe(t *testing.T) {
+	a := testArena(t, 2)
+	peer := &recordingPeer{}
+	clock := newFakeClock()
+	p := LagProfile{Loss: 1}
+	if _, err := a.join("Lossy", "tok", peer, newLagLine(p, testMetrics(), clock, 1)); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		a.tick(true)
+		clock.advance(10 * time.Millisecond)
+	}
+	pl := lastPlayer(a)
+	a.mu.Lock()
+	needKey := pl.needKey
+	a.mu.Unlock()
+	if needKey || len(peer.snaps) != 0 {
+		t.Fatalf("retransmitted snapshots: %d arrived before their timeout, a keyframe asked for: %v", len(peer.snaps), needKey)
+	}
+	clock.advance(p.RetransmissionTimeout())
+	c := &client{peer: peer}
+	c.receive(t)
+	if !slices.Equal(c.kinds, []string{"key", "delta", "delta"}) {
+		t.Fatalf("after the retransmissions got %v", c.kinds)
+	}
+}
+
+// A snapshot the lag simulator drops for its bound is known at once: the next one is a
+// keyframe.
+func TestSimulatorOverflowMakesTheNextSnapshotAKeyframe(t *testing.T) {
+	a := testArena(t, 2)
+	peer := &recordingPeer{}
+	line := newLagLine(LagProfile{Lag: time.Hour}, testMetrics(), newFakeClock(), 1)
+	if _, err := a.join("Flooded", "tok", peer, line); err != nil {
+		t.Fatal(err)
+	}
+	for line.held.Load() < maxLagHeld {
+		line.up.deliver(func() {})
+	}
+	a.tick(true)
+	pl := lastPlayer(a)
+	a.mu.Lock()
+	needKey := pl.needKey
+	pl.lag = newLagLine(LagProfile{Loss: 0.0001}, testMetrics(), newFakeClock(), 1) // active, delivered at once
+	a.mu.Unlock()
+	if !needKey || len(peer.taken()) != 0 {
+		t.Fatal("a dropped snapshot did not leave the player waiting for a keyframe")
+	}
+	a.tick(true)
+	c := &client{peer: peer}
+	if k := c.next(t); k != "key" {
+		t.Fatalf("after a dropped snapshot got a %s", k)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 
@@ -33,7 +34,7 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		peer: socketPeer{s},
 		id:   s.ConnID(),
 		addr: s.ClientIP(), // the engine's per-address key: an IPv6 client counts by its /64
-		lag:  newLagLine(profile, l.opts.Metrics),
+		lag:  newLagLine(profile, l.opts.Metrics, realClock{}, rand.Uint64()),
 	}
 	var joining sync.Mutex // orders "join" and "leave"
 	var seat atomic.Pointer[Seat[In]]
@@ -77,7 +78,7 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 			return
 		}
 		value = bytes.Clone(value)
-		c.lag.deliver(func() { c.lag.deliver(func() { _ = e.Ack(value) }) })
+		c.lag.up.deliver(func() { c.lag.down.deliver(func() { _ = e.Ack(value) }) })
 	})
 	s.On("resync", func(*realtime.Event) {
 		if st := seat.Load(); st != nil {
@@ -92,6 +93,7 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		}
 	})
 	s.OnDisconnect(func(string) {
+		c.lag.close() // what it still holds was for this connection alone
 		if st := seat.Load(); st != nil {
 			l.disconnected(st, c.peer)
 		}

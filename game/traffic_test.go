@@ -210,7 +210,8 @@ func TestClientChosenLagIsBounded(t *testing.T) {
 	})
 	t.Run("off", func(t *testing.T) {
 		h := newHarness(t, func(o *game.Options[tanks.Input]) { o.MaxClientLag = -1 })
-		// All lost: the ping is answered and snapshots arrive only if the query is ignored.
+		// Ten minutes each way: the ping is answered and snapshots arrive only if the query is
+		// ignored.
 		p := h.connect(t, url.Values{"lag": {"600000"}, "loss": {"1"}})
 		ping(t, p)
 		p.join("Honest", "")
@@ -222,7 +223,7 @@ func TestClientChosenLagIsBounded(t *testing.T) {
 	t.Run("held messages", func(t *testing.T) {
 		h := newHarness(t, nil)
 		// A raw client with the largest lag allowed floods inputs: the simulator holds a bounded
-		// number and loses the rest, instead of a timer per input.
+		// number and drops the rest, instead of holding a flood.
 		c := h.dialRawQuery(t, "lag=1000")
 		c.connect()
 		c.join("Flood", "")

@@ -2,7 +2,16 @@
 // game's main only wires its own parts. It knows no game: the tank game is one user
 // (tankarena's main.go), and a fork's game is another.
 //
-// A main makes a Config (DefaultConfig, then RegisterFlags and ParseFlags for the command
+// A game on the room runtime (package game) needs only Main, or NewGame in its tests: one
+// Game value names the game, its simulation and input parser, its page, its own flags and the
+// defaults of the runtime's, and Main does the rest (examples/pirates is 27 lines of main.go):
+//
+//	func main() {
+//		host.Main(host.Game[Input]{Name: "Pirates!", Namespace: "pirates", Addr: ":8081",
+//			NewSimulation: newWorld, ParseInput: parseInput, Static: page})
+//	}
+//
+// A program that serves something else builds the parts itself. A main makes a Config (DefaultConfig, then RegisterFlags and ParseFlags for the command
 // line and the environment), builds the Server with New, serves its game on Realtime, and
 // calls Run with a context that ends on SIGINT or SIGTERM:
 //

@@ -35,7 +35,7 @@ export class Connection {
     this.lag = query ?? lagQuery(globalThis.location?.search ?? '');
     this.socket = null;
     this.replaced = false; // another tab joined with our token: stay out until the player says otherwise
-    this.stream = new SnapshotStream(decode, () => this.socket?.emit('resync'));
+    this.stream = new SnapshotStream(decode, () => { this.totals.resyncs++; this.socket?.emit('resync'); });
     // From the latest join ack: the player's id in its room, the room, the rates, the game's own data.
     this.id = null;
     this.room = null;
@@ -48,6 +48,8 @@ export class Connection {
     this.pingHistory = [];
     this.counts = { bytes: 0, snaps: 0, inputs: 0 };
     this.rates = { bytes: 0, snaps: 0, inputs: 0 };
+    // Since the page loaded: snapshots decoded, and keyframes asked for ("resync").
+    this.totals = { snaps: 0, resyncs: 0 };
     this.windowStart = 0;
   }
 
@@ -171,6 +173,7 @@ export class Connection {
     const snap = this.stream.receive(buf); // null: unusable until the keyframe it asked for
     if (!snap) return;
     this.counts.snaps++;
+    this.totals.snaps++;
     this.notify('snapshot', snap, buf.byteLength);
   }
 }
