@@ -145,7 +145,7 @@ $('#join').addEventListener('submit', (e) => {
 });
 $('#name').value = localStorage.getItem('tankarena.name') || '';
 $('#name').addEventListener('change', () => localStorage.setItem('tankarena.name', cleanName($('#name').value)));
-// A reload (or a tab reopened) within the reconnect window goes straight back into the game with
+// A reload within the reconnect window goes straight back into the game with
 // the saved name and token; sound waits for the first touch or key, as browsers require.
 if (cleanName($('#name').value) && net.canResume(RESUME_MS)) {
   $('#join').hidden = true;

@@ -69,9 +69,9 @@ export class Connection {
   }
 
   /**
-   * Reports whether a seat this page (or a closed tab of it) held withinMs ago may still be
-   * waiting: a page that passes the server's reconnect window may join at once, without asking
-   * the player again (a reload goes straight back into the game).
+   * Reports whether the seat this tab played withinMs ago may still be waiting: a page that
+   * passes the server's reconnect window may join at once after a reload, without asking the
+   * player again.
    */
   canResume(withinMs) { return this.tokens.resumable(withinMs); }
 

@@ -4,15 +4,15 @@
 //
 // The token lives in sessionStorage (this tab; survives a reload) and in localStorage with a
 // heartbeat, so a tab reopened within the reconnect window gets the seat back while a second tab
-// open at the same time (fresh heartbeat) joins as a new player instead of stealing it. Both
-// also keep when the token was last kept, so a page can tell whether its seat is still held
-// (resumable) and join at once instead of asking for a name.
+// open at the same time (fresh heartbeat) joins as a new player instead of stealing it. The tab
+// also keeps when it last kept its token, so a reloaded page can tell whether its seat is still
+// held (resumable) and join at once instead of asking for a name.
 
 export const BEAT_EVERY_MS = 1000;
 const STALE_BEATS = 2.5; // heartbeats missed before another tab may take the token over
 
 export class TokenStore {
-  /** key names the storage entries: key + '.token', key + '.tokenBeat' and key + '.tokenKept'. */
+  /** key names the storage entries: key + '.token', key + '.tokenBeat' and key + '.tokenKept' (this tab's). */
   constructor(key) {
     this.tokenKey = `${key}.token`;
     this.beatKey = `${key}.tokenBeat`;
@@ -20,25 +20,22 @@ export class TokenStore {
   }
 
   /** The token to join with: this tab's own, else one no other open tab keeps alive, else ''. */
-  saved() { return this.find().token; }
-
-  /**
-   * Reports whether saved() has a token that was still in use withinMs ago: within the server's
-   * reconnect window, joining with it gives the seat back.
-   */
-  resumable(withinMs) {
-    const { token, kept } = this.find();
-    return token !== '' && Date.now() - kept <= withinMs;
-  }
-
-  /** The token saved() returns and when it was last kept (0: unknown). */
-  find() {
+  saved() {
     const own = sessionStorage.getItem(this.tokenKey);
-    if (own) return { token: own, kept: Number(sessionStorage.getItem(this.keptKey)) || 0 };
+    if (own) return own;
     const shared = localStorage.getItem(this.tokenKey);
     const beat = Number(localStorage.getItem(this.beatKey)) || 0;
-    if (!shared || Date.now() - beat <= STALE_BEATS * BEAT_EVERY_MS) return { token: '', kept: 0 };
-    return { token: shared, kept: Number(localStorage.getItem(this.keptKey)) || 0 };
+    return shared && Date.now() - beat > STALE_BEATS * BEAT_EVERY_MS ? shared : '';
+  }
+
+  /**
+   * Reports whether this tab played with its own token withinMs ago: a reload within the
+   * server's reconnect window gets the seat back by joining with it. A new tab (even one
+   * reopened after the playing tab closed) has no token of its own and asks the player first.
+   */
+  resumable(withinMs) {
+    const own = sessionStorage.getItem(this.tokenKey);
+    return !!own && Date.now() - (Number(sessionStorage.getItem(this.keptKey)) || 0) <= withinMs;
   }
 
   /** Stores token as this tab's and beats its heartbeat; call every BEAT_EVERY_MS while playing. */
@@ -48,7 +45,6 @@ export class TokenStore {
     sessionStorage.setItem(this.keptKey, now);
     localStorage.setItem(this.tokenKey, token);
     localStorage.setItem(this.beatKey, now);
-    localStorage.setItem(this.keptKey, now);
   }
 
   /**
