@@ -54,7 +54,7 @@ export class Connection {
   }
 
   /**
-   * Adds a listener; returns this. Events: 'joined' (ack: {id, room, token, seq, tickRate,
+   * Adds a listener; returns this. Events: 'joined' (ack: {id, room, token, name, seq, tickRate,
    * snapshotRate, game}), 'snapshot' (snap, bytes), 'roster' (list), 'state' ('connecting',
    * 'connected', 'reconnecting' or 'offline'), 'failed' (error: a refused join, or no realtime
    * client), 'replaced' (message: another tab plays this seat now), 'shutdown' (message).
