@@ -5,6 +5,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +29,9 @@ type pageView struct {
 	Now       float64 `json:"now"`
 	// Acked is the newest snapshot number decoded: the room numbers every snapshot it sends.
 	Acked int `json:"acked"`
-	Tanks []struct {
+	// Corrections counts the own tank's prediction corrections so far.
+	Corrections int `json:"corrections"`
+	Tanks       []struct {
 		ID    int     `json:"id"`
 		X     float64 `json:"x"`
 		Y     float64 `json:"y"`
@@ -115,6 +119,18 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 		return false
 	})
 	waitView(t, driver, "the driver's own shell", func(v pageView) bool { return len(v.Shells) > 0 })
+	// The page reports the tick it draws the others at, so the server resolves its shots
+	// against what it saw (lag compensation); the real browser's shot is counted as such.
+	for deadline := time.Now().Add(waitLong); ; time.Sleep(50 * time.Millisecond) {
+		metrics := getBody(t, base+"/metrics")
+		if shots := metricValue(metrics, "tankarena_shots_compensated_total"); shots > 0 {
+			t.Logf("%.0f lag-compensated shots, rewound %.0f ms on average", shots, 1000*metricValue(metrics, "tankarena_shot_rewind_seconds_total")/shots)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the browser's shots were not lag-compensated: tankarena_shots_compensated_total stays 0")
+		}
+	}
 	out := testenv.OutDir(t)
 	screenshot(t, driver, filepath.Join(out, "driver.png"))
 	screenshot(t, watcher, filepath.Join(out, "watcher.png"))
@@ -129,6 +145,17 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// metricValue returns the value of an unlabelled series in /metrics text, 0 if absent.
+func metricValue(metrics, name string) float64 {
+	for _, line := range strings.Split(metrics, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			n, _ := strconv.ParseFloat(v, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // waitView polls the page's view until ok accepts it; only a generous overall deadline, never

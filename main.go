@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"tankarena/assets"
 	"tankarena/game"
 	"tankarena/game/host"
@@ -29,6 +31,8 @@ func tankArena() host.Game[tanks.Input] {
 	var bots int
 	var maps string
 	games := map[string]*tanks.Game{} // by map name, the kinds of room; filled by Setup
+	var lag []*tanks.LagStats         // each game's lag compensation counters
+	tickRate := 0
 	return host.Game[tanks.Input]{
 		Name: "Tank Arena", Namespace: "tankarena", RoomName: "arena",
 		Static: web.Files, DevDir: "web", KitDevDir: "web/kit",
@@ -41,7 +45,7 @@ func tankArena() host.Game[tanks.Input] {
 				return nil, fmt.Errorf("flags: need bots >= 0, not %d", bots)
 			}
 			cfg := tanks.DefaultConfig()
-			cfg.TickRate = s.TickRate
+			cfg.TickRate, tickRate = s.TickRate, s.TickRate
 			cfg.MaxPlayers = max(s.MaxPlayers, bots)
 			seed := func() uint64 { return uint64(time.Now().UnixNano()) }
 			for _, name := range strings.Split(maps, ",") {
@@ -57,6 +61,7 @@ func tankArena() host.Game[tanks.Input] {
 					return nil, err
 				}
 				kinds = append(kinds, name)
+				lag = append(lag, games[name].LagStats())
 			}
 			return kinds, nil
 		},
@@ -68,6 +73,9 @@ func tankArena() host.Game[tanks.Input] {
 			return room, nil
 		},
 		ParseInput: tanks.ParseInput,
+		RegisterMetrics: func(reg prometheus.Registerer) error {
+			return registerLagMetrics(reg, "tankarena", tickRate, lag)
+		},
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package game is the room runtime every game on this server runs on: a game supplies a
 // Simulation (add and remove players, apply an input, step one tick, encode a snapshot) and an
 // input parser, and the runtime does the rest. One goroutine per room steps the simulation at a
-// fixed rate (an accumulator with a catch-up cap), applies the players' queued inputs and sends
+// fixed rate (an accumulator with a catch-up cap), applies the players' buffered inputs and sends
 // each connected player a snapshot at the snapshot rate: one delta and, when some player needs
 // one, one keyframe are encoded per send, whatever the number of players. A panic in a tick is
 // recovered and the room restarted with its seats. A Lobby places players into rooms with
@@ -62,16 +62,29 @@
 //	          the base it had). A client that never sends one is taken to hold every snapshot
 //	          its connection took.
 //	          Each input carries a seq, a uint32 counting up per input (Input.Sequence). Inputs
-//	          are held state: the server applies one per tick and keeps the last one while none
-//	          arrive. When more than 2 wait (a burst), the oldest are skipped so they do not add
-//	          latency for good; what must survive of a skipped input (a shot) is carried into the
-//	          applied one (Input.Absorb). Inputs are taken as they arrive, however many come at
-//	          once (a connection flushing after a stall). Malformed inputs are ignored; more than
-//	          Options.InputRate per second on average (default 2 per tick, bursts of 16) are
-//	          dropped (both counted in /metrics).
+//	          are held state. Each player's inputs wait in an input buffer, taken as they arrive
+//	          however many come at once, and each tick applies exactly one, in the order they
+//	          arrived: every input is applied for one tick, none is skipped to catch up, so a
+//	          client predicting its own moves is not corrected. When the buffer is empty the
+//	          player keeps its last input (a starved tick, counted), which delays every later
+//	          input by a tick: the buffer's depth, the ticks an input waits, grows with the
+//	          arrival jitter by itself. The buffer estimates that jitter per player (how far its
+//	          depth moves within a second, the second largest of the last four seconds) and sets
+//	          a target depth that covers it: 1 on a steady link, 2 when the client's and server's
+//	          clocks slip a tick, up to 8 on a jittery link. Only when the depth stays more than
+//	          one above the target for half a second (a burst after a stall, or a link that
+//	          calmed down) does it give the latency back: one input a tick beyond the one applied,
+//	          the oldest merged into the next so what must survive of it (a shot) is kept
+//	          (Input.Absorb), until the depth is one above the target. The buffer holds 48 inputs;
+//	          one arriving at a full buffer merges the oldest away the same way. Malformed inputs
+//	          are ignored; more than Options.InputRate per second on average (default 2 per
+//	          tick, bursts of 32) are dropped. All of it is counted in /metrics: inputs dropped
+//	          by reason (rate, burst for the shed ones, queue_full, malformed), starved ticks,
+//	          and the depth of each player's buffer at each tick.
 //	"resync"                                                no payload: the client got a delta whose base
 //	          it does not hold; its next snapshot is a keyframe. Send once per gap.
-//	"latency" value                                         with ack → the same value (ping measurement);
+//	"latency" value                                         with ack → the same value and the player's input
+//	          buffer depth (inputs waiting for a tick; -1 without a seat): ping measurement;
 //	          one JSON value of at most 64 bytes (the browser sends a timestamp), else the ack is
 //	          {"error": string}.
 //	"leave"                                                 no payload: removes the player at once

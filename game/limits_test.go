@@ -108,9 +108,9 @@ func TestInputsBeyondTheConfiguredRateAreDroppedAndCounted(t *testing.T) {
 		dropped := metric(t, h.lobby, `tankarena_inputs_dropped_total{reason="rate"}`)
 		return int(accepted+dropped) == sent
 	})
-	// The bucket holds a burst of 16 and refills at rate per second: nothing beyond that passes,
+	// The bucket holds a burst of 32 and refills at rate per second: nothing beyond that passes,
 	// however slowly this machine delivered the flood.
-	allowed := 16 + rate*time.Since(begin).Seconds() + 1
+	allowed := 32 + rate*time.Since(begin).Seconds() + 1
 	if accepted := metric(t, h.lobby, "tankarena_inputs_total"); accepted > allowed {
 		t.Fatalf("%v of %d inputs accepted, the limit allows %.0f", accepted, sent, allowed)
 	}

@@ -334,9 +334,9 @@ func (l *Lobby[In]) roomWithSpace(kind string) (*room[In], error) {
 	return r, nil
 }
 
-// input queues one raw "input" payload that arrived on the seat's connection c, through c's
+// input buffers one raw "input" payload that arrived on the seat's connection c, through c's
 // lag simulator. It runs on the connection's reader (realtime.Socket.OnInline), so it only
-// parses and queues. Malformed payloads are counted and ignored.
+// parses and buffers. Malformed payloads are counted and ignored.
 //
 // ack, when not nil, is the newest snapshot number the client decoded (see snapframe.go): the
 // base of its next delta. A malformed one is counted and ignored, as is the input with it.

@@ -25,8 +25,11 @@ type Metrics struct {
 	bytesSent        atomic.Uint64
 	inputs           atomic.Uint64
 	droppedRate      atomic.Uint64
-	droppedBurst     atomic.Uint64 // skipped at a tick to drain a burst (see nextInput)
-	droppedFull      atomic.Uint64 // dropped on arrival, maxQueuedInputs already waiting
+	droppedBurst     atomic.Uint64                             // shed by an input buffer to give back latency (see inputBuffer)
+	droppedFull      atomic.Uint64                             // merged on arrival, the input buffer full
+	inputStarved     atomic.Uint64                             // player ticks that found the input buffer empty
+	depthSum         atomic.Uint64                             // input buffer depths observed, summed
+	depthBuckets     [len(depthBucketBounds) + 1]atomic.Uint64 // per bound, not cumulative; the last is +Inf
 	droppedBroken    atomic.Uint64
 	refusedFull      atomic.Uint64
 	refusedName      atomic.Uint64
@@ -68,6 +71,28 @@ func (m *Metrics) observeTick(d time.Duration) {
 	}
 }
 
+// depthBucketBounds are the input buffer depth histogram's upper bounds, in inputs waiting
+// (ticks of latency): 0 is a starved tick, 1 no latency added, up to the target cap and bursts.
+var depthBucketBounds = [...]int{0, 1, 2, 3, 4, 6, 8, 12, 16, 32}
+
+// observeInputDepth counts the depth of one player's input buffer at one tick: two atomic adds,
+// once per player per tick.
+func (m *Metrics) observeInputDepth(depth int) {
+	m.depthSum.Add(uint64(depth))
+	i := 0
+	for i < len(depthBucketBounds) && depth > depthBucketBounds[i] {
+		i++
+	}
+	m.depthBuckets[i].Add(1)
+}
+
+// InputBuffers returns the player ticks that found an input buffer empty (the held input
+// repeated), and the inputs shed by buffers to give back latency or merged on arrival at a
+// full one.
+func (m *Metrics) InputBuffers() (starved, shed, full uint64) {
+	return m.inputStarved.Load(), m.droppedBurst.Load(), m.droppedFull.Load()
+}
+
 // InputsDropped returns the inputs dropped so far for arriving too fast, for being superseded
 // (merged into a newer input: skipped to drain a burst, or pushed out of a full queue), and for
 // being malformed.
@@ -78,7 +103,7 @@ func (m *Metrics) InputsDropped() (rate, superseded, malformed uint64) {
 // Register adds the metrics to reg. Each series reads its counter when reg is gathered (at
 // every scrape), so nothing is counted twice; a new counter is one more line in the list.
 func (m *Metrics) Register(reg prometheus.Registerer) error {
-	const droppedHelp = "Inputs dropped, by reason: over the rate limit; skipped at a tick to drain a burst (a shot in one is kept); pushed out of a full queue; malformed."
+	const droppedHelp = "Inputs dropped, by reason: over the rate limit; shed by a player's input buffer to give back latency after a stall (burst; merged into the next input, a shot kept); merged on arrival at a full input buffer (queue_full); malformed."
 	const refusedHelp = "Joins refused, by reason."
 	const evictedHelp = "Seats of disconnected players given up before their reconnect window ended, to seat a new player: on a full server, or from an address at its seat limit."
 	ns, room := m.namespace+"_", m.namespace+"_"+m.room
@@ -94,6 +119,8 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "burst"}, m.droppedBurst.Load),
 		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "queue_full"}, m.droppedFull.Load),
 		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "malformed"}, m.droppedBroken.Load),
+		counterFunc(ns+"input_starved_ticks_total", "Ticks at which a connected player's input buffer was empty, so the player's last input was applied again (its client sees a correction).", nil, m.inputStarved.Load),
+		depthHistogram{m: m, desc: prometheus.NewDesc(ns+"input_buffer_depth", "Inputs waiting in a connected player's input buffer when a tick takes one, per player per tick: 0 is a starved tick, 1 adds no latency, each one more a tick of input latency.", nil, nil)},
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "server_full"}, m.refusedFull.Load),
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_name"}, m.refusedName.Load),
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_request"}, m.refusedBadReq.Load),
@@ -165,6 +192,31 @@ func (h tickHistogram) Collect(ch chan<- prometheus.Metric) {
 	}
 	count := h.m.ticks.Load()
 	hist, err := prometheus.NewConstHistogram(h.desc, count, float64(h.m.tickNanos.Load())/1e9, buckets)
+	if err != nil {
+		hist = prometheus.NewInvalidMetric(h.desc, err)
+	}
+	ch <- hist
+}
+
+// depthHistogram reports the input buffer depths observeInputDepth counted, as a Prometheus
+// histogram. The count is the sum of the buckets, so a depth counted during a scrape never
+// leaves a bucket above it.
+type depthHistogram struct {
+	m    *Metrics
+	desc *prometheus.Desc
+}
+
+func (h depthHistogram) Describe(ch chan<- *prometheus.Desc) { ch <- h.desc }
+
+func (h depthHistogram) Collect(ch chan<- prometheus.Metric) {
+	buckets := make(map[float64]uint64, len(depthBucketBounds))
+	var count uint64
+	for i, b := range depthBucketBounds {
+		count += h.m.depthBuckets[i].Load()
+		buckets[float64(b)] = count
+	}
+	count += h.m.depthBuckets[len(depthBucketBounds)].Load()
+	hist, err := prometheus.NewConstHistogram(h.desc, count, float64(h.m.depthSum.Load()), buckets)
 	if err != nil {
 		hist = prometheus.NewInvalidMetric(h.desc, err)
 	}

@@ -94,7 +94,7 @@ func (r *room[In]) restart() (err error) {
 				s.SetConnected(id, false) // still inside its reconnect window
 			}
 		}
-		p.queue = p.queue[:0]
+		p.inputs.reset()
 		p.acked, p.delivered = 0, 0 // no client holds a snapshot of the new world
 		seated[id] = p
 	}

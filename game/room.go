@@ -14,13 +14,10 @@ const (
 	// maxCatchUpTicks bounds how many ticks one wake-up may run after a stall (GC, a busy
 	// machine): beyond it the room drops time instead of spiralling ever further behind.
 	maxCatchUpTicks = 5
-	// inputBurst is how many inputs may arrive at once after a network hiccup; the sustained
-	// rate is Options.InputRate.
-	inputBurst = 16
-	// maxQueuedInputs bounds the inputs arriving between two ticks (a burst): when more arrive,
-	// the oldest is merged away (keeping its edges, see Input.Absorb). Each tick then drains
-	// the queue down to maxInputBacklog (see nextInput).
-	maxQueuedInputs = 8
+	// inputBurst is how many inputs may arrive at once, beyond the sustained rate
+	// (Options.InputRate): half a second of them at 60 Hz, what a TCP connection delivers at
+	// once after a retransmission stall of up to 500 ms; each of them is then applied.
+	inputBurst = 32
 )
 
 // errRoomFull means every seat of the room is taken.
@@ -39,10 +36,10 @@ type player[In Input[In]] struct {
 	token  string
 	peer   Peer     // nil while the player is disconnected and may still reconnect
 	lag    *lagLine // the connection's simulated network
-	queue  []In
+	inputs inputBuffer[In]
 	budget float64 // inputs the player may still send now (the rate limiter's bucket)
 	gen    int     // bumped on every (re)connect, so a stale reconnect timer does nothing
-	// last is the newest queued input: the idle input queued on disconnect follows it, and a
+	// last is the newest input received: the idle input queued on disconnect follows it, and a
 	// reconnecting client continues numbering after it.
 	last In
 	// needKey is set while the client holds no snapshot the server may encode against (it is
@@ -60,7 +57,7 @@ type player[In Input[In]] struct {
 // room is one running match: a simulation stepped by its own goroutine at a fixed tick rate.
 //
 // Locks: simMu guards the simulation (the loop holds it for a whole tick; joins and leaves take
-// it briefly); mu guards the seats and input queues, so socket handlers queuing inputs never
+// it briefly); mu guards the seats and input buffers, so socket handlers buffering inputs never
 // wait for a tick. When both are needed, simMu is taken first.
 type room[In Input[In]] struct {
 	ID   string // a version 4 UUID: unique across restarts of the process, and across processes
@@ -68,6 +65,8 @@ type room[In Input[In]] struct {
 	name string // the broadcast room of its connected players
 	opts *Options[In]
 	log  *slog.Logger
+	// clock is the input buffers' timing at the room's tick rate.
+	clock bufferClock
 
 	simMu   sync.Mutex
 	sim     Simulation[In]
@@ -97,6 +96,7 @@ func newRoom[In Input[In]](id, kind string, sim Simulation[In], opts *Options[In
 		name:    opts.RoomName + "-" + id,
 		opts:    opts,
 		log:     opts.Logger.With(opts.RoomName, id),
+		clock:   newBufferClock(opts.TickRate),
 		sim:     sim,
 		welcome: sim.Welcome(),
 		players: make(map[int]*player[In]),
@@ -163,7 +163,7 @@ func (r *room[In]) run(ctx context.Context) {
 	}
 }
 
-// tick gives each player its next queued input, steps the simulation and, when due, sends a
+// tick gives each player its next buffered input, steps the simulation and, when due, sends a
 // snapshot. Every lock it takes is released by defer, so a panic leaves none held.
 func (r *room[In]) tick(sendSnapshot bool) {
 	r.simMu.Lock()
@@ -187,23 +187,28 @@ func (r *room[In]) tick(sendSnapshot bool) {
 	}
 }
 
-// applyInputs refills every player's rate budget and gives each its next queued input. The
-// caller holds simMu.
+// applyInputs refills every player's rate budget and gives each the next input from its buffer
+// (see inputBuffer). The caller holds simMu.
 func (r *room[In]) applyInputs() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	perTick := float64(r.opts.InputRate) / float64(r.opts.TickRate)
+	m := r.opts.Metrics
 	for _, p := range r.players {
 		p.budget = min(p.budget+perTick, inputBurst)
-		if len(p.queue) == 0 {
-			continue // the simulation keeps the held input in force
+		in, ok, res := p.inputs.take(r.clock)
+		if res.shed {
+			m.droppedBurst.Add(1)
 		}
-		in, rest, skipped := nextInput(p.queue)
-		r.sim.SetInput(p.id, in)
-		p.queue = rest
-		if skipped > 0 {
-			r.opts.Metrics.droppedBurst.Add(uint64(skipped))
+		if p.peer != nil && p.inputs.fed {
+			m.observeInputDepth(res.depth)
+			if res.starved {
+				m.inputStarved.Add(1)
+			}
 		}
+		if ok {
+			r.sim.SetInput(p.id, in)
+		} // else the simulation keeps the held input in force
 	}
 }
 
@@ -247,7 +252,7 @@ func (r *room[In]) attach(p *player[In], peer Peer, lag *lagLine) {
 	p.peer = peer
 	p.lag = lag
 	p.gen++
-	p.queue = p.queue[:0]
+	p.inputs.reset()
 	p.needKey = true
 	p.acked, p.acking, p.delivered = 0, false, 0
 	r.mu.Unlock()
@@ -316,7 +321,8 @@ func (r *room[In]) detach(p *player[In]) int {
 	p.peer = nil
 	// The simulation holds the last input; queue the idle one so the player stops acting.
 	p.last = p.last.Idle()
-	p.queue = append(p.queue[:0], p.last)
+	p.inputs.reset()
+	p.inputs.push(p.last)
 	return p.gen
 }
 
@@ -335,8 +341,8 @@ func (r *room[In]) leave(p *player[In]) int {
 	return len(r.players)
 }
 
-// input queues one parsed input from the player's current connection, enforcing the rate limit
-// and the queue bound. Inputs from a connection the seat was taken over from are ignored.
+// input buffers one parsed input from the player's current connection, enforcing the rate
+// limit. Inputs from a connection the seat was taken over from are ignored.
 func (r *room[In]) input(p *player[In], from Peer, in In) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -348,11 +354,9 @@ func (r *room[In]) input(p *player[In], from Peer, in In) {
 		return
 	}
 	p.budget--
-	if len(p.queue) >= maxQueuedInputs {
-		p.queue = skipOldest(p.queue, 1)
+	if p.inputs.push(in) {
 		r.opts.Metrics.droppedFull.Add(1)
 	}
-	p.queue = append(p.queue, in)
 	p.last = in
 	r.opts.Metrics.inputs.Add(1)
 }
@@ -381,6 +385,13 @@ func (r *room[In]) generation(p *player[In]) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return p.gen
+}
+
+// inputDepth is how many of the player's inputs wait for a tick.
+func (r *room[In]) inputDepth(p *player[In]) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return p.inputs.n
 }
 
 func (r *room[In]) lastSeq(p *player[In]) uint32 {

@@ -16,7 +16,7 @@ type Settings struct {
 	// MaxRooms bounds the rooms running at once; a join when all are full is refused with
 	// ErrServerFull. Default DefaultMaxRooms.
 	MaxRooms int
-	// InputRate is how many inputs per second one player may send on average (bursts of 16
+	// InputRate is how many inputs per second one player may send on average (bursts of 32
 	// pass); more are dropped and counted. Default twice TickRate: a client sends one per tick.
 	InputRate int
 	// MaxNameLength is the longest name in characters; longer names are cut (CleanName).
@@ -56,7 +56,7 @@ func RegisterFlags(fs *flag.FlagSet, room string, defaults Settings) func() (Set
 	fs.IntVar(&s.SnapshotRate, "snapshot-rate", def.SnapshotRate, "snapshots per second sent to each player")
 	fs.IntVar(&s.MaxPlayers, "max-players", def.MaxPlayers, "players per "+room+"; a new "+room+" opens when all are full")
 	fs.IntVar(&s.MaxRooms, "max-"+room+"s", def.MaxRooms, room+"s running at once; when all are full a join is refused with \"server full\"")
-	fs.IntVar(&s.InputRate, "input-rate", defaults.InputRate, "inputs per second one player may send on average, bursts of 16; more are dropped; 0: twice the tick rate")
+	fs.IntVar(&s.InputRate, "input-rate", defaults.InputRate, "inputs per second one player may send on average, bursts of 32; more are dropped; 0: twice the tick rate")
 	fs.IntVar(&s.MaxNameLength, "max-name-length", def.MaxNameLength, "longest player name in characters; longer names are cut")
 	fs.IntVar(&s.MaxSeatsPerAddress, "max-seats-per-ip", def.MaxSeatsPerAddress, "players from one address (an IPv6 /64), seats kept for reconnecting ones included; beyond it a join is refused")
 	joinRate := fs.Int("join-rate", int(max(def.JoinRate, 0)), "joins one address may make a second, in bursts of 32 (a connection: 1 a second, bursts of 10); beyond it a join is refused; 0: no limit")

@@ -54,13 +54,15 @@ type Presence interface {
 }
 
 // Input is what the runtime needs to know of a game's input type: its place in the client's
-// sequence, how to merge an input that is skipped into the one that supersedes it, and what a
-// player does while disconnected. Inputs are values (a small struct), copied into the queue.
+// sequence, how to merge an input that is merged away into the one that supersedes it, and what
+// a player does while disconnected. Inputs are values (a small struct), copied into the
+// player's input buffer.
 type Input[In any] interface {
 	// Sequence numbers the client's inputs, one per tick, counting up (wrapping).
 	Sequence() uint32
 	// Absorb returns this input with what must survive of an older input it supersedes when
-	// the queue skips the older one: held states (a direction, an aim) are the newer input's,
+	// the input buffer merges the older one away (to give back latency after a stall, or at
+	// its bound): held states (a direction, an aim) are the newer input's,
 	// but an edge (a shot) must not be lost.
 	Absorb(older In) In
 	// Idle is the input that follows this one when the player's connection drops: numbered

@@ -59,9 +59,9 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		seat.Store(joined)
 		_ = e.Ack(ack)
 	})
-	// Inputs come at the tick rate, and in bursts after a network stall: they are queued by the
-	// room (which merges a burst) right on the connection's reader, never in the socket's
-	// event queue, whose bound would disconnect a player for a burst of its own inputs.
+	// Inputs come at the tick rate, and in bursts after a network stall: they go into the
+	// player's input buffer right on the connection's reader, never in the socket's event
+	// queue, whose bound would disconnect a player for a burst of its own inputs.
 	s.OnInline("input", func(e *realtime.Event) {
 		if st := seat.Load(); st != nil {
 			l.input(st, c, e.Raw(0), e.Raw(1))
@@ -78,7 +78,15 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 			return
 		}
 		value = bytes.Clone(value)
-		c.lag.up.deliver(func() { c.lag.down.deliver(func() { _ = e.Ack(value) }) })
+		c.lag.up.deliver(func() {
+			// The answer carries the player's input buffer depth as it arrives (the net
+			// graph's), -1 without a seat.
+			depth := -1
+			if st := seat.Load(); st != nil {
+				depth = st.room.inputDepth(st.p)
+			}
+			c.lag.down.deliver(func() { _ = e.Ack(value, depth) })
+		})
 	})
 	s.On("resync", func(*realtime.Event) {
 		if st := seat.Load(); st != nil {

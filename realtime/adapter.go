@@ -33,6 +33,14 @@ type BroadcastOptions struct {
 	// OnAck, when set, is called once for every recipient reached: with its answer, or with
 	// nil when the recipient disconnected before answering. pkt then carries an ack id.
 	OnAck func(*Args)
+	// Expect and Done, set with OnAck, serve an adapter that also reaches sockets of other
+	// nodes, whose number it learns only after Broadcast returned. Expect(d) adds d to the
+	// recipients the sender waits for: such an adapter calls Expect(+1) before returning, for
+	// the answers still to come from elsewhere, and later Expect(k-1) once it knows that k more
+	// recipients were reached there. Done is closed when the sender stops waiting (all
+	// answered, or its timeout), so the adapter can forget the broadcast.
+	Expect func(delta int)
+	Done   <-chan struct{}
 }
 
 // Local is this node's part of a namespace, as an Adapter sees it.
@@ -43,4 +51,7 @@ type Local interface {
 	// many it reached. When opts.OnAck is set, ackID is the packet's id and each answer goes
 	// to OnAck; a socket that can no longer take acks (it is leaving) is not reached.
 	Deliver(socketIDs []string, enc parser.Encoded, ackID uint64, opts BroadcastOptions) int
+	// Socket returns the local socket with this id, or nil: for an adapter that answers other
+	// nodes' questions about sockets or acts on them for other nodes (join, leave, disconnect).
+	Socket(id string) *Socket
 }

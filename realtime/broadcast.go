@@ -76,12 +76,21 @@ func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args .
 		ctx, cancel = context.WithTimeout(ctx, b.timeout)
 		defer cancel()
 	}
+	waiting, stopWaiting := context.WithCancel(ctx)
+	defer stopWaiting() // closes opts.Done for adapters that wait for other nodes
 	var (
-		mu      sync.Mutex
-		answers []*Args
-		done    int // recipients that answered or disconnected
-		arrived = make(chan struct{}, 1)
+		mu       sync.Mutex
+		answers  []*Args
+		done     int // recipients that answered or disconnected
+		expected int // recipients reached, and answers an adapter still waits for elsewhere
+		arrived  = make(chan struct{}, 1)
 	)
+	wake := func() {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+	}
 	opts := b.options()
 	opts.OnAck = func(a *Args) {
 		mu.Lock()
@@ -90,28 +99,31 @@ func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args .
 			answers = append(answers, a)
 		}
 		mu.Unlock()
-		select {
-		case arrived <- struct{}{}:
-		default:
-		}
+		wake()
 	}
+	opts.Expect = func(delta int) {
+		mu.Lock()
+		expected += delta
+		mu.Unlock()
+		wake()
+	}
+	opts.Done = waiting.Done()
 	type sent struct {
 		ns *Namespace
 		id uint64
 	}
 	var pending []sent
-	expected := 0
 	for _, target := range b.ns.targets() {
 		p := *pkt
 		p.Namespace, p.ID, p.HasID = target.name, target.nextAckID(), true
-		expected += target.adapter.Broadcast(&p, opts)
+		opts.Expect(target.adapter.Broadcast(&p, opts))
 		pending = append(pending, sent{target, p.ID})
 	}
 	for {
 		mu.Lock()
-		got, settled := slices.Clone(answers), done
+		got, settled, want := slices.Clone(answers), done, expected
 		mu.Unlock()
-		if settled >= expected {
+		if settled >= want {
 			return got, nil
 		}
 		select {
@@ -120,7 +132,7 @@ func (b BroadcastOperator) EmitWithAck(ctx context.Context, event string, args .
 			for _, p := range pending {
 				p.ns.forgetAck(p.id)
 			}
-			return got, fmt.Errorf("realtime: %d of %d acks for %q: %w", len(got), expected, event, ctx.Err())
+			return got, fmt.Errorf("realtime: %d of %d acks for %q: %w", len(got), want, event, ctx.Err())
 		}
 	}
 }

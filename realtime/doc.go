@@ -49,7 +49,7 @@
 // # Rooms and broadcasts
 //
 // Each namespace has rooms, kept by an Adapter (in memory by default, pluggable through
-// Options.NewAdapter). A socket is always in the room named by its id. Broadcasts select
+// Options.NewAdapter; tankarena/realtime/redisadapter spreads them over several nodes). A socket is always in the room named by its id. Broadcasts select
 // sockets with To/In/Except, Socket.Broadcast (all but the sender), Volatile and Timeout; the
 // packet is encoded once and the same bytes go to every recipient.
 package realtime

@@ -119,3 +119,27 @@ func (e *Event) Ack(args ...any) error {
 	}
 	return e.ack.socket.sendAck(e.ack.id, args)
 }
+
+// ArgsOf returns values as the receiver of a packet carrying them sees them, binary included:
+// for an adapter that brings the acknowledgements of other nodes' sockets to
+// BroadcastOptions.OnAck.
+func ArgsOf(values ...any) (*Args, error) {
+	data, atts, err := parser.MarshalArgs(values...)
+	if err != nil {
+		return nil, err
+	}
+	enc := parser.Encode(&parser.Packet{Type: parser.Ack, HasID: true, Data: data, Attachments: atts})
+	var d parser.Decoder
+	p, err := d.Add(enc.Text, false)
+	for _, att := range enc.Attachments {
+		if err != nil {
+			break
+		}
+		p, err = d.Add(att, true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("realtime: arguments: %w", err)
+	}
+	a := argsOf(p)
+	return &a, nil
+}

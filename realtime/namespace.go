@@ -157,6 +157,8 @@ type localNamespace Namespace
 
 func (l *localNamespace) Name() string { return l.name }
 
+func (l *localNamespace) Socket(id string) *Socket { return (*Namespace)(l).Socket(id) }
+
 func (l *localNamespace) Deliver(socketIDs []string, enc parser.Encoded, ackID uint64, opts BroadcastOptions) int {
 	n := (*Namespace)(l)
 	recipients := make([]*Socket, 0, len(socketIDs))

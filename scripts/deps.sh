@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the programs `make test` runs besides Go are here: Node.js with npm (the official
-# socket.io packages in compat/ and the client's unit tests) and Chromium (the browser tests).
+# socket.io packages in compat/ and the client's unit tests), Chromium (the browser tests) and
+# redis-server (the cluster tests start their own, on a free port).
 # When one is missing: as root (CI, a fresh container) it installs it with apt-get; otherwise it
 # prints the exact command to run and fails, before anything long has started. `make test`
 # runs it first; CI (.ci/run) only runs `make test`.
@@ -13,6 +14,7 @@ missing_packages() {
     command -v google-chrome >/dev/null || echo chromium
   command -v node >/dev/null || echo nodejs
   command -v npm >/dev/null || echo npm
+  command -v redis-server >/dev/null || echo redis-server
 }
 
 mapfile -t need < <(missing_packages)
@@ -41,7 +43,7 @@ fi
     echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${need[*]}"
     echo
   else
-    echo "Install Node.js 20 or newer with npm, and Chromium, with this system's package manager,"
+    echo "Install Node.js 20 or newer with npm, Chromium and redis-server with this system's package manager,"
   fi
   echo "then run make test again."
 } >&2

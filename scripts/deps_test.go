@@ -128,9 +128,10 @@ func TestDepsAsAUserPrintsTheInstallCommandAndStops(t *testing.T) {
 		present []string
 		command string
 	}{
-		{"nothing there", nil, "sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium nodejs npm"},
-		{"only the browser missing", []string{"node", "npm"}, "sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium\n"},
-		{"only npm missing", []string{"chromium", "node"}, "sudo apt-get update && sudo apt-get install -y --no-install-recommends npm\n"},
+		{"nothing there", nil, "sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium nodejs npm redis-server\n"},
+		{"only the browser missing", []string{"node", "npm", "redis-server"}, "sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium\n"},
+		{"only npm missing", []string{"chromium", "node", "redis-server"}, "sudo apt-get update && sudo apt-get install -y --no-install-recommends npm\n"},
+		{"only redis-server missing", []string{"chromium", "node", "npm"}, "sudo apt-get update && sudo apt-get install -y --no-install-recommends redis-server\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := newDepsRun(t)
@@ -152,7 +153,7 @@ func TestDepsAsAUserPrintsTheInstallCommandAndStops(t *testing.T) {
 func TestDepsWithoutAptGetSaysWhatToInstall(t *testing.T) {
 	r := newDepsRun(t)
 	r.run(t, false)
-	if r.code == 0 || !strings.Contains(r.message, "Node.js 20 or newer with npm, and Chromium") {
+	if r.code == 0 || !strings.Contains(r.message, "Node.js 20 or newer with npm, Chromium and redis-server") {
 		t.Errorf("exit %d, want a failure that names what to install:\n%s", r.code, r.message)
 	}
 }
@@ -162,7 +163,7 @@ func TestDepsWithEverythingThereDoesNothing(t *testing.T) {
 		t.Run(browser, func(t *testing.T) {
 			r := newDepsRun(t)
 			r.fakeAptGet(t, true)
-			for _, p := range []string{browser, "node", "npm"} {
+			for _, p := range []string{browser, "node", "npm", "redis-server"} {
 				r.fake(t, p, "")
 			}
 			r.run(t, false)
@@ -178,7 +179,7 @@ func TestDepsAsRootInstallsWithAptGet(t *testing.T) {
 	r.fakeAptGet(t, true)
 	r.fake(t, "node", "")
 	r.run(t, true)
-	want := "update -qq\ninstall -y -qq --no-install-recommends chromium npm\n"
+	want := "update -qq\ninstall -y -qq --no-install-recommends chromium npm redis-server\n"
 	if r.code != 0 || r.aptCalls(t) != want {
 		t.Errorf("exit %d, apt-get calls %q, want %q; output:\n%s", r.code, r.aptCalls(t), want, r.message)
 	}

@@ -59,9 +59,9 @@ func TestSmokeGame(t *testing.T) {
 			t.Errorf("%d players: snapshots not counted: %+v", n, rec)
 		}
 		// The server accepted inputs: the players are playing, not idling in their seats. Some
-		// may be dropped on a busy machine: when a stalled process delivers a burst, the arena
-		// skips the older queued inputs on purpose (arena/inputqueue.go) rather than apply
-		// them late; they must stay a small share.
+		// may be dropped on a busy machine: when a stalled process delivers a burst, the
+		// player's input buffer sheds the latency it left behind (game/inputbuffer.go); they
+		// must stay a small share.
 		accepted := rec.InputsPerPlayerPerSecond * float64(n) * cfg.gameWindow.Seconds()
 		if rec.InputsPerPlayerPerSecond <= 0 || float64(rec.InputsDropped) > accepted/10 {
 			t.Errorf("%d players: %.1f inputs/player/s accepted, %d dropped", n, rec.InputsPerPlayerPerSecond, rec.InputsDropped)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"tankarena/game"
 )
 
@@ -37,6 +39,9 @@ type Game[In game.Input[In]] struct {
 	// runtime's settings: it loads what the game needs (maps, say) and returns the kinds of
 	// room offered (nil: one kind).
 	Setup func(game.Settings) (kinds []string, err error)
+	// RegisterMetrics, if not nil, adds the game's own series to /metrics, beside the
+	// runtime's and the connection layer's.
+	RegisterMetrics func(prometheus.Registerer) error
 	// NewSimulation and ParseInput are the game (game.Options).
 	NewSimulation func(kind string) (game.Simulation[In], error)
 	ParseInput    func(json.RawMessage) (In, error)
@@ -85,7 +90,16 @@ func NewGame[In game.Input[In]](ctx context.Context, g Game[In], args []string) 
 	}
 	srv, err := New(cfg, Options{
 		Name: g.Name, MetricsNamespace: g.Namespace, Static: g.Static, DevDir: g.DevDir, KitDevDir: g.KitDevDir,
-		RegisterMetrics: lobby.Metrics().Register, OnShutdown: lobby.Close,
+		RegisterMetrics: func(reg prometheus.Registerer) error {
+			if err := lobby.Metrics().Register(reg); err != nil {
+				return err
+			}
+			if g.RegisterMetrics != nil {
+				return g.RegisterMetrics(reg)
+			}
+			return nil
+		},
+		OnShutdown: lobby.Close,
 	})
 	if err != nil {
 		lobby.Close()

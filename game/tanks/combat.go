@@ -45,6 +45,7 @@ func (w *World) respawn(t *tank) {
 	t.input.Aim = t.Hull
 	t.health = w.cfg.MaxHealth
 	t.alive = true
+	t.spawned = w.tick
 	t.shieldTicks = w.cfg.ticks(w.cfg.SpawnShield)
 	t.reloadTicks = 0
 	w.emit(Event{Type: EventRespawn, Tank: t.id, X: p.X, Y: p.Y})

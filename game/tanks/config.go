@@ -57,6 +57,12 @@ type Config struct {
 	RespawnDelay float64 `json:"respawnDelay"`
 	// SpawnShield is how long a respawned tank cannot be damaged (firing ends it early).
 	SpawnShield float64 `json:"spawnShield"`
+
+	// MaxRewind bounds lag compensation: a shell is first resolved against the other tanks as
+	// its shooter saw them ([Input.View]), at most this long ago; a client claiming an older
+	// view is held to it, so nobody hits what took cover longer ago than this. 0 turns lag
+	// compensation off. At most 1 s.
+	MaxRewind float64 `json:"maxRewind"`
 }
 
 // DefaultConfig returns the tuning the game ships with: a tank reaches top speed in about
@@ -85,6 +91,7 @@ func DefaultConfig() Config {
 		MaxShells:        2048,
 		RespawnDelay:     2.5,
 		SpawnShield:      2,
+		MaxRewind:        0.25,
 	}
 }
 
@@ -104,6 +111,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxHealth < 1 || c.ShellDamage < 0 || c.ShellBounces < 0 || c.MaxShells < 0 {
 		return errors.New("config: maxHealth must be positive; shellDamage, shellBounces and maxShells not negative")
+	}
+	if !(c.MaxRewind >= 0 && c.MaxRewind <= 1) {
+		return fmt.Errorf("config: maxRewind must be in 0..1 seconds, got %v", c.MaxRewind)
 	}
 	for _, f := range []struct {
 		name string

@@ -34,7 +34,9 @@ func runMatch(t *testing.T, seed uint64) uint64 {
 	for n := 1; n <= 10000; n++ {
 		for p, id := range humans {
 			if n%(p+2) != 0 { // some ticks carry no input: the last one repeats
-				_ = w.SetInput(id, scriptedInput(p, n))
+				in := scriptedInput(p, n)
+				in.View = uint64(max(1, n-4*p*p)) // lag compensation: none, 4, 16 and (held to 15) 36 ticks
+				_ = w.SetInput(id, in)
 			}
 		}
 		w.Step()

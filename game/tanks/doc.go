@@ -20,16 +20,32 @@
 // Snapshots for clients are encoded with [EncodeSnapshot] (layout in SNAPSHOT.md) and decoded by
 // [DecodeSnapshot] or, in the browser, by web/js/snapshot.js.
 //
+// # Lag compensation
+//
+// A player aims at other tanks as it sees them, in the past: the interpolation delay plus half
+// a round trip behind the server, and its input takes the other half to arrive (250 ms with a
+// 150 ms round trip). Each input therefore says which tick the player was drawing ([Input.View]),
+// and a shell it fires catches up with the present in the tick it is fired: it flies the ticks
+// between that view and the present at once, meeting the other tanks where they were at each of
+// those ticks (a short ring of positions per tank), and flies on in the present from there. A
+// shell thus meets a tank exactly when it did on its shooter's screen. The rewind is bounded by
+// [Config.MaxRewind] (250 ms): an older view is held to it, so nobody hits what went behind a
+// wall longer ago than that; walls are never rewound (they do not move), so a shell never
+// passes one it hit. Others see such a shell appear up to that far into its flight. Bots send
+// no view. The details are in lagcomp.go.
+//
 // # On the room runtime
 //
 // [Game] and [Room] are the tank game as the room runtime (package game) runs it; this package
 // does not import the runtime, and nothing of the network. The game's own payloads on the wire
 // (package game documents the rest of the protocol):
 //
-//	"input"    [seq, throttle, turn, aim, fire]   parsed by [ParseInput]
+//	"input"    [seq, throttle, turn, aim, fire, view?]   parsed by [ParseInput]
 //	           seq: uint32 counting up per input; throttle, turn: -1..1; aim: turret angle in
-//	           radians (world frame); fire: 0 or 1. A fire in an input the runtime skips is
-//	           carried into the applied one ([Input.Absorb]).
+//	           radians (world frame); fire: 0 or 1; view (optional, 0 or absent: none): the
+//	           server tick the client was drawing the other tanks at, for lag compensation. A
+//	           fire in an input the runtime merges away (shedding latency after a stall) is
+//	           carried into the next, with its view ([Input.Absorb]).
 //	"snapshot" the encoding of SNAPSHOT.md; each tank's seq is the last input seq the server
 //	           applied for it (for reconciliation)
 //	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   ([PlayerInfo])

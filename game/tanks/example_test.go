@@ -35,13 +35,17 @@ func Example() {
 	// Output: 4 tanks, last input applied: 1
 }
 
-// An "input" event's payload is a five-element array; anything else is rejected.
+// An "input" event's payload is a five-element array, or six with the tick the client drew the
+// other tanks at (for lag compensation); anything else is rejected.
 func ExampleParseInput() {
 	in, err := tanks.ParseInput(json.RawMessage(`[17, 1, -0.5, 1.571, 1]`))
+	fmt.Printf("%+v %v\n", in, err)
+	in, err = tanks.ParseInput(json.RawMessage(`[18, 1, -0.5, 1.571, 1, 9345]`))
 	fmt.Printf("%+v %v\n", in, err)
 	_, err = tanks.ParseInput(json.RawMessage(`{"seq": 17}`))
 	fmt.Println(err != nil)
 	// Output:
-	// {Seq:17 Throttle:1 Turn:-0.5 Aim:1.571 Fire:true} <nil>
+	// {Seq:17 Throttle:1 Turn:-0.5 Aim:1.571 Fire:true View:0} <nil>
+	// {Seq:18 Throttle:1 Turn:-0.5 Aim:1.571 Fire:true View:9345} <nil>
 	// true
 }

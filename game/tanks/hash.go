@@ -22,8 +22,8 @@ func (h *fnv64) flag(b bool) {
 	}
 }
 
-// StateHash fingerprints everything that influences future steps (tick, RNG, tanks, shells,
-// scores). Two worlds with equal hashes will keep evolving identically given equal inputs.
+// StateHash fingerprints everything that influences future steps (tick, RNG, tanks with their
+// recent positions, shells, scores). Two worlds with equal hashes will keep evolving identically given equal inputs.
 func (w *World) StateHash() uint64 {
 	h := fnv64(14695981039346656037)
 	h.word(w.tick)
@@ -43,6 +43,13 @@ func (w *World) StateHash() uint64 {
 		h.flag(t.offline)
 		h.flag(t.input.Fire)
 		h.word(uint64(t.applied))
+		h.word(uint64(t.lag))
+		h.word(t.spawned)
+		for _, p := range t.past {
+			h.word(p.tick)
+			h.float(p.x)
+			h.float(p.y)
+		}
 	}
 	h.word(uint64(len(w.shells)))
 	for i := range w.shells {

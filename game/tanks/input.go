@@ -16,6 +16,11 @@ type Input struct {
 	Aim float64 `json:"aim"`
 	// Fire shoots whenever the gun is reloaded, for as long as it is held.
 	Fire bool `json:"fire"`
+	// View is the server tick at which the client drew the other tanks when it made this input
+	// (interpolation delay plus the way down behind the present), or 0 if it does not say. A
+	// shell this input fires is first resolved against the tanks as they were then (lag
+	// compensation, see lagcomp.go), never more than Config.MaxRewind back.
+	View uint64 `json:"view"`
 }
 
 // sanitize makes an input from the network safe to simulate: Throttle and Turn are clamped to
@@ -46,10 +51,13 @@ func seqNewer(a, b uint32) bool { return int32(a-b) > 0 }
 // Sequence is the input's Seq.
 func (in Input) Sequence() uint32 { return in.Seq }
 
-// Absorb keeps this input's held controls and carries an older, skipped input's shot: Fire is
-// an edge the player pressed, while throttle, turn and aim are superseded.
+// Absorb keeps this input's held controls and carries the shot of an older input merged away:
+// Fire is an edge the player pressed, while throttle, turn and aim are superseded. A carried
+// shot keeps the view it was aimed in.
 func (in Input) Absorb(older Input) Input {
-	in.Fire = in.Fire || older.Fire
+	if older.Fire && !in.Fire {
+		in.Fire, in.View = true, older.View
+	}
 	return in
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"tankarena/internal/testenv"
@@ -141,10 +142,36 @@ func TestJSMatchesGo(t *testing.T) {
 		t.Fatal("the match had no hit by a ricochet, so the ricochet flag went unchecked")
 	}
 
+	// Input payloads as the browser builds them (web/js/protocol.js), which ParseInput must take:
+	// raw controls, and the view tick the others are drawn at (a fraction of a tick, or none).
+	type jsControls struct {
+		Seq      uint32  `json:"seq"`
+		Throttle float64 `json:"throttle"`
+		Turn     float64 `json:"turn"`
+		Aim      float64 `json:"aim"`
+		Fire     bool    `json:"fire"`
+		View     any     `json:"view,omitempty"`
+	}
+	payloads := []jsControls{
+		{Seq: 1, Throttle: 0.123456, Turn: -1.5, Aim: 4, Fire: true, View: 5000.4},
+		{Seq: 2, Throttle: -7, Turn: 0.999, Aim: -math.Pi, View: 5000.6},
+		{Seq: 3, Aim: 100},
+		{Seq: math.MaxUint32, Fire: true, View: 0},
+		{Seq: 5, Aim: 1, View: 1 << 40},
+	}
+	wantPayloads := []Input{
+		{Seq: 1, Throttle: 0.12, Turn: -1, Aim: 4 - 2*math.Pi, Fire: true, View: 5000},
+		{Seq: 2, Throttle: -1, Turn: 1, Aim: math.Pi, View: 5001},
+		{Seq: 3, Aim: wrapAngle(math.Mod(100, 2*math.Pi))},
+		{Seq: math.MaxUint32, Fire: true},
+		{Seq: 5, Aim: 1, View: 1 << 40},
+	}
+
 	c := map[string]any{
 		"config": cfg, "map": m,
 		"movement":  map[string]any{"start": start, "inputs": inputs, "want": want},
 		"snapshots": frames,
+		"payloads":  payloads,
 	}
 	data, err := json.Marshal(c)
 	if err != nil {
@@ -160,6 +187,20 @@ func TestJSMatchesGo(t *testing.T) {
 		t.Fatalf("node parity check failed: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
+
+	_, line, ok := strings.Cut(string(out), "payloads ")
+	var got []json.RawMessage
+	if !ok || json.Unmarshal([]byte(strings.TrimSpace(line)), &got) != nil || len(got) != len(wantPayloads) {
+		t.Fatalf("no payloads line with %d payloads in the output", len(wantPayloads))
+	}
+	for i, raw := range got {
+		in, err := ParseInput(raw)
+		w := wantPayloads[i]
+		if err != nil || in.Seq != w.Seq || in.Fire != w.Fire || in.View != w.View ||
+			math.Abs(in.Throttle-w.Throttle) > 1e-9 || math.Abs(in.Turn-w.Turn) > 1e-9 || math.Abs(wrapAngle(in.Aim-w.Aim)) > 1e-3 {
+			t.Errorf("payload %s from %+v parsed to %+v (%v), want %+v", raw, payloads[i], in, err, w)
+		}
+	}
 }
 
 // nonNil makes empty lists JSON [] rather than null, as the JS decoder returns them.

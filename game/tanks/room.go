@@ -14,6 +14,7 @@ type Game struct {
 	bots    int
 	seed    func() uint64
 	welcome json.RawMessage
+	lag     LagStats
 }
 
 // NewGame checks the rules and prepares what every join answer carries: the map and the rules
@@ -40,8 +41,12 @@ func (g *Game) NewRoom() (*Room, error) {
 		return nil, err
 	}
 	w.SetBotFill(g.bots, BotNormal)
+	w.lagStats = &g.lag
 	return &Room{World: w, welcome: g.welcome}, nil
 }
+
+// LagStats counts the lag-compensated shells of all the game's rooms.
+func (g *Game) LagStats() *LagStats { return &g.lag }
 
 // snapshotHistory is how many captured snapshots a room keeps as bases for deltas: about a
 // second at 30 snapshots a second, more than a client's acknowledgement takes on any network

@@ -11,6 +11,7 @@ type shell struct {
 	vx, vy    float64
 	bounces   int
 	travelled float64
+	rewind    int // ticks to catch up before its first step (lagcomp.go); 0 once in the present
 }
 
 // fire launches a shell along the turret. It starts at the tank's centre and immediately flies
@@ -18,9 +19,12 @@ type shell struct {
 func (w *World) fire(t *tank) {
 	w.nextShell++
 	dx, dy := math.Cos(t.Turret), math.Sin(t.Turret)
-	s := shell{id: w.nextShell, owner: t.id, x: t.X, y: t.Y, vx: dx * w.cfg.ShellSpeed, vy: dy * w.cfg.ShellSpeed}
+	s := shell{id: w.nextShell, owner: t.id, x: t.X, y: t.Y, vx: dx * w.cfg.ShellSpeed, vy: dy * w.cfg.ShellSpeed, rewind: t.lag}
 	t.reloadTicks = w.cfg.ticks(w.cfg.ReloadTime)
 	t.shieldTicks = 0 // attacking ends spawn protection
+	if t.lag > 0 {
+		w.lagStats.count(t.lag, t.lagClamped)
+	}
 	alive := w.flyShell(&s, w.cfg.MuzzleOffset)
 	w.emit(Event{Type: EventFire, Tank: t.id, Shell: s.id, X: s.x, Y: s.y})
 	if alive {
@@ -29,12 +33,16 @@ func (w *World) fire(t *tank) {
 }
 
 // stepShells moves every shell one tick, resolving wall bounces and tank hits, and compacts the
-// list in place (order, and so determinism, is preserved).
+// list in place (order, and so determinism, is preserved). A shell fired this tick with lag
+// compensation first catches up with the present.
 func (w *World) stepShells() {
 	step := w.cfg.ShellSpeed * w.dt
 	keep := w.shells[:0]
 	for i := range w.shells {
 		s := w.shells[i]
+		if s.rewind > 0 && !w.catchUp(&s) {
+			continue
+		}
 		x0, y0 := s.x, s.y
 		if !w.flyShell(&s, step) {
 			continue

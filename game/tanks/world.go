@@ -41,6 +41,13 @@ type tank struct {
 	// a ghost that shells pass through, tanks drive through and bots ignore, and cannot fire,
 	// so a dropped player is nobody's free target and nobody's obstacle.
 	offline bool
+	// lag is how many ticks behind the present the held input was aimed (lagcomp.go); a
+	// repeated input keeps it, as its player's latency does not grow while it is held.
+	lag        int
+	lagClamped bool // the held input's view was older than the bound
+
+	spawned uint64    // tick of the latest respawn: older past positions are another life
+	past    []pastPos // positions of the last Config.MaxRewind, by tick modulo its length
 
 	kills, deaths, streak int
 }
@@ -69,6 +76,9 @@ type World struct {
 
 	botFill  int // -1 until SetBotFill is called: bots added by AddBot stay
 	botLevel BotLevel
+
+	maxRewind int       // Config.MaxRewind in ticks
+	lagStats  *LagStats // nil outside a Game
 }
 
 // NewWorld creates an empty world on map m. Equal seeds give equal matches for equal inputs.
@@ -79,7 +89,7 @@ func NewWorld(cfg Config, m *Map, seed uint64) (*World, error) {
 	if m == nil || len(m.Spawns) == 0 {
 		return nil, errors.New("game: map with at least one spawn required")
 	}
-	w := &World{cfg: cfg, m: m, dt: cfg.Dt(), rng: rng{s: seed}, botFill: -1}
+	w := &World{cfg: cfg, m: m, dt: cfg.Dt(), rng: rng{s: seed}, botFill: -1, maxRewind: cfg.rewindTicks()}
 	w.tanks = make([]tank, 0, cfg.MaxPlayers)
 	w.shells = make([]shell, 0, min(cfg.MaxShells, 4096))
 	w.events = make([]Event, 0, 64)
@@ -151,6 +161,7 @@ func (w *World) SetInput(id PlayerID, in Input) error {
 		return nil
 	}
 	t.input = in.sanitize(t.input.Aim)
+	t.lag, t.lagClamped = w.rewindFor(in.View)
 	return nil
 }
 
@@ -196,7 +207,12 @@ func (w *World) addTank(name string, brain *botBrain) PlayerID {
 	w.nextID = id
 	w.joins++
 	i, _ := w.find(id)
-	w.tanks = slices.Insert(w.tanks, i, tank{id: id, name: name, bot: brain, joined: w.joins, health: 0})
+	var past []pastPos
+	if w.maxRewind > 0 {
+		// Ticks now-maxRewind .. now: the present is recorded before shells catch up.
+		past = make([]pastPos, w.maxRewind+1)
+	}
+	w.tanks = slices.Insert(w.tanks, i, tank{id: id, name: name, bot: brain, joined: w.joins, health: 0, past: past})
 	w.roster++
 	return id
 }
@@ -214,6 +230,7 @@ func (w *World) Step() []Event {
 	w.grid.build(w.tanks)
 	w.separateTanks()
 	w.grid.build(w.tanks)
+	w.recordPast()
 	w.stepShells()
 	return w.events
 }

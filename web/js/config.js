@@ -18,6 +18,7 @@ export function clientConfig(raw, tickRate, snapshotRate) {
     reloadTime: pick(c.reloadTime, 0.6),
     respawnTime: pick(c.respawnDelay, 3),
     maxHealth: pick(c.maxHealth, 100),
+    maxRewindMs: pick(c.maxRewind, 0) * 1000, // lag compensation's bound; 0 from a server without it
     raw: c,
   };
 }

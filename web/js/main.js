@@ -42,7 +42,7 @@ const netgraph = new NetGraph($('#netgraph'));
 const game = {
   me: null, room: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
   predictor: null, buffer: null, shots: new OwnShots(), names: new Map(),
-  now: 0, gun: null, deadSince: null, latestAt: 0,
+  now: 0, gun: null, deadSince: null,
   events: [], lastView: null, connState: 'connecting', death: null, ownScreen: null,
 };
 
@@ -51,12 +51,17 @@ const game = {
 // ?map=name asks for a room on another of the server's maps (-map a,b,…).
 const net = new Connection({ decode: decodeSnapshot, storageKey: 'tankarena', kind: new URLSearchParams(location.search).get('map') || '' });
 
+// The server tick the others are drawn at now (frame() draws them at this render time): each
+// input carries it, and the server resolves the input's shot against the tanks as they were then.
+const viewTick = () => game.buffer.renderTime(game.now, INTERP_DELAY_MS) * game.tickRate / 1000;
+
 // One input per server tick, predicted at once; a neutral one (stop, keep aiming) as the tab hides.
 const inputs = new InputClock(net, {
   build(seq) {
     const pred = game.predictor;
     const pose = pred.pose(1);
-    return tankInput(seq, controls.sample(renderer.toScreen(pose.x, pose.y), pred.state.turret, touch), game.now);
+    const raw = controls.sample(renderer.toScreen(pose.x, pose.y), pred.state.turret, touch);
+    return tankInput(seq, { ...raw, view: viewTick() }, game.now);
   },
   idle(seq) {
     const state = game.predictor?.state;
@@ -83,7 +88,6 @@ net.on('joined', (ack) => {
 });
 net.on('snapshot', (snap) => {
   if (!game.buffer || !game.buffer.push(snap, performance.now())) return;
-  game.latestAt = performance.now();
   const mine = snap.tanks.find((t) => t.id === game.me);
   if (mine) game.predictor.reconcile(mine);
   const time = snap.tick * 1000 / game.tickRate;
@@ -209,8 +213,15 @@ function frame(now, frameDt) {
   }
   if (server) tanks.push({ ...server, ...own, name: nameOf(game.me) });
 
-  const ownShells = new Map(game.buffer.latest().shells.filter((s) => s.owner === game.me).map((s) => [s.id, s]));
-  game.shots.update(frameDt, now, ownShells, now - game.latestAt, net.ping ?? 0, insideWall);
+  // The server caught each own shell up to the present from the view its shot was aimed in (lag
+  // compensation), so the newest snapshot's shells are where the player sees its own at that
+  // snapshot's tick: draw them as far ahead as the render time is past it, plus whatever lag the
+  // server's bound did not cover.
+  const latest = game.buffer.latest();
+  const uncovered = Math.max(0, (net.ping ?? 0) + INTERP_DELAY_MS - c.maxRewindMs);
+  const aheadMs = renderTime - latest.tick * 1000 / game.tickRate + uncovered;
+  const ownShells = new Map(latest.shells.filter((s) => s.owner === game.me).map((s) => [s.id, s]));
+  game.shots.update(frameDt, now, ownShells, aheadMs, net.ping ?? 0, insideWall);
   const shells = [...world.shells.values()].filter((s) => s.owner !== game.me).concat(game.shots.list);
 
   playEvents(renderTime, world);
@@ -285,7 +296,10 @@ globalThis.tankArena = {
     me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState, screen: game.ownScreen,
     correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
     snapshots: net.totals.snaps, resyncs: net.totals.resyncs, acked: net.stream.acked, now: performance.now(),
+    corrections: game.predictor?.errors.length ?? 0,
     tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, offline: t.offline, health: t.health, name: t.name })),
     shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner ?? game.me })), // own shots carry no owner
   }),
+  /** The own tank's prediction corrections (units) from the index'th on (view().corrections counts them). */
+  correctionsSince: (i) => game.predictor?.errors.slice(i) ?? [],
 };

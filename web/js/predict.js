@@ -7,6 +7,7 @@
 import { stepTank, wrapAngle } from './movement.js';
 import { lerpAngle } from './angle.js';
 
+const MAX_ERRORS = 8192; // corrections kept: minutes of snapshots
 const FIELDS = ['x', 'y', 'vx', 'vy', 'hull', 'turret'];
 const SNAP_DISTANCE = 80; // world units: beyond this a correction is a teleport, not an error
 const SMOOTH_RATE = 12; // 1/s: how fast a small correction fades out
@@ -23,6 +24,7 @@ export class Predictor {
     this.pending = []; // [{seq, input, dt}] sent but not yet applied by the server
     this.offset = { x: 0, y: 0 }; // visual correction still being blended away
     this.lastError = 0; // size of the last correction, for the net graph
+    this.errors = []; // the last corrections of a live tank, for the tests' percentiles
     this.alive = false; // a dead tank waits for its respawn where the server has it
   }
 
@@ -59,6 +61,8 @@ export class Predictor {
     };
     const ex = before.x - this.state.x, ey = before.y - this.state.y;
     this.lastError = Math.hypot(ex, ey);
+    this.errors.push(this.lastError);
+    if (this.errors.length > MAX_ERRORS) this.errors.splice(0, this.errors.length - MAX_ERRORS / 2);
     if (this.lastError > SNAP_DISTANCE) this.offset = { x: 0, y: 0 };
     else { this.offset.x += ex; this.offset.y += ey; }
   }

@@ -1,6 +1,9 @@
-// The own tank's shells, shown in the present rather than ~100 ms in the past: a shell appears
-// the moment the player fires (predicted), is matched to the server's shell when that arrives,
-// and then follows it, extrapolated forward by the round trip so it stays ahead of the muzzle.
+// The own tank's shells, shown in the player's own time rather than the server's: a shell
+// appears the moment the player fires (predicted), is matched to the server's shell when that
+// arrives, and then follows it, drawn as far ahead of the server's as the caller says (aheadMs):
+// with lag compensation the server's shell is already where the player sees its own at the
+// server shell's tick, so that is the render time past that tick, plus any lag beyond the
+// server's bound.
 
 const UNCONFIRMED_GRACE_MS = 350; // beyond the round trip, an unconfirmed shot was refused by the server
 const FOLLOW = 0.25; // share of the gap to the server's shell closed per frame
@@ -15,10 +18,11 @@ export class OwnShots {
 
   /**
    * Moves the shells one frame and lines them up with the server's own shells in the newest
-   * snapshot (shells: Map id → shell, owner already filtered), received snapshotAgeMs ago.
+   * snapshot (shells: Map id → shell, owner already filtered), drawn aheadMs further along their
+   * flight (negative: behind).
    */
-  update(frameDt, now, serverShells, snapshotAgeMs, rttMs, isInsideWall) {
-    const ahead = (snapshotAgeMs + rttMs) / 1000;
+  update(frameDt, now, serverShells, aheadMs, rttMs, isInsideWall) {
+    const ahead = aheadMs / 1000;
     const claimed = new Set(this.list.filter((s) => s.id !== null).map((s) => s.id));
     for (const s of [...serverShells.values()].sort((a, b) => a.id - b.id)) {
       if (claimed.has(s.id)) continue;

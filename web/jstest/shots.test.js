@@ -32,3 +32,13 @@ test('a predicted shell stops at a wall', () => {
   s.update(0.1, 100, new Map(), 0, 50, (x) => x > 30);
   assert.equal(s.list.length, 0);
 });
+
+test('a confirmed shell is drawn aheadMs along the server shell, behind it when negative', () => {
+  const s = new OwnShots();
+  s.fire(0, 0, 0, 600, 0);
+  const server = new Map([[3, { id: 3, x: 100, y: 0, vx: 600, vy: 0 }]]);
+  for (let i = 0; i < 60; i++) s.update(0, 16 * i, server, -100, 50, noWalls);
+  assert.ok(Math.abs(s.list[0].x - 40) < 1e-3, `x = ${s.list[0].x}, want 40`);
+  for (let i = 0; i < 60; i++) s.update(0, 16 * i, server, 50, 50, noWalls);
+  assert.ok(Math.abs(s.list[0].x - 130) < 1e-3, `x = ${s.list[0].x}, want 130`);
+});

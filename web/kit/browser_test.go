@@ -33,7 +33,7 @@ graph.toggle();
 let buffer = null;
 const seen = { joins: 0, snapshots: 0, x: null, game: null, state: '' };
 conn.on('joined', (ack) => { seen.joins++; seen.game = ack.game; buffer = new SnapshotBuffer(ack.tickRate); });
-conn.on('snapshot', (snap) => { seen.snapshots++; buffer.push(snap, performance.now()); });
+conn.on('snapshot', (snap) => { seen.snapshots++; buffer?.push(snap, performance.now()); }); // snapshots may come before the join's answer
 conn.on('state', (s) => { seen.state = s; });
 runFrames((now, dt) => {
   inputs.advance(dt);
@@ -46,7 +46,7 @@ globalThis.toy = () => ({ ...seen, graph: document.querySelector('#netgraph').te
 </script>`
 
 // inputsCounted is the net graph's line of inputs sent once a second's inputs were counted.
-var inputsCounted = regexp.MustCompile(`(?m)^inputs +[1-9][0-9]*/s$`)
+var inputsCounted = regexp.MustCompile(`(?m)^inputs +[1-9][0-9]*/s\b`)
 
 // toyView is what the page's toy() returns.
 type toyView struct {

@@ -45,6 +45,7 @@ export class Connection {
     // The net graph's numbers: ping in ms (smoothed; null before the first answer), the last
     // round trips, and the per-second rates of bytes and snapshots received and inputs sent.
     this.ping = null;
+    this.inputDepth = null; // inputs waiting for a tick on the server, from the ping's answer
     this.pingHistory = [];
     this.counts = { bytes: 0, snaps: 0, inputs: 0 };
     this.rates = { bytes: 0, snaps: 0, inputs: 0 };
@@ -149,8 +150,9 @@ export class Connection {
   measurePing() {
     if (!this.socket?.connected) return;
     const sent = performance.now();
-    this.socket.emit('latency', sent, () => {
+    this.socket.emit('latency', sent, (_, depth) => {
       const rtt = performance.now() - sent;
+      if (Number.isInteger(depth) && depth >= 0) this.inputDepth = depth; // inputs waiting on the server
       this.ping = this.ping === null ? rtt : this.ping * (1 - PING_SMOOTHING) + rtt * PING_SMOOTHING;
       this.pingHistory.push(rtt);
       if (this.pingHistory.length > PING_HISTORY) this.pingHistory.shift();

@@ -5,7 +5,8 @@
 // one while none arrive, so:
 //
 //   - after a stall (a slow frame, a frozen tab) at most maxCatchUp ticks are sent at once and
-//     the rest of the time is dropped: a burst would only be skipped by the server's queue;
+//     the rest of the time is dropped: the server applies every input for one tick, so a longer
+//     burst would only add latency its input buffer then has to shed;
 //   - while the page is hidden no inputs go out, and as it hides the game's idle(seq) input (keys
 //     released) is sent once, so the player stops instead of holding the last keys, and the tab
 //     neither floods the server on its return nor drives blind.

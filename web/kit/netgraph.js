@@ -28,7 +28,7 @@ export function netGraphLines(c, gameLines = []) {
     `ping        ${fmt(c.ping)} ms  ${hist}`,
     `snapshots   ${c.rates.snaps}/s (server ${c.snapshotRate}/s)  base ${baseAge(c)}`,
     `down        ${(c.rates.bytes / 1024).toFixed(1)} KiB/s`,
-    `inputs      ${c.rates.inputs}/s`,
+    `inputs      ${c.rates.inputs}/s  buffered ${c.inputDepth ?? '-'}`,
     ...gameLines,
     lag ? `lag sim     ${lag}` : '',
   ].filter(Boolean);

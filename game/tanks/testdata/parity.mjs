@@ -1,6 +1,7 @@
 // Run by TestJSMatchesGo: node parity.mjs <repo>/web/js <case.json>
 // Replays Go's movement script and snapshot stream through the browser modules and fails
-// (exit 1) on the first difference.
+// (exit 1) on the first difference; prints the input payloads the browser builds from the
+// case's inputs, for the Go side to parse.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import path from 'node:path';
 const [jsDir, casePath] = process.argv.slice(2);
 const { stepTank } = await import(pathToFileURL(path.join(jsDir, 'movement.js')).href);
 const { decodeSnapshot } = await import(pathToFileURL(path.join(jsDir, 'snapshot.js')).href);
+const { encodeInput } = await import(pathToFileURL(path.join(jsDir, 'protocol.js')).href);
 const c = JSON.parse(readFileSync(casePath, 'utf8'));
 
 function fail(msg) {
@@ -50,3 +52,4 @@ c.snapshots.forEach((frame, i) => {
 const stale = decodeSnapshot(Buffer.from(c.snapshots[c.snapshots.length - 1].bytes, 'base64'), null);
 if (c.snapshots[c.snapshots.length - 1].delta && stale !== null) fail('a delta without its base must decode to null');
 console.log(`ok: ${c.movement.inputs.length} movement ticks, ${c.snapshots.length} snapshots (${deltas} deltas)`);
+console.log(`payloads ${JSON.stringify(c.payloads.map((p) => encodeInput(p.seq, p)))}`);

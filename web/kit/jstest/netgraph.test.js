@@ -13,7 +13,7 @@ test('the connection\'s numbers, then the game\'s lines, then the lag simulator'
     'ping         42 ms   ▁█',
     'snapshots   29/s (server 30/s)  base 100 ms back',
     'down        2.0 KiB/s',
-    'inputs      60/s',
+    'inputs      60/s  buffered -',
     'tick        7',
     'lag sim     lag=100 loss=0.05',
   ]);
