@@ -36,6 +36,8 @@ type pageView struct {
 		X     float64 `json:"x"`
 		Y     float64 `json:"y"`
 		Alive bool    `json:"alive"`
+		// Offline: the player is disconnected and its tank a ghost.
+		Offline bool `json:"offline"`
 	} `json:"tanks"`
 	Shells []struct {
 		Owner int `json:"owner"`
@@ -53,7 +55,8 @@ func (v pageView) tank(id int) (x, y float64, ok bool) {
 
 // TestTwoBrowsersPlayTogether runs the real server and two real headless Chromium pages: both
 // join the same arena, one drives and fires with the keyboard, and the other must see that
-// tank move and its shell fly. Screenshots of both pages land in testenv.OutDir.
+// tank move and its shell fly; when the watcher's tab closes, the driver sees its tank as a
+// disconnected ghost. Screenshots of both pages land in testenv.OutDir.
 func TestTwoBrowsersPlayTogether(t *testing.T) {
 	base := startServer(t)
 
@@ -132,6 +135,16 @@ func TestTwoBrowsersPlayTogether(t *testing.T) {
 	screenshot(t, driver, filepath.Join(out, "driver.png"))
 	screenshot(t, watcher, filepath.Join(out, "watcher.png"))
 	release(t, driver, "Space", " ")
+
+	closeWatcher()
+	waitView(t, driver, "the watcher's tank shown disconnected", func(v pageView) bool {
+		for _, tk := range v.Tanks {
+			if tk.ID == b.Me {
+				return tk.Offline
+			}
+		}
+		return false
+	})
 }
 
 // metricValue returns the value of an unlabelled series in /metrics text, 0 if absent.

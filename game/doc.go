@@ -32,12 +32,14 @@
 // Client → server
 //
 //	"join"    {"name": string, "token": string}            with ack → JoinAck (or {"error": string})
-//	          JoinAck: {id, room, token, tickRate, snapshotRate, seq, game}; id is the player's id
-//	          in the simulation, room the room's UUID, seq where the client continues numbering
+//	          JoinAck: {id, room, token, name, tickRate, snapshotRate, seq, game}; id is the
+//	          player's id in the simulation, room the room's UUID, name the player's name in the
+//	          room, seq where the client continues numbering
 //	          its inputs, game the game's own welcome (Simulation.Welcome; the tanks' map and
 //	          rules).
 //	          name: trimmed, invisible characters stripped, cut to Options.MaxNameLength (16)
-//	          characters (CleanName). Refusals: "empty name" when nothing visible is left
+//	          characters (CleanName), and numbered when another player of the room has it
+//	          (ignoring case): "Bob (2)", "Bob (3)", cut to fit the limit. Refusals: "empty name" when nothing visible is left
 //	          (combining marks, fillers and zero-width characters alone are no name); "server
 //	          full: all N rooms are full, try again later" (the game's RoomName for "room") when
 //	          every seat of Options.MaxRooms rooms is taken by a connected player; "too many
@@ -46,8 +48,9 @@
 //	          beyond Options.ConnJoinRate joins a second from the connection or Options.JoinRate
 //	          from the address.
 //	          token: the reconnect token (a UUID) from an earlier JoinAck ("" for a new player);
-//	          within ReconnectWindow of a disconnect it gives back the same place, score and
-//	          room. A seat held for a disconnected player may be given to a new player earlier,
+//	          within ReconnectWindow of a disconnect it gives back the same place, name, score
+//	          and room (meanwhile the player acts Input.Idle, and a simulation that implements
+//	          Presence is told it is gone). A seat held for a disconnected player may be given to a new player earlier,
 //	          when the server or the address is full; its token then joins as a new player. A
 //	          token whose seat another connection holds takes it over, and that connection gets
 //	          "replaced". A connection holds one seat: a join (not refused for its rate) gives up

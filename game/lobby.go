@@ -295,7 +295,7 @@ func (l *Lobby[In]) oldestHeld(inScope func(*Seat[In]) bool) *Seat[In] {
 
 func (l *Lobby[In]) ack(s *Seat[In]) JoinAck {
 	return JoinAck{
-		ID: s.ID(), Room: s.room.ID, Kind: s.room.kind, Token: s.p.token, Game: s.room.welcome,
+		ID: s.ID(), Room: s.room.ID, Kind: s.room.kind, Token: s.p.token, Name: s.p.name, Game: s.room.welcome,
 		TickRate: l.opts.TickRate, SnapshotRate: l.opts.SnapshotRate, Seq: s.room.lastSeq(s.p),
 	}
 }
@@ -394,7 +394,7 @@ func (l *Lobby[In]) disconnected(s *Seat[In], peer Peer) {
 	if l.seats[s.p.token] != s || s.room.peerOf(s.p) != peer {
 		return // removed, or already taken over by a newer connection
 	}
-	gen := s.room.detach(s.p)
+	gen := s.room.disconnect(s.p)
 	s.heldSince = time.Now()
 	time.AfterFunc(l.opts.ReconnectWindow, func() {
 		l.mu.Lock()

@@ -1,6 +1,7 @@
 package game
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -49,4 +50,22 @@ func hiddenInName(r rune) bool {
 // nothing. Marks only change the character before them.
 func drawsInName(r rune) bool {
 	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) && r != '\u2800'
+}
+
+// uniqueName returns name, or when taken reports it in use, the name with the first free
+// number: "Bob (2)", "Bob (3)", ... Its base is cut so that the whole keeps within maxLen
+// characters, as CleanName's names do.
+func uniqueName(name string, maxLen int, taken func(string) bool) string {
+	if !taken(name) {
+		return name
+	}
+	base := []rune(name)
+	for n := 2; ; n++ {
+		suffix := " (" + strconv.Itoa(n) + ")"
+		keep := min(len(base), max(maxLen-len(suffix), 1))
+		candidate := strings.TrimSpace(string(base[:keep])) + suffix
+		if !taken(candidate) {
+			return candidate
+		}
+	}
 }

@@ -13,10 +13,13 @@ type JoinRequest struct {
 // JoinAck answers "join": the player's seat, and everything the client needs to predict and
 // draw the room (Game, from Simulation.Welcome).
 type JoinAck struct {
-	ID           int    `json:"id"`
-	Room         string `json:"room"`
-	Kind         string `json:"kind"`
-	Token        string `json:"token"`
+	ID    int    `json:"id"`
+	Room  string `json:"room"`
+	Kind  string `json:"kind"`
+	Token string `json:"token"`
+	// Name is the player's name as the room shows it: cleaned, and numbered ("Bob (2)") when
+	// another player of the room had it.
+	Name         string `json:"name"`
 	TickRate     int    `json:"tickRate"`
 	SnapshotRate int    `json:"snapshotRate"`
 	// Seq is the last input seq the server holds for this player: a reconnecting client

@@ -89,6 +89,11 @@ func (r *room[In]) restart() (err error) {
 			return fmt.Errorf("re-seat %q: %w", p.name, err)
 		}
 		p.id = id
+		if p.peer == nil {
+			if s, ok := sim.(Presence); ok {
+				s.SetConnected(id, false) // still inside its reconnect window
+			}
+		}
 		p.inputs.reset()
 		p.acked, p.delivered = 0, 0 // no client holds a snapshot of the new world
 		seated[id] = p

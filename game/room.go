@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -224,13 +225,15 @@ func (r *room[In]) sendRoster(roster any) {
 	}
 }
 
-// join adds a player for peer, unless the room's seats are all taken.
+// join adds a player for peer, unless the room's seats are all taken. The player gets name, or
+// name numbered ("Bob (2)") when another player of the room has it.
 func (r *room[In]) join(name, token string, peer Peer, lag *lagLine) (*player[In], error) {
 	r.simMu.Lock()
 	defer r.simMu.Unlock()
 	if r.humans() >= r.opts.MaxPlayers {
 		return nil, errRoomFull
 	}
+	name = uniqueName(name, r.opts.MaxNameLength, r.nameTaken)
 	id, err := r.sim.AddPlayer(name)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", r.opts.RoomName, r.ID, err)
@@ -253,6 +256,7 @@ func (r *room[In]) attach(p *player[In], peer Peer, lag *lagLine) {
 	p.needKey = true
 	p.acked, p.acking, p.delivered = 0, false, 0
 	r.mu.Unlock()
+	r.setConnected(p.id, true)
 	// The roster is broadcast when it changes; a (re)connecting client needs it now. A player
 	// on a simulated bad network stays out of the broadcast room: its roster goes through the
 	// lag simulator, in order with its snapshots.
@@ -265,6 +269,26 @@ func (r *room[In]) attach(p *player[In], peer Peer, lag *lagLine) {
 	_ = peer.Emit("roster", roster)
 }
 
+// setConnected tells a simulation that implements Presence. The caller holds simMu.
+func (r *room[In]) setConnected(id int, connected bool) {
+	if s, ok := r.sim.(Presence); ok {
+		s.SetConnected(id, connected)
+	}
+}
+
+// nameTaken reports whether a player of the room is called name, ignoring case (the names
+// differ too little to tell apart in a list).
+func (r *room[In]) nameTaken(name string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, p := range r.players {
+		if strings.EqualFold(p.name, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // reattach gives a seat kept for reconnection to a new connection, detaching any old one (a
 // reload can arrive before the old connection is noticed gone).
 func (r *room[In]) reattach(p *player[In], peer Peer, lag *lagLine) {
@@ -274,6 +298,16 @@ func (r *room[In]) reattach(p *player[In], peer Peer, lag *lagLine) {
 		r.detach(p)
 	}
 	r.attach(p, peer, lag)
+}
+
+// disconnect detaches the player whose connection dropped and tells the simulation (see
+// Presence). It returns the generation a reconnect timer must still see to remove the player.
+func (r *room[In]) disconnect(p *player[In]) int {
+	r.simMu.Lock()
+	defer r.simMu.Unlock()
+	gen := r.detach(p)
+	r.setConnected(r.idOf(p), false)
+	return gen
 }
 
 // detach unbinds the connection; the player stays, idle, until reconnect or removal. It

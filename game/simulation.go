@@ -43,6 +43,16 @@ type Simulation[In any] interface {
 	Welcome() json.RawMessage
 }
 
+// Presence is a Simulation that wants to know when a player's connection drops and comes
+// back. Without it a dropped player only gets Input.Idle and stays in the world as it was (in a
+// shooter, a free target) for the reconnect window; with it the world can take the player out
+// of play meanwhile (the tanks make its tank a ghost that cannot hit or be hit). The runtime
+// calls SetConnected(id, false) when the connection drops and (id, true) when a connection
+// takes the seat back, under the same rules as the other methods.
+type Presence interface {
+	SetConnected(id int, connected bool)
+}
+
 // Input is what the runtime needs to know of a game's input type: its place in the client's
 // sequence, how to merge an input that is merged away into the one that supersedes it, and what
 // a player does while disconnected. Inputs are values (a small struct), copied into the

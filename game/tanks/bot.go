@@ -251,14 +251,14 @@ func (w *World) botInput(t *tank) Input {
 // itself). Spreading targets this way keeps a newcomer from being swarmed.
 func (w *World) botTarget(t *tank) *tank {
 	b := t.bot
-	if i, ok := w.find(b.target); ok && b.target != t.id && w.tanks[i].alive && (w.tick+uint64(t.id))%retargetTicks != 0 {
+	if i, ok := w.find(b.target); ok && b.target != t.id && w.tanks[i].tangible() && (w.tick+uint64(t.id))%retargetTicks != 0 {
 		return &w.tanks[i]
 	}
 	var best *tank
 	bestScore := math.Inf(1)
 	for i := range w.tanks {
 		o := &w.tanks[i]
-		if !o.alive || o.id == t.id {
+		if !o.tangible() || o.id == t.id {
 			continue
 		}
 		d := math.Hypot(o.X-t.X, o.Y-t.Y)

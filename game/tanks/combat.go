@@ -9,21 +9,23 @@ func (w *World) hit(s *shell, t *tank) {
 		dmg = 0
 	}
 	t.health -= dmg
-	w.emit(Event{Type: EventHit, Tank: s.owner, Victim: t.id, Shell: s.id, Damage: dmg, X: s.x, Y: s.y})
+	ricochet := s.bounces > 0
+	w.emit(Event{Type: EventHit, Tank: s.owner, Victim: t.id, Shell: s.id, Damage: dmg, Ricochet: ricochet, X: s.x, Y: s.y})
 	if t.health <= 0 {
-		w.kill(s.owner, t)
+		w.kill(s.owner, t, ricochet)
 	}
 }
 
-// kill destroys victim and credits killer (if it is still in the world and not the victim).
-func (w *World) kill(killer PlayerID, victim *tank) {
+// kill destroys victim and credits killer (if it is still in the world and not the victim);
+// ricochet says the killing shell had bounced.
+func (w *World) kill(killer PlayerID, victim *tank, ricochet bool) {
 	victim.health = 0
 	victim.alive = false
 	victim.VX, victim.VY = 0, 0
 	victim.deaths++
 	victim.streak = 0
 	victim.respawnTicks = w.cfg.ticks(w.cfg.RespawnDelay)
-	w.emit(Event{Type: EventKill, Tank: killer, Victim: victim.id, X: victim.X, Y: victim.Y})
+	w.emit(Event{Type: EventKill, Tank: killer, Victim: victim.id, Ricochet: ricochet, X: victim.X, Y: victim.Y})
 	if killer == victim.id {
 		return
 	}
@@ -75,7 +77,7 @@ func (w *World) spawnThreat(self PlayerID, p Point) (threat, nearest float64) {
 	occupied := 4 * w.cfg.TankRadius
 	for i := range w.tanks {
 		o := &w.tanks[i]
-		if !o.alive || o.id == self {
+		if !o.tangible() || o.id == self {
 			continue
 		}
 		dx, dy := o.X-p.X, o.Y-p.Y

@@ -9,11 +9,14 @@ type EventType uint8
 const (
 	// EventFire: Tank fired Shell from the muzzle at X,Y.
 	EventFire EventType = iota + 1
-	// EventHit: Shell (fired by Tank) hit Victim at X,Y for Damage (0 while Victim is shielded).
+	// EventHit: Shell (fired by Tank) hit Victim at X,Y for Damage (0 while Victim is shielded);
+	// Ricochet when the shell had bounced off a wall first.
 	EventHit
 	// EventBounce: Shell (fired by Tank) ricocheted off a wall at X,Y.
 	EventBounce
-	// EventKill: Tank destroyed Victim, which exploded at X,Y. Tank == Victim for a self-kill.
+	// EventKill: Tank destroyed Victim, which exploded at X,Y; Ricochet when the killing shell
+	// had bounced off a wall first. Tank == Victim for a self-kill, which is always a ricochet:
+	// a shell cannot hit its owner before it bounces.
 	EventKill
 	// EventRespawn: Tank reappeared at X,Y.
 	EventRespawn
@@ -40,8 +43,11 @@ type Event struct {
 	Victim PlayerID  `json:"victim,omitempty"`
 	Shell  uint32    `json:"shell,omitempty"`
 	Damage int       `json:"damage,omitempty"`
-	X      float64   `json:"x"`
-	Y      float64   `json:"y"`
+	// Ricochet is set on hit and kill events by a shell that bounced before it struck, so a
+	// client can tell "your own shell bounced back" and trick shots apart from direct hits.
+	Ricochet bool    `json:"ricochet,omitempty"`
+	X        float64 `json:"x"`
+	Y        float64 `json:"y"`
 }
 
 // maxPendingEvents bounds the events kept for the next snapshot if a host stops taking them.

@@ -40,6 +40,7 @@ func (w *World) StateHash() uint64 {
 			h.word(uint64(v))
 		}
 		h.flag(t.alive)
+		h.flag(t.offline)
 		h.flag(t.input.Fire)
 		h.word(uint64(t.applied))
 		h.word(uint64(t.lag))

@@ -31,6 +31,9 @@ func jsEvent(e Event) map[string]any {
 	if f&efPos != 0 {
 		m["x"], m["y"] = e.X, e.Y
 	}
+	if e.Ricochet {
+		m["ricochet"] = true
+	}
 	return m
 }
 
@@ -96,7 +99,14 @@ func TestJSMatchesGo(t *testing.T) {
 	var frames []frame
 	var truth [2]Snapshot
 	var decoded [2]Snapshot
+	ricochets := 0
 	for i := 0; i < 200; i++ {
+		switch i { // one tank is a disconnected player's ghost for a while
+		case 30:
+			_ = w.SetConnected(w.tanks[0].id, false)
+		case 90:
+			_ = w.SetConnected(w.tanks[0].id, true)
+		}
 		w.Step()
 		w.Step()
 		cur, prev := &truth[i%2], &truth[(i+1)%2]
@@ -113,6 +123,9 @@ func TestJSMatchesGo(t *testing.T) {
 		events := make([]map[string]any, 0, len(out.Events))
 		for _, e := range out.Events {
 			events = append(events, jsEvent(e))
+			if e.Ricochet {
+				ricochets++
+			}
 		}
 		frames = append(frames, frame{Bytes: data, Delta: base != nil, JS: map[string]any{
 			"tick": out.Tick, "tanks": nonNil(out.Tanks), "shells": nonNil(out.Shells), "scores": nonNil(out.Scores), "events": events,
@@ -125,6 +138,9 @@ func TestJSMatchesGo(t *testing.T) {
 		frames[len(frames)-1].JS = json.RawMessage(js)
 	}
 	frames[len(frames)-1].Delta = true
+	if ricochets == 0 {
+		t.Fatal("the match had no hit by a ricochet, so the ricochet flag went unchecked")
+	}
 
 	// Input payloads as the browser builds them (web/js/protocol.js), which ParseInput must take:
 	// raw controls, and the view tick the others are drawn at (a fraction of a tick, or none).

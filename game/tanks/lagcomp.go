@@ -97,7 +97,7 @@ func (w *World) shellHitsPast(s *shell, x0, y0 float64, u uint64) bool {
 	best, bestIdx := math.Inf(1), -1
 	for j := range w.tanks {
 		t := &w.tanks[j]
-		if !t.alive || t.id == s.owner {
+		if !t.tangible() || t.id == s.owner { // a ghost (offline) is not hit in the past either
 			continue
 		}
 		p, ok := t.pastAt(u)

@@ -76,8 +76,13 @@ func (r *Room) AddPlayer(name string) (int, error) {
 func (r *Room) RemovePlayer(id int)       { _ = r.World.RemovePlayer(PlayerID(id)) }
 func (r *Room) SetInput(id int, in Input) { _ = r.World.SetInput(PlayerID(id), in) }
 func (r *Room) Step()                     { r.World.Step() }
-func (r *Room) Roster() any               { return r.World.Players(nil) }
-func (r *Room) Welcome() json.RawMessage  { return r.welcome }
+
+// SetConnected makes a disconnected player's tank a ghost until it is back (game.Presence).
+func (r *Room) SetConnected(id int, connected bool) {
+	_ = r.World.SetConnected(PlayerID(id), connected)
+}
+func (r *Room) Roster() any              { return r.World.Players(nil) }
+func (r *Room) Welcome() json.RawMessage { return r.welcome }
 
 // LastSnapshot is the latest captured snapshot.
 func (r *Room) LastSnapshot() *Snapshot { return &r.history[r.latest%snapshotHistory].snap }

@@ -93,13 +93,13 @@ func (w *World) flyShell(s *shell, dist float64) bool {
 }
 
 // shellHitsTank tests the path x0,y0 → s against nearby tanks and applies the first hit.
-// A shell cannot hit its owner before its first ricochet.
+// A shell cannot hit its owner before its first ricochet, and passes through offline tanks.
 func (w *World) shellHitsTank(s *shell, x0, y0 float64) bool {
 	reach := w.cfg.TankRadius + w.cfg.ShellRadius
 	best, bestIdx := math.Inf(1), int32(-1)
 	w.grid.visit(min(x0, s.x)-reach, min(y0, s.y)-reach, max(x0, s.x)+reach, max(y0, s.y)+reach, func(j int32) {
 		t := &w.tanks[j]
-		if !t.alive || (t.id == s.owner && s.bounces == 0) {
+		if !t.tangible() || (t.id == s.owner && s.bounces == 0) {
 			return
 		}
 		if d := segmentPointDist2(x0, y0, s.x, s.y, t.X, t.Y); d <= reach*reach {

@@ -30,6 +30,9 @@ type TankState struct {
 	Health   int      `json:"health"`
 	Alive    bool     `json:"alive"`
 	Shielded bool     `json:"shielded"`
+	// Offline is set while the player is disconnected: the tank is a ghost (see
+	// World.SetConnected) that clients draw faded.
+	Offline bool `json:"offline"`
 	// Seq is the last input sequence number the server applied for this tank.
 	Seq uint32 `json:"seq"`
 }
@@ -56,7 +59,7 @@ func (w *World) Snapshot(dst *Snapshot) {
 		t := &w.tanks[i]
 		dst.Tanks = append(dst.Tanks, TankState{
 			ID: t.id, X: t.X, Y: t.Y, VX: t.VX, VY: t.VY, Hull: t.Hull, Turret: t.Turret,
-			Health: t.health, Alive: t.alive, Shielded: t.alive && t.shieldTicks > 0, Seq: t.applied,
+			Health: t.health, Alive: t.alive, Shielded: t.alive && t.shieldTicks > 0, Offline: t.offline, Seq: t.applied,
 		})
 		dst.Scores = append(dst.Scores, Score{ID: t.id, Kills: t.kills, Deaths: t.deaths, Streak: t.streak})
 	}

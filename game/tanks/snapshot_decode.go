@@ -265,7 +265,7 @@ func readTankFields(r *snapReader, t *TankState, s *Score) {
 		X:  float64(q.x) / posScale, Y: float64(q.y) / posScale,
 		VX: float64(q.vx) / tankVelScale, VY: float64(q.vy) / tankVelScale,
 		Hull: dequantAngle(q.hull), Turret: dequantAngle(q.turret),
-		Health: int(q.health), Alive: q.flags&1 != 0, Shielded: q.flags&2 != 0, Seq: q.seq,
+		Health: int(q.health), Alive: q.flags&1 != 0, Shielded: q.flags&2 != 0, Offline: q.flags&4 != 0, Seq: q.seq,
 	}
 	*s = Score{ID: t.ID, Kills: int(q.kills), Deaths: int(q.deaths), Streak: int(q.streak)}
 }
@@ -281,11 +281,15 @@ func readEvent(r *snapReader, cur *Snapshot, prevShell uint64) (Event, uint64) {
 	head := r.byte("event type")
 	e := Event{Type: EventType(head & eventTypeMask)}
 	viaShell := head&eventViaShell != 0
-	if head&^(eventTypeMask|eventViaShell) != 0 || int(e.Type) >= len(eventFields) || eventFields[e.Type] == 0 {
+	if head&^(eventTypeMask|eventViaShell|eventRicochet) != 0 || int(e.Type) >= len(eventFields) || eventFields[e.Type] == 0 {
 		r.fail("event type")
 		return e, prevShell
 	}
 	fields := eventFields[e.Type]
+	if e.Ricochet = head&eventRicochet != 0; e.Ricochet && fields&efVictim == 0 {
+		r.fail("event ricochet flag")
+		return e, prevShell
+	}
 	if viaShell && fields&efShell == 0 {
 		r.fail("event shell flag")
 		return e, prevShell

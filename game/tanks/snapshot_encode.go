@@ -6,7 +6,7 @@ import (
 )
 
 // snapshotVersion is the first byte of every encoded snapshot (layout in SNAPSHOT.md).
-const snapshotVersion = 2
+const snapshotVersion = 3
 
 // Header flag bits.
 const (
@@ -14,11 +14,13 @@ const (
 	flagRates = 2 // tick rate and shell speed follow (keyframes, and deltas where one changed)
 )
 
-// Event head byte: the type in the low bits, and a flag for events placed relative to a shell
-// record of the same snapshot (the tank is then the shell's owner and is left out).
+// Event head byte: the type in the low bits, a flag for events placed relative to a shell
+// record of the same snapshot (the tank is then the shell's owner and is left out), and
+// Event.Ricochet.
 const (
 	eventTypeMask = 7
 	eventViaShell = 8
+	eventRicochet = 16
 )
 
 // Tank record field bits, in wire order.
@@ -90,6 +92,9 @@ func quantizeTank(t *TankState, s *Score) quantTank {
 	}
 	if t.Shielded {
 		q.flags |= 2
+	}
+	if t.Offline {
+		q.flags |= 4
 	}
 	if s != nil {
 		q.kills, q.deaths, q.streak = int64(s.Kills), int64(s.Deaths), int64(s.Streak)
@@ -317,6 +322,9 @@ func encodeEvents(dst []byte, cur, base *Snapshot, lastShell uint64) []byte {
 		// The position is sent relative to something the client already holds exactly: the
 		// event's shell record, else the victim, else the tank, as this snapshot places them.
 		head := byte(e.Type) & eventTypeMask
+		if e.Ricochet && fields&efVictim != 0 {
+			head |= eventRicochet
+		}
 		var refX, refY int64
 		s, viaShell := (*ShellState)(nil), false
 		if fields&efShell != 0 {

@@ -25,7 +25,7 @@ func checkClose(t *testing.T, got, want *Snapshot) {
 	angle := func(what string, a, b float64) { near(what, wrapAngle(a-b), 0, math.Pi/angleSteps+1e-9) }
 	for i, w := range want.Tanks {
 		g := got.Tanks[i]
-		if g.ID != w.ID || g.Health != w.Health || g.Alive != w.Alive || g.Shielded != w.Shielded || g.Seq != w.Seq {
+		if g.ID != w.ID || g.Health != w.Health || g.Alive != w.Alive || g.Shielded != w.Shielded || g.Offline != w.Offline || g.Seq != w.Seq {
 			t.Fatalf("tick %d: tank %+v, want %+v", want.Tick, g, w)
 		}
 		near("tank x", g.X, w.X, 0.5/posScale)
@@ -52,7 +52,7 @@ func checkClose(t *testing.T, got, want *Snapshot) {
 	}
 	for i, w := range want.Events {
 		g := got.Events[i]
-		if g.Type != w.Type || g.Tank != w.Tank || g.Victim != w.Victim || g.Shell != w.Shell || g.Damage != w.Damage {
+		if g.Type != w.Type || g.Tank != w.Tank || g.Victim != w.Victim || g.Shell != w.Shell || g.Damage != w.Damage || g.Ricochet != w.Ricochet {
 			t.Fatalf("tick %d: event %+v, want %+v", want.Tick, g, w)
 		}
 		near("event x", g.X, w.X, 0.5/posScale)

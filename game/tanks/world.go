@@ -37,6 +37,10 @@ type tank struct {
 
 	input   Input  // held input, repeated until a newer one arrives
 	applied uint32 // Seq of the input simulated in the last step
+	// offline is set while the player's connection is down (SetConnected): the tank idles as
+	// a ghost that shells pass through, tanks drive through and bots ignore, and cannot fire,
+	// so a dropped player is nobody's free target and nobody's obstacle.
+	offline bool
 	// lag is how many ticks behind the present the held input was aimed (lagcomp.go); a
 	// repeated input keeps it, as its player's latency does not grow while it is held.
 	lag        int
@@ -170,6 +174,19 @@ func (w *World) LastInputSeq(id PlayerID) (uint32, bool) {
 	return w.tanks[i].applied, true
 }
 
+// SetConnected tells the world whether tank id's player is connected (see tank.offline).
+func (w *World) SetConnected(id PlayerID, connected bool) error {
+	i, ok := w.find(id)
+	if !ok {
+		return fmt.Errorf("connected %d: %w", id, ErrUnknownPlayer)
+	}
+	w.tanks[i].offline = !connected
+	return nil
+}
+
+// tangible reports whether t takes part in the fight: alive, and not a disconnected ghost.
+func (t *tank) tangible() bool { return t.alive && !t.offline }
+
 func (w *World) find(id PlayerID) (int, bool) {
 	return slices.BinarySearchFunc(w.tanks, id, func(t tank, id PlayerID) int { return int(t.id) - int(id) })
 }
@@ -234,7 +251,7 @@ func (w *World) stepTank(t *tank) {
 	if t.reloadTicks > 0 {
 		t.reloadTicks--
 	}
-	if t.input.Fire && t.reloadTicks == 0 && len(w.shells) < w.cfg.MaxShells {
+	if t.input.Fire && !t.offline && t.reloadTicks == 0 && len(w.shells) < w.cfg.MaxShells {
 		w.fire(t)
 	}
 }
@@ -246,7 +263,7 @@ func (w *World) separateTanks() {
 	minD := 2 * r
 	for i := range w.tanks {
 		a := &w.tanks[i]
-		if !a.alive {
+		if !a.tangible() {
 			continue
 		}
 		w.grid.visit(a.X-minD, a.Y-minD, a.X+minD, a.Y+minD, func(j int32) {
@@ -254,6 +271,9 @@ func (w *World) separateTanks() {
 				return
 			}
 			b := &w.tanks[j]
+			if b.offline {
+				return
+			}
 			dx, dy := b.X-a.X, b.Y-a.Y
 			d2 := dx*dx + dy*dy
 			if d2 >= minD*minD {

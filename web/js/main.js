@@ -26,6 +26,8 @@ import { encodeInput, decodeInput } from './protocol.js';
 const INTERP_DELAY_MS = Number(new URLSearchParams(location.search).get('interp')) || 100;
 const HEARING = 1400; // world units at which a sound fades out
 const STALE_EVENT_MS = 300; // events further behind than this (a hidden tab catching up) play silently
+const RESUME_MS = 10000; // the server's reconnect window (game.ReconnectWindow): a reload within it joins at once
+const STICKS_PX = 170; // the phone's sticks cover this much of the screen's bottom (style.css)
 
 const $ = (sel) => document.querySelector(sel);
 const canvas = $('#view');
@@ -41,7 +43,7 @@ const game = {
   me: null, room: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
   predictor: null, buffer: null, shots: new OwnShots(), names: new Map(),
   now: 0, gun: null, deadSince: null,
-  events: [], lastView: null, connState: 'connecting', killedBy: '',
+  events: [], lastView: null, connState: 'connecting', death: null, ownScreen: null,
 };
 
 // The reconnect token keeps its storage names from before the kit ('tankarena.token'), so a
@@ -79,7 +81,7 @@ net.on('joined', (ack) => {
   game.buffer = new SnapshotBuffer(game.tickRate);
   game.gun = new Gun(game.config.reloadTime, game.tickRate);
   game.shots = new OwnShots();
-  game.events = []; game.deadSince = null;
+  game.events = []; game.deadSince = null; game.death = null;
   $('#join').hidden = true;
   hud.show(); hud.message('');
   touch.setPlaying(true);
@@ -89,7 +91,7 @@ net.on('snapshot', (snap) => {
   const mine = snap.tanks.find((t) => t.id === game.me);
   if (mine) game.predictor.reconcile(mine);
   const time = snap.tick * 1000 / game.tickRate;
-  for (const e of snap.events || []) game.events.push({ time, e });
+  for (const e of snap.events || []) { feedback(e); game.events.push({ time, e }); }
   hud.scoreboard(snap.scores || [], nameOf, game.me);
 });
 net.on('roster', (list) => {
@@ -113,17 +115,47 @@ net.on('replaced', (message) => {
 
 const nameOf = (id) => game.names.get(id) || `tank ${id}`;
 
+/**
+ * What the player must feel at once, as a snapshot arrives rather than when the delayed view
+ * reaches it: the own tank's damage (its health bar shows the newest snapshot), hits by the own
+ * shells (drawn in the present) and the cause of the own death. "You destroyed" waits for the
+ * view, with the explosion (playEvents).
+ */
+function feedback(e) {
+  const me = game.me;
+  if (e.type === 'hit') {
+    if (e.victim === me && e.damage > 0) hud.damage();
+    if (e.tank === me && e.victim !== me) effects.hitMarker(e.x, e.y, false);
+  }
+  if (e.type !== 'kill') return;
+  if (e.tank === me && e.victim !== me) effects.hitMarker(e.x, e.y, true);
+  if (e.victim === me) game.death = { killer: e.tank === me ? '' : nameOf(e.tank) };
+}
+
+/** Joins as name, from the form or at once after a reload. */
+function play(name) {
+  $('#join button').disabled = true;
+  $('#join-status').textContent = 'Connecting…';
+  localStorage.setItem('tankarena.name', name);
+  sound.start();
+  net.join(name);
+}
+
 $('#join').addEventListener('submit', (e) => {
   e.preventDefault();
   const name = cleanName($('#name').value);
   if (!name) { $('#join-status').textContent = 'Pick a name first.'; return; }
-  $('#join button').disabled = true;
-  $('#join-status').textContent = 'Connecting…';
-  sound.start();
-  net.join(name);
+  play(name);
 });
 $('#name').value = localStorage.getItem('tankarena.name') || '';
 $('#name').addEventListener('change', () => localStorage.setItem('tankarena.name', cleanName($('#name').value)));
+// A reload within the reconnect window goes straight back into the game with
+// the saved name and token; sound waits for the first touch or key, as browsers require.
+if (cleanName($('#name').value) && net.canResume(RESUME_MS)) {
+  $('#join').hidden = true;
+  play(cleanName($('#name').value));
+  for (const type of ['pointerdown', 'keydown']) addEventListener(type, () => sound.start(), { once: true });
+}
 
 controls.onToggle = (what) => {
   if (what === 'netgraph') netgraph.toggle();
@@ -196,14 +228,16 @@ function frame(now, frameDt) {
   for (const t of tanks) if (t.alive) effects.tracks(t, c.tankRadius, Math.hypot(t.vx || 0, t.vy || 0), frameDt);
   effects.update(frameDt);
 
+  renderer.insets.bottom = touch.root.hidden ? 0 : STICKS_PX; // the map's edge stays above the sticks
   renderer.draw({ map: game.map, me: game.me, focus: own, tanks, shells, effects, config: c });
+  game.ownScreen = renderer.toScreen(own.x, own.y);
 
   // HUD
   const alive = server?.alive ?? false;
   if (!alive && game.deadSince === null) game.deadSince = now;
-  if (alive && game.deadSince !== null) { game.deadSince = null; game.gun.reload(); game.killedBy = ''; }
-  hud.countdown(alive ? null : c.respawnTime - (now - game.deadSince) / 1000, game.killedBy);
-  hud.bars((server?.health ?? 0) / c.maxHealth, game.gun.ready(inputs.seq));
+  if (alive && game.deadSince !== null) { game.deadSince = null; game.gun.reload(); game.death = null; }
+  hud.countdown(alive ? null : c.respawnTime - (now - game.deadSince) / 1000, game.death);
+  hud.bars(server?.health ?? 0, c.maxHealth, game.gun.ready(inputs.seq));
   hud.tick(now);
   netgraph.update(now, net, [
     `interp      ${Math.round(INTERP_DELAY_MS)} ms  buffer ${game.buffer.snaps.length}`,
@@ -221,8 +255,8 @@ function playEvents(renderTime, world) {
   while (game.events.length && game.events[0].time <= renderTime) {
     const { time, e } = game.events.shift();
     if (e.type === 'kill') {
-      hud.kill(e.tank === e.victim ? '' : nameOf(e.tank), nameOf(e.victim), performance.now());
-      if (e.victim === game.me) game.killedBy = e.tank === e.victim ? '' : nameOf(e.tank);
+      hud.kill(e.tank === e.victim ? '' : nameOf(e.tank), nameOf(e.victim), !!e.ricochet, performance.now());
+      if (e.tank === game.me && e.victim !== game.me) hud.say(`You destroyed ${nameOf(e.victim)}`, performance.now());
     }
     // A burst of old events (a hidden tab, a stall) would boom all at once: show only what is current.
     if (document.hidden || time < renderTime - STALE_EVENT_MS) continue;
@@ -240,9 +274,12 @@ function playEvents(renderTime, world) {
         if (e.victim === game.me) effects.shake = Math.max(effects.shake, 4);
         break;
       case 'bounce': effects.spark(x, y); sound.bounce(volumeAt(x, y)); break;
-      case 'kill':
+      case 'kill': {
+        const hull = e.victim === game.me ? own.hull : world.tanks.get(e.victim)?.hull ?? 0;
         effects.explosion(x, y, true); sound.explode(volumeAt(x, y));
+        effects.wreck(x, y, hull, game.config.tankRadius);
         break;
+      }
       case 'respawn': effects.explosion(x, y, false); break;
       default: break;
     }
@@ -256,11 +293,11 @@ runFrames(frame);
 // Read-only view for the end-to-end test and for debugging from the console.
 globalThis.tankArena = {
   view: () => ({
-    me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState,
+    me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState, screen: game.ownScreen,
     correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
     snapshots: net.totals.snaps, resyncs: net.totals.resyncs, acked: net.stream.acked, now: performance.now(),
     corrections: game.predictor?.errors.length ?? 0,
-    tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, name: t.name })),
+    tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, offline: t.offline, health: t.health, name: t.name })),
     shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner ?? game.me })), // own shots carry no owner
   }),
   /** The own tank's prediction corrections (units) from the index'th on (view().corrections counts them). */

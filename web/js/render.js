@@ -7,6 +7,11 @@
 const VIEW_SPAN = 1100;
 const EDGE_MARGIN = 140; // world units the camera may show beyond the map's edge
 const TOUCH = matchMedia('(pointer: coarse)').matches; // phones: the minimap moves clear of the sticks
+// Shells: a bright core of at least SHELL_MIN_PX screen pixels across, so a shell stays visible
+// on a phone zoomed out, and a trail as long as SHELL_TRAIL_S of its flight.
+const SHELL_MIN_PX = 3.5;
+const SHELL_TRAIL_S = 0.045;
+const OFFLINE_ALPHA = 0.35; // a disconnected player's tank: a ghost shells pass through
 
 export class Renderer {
   constructor(canvas) {
@@ -14,6 +19,9 @@ export class Renderer {
     this.ctx = canvas.getContext('2d');
     this.width = 0; this.height = 0; this.dpr = 1;
     this.camera = { x: 0, y: 0, zoom: 1 };
+    // Screen pixels along each side that something covers (the phone's sticks): the camera
+    // keeps the map's edges clear of them.
+    this.insets = { top: 0, right: 0, bottom: 0, left: 0 };
     this.resize();
     addEventListener('resize', () => this.resize());
   }
@@ -37,7 +45,7 @@ export class Renderer {
    */
   draw(scene) {
     const { ctx, camera } = this;
-    camera.zoom = Math.max(0.45, Math.min(1.6, Math.sqrt(this.width * this.height) / (VIEW_SPAN * 0.75)));
+    this.fit();
     if (scene.focus) this.follow(scene.focus, scene.map);
     const shake = scene.effects.shake;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
@@ -50,30 +58,59 @@ export class Renderer {
     ctx.translate(-camera.x, -camera.y);
     this.ground(scene.map);
     scene.effects.drawMarks(ctx);
-    for (const t of scene.tanks) if (t.alive) this.tank(t, scene.config, t.id === scene.me);
-    ctx.fillStyle = '#ffe9a8';
-    ctx.beginPath(); // all shells in one path and one fill
-    for (const s of scene.shells) {
-      ctx.moveTo(s.x + scene.config.shellRadius, s.y);
-      ctx.arc(s.x, s.y, scene.config.shellRadius, 0, Math.PI * 2);
+    scene.effects.drawWrecks(ctx);
+    for (const t of scene.tanks) {
+      if (!t.alive) continue;
+      ctx.globalAlpha = t.offline ? OFFLINE_ALPHA : 1;
+      this.tank(t, scene.config, t.id === scene.me);
     }
-    ctx.fill();
+    ctx.globalAlpha = 1;
+    this.shells(scene.shells, scene.config);
     scene.effects.draw(ctx);
     this.walls(scene.map);
     for (const t of scene.tanks) if (t.alive) this.label(t, scene.config, t.id === scene.me);
+    scene.effects.drawMarkers(ctx, camera.zoom);
     ctx.restore();
     this.minimap(scene);
   }
 
+  /** Sets the zoom for the window's size (see VIEW_SPAN). */
+  fit() {
+    this.camera.zoom = Math.max(0.45, Math.min(1.6, Math.sqrt(this.width * this.height) / (VIEW_SPAN * 0.75)));
+  }
+
+  /**
+   * Shells in two paths: the trails (a line back along the flight), then the bright cores with
+   * a dark rim that shows them on the pale walls and sand alike.
+   */
+  shells(shells, config) {
+    const ctx = this.ctx, z = this.camera.zoom;
+    const r = Math.max(config.shellRadius * 1.3, SHELL_MIN_PX / 2 / z);
+    ctx.strokeStyle = 'rgba(255, 190, 80, 0.55)'; ctx.lineWidth = r * 1.3; ctx.lineCap = 'round';
+    ctx.beginPath();
+    for (const s of shells) {
+      ctx.moveTo(s.x, s.y);
+      ctx.lineTo(s.x - (s.vx || 0) * SHELL_TRAIL_S, s.y - (s.vy || 0) * SHELL_TRAIL_S);
+    }
+    ctx.stroke();
+    ctx.lineCap = 'butt';
+    ctx.beginPath();
+    for (const s of shells) { ctx.moveTo(s.x + r, s.y); ctx.arc(s.x, s.y, r, 0, Math.PI * 2); }
+    ctx.fillStyle = '#fffbe6'; ctx.fill();
+    ctx.strokeStyle = 'rgba(90, 40, 0, 0.8)'; ctx.lineWidth = Math.max(1, 1 / z); ctx.stroke();
+  }
+
   /**
    * Centres the camera on the focus, but keeps the map filling the view where it is big enough,
-   * with a margin beyond the edge so a tank in a corner is not hidden under the HUD.
+   * with a margin beyond the edge so a tank in a corner is not hidden under the HUD, nor the
+   * map's edge under what covers the screen's sides (insets: the phone's sticks).
    */
   follow(focus, map) {
-    const c = this.camera, m = EDGE_MARGIN;
-    const halfW = this.width / 2 / c.zoom, halfH = this.height / 2 / c.zoom;
-    c.x = map.width + 2 * m > 2 * halfW ? Math.max(halfW - m, Math.min(map.width + m - halfW, focus.x)) : map.width / 2;
-    c.y = map.height + 2 * m > 2 * halfH ? Math.max(halfH - m, Math.min(map.height + m - halfH, focus.y)) : map.height / 2;
+    const c = this.camera, z = c.zoom, ins = this.insets;
+    const halfW = this.width / 2 / z, halfH = this.height / 2 / z;
+    const margin = (px) => Math.max(EDGE_MARGIN, px / z);
+    c.x = clampCentre(focus.x, halfW - margin(ins.left), map.width + margin(ins.right) - halfW);
+    c.y = clampCentre(focus.y, halfH - margin(ins.top), map.height + margin(ins.bottom) - halfH);
   }
 
   ground(map) {
@@ -134,7 +171,13 @@ export class Renderer {
     }
     ctx.font = '600 13px system-ui, sans-serif'; ctx.textAlign = 'center';
     ctx.fillStyle = mine ? '#d9f7a8' : '#f2f2ea';
+    if (t.offline) ctx.globalAlpha = 0.7;
     ctx.fillText(t.name || `#${t.id}`, t.x, y - 5); // canvas text: names are never parsed as markup
+    if (t.offline) {
+      ctx.font = '600 11px system-ui, sans-serif'; ctx.fillStyle = '#f0b36a';
+      ctx.fillText('disconnected', t.x, t.y + r * 2.1);
+      ctx.globalAlpha = 1;
+    }
   }
 
   minimap(scene) {
@@ -151,7 +194,9 @@ export class Renderer {
       if (!t.alive) continue;
       const mine = t.id === scene.me;
       ctx.fillStyle = mine ? '#d9f7a8' : `hsl(${hueOf(t.id)}, 70%, 60%)`;
+      ctx.globalAlpha = t.offline ? OFFLINE_ALPHA : 1;
       ctx.beginPath(); ctx.arc(x0 + t.x * k, y0 + t.y * k, mine ? 3.5 : 2.5, 0, Math.PI * 2); ctx.fill();
+      ctx.globalAlpha = 1;
     }
     const c = this.camera, vw = width / c.zoom * k, vh = height / c.zoom * k;
     ctx.save();
@@ -160,6 +205,14 @@ export class Renderer {
     ctx.strokeRect(x0 + c.x * k - vw / 2, y0 + c.y * k - vh / 2, vw, vh);
     ctx.restore();
   }
+}
+
+/**
+ * The camera centre along one axis: value held within [lo, hi], the range that keeps the view
+ * on the map (and its margins); when the map is smaller than that, the middle of the range.
+ */
+function clampCentre(value, lo, hi) {
+  return lo <= hi ? Math.max(lo, Math.min(hi, value)) : (lo + hi) / 2;
 }
 
 /** A stable colour per tank id, away from the own tank's green. */

@@ -3,7 +3,7 @@
 //
 // decodeSnapshot(arrayBuffer, base) returns
 //   { tick, tickRate, shellSpeed, delta,
-//     tanks:  [{id, x, y, vx, vy, hull, turret, health, alive, shielded, seq}],
+//     tanks:  [{id, x, y, vx, vy, hull, turret, health, alive, shielded, offline, seq}],
 //     shells: [{id, owner, x, y, vx, vy}],
 //     scores: [{id, kills, deaths, streak}]   (scores[i] belongs to tanks[i]),
 //     events: [...] }
@@ -16,15 +16,17 @@
 //   {type:'bounce',  tank, shell, x, y}                 tank's shell ricocheted, or died on a wall
 //   {type:'kill',    tank, victim, x, y}                tank destroyed victim (tank === victim: self-kill)
 //   {type:'respawn', tank, x, y}                        tank reappeared at x,y
+// hit and kill events carry ricochet: true when the shell had bounced off a wall first (a
+// self-kill always has); offline tanks are disconnected players' ghosts.
 
-const VERSION = 2;
+const VERSION = 3;
 const POS = 4;
 const TANK_VEL = 4;
 const SHELL_SPEED = 16;
 const ANGLE_STEPS = 4096;
 const SHELL_ANGLE_STEPS = 65536;
 const FLAG_DELTA = 1, FLAG_RATES = 2;
-const EVENT_TYPE_MASK = 7, EVENT_VIA_SHELL = 8;
+const EVENT_TYPE_MASK = 7, EVENT_VIA_SHELL = 8, EVENT_RICOCHET = 16;
 
 const EV_TANK = 1, EV_VICTIM = 2, EV_SHELL = 4, EV_DAMAGE = 8, EV_POS = 16;
 const EVENTS = [
@@ -89,7 +91,7 @@ function readTank(r, t, s) {
   let vx = Math.round(t.vx * TANK_VEL), vy = Math.round(t.vy * TANK_VEL);
   let hull = quantAngle(t.hull), turret = quantAngle(t.turret);
   let seq = t.seq, health = t.health;
-  let flags = (t.alive ? 1 : 0) | (t.shielded ? 2 : 0);
+  let flags = (t.alive ? 1 : 0) | (t.shielded ? 2 : 0) | (t.offline ? 4 : 0);
   let kills = s.kills, deaths = s.deaths, streak = s.streak;
   const mask = r.uv();
   if (mask & 1) x += r.sv();
@@ -108,13 +110,13 @@ function readTank(r, t, s) {
     {
       id: t.id, x: x / POS, y: y / POS, vx: vx / TANK_VEL, vy: vy / TANK_VEL,
       hull: dequantAngle(hull), turret: dequantAngle(turret),
-      health, alive: (flags & 1) !== 0, shielded: (flags & 2) !== 0, seq,
+      health, alive: (flags & 1) !== 0, shielded: (flags & 2) !== 0, offline: (flags & 4) !== 0, seq,
     },
     { id: t.id, kills, deaths, streak },
   ];
 }
 
-const blankTank = (id) => ({ id, x: 0, y: 0, vx: 0, vy: 0, hull: 0, turret: 0, health: 0, alive: false, shielded: false, seq: 0 });
+const blankTank = (id) => ({ id, x: 0, y: 0, vx: 0, vy: 0, hull: 0, turret: 0, health: 0, alive: false, shielded: false, offline: false, seq: 0 });
 
 export function decodeSnapshot(arrayBuffer, base) {
   const bytes = arrayBuffer instanceof Uint8Array ? arrayBuffer : new Uint8Array(arrayBuffer);
@@ -190,10 +192,13 @@ export function decodeSnapshot(arrayBuffer, base) {
     const head = r.byte();
     const kind = EVENTS[head & EVENT_TYPE_MASK];
     const viaShell = (head & EVENT_VIA_SHELL) !== 0;
-    if (!kind || (head & ~(EVENT_TYPE_MASK | EVENT_VIA_SHELL)) || (viaShell && !(kind.fields & EV_SHELL))) {
+    const ricochet = (head & EVENT_RICOCHET) !== 0;
+    if (!kind || (head & ~(EVENT_TYPE_MASK | EVENT_VIA_SHELL | EVENT_RICOCHET)) || (viaShell && !(kind.fields & EV_SHELL)) ||
+        (ricochet && !(kind.fields & EV_VICTIM))) {
       throw new Error('snapshot: unknown event type');
     }
     const e = { type: kind.type };
+    if (ricochet) e.ricochet = true;
     if ((kind.fields & EV_TANK) && !viaShell) e.tank = r.uv();
     if (kind.fields & EV_VICTIM) e.victim = r.uv();
     if (kind.fields & EV_SHELL) e.shell = prev += r.sv();

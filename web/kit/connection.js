@@ -55,7 +55,7 @@ export class Connection {
   }
 
   /**
-   * Adds a listener; returns this. Events: 'joined' (ack: {id, room, token, seq, tickRate,
+   * Adds a listener; returns this. Events: 'joined' (ack: {id, room, token, name, seq, tickRate,
    * snapshotRate, game}), 'snapshot' (snap, bytes), 'roster' (list), 'state' ('connecting',
    * 'connected', 'reconnecting' or 'offline'), 'failed' (error: a refused join, or no realtime
    * client), 'replaced' (message: another tab plays this seat now), 'shutdown' (message).
@@ -68,6 +68,13 @@ export class Connection {
   notify(event, ...args) {
     for (const fn of this.listeners[event] || []) fn(...args);
   }
+
+  /**
+   * Reports whether the seat this tab played withinMs ago may still be waiting: a page that
+   * passes the server's reconnect window may join at once after a reload, without asking the
+   * player again.
+   */
+  canResume(withinMs) { return this.tokens.resumable(withinMs); }
 
   /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
   join(name) {
@@ -106,6 +113,7 @@ export class Connection {
    */
   onReplaced(msg) {
     this.replaced = true;
+    this.tokens.yieldSeat();
     this.socket.disconnect();
     this.notify('replaced', messageOf(msg, 'You joined from another tab.'));
   }

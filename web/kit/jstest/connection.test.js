@@ -122,6 +122,25 @@ test('a reloaded tab joins with its token; a second tab with a live heartbeat do
   assert.equal(socket.joins()[0].args[0].token, 'theirs');
 });
 
+test('a reloaded tab may resume the seat it played within the reconnect window', () => {
+  assert.equal(new Connection({ decode }).canResume(10000), false, 'no token at all');
+  joined(); // keeps the token now
+  const again = new Connection({ decode, storageKey: 'pirates' });
+  assert.equal(again.canResume(10000), true, 'a reload of the playing tab');
+  sessionStorage.setItem('pirates.tokenKept', String(Date.now() - 60000));
+  assert.equal(again.canResume(10000), false, 'kept a minute ago: the seat is gone');
+
+  globalThis.sessionStorage = storage(); // a new tab, after the playing one closed: it asks first
+  localStorage.setItem('pirates.tokenBeat', '0');
+  assert.equal(again.canResume(10000), false);
+});
+
+test('a tab whose seat another tab took over does not take it back on a reload', () => {
+  const { net } = joined();
+  socket.fire('replaced', { message: 'You joined from another tab.' });
+  assert.equal(net.canResume(10000), false);
+});
+
 test('the playing tab beats the heartbeat every second and releases it on pagehide', () => {
   joined();
   localStorage.setItem('pirates.tokenBeat', '1');
