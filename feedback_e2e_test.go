@@ -104,10 +104,12 @@ func TestOwnRicochetExplainedAndReloadGoesStraightBack(t *testing.T) {
 	hold(t, ctx, "Space", " ", " ")
 	lowest := cfg.MaxHealth
 	pressed := time.Now()
-	_, h := waitOwn(t, ctx, "the self-kill explained", func(_ ownView, h hudText) bool {
-		// A held key repeats, as a keyboard's does: a busy browser that missed the first
-		// press (still settling after the join) gets another.
-		if time.Since(pressed) > time.Second {
+	_, h := waitOwn(t, ctx, "the self-kill explained", func(v ownView, h hudText) bool {
+		// A held key repeats, as a keyboard's does, and the hand on the mouse follows the
+		// tank on the screen: a busy browser that missed the first press, or whose camera
+		// was still settling when the test aimed, gets another.
+		if time.Since(pressed) > time.Second && v.Screen != nil {
+			_, _ = chromedp.Run(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, v.Screen.X+dir[0]*150, v.Screen.Y+dir[1]*150))
 			hold(t, ctx, "Space", " ", " ")
 			pressed = time.Now()
 		}
@@ -160,6 +162,7 @@ func waitOwn(t *testing.T, ctx context.Context, what string, ok func(ownView, hu
 		}
 		time.Sleep(30 * time.Millisecond)
 	}
+	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "timeout.png"))
 	t.Fatalf("timed out waiting for %s; last: %s", what, last)
 	return ownView{}, hudText{}
 }

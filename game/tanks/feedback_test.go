@@ -120,3 +120,25 @@ func TestOfflineTankIsAGhost(t *testing.T) {
 	}
 	t.Fatal("the reconnected tank is never hit")
 }
+
+// TestCompensatedShotsBounceBackToo: a shot from a player who sees the world 6 ticks late is
+// caught up through those ticks (lagcomp.go); fired point-blank at a wall, its ricochet must
+// still find its shooter there, as an uncompensated one does.
+func TestCompensatedShotsBounceBackToo(t *testing.T) {
+	cfg := DefaultConfig()
+	w, a, b := duel(t, cfg)
+	b.body = body{X: 300, Y: 200}
+	a.Turret = -math.Pi / 2
+	for i := range 10 * cfg.TickRate {
+		_ = w.SetInput(a.id, Input{Seq: uint32(i + 1), Fire: true, Aim: -math.Pi / 2, View: max(w.Tick(), 6) - 6})
+		for _, e := range w.Step() {
+			if e.Type == EventKill {
+				if e.Tank != a.id || e.Victim != a.id || !e.Ricochet {
+					t.Fatalf("kill %+v, want a self-kill by ricochet", e)
+				}
+				return
+			}
+		}
+	}
+	t.Fatal("10 s of compensated shots point-blank at a wall never came back at their shooter")
+}

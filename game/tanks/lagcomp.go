@@ -97,10 +97,16 @@ func (w *World) shellHitsPast(s *shell, x0, y0 float64, u uint64) bool {
 	best, bestIdx := math.Inf(1), -1
 	for j := range w.tanks {
 		t := &w.tanks[j]
-		if !t.tangible() || t.id == s.owner { // a ghost (offline) is not hit in the past either
+		if !t.tangible() { // a ghost (offline) is not hit in the past either
 			continue
 		}
 		p, ok := t.pastAt(u)
+		if t.id == s.owner {
+			// The owner is tested where it is now, and only once its shell has bounced: a
+			// shell fired point-blank at a wall comes back at its shooter during the
+			// catch-up too.
+			p, ok = pastPos{x: t.X, y: t.Y}, s.bounces > 0
+		}
 		if !ok || segmentPointDist2(x0, y0, s.x, s.y, p.x, p.y) > reach*reach {
 			continue
 		}
