@@ -84,14 +84,20 @@ func TestJSMatchesGo(t *testing.T) {
 		t.Fatalf("the scripted drive touched walls on only %d ticks; it must exercise collisions", scrapes)
 	}
 
-	// A bot match, snapshotted at 30 Hz with a keyframe every 40 snapshots.
+	// A bot match, snapshotted at 30 Hz with a keyframe every 40 snapshots, through a short
+	// round, its intermission and the next round on the next map.
 	type frame struct {
 		Bytes []byte    `json:"bytes"`
 		Delta bool      `json:"delta"`
 		Want  *Snapshot `json:"-"`
 		JS    any       `json:"want"`
 	}
-	w := mustWorld(t, cfg, m, 11)
+	rounds := cfg
+	rounds.RoundTime, rounds.Intermission = 2.5, 2
+	w := mustWorld(t, rounds, m, 11)
+	if err := w.SetRotation([]*Map{m, shippedMap(t, "arena")}, 0); err != nil {
+		t.Fatal(err)
+	}
 	w.SetBotFill(8, BotHard)
 	var frames []frame
 	var truth [2]Snapshot
@@ -115,7 +121,7 @@ func TestJSMatchesGo(t *testing.T) {
 			events = append(events, jsEvent(e))
 		}
 		frames = append(frames, frame{Bytes: data, Delta: base != nil, JS: map[string]any{
-			"tick": out.Tick, "tanks": nonNil(out.Tanks), "shells": nonNil(out.Shells), "scores": nonNil(out.Scores), "events": events,
+			"tick": out.Tick, "round": out.Round, "tanks": nonNil(out.Tanks), "shells": nonNil(out.Shells), "scores": nonNil(out.Scores), "events": events,
 		}})
 		// The JSON is built now because the decoded buffers are reused.
 		js, err := json.Marshal(frames[len(frames)-1].JS)
@@ -125,6 +131,9 @@ func TestJSMatchesGo(t *testing.T) {
 		frames[len(frames)-1].JS = json.RawMessage(js)
 	}
 	frames[len(frames)-1].Delta = true
+	if r := w.Round(); r.Number != 2 || r.Map != 1 {
+		t.Fatalf("the match ended in round %+v; the stream must cover a round's end and the next map", r)
+	}
 
 	// Input payloads as the browser builds them (web/js/protocol.js), which ParseInput must take:
 	// raw controls, and the view tick the others are drawn at (a fraction of a tick, or none).
