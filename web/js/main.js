@@ -145,7 +145,7 @@ function tankInput(seq, raw, now) {
   const input = decodeInput(payload);
   game.predictor.apply(input.seq, input, game.config.dt);
   const me = ownServerTank();
-  if (input.fire && me?.alive && game.gun.trigger(input.seq)) {
+  if (input.fire && me?.alive && rounds.armed() && game.gun.trigger(input.seq)) {
     const s = game.predictor.state, c = game.config;
     const mx = s.x + Math.cos(s.turret) * c.barrelLength, my = s.y + Math.sin(s.turret) * c.barrelLength;
     game.shots.fire(mx, my, s.turret, c.shellSpeed, now);

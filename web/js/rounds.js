@@ -39,6 +39,9 @@ export class Rounds {
     this.endKey = '';
   }
 
+  /** Whether shots count now: not during the end screen, when the server refuses them. */
+  armed() { return this.state.phase !== 'over'; }
+
   /**
    * Shows one snapshot's round; returns the map to draw from now on when the rotation moved to
    * another one, else null.
@@ -70,7 +73,9 @@ export class Rounds {
 
   showEnd(round, ranking, secondsLeft, nameOf, me) {
     const nextMap = this.maps[(this.mapIndex + 1) % this.maps.length]?.name || '';
-    this.next.textContent = `Next: ${nextMap} in ${Math.max(0, Math.ceil(secondsLeft))} s`;
+    const streaker = ranking.reduce((a, s) => (s.best > (a?.best ?? 0) ? s : a), null);
+    const best = streaker ? `Best streak: ${nameOf(streaker.id)} (${streaker.best}) · ` : '';
+    this.next.textContent = `${best}Next: ${nextMap} in ${Math.max(0, Math.ceil(secondsLeft))} s`;
     const key = `${round.number}|` + ranking.map((s) => `${s.id}:${s.kills}:${s.deaths}:${s.best}:${s.shots}:${s.hits}:${nameOf(s.id)}`).join('|');
     if (key === this.endKey) return;
     this.endKey = key;
