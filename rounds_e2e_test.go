@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tankarena/game"
+	"tankarena/game/host"
 	"tankarena/internal/browsertest"
 	"tankarena/internal/testenv"
 )
@@ -92,4 +95,36 @@ func waitRound(t *testing.T, ctx context.Context, what string, ok func(roundView
 	}
 	t.Fatalf("timed out waiting for %s; last round: %+v", what, last)
 	return last
+}
+
+// TestRoundFlagsReachTheWelcome: -round (here from its environment variable), -intermission and
+// -maps reach the join answer: the rules carry the round's times, "maps" the rotation in flag
+// order, and a room of another kind starts on that kind's map; bad times stop the server.
+func TestRoundFlagsReachTheWelcome(t *testing.T) {
+	t.Setenv("TANKARENA_ROUND", "90s")
+	base := startServer(t, "-intermission", "2s", "-maps", "bunkers, arena")
+	for _, kind := range []string{"", "arena"} {
+		ack, refusal := joinWith(t, base, game.JoinRequest{Name: "P", Kind: kind})
+		var welcome struct {
+			Map    struct{ Name string }   `json:"map"`
+			Maps   []struct{ Name string } `json:"maps"`
+			Config struct {
+				RoundTime    float64 `json:"roundTime"`
+				Intermission float64 `json:"intermission"`
+			} `json:"config"`
+		}
+		if err := json.Unmarshal(ack.Game, &welcome); refusal != "" || err != nil {
+			t.Fatalf("join %q: refused %q, %v", kind, refusal, err)
+		}
+		want := map[string]string{"": "bunkers", "arena": "arena"}[kind]
+		if welcome.Map.Name != want || len(welcome.Maps) != 2 || welcome.Maps[0].Name != "bunkers" || welcome.Maps[1].Name != "arena" ||
+			welcome.Config.RoundTime != 90 || welcome.Config.Intermission != 2 {
+			t.Errorf("join %q: welcome %+v, want a start on %s, the rotation bunkers, arena and 90 s rounds with 2 s breaks", kind, welcome, want)
+		}
+	}
+	for _, bad := range [][]string{{"-round", "-1s"}, {"-intermission", "-2s"}, {"-round", "soon"}} {
+		if _, err := host.NewGame(t.Context(), tankArena(), bad); err == nil {
+			t.Errorf("flags %v accepted", bad)
+		}
+	}
 }

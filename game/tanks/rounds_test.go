@@ -67,7 +67,7 @@ func TestRoundEndsAtItsTimeWithMostKillsThenFewestDeathsFirst(t *testing.T) {
 	}
 }
 
-func TestIntermissionBlocksFiringAndDamage(t *testing.T) {
+func TestIntermissionBlocksFiringAndDamageButNotJoins(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.RoundTime, cfg.Intermission = 1, 3
 	w, a, b := duel(t, cfg)
@@ -75,6 +75,15 @@ func TestIntermissionBlocksFiringAndDamage(t *testing.T) {
 	stepUntil(t, w, 2*cfg.TickRate, func() bool { return w.Round().Phase == RoundOver })
 	if len(w.shells) != 0 {
 		t.Fatalf("%d shells outlived the round", len(w.shells))
+	}
+	// A player may join during the intermission: it spawns and is ranked, at zero.
+	late, err := w.AddPlayer("late")
+	if err != nil {
+		t.Fatalf("a join in the intermission: %v", err)
+	}
+	w.Step()
+	if !tankOf(t, w, late).alive || len(w.Leaderboard(nil)) != 3 {
+		t.Fatalf("the late joiner is not in the game: %+v", w.Leaderboard(nil))
 	}
 	a, b = tankOf(t, w, a.id), tankOf(t, w, b.id)
 	b.health, b.shieldTicks = cfg.MaxHealth, 0
