@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,11 +26,19 @@ import (
 
 func main() { host.Main(tankArena()) }
 
-// tankArena is the whole server: the tank game's own flags (-bots, -map) beside the runtime's
-// and the host's, one kind of room per map, and the browser client.
+// defaultMaps is the rotation without -maps: every shipped map, the open arena first.
+const defaultMaps = "arena,bunkers,fortress"
+
+// tankArena is the whole server: the tank game's own flags (-bots, -maps, -round) beside the
+// runtime's and the host's, one kind of room per map, and the browser client.
+//
+// The map list is both the rotation and the kinds of room: every room plays the maps in turn,
+// a round each, and the kind a player picks (?map=name) is only the map its room starts on. So
+// one list says everything, and two rooms of different kinds are the same rotation out of step.
 func tankArena() host.Game[tanks.Input] {
 	var bots int
 	var maps string
+	round, intermission := 5*time.Minute, 10*time.Second
 	games := map[string]*tanks.Game{} // by map name, the kinds of room; filled by Setup
 	var lag []*tanks.LagStats         // each game's lag compensation counters
 	tickRate := 0
@@ -38,29 +47,41 @@ func tankArena() host.Game[tanks.Input] {
 		Static: web.Files, DevDir: "web", KitDevDir: "web/kit",
 		Flags: func(flags *flag.FlagSet) {
 			flags.IntVar(&bots, "bots", 0, "bots fill each arena up to this many tanks; they leave as humans join")
-			flags.StringVar(&maps, "map", "arena", "map name from assets/maps, or a path to a map file; a comma `list` offers several, the first by default, another with ?map=name in the page address")
+			mapsUsage := "the map rotation: map names from assets/maps, or paths to map files, as a comma `list`; each round plays the next, and a room starts on the first, or on another with ?map=name in the page address"
+			flags.StringVar(&maps, "maps", defaultMaps, mapsUsage)
+			flags.StringVar(&maps, "map", defaultMaps, "the same as -maps (its older name)")
+			flags.DurationVar(&round, "round", round, "how long a round lasts, most kills winning; 0 plays one endless match")
+			flags.DurationVar(&intermission, "intermission", intermission, "the end screen between two rounds, before the next map")
 		},
 		Setup: func(s game.Settings) (kinds []string, err error) {
 			if bots < 0 {
 				return nil, fmt.Errorf("flags: need bots >= 0, not %d", bots)
 			}
+			if round < 0 || intermission < 0 {
+				return nil, fmt.Errorf("flags: need -round and -intermission >= 0, not %v and %v", round, intermission)
+			}
 			cfg := tanks.DefaultConfig()
 			cfg.TickRate, tickRate = s.TickRate, s.TickRate
 			cfg.MaxPlayers = max(s.MaxPlayers, bots)
+			cfg.RoundTime, cfg.Intermission = round.Seconds(), intermission.Seconds()
 			seed := func() uint64 { return uint64(time.Now().UnixNano()) }
+			var rotation []*tanks.Map
 			for _, name := range strings.Split(maps, ",") {
 				name = strings.TrimSpace(name)
-				if _, dup := games[name]; dup {
+				if slices.Contains(kinds, name) {
 					continue
 				}
 				m, err := loadMap(name)
 				if err != nil {
 					return nil, err
 				}
-				if games[name], err = tanks.NewGame(cfg, m, bots, seed); err != nil {
+				rotation = append(rotation, m)
+				kinds = append(kinds, name)
+			}
+			for i, name := range kinds {
+				if games[name], err = tanks.NewRotationGame(cfg, rotation, i, bots, seed); err != nil {
 					return nil, err
 				}
-				kinds = append(kinds, name)
 				lag = append(lag, games[name].LagStats())
 			}
 			return kinds, nil

@@ -5,8 +5,13 @@ import "math"
 // hit applies shell s to tank t: damage unless t is shielded, and a kill when health runs out.
 func (w *World) hit(s *shell, t *tank) {
 	dmg := w.cfg.ShellDamage
-	if t.shieldTicks > 0 {
+	if t.shieldTicks > 0 || !w.armed() {
 		dmg = 0
+	}
+	if s.owner != t.id {
+		if i, ok := w.find(s.owner); ok {
+			w.tanks[i].hits++
+		}
 	}
 	t.health -= dmg
 	ricochet := s.bounces > 0
@@ -30,8 +35,10 @@ func (w *World) kill(killer PlayerID, victim *tank, ricochet bool) {
 		return
 	}
 	if i, ok := w.find(killer); ok {
-		w.tanks[i].kills++
-		w.tanks[i].streak++
+		k := &w.tanks[i]
+		k.kills++
+		k.streak++
+		k.best = max(k.best, k.streak)
 	}
 }
 

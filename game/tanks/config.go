@@ -63,6 +63,12 @@ type Config struct {
 	// view is held to it, so nobody hits what took cover longer ago than this. 0 turns lag
 	// compensation off. At most 1 s.
 	MaxRewind float64 `json:"maxRewind"`
+
+	// RoundTime is how long a round lasts (rounds.go); 0 plays one endless match.
+	RoundTime float64 `json:"roundTime"`
+	// Intermission is the pause after a round: the end screen shows the ranking, nobody fires
+	// or takes damage, then the next round starts on the next map with scores at zero.
+	Intermission float64 `json:"intermission"`
 }
 
 // DefaultConfig returns the tuning the game ships with: a tank reaches top speed in about
@@ -92,6 +98,8 @@ func DefaultConfig() Config {
 		RespawnDelay:     2.5,
 		SpawnShield:      2,
 		MaxRewind:        0.25,
+		RoundTime:        300,
+		Intermission:     10,
 	}
 }
 
@@ -114,6 +122,9 @@ func (c *Config) Validate() error {
 	}
 	if !(c.MaxRewind >= 0 && c.MaxRewind <= 1) {
 		return fmt.Errorf("config: maxRewind must be in 0..1 seconds, got %v", c.MaxRewind)
+	}
+	if !(c.RoundTime >= 0 && c.RoundTime <= 24*3600 && c.Intermission >= 0 && c.Intermission <= 3600) {
+		return fmt.Errorf("config: roundTime must be in 0..1 day and intermission in 0..1 hour, got %v and %v", c.RoundTime, c.Intermission)
 	}
 	for _, f := range []struct {
 		name string

@@ -17,9 +17,16 @@ func scriptedInput(p, n int) Input {
 	}
 }
 
-// runMatch plays 10,000 ticks with 4 scripted humans and 4 hard bots and returns the final hash.
+// runMatch plays 10,000 ticks with 4 scripted humans and 4 hard bots, through short rounds on
+// two maps, and returns the final hash.
 func runMatch(t *testing.T, seed uint64) uint64 {
-	w := mustWorld(t, DefaultConfig(), shippedMap(t, "arena"), seed)
+	cfg := DefaultConfig()
+	cfg.RoundTime, cfg.Intermission = 40, 5
+	arena := shippedMap(t, "arena")
+	w := mustWorld(t, cfg, arena, seed)
+	if err := w.SetRotation([]*Map{arena, shippedMap(t, "bunkers")}, 0); err != nil {
+		t.Fatal(err)
+	}
 	w.SetBotFill(8, BotHard)
 	var humans []PlayerID
 	for i := range 4 {
@@ -43,6 +50,9 @@ func runMatch(t *testing.T, seed uint64) uint64 {
 		if n%2 == 0 {
 			w.Snapshot(&snap) // taking snapshots must not disturb the simulation
 		}
+	}
+	if w.Round().Number < 4 {
+		t.Fatalf("the match reached only round %d; it must cross map switches", w.Round().Number)
 	}
 	return w.StateHash()
 }

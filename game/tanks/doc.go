@@ -34,6 +34,16 @@
 // passes one it hit. Others see such a shell appear up to that far into its flight. Bots send
 // no view. The details are in lagcomp.go.
 //
+// # Rounds
+//
+// A match is a series of rounds ([Config.RoundTime], 0 for one endless match): when a round's
+// time is up the most kills win (fewer deaths break ties, as [World.Leaderboard] orders), the
+// shells in flight vanish, and for [Config.Intermission] nobody fires or takes damage while
+// the players see the ranking with each tank's best streak and accuracy ([Score]). Then the
+// next round starts on the next map of the world's rotation ([World.SetRotation]), with every
+// score at zero and every tank on a fresh spawn. The round's phase, number, map and end tick
+// are in every snapshot ([RoundState]); the details are in rounds.go.
+//
 // # On the room runtime
 //
 // [Game] and [Room] are the tank game as the room runtime (package game) runs it; this package
@@ -49,5 +59,6 @@
 //	"snapshot" the encoding of SNAPSHOT.md; each tank's seq is the last input seq the server
 //	           applied for it (for reconciliation)
 //	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   ([PlayerInfo])
-//	join ack   "game": {"map": Map, "config": Config}
+//	join ack   "game": {"map": Map, "maps": [Map, ...], "config": Config}
+//	           map: the room's first map; maps: the rotation, which a snapshot's round indexes
 package tanks

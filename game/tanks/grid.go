@@ -16,7 +16,7 @@ func (g *tankGrid) init(m *Map, minCell float64) {
 	g.cell = math.Max(minCell, 64)
 	g.cols = int(math.Ceil(m.Width/g.cell)) + 1
 	g.rows = int(math.Ceil(m.Height/g.cell)) + 1
-	g.head = make([]int32, g.cols*g.rows)
+	g.head = resize(g.head, g.cols*g.rows)
 }
 
 func (g *tankGrid) cellOf(x, y float64) (int, int) {

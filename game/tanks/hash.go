@@ -22,13 +22,17 @@ func (h *fnv64) flag(b bool) {
 	}
 }
 
-// StateHash fingerprints everything that influences future steps (tick, RNG, tanks with their
-// recent positions, shells, scores). Two worlds with equal hashes will keep evolving identically given equal inputs.
+// StateHash fingerprints everything that influences future steps (tick, RNG, the round, tanks
+// with their recent positions, shells, scores and round statistics). Two worlds with equal hashes will keep evolving identically given equal inputs.
 func (w *World) StateHash() uint64 {
 	h := fnv64(14695981039346656037)
 	h.word(w.tick)
 	h.word(w.rng.s)
 	h.word(uint64(w.nextShell))
+	h.word(uint64(w.round.Phase))
+	h.word(uint64(w.round.Number))
+	h.word(uint64(w.round.Map))
+	h.word(w.round.Ends)
 	h.word(uint64(len(w.tanks)))
 	for i := range w.tanks {
 		t := &w.tanks[i]
@@ -36,7 +40,7 @@ func (w *World) StateHash() uint64 {
 		for _, f := range [...]float64{t.X, t.Y, t.VX, t.VY, t.Hull, t.Turret, t.input.Throttle, t.input.Turn, t.input.Aim} {
 			h.float(f)
 		}
-		for _, v := range [...]int{t.health, t.shieldTicks, t.reloadTicks, t.respawnTicks, t.kills, t.deaths, t.streak} {
+		for _, v := range [...]int{t.health, t.shieldTicks, t.reloadTicks, t.respawnTicks, t.kills, t.deaths, t.streak, t.best, t.shots, t.hits} {
 			h.word(uint64(v))
 		}
 		h.flag(t.alive)

@@ -87,20 +87,26 @@ func TestJSMatchesGo(t *testing.T) {
 		t.Fatalf("the scripted drive touched walls on only %d ticks; it must exercise collisions", scrapes)
 	}
 
-	// A bot match, snapshotted at 30 Hz with a keyframe every 40 snapshots.
+	// A bot match, snapshotted at 30 Hz with a keyframe every 40 snapshots, through a
+	// round, its intermission and the next round on the next map.
 	type frame struct {
 		Bytes []byte    `json:"bytes"`
 		Delta bool      `json:"delta"`
 		Want  *Snapshot `json:"-"`
 		JS    any       `json:"want"`
 	}
-	w := mustWorld(t, cfg, m, 11)
+	rounds := cfg
+	rounds.RoundTime, rounds.Intermission = 5, 2
+	w := mustWorld(t, rounds, m, 11)
+	if err := w.SetRotation([]*Map{m, shippedMap(t, "arena")}, 0); err != nil {
+		t.Fatal(err)
+	}
 	w.SetBotFill(8, BotHard)
 	var frames []frame
 	var truth [2]Snapshot
 	var decoded [2]Snapshot
 	ricochets := 0
-	for i := 0; i < 200; i++ {
+	for i := 0; i < 250; i++ {
 		switch i { // one tank is a disconnected player's ghost for a while
 		case 30:
 			_ = w.SetConnected(w.tanks[0].id, false)
@@ -128,7 +134,7 @@ func TestJSMatchesGo(t *testing.T) {
 			}
 		}
 		frames = append(frames, frame{Bytes: data, Delta: base != nil, JS: map[string]any{
-			"tick": out.Tick, "tanks": nonNil(out.Tanks), "shells": nonNil(out.Shells), "scores": nonNil(out.Scores), "events": events,
+			"tick": out.Tick, "round": out.Round, "tanks": nonNil(out.Tanks), "shells": nonNil(out.Shells), "scores": nonNil(out.Scores), "events": events,
 		}})
 		// The JSON is built now because the decoded buffers are reused.
 		js, err := json.Marshal(frames[len(frames)-1].JS)
@@ -140,6 +146,9 @@ func TestJSMatchesGo(t *testing.T) {
 	frames[len(frames)-1].Delta = true
 	if ricochets == 0 {
 		t.Fatal("the match had no hit by a ricochet, so the ricochet flag went unchecked")
+	}
+	if r := w.Round(); r.Number != 2 || r.Map != 1 {
+		t.Fatalf("the match ended in round %+v; the stream must cover a round's end and the next map", r)
 	}
 
 	// Input payloads as the browser builds them (web/js/protocol.js), which ParseInput must take:

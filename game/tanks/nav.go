@@ -8,8 +8,8 @@ type navScratch struct {
 }
 
 func (n *navScratch) init(m *Map) {
-	n.from = make([]int32, m.Cols*m.Rows)
-	n.queue = make([]int32, 0, m.Cols*m.Rows)
+	n.from = resize(n.from, m.Cols*m.Rows)
+	n.queue = resize(n.queue, m.Cols*m.Rows)[:0]
 }
 
 // nextWaypoint returns the centre of the next tile on the shortest 4-connected floor path from
@@ -55,4 +55,13 @@ func tileIndex(m *Map, x, y float64) int32 {
 		return -1
 	}
 	return int32(int(y/m.TileSize)*m.Cols + int(x/m.TileSize))
+}
+
+// resize returns s with length n, reusing its memory when it is large enough (a map switch
+// between rounds).
+func resize(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	return s[:n]
 }

@@ -5,39 +5,55 @@ import (
 	"fmt"
 )
 
-// Game is Tank Arena as the room runtime (package game) runs it: the rules, the map and the
+// Game is Tank Arena as the room runtime (package game) runs it: the rules, the maps and the
 // bots every room starts with. Its rooms satisfy game.Simulation[Input] without this package
 // importing the runtime: a simulation knows nothing of the network.
 type Game struct {
 	cfg     Config
-	m       *Map
+	maps    []*Map // the rotation
+	start   int    // the map each room starts on
 	bots    int
 	seed    func() uint64
 	welcome json.RawMessage
 	lag     LagStats
 }
 
-// NewGame checks the rules and prepares what every join answer carries: the map and the rules
-// (the browser draws the one and predicts its own tank with the other). bots fill each room up
-// to that many tanks; seed gives each new room's random seed.
+// NewGame is a game on one map: every round plays it again.
 func NewGame(cfg Config, m *Map, bots int, seed func() uint64) (*Game, error) {
+	return NewRotationGame(cfg, []*Map{m}, 0, bots, seed)
+}
+
+// NewRotationGame checks the rules and prepares what every join answer carries: the map rotation
+// and the rules (the browser draws the maps and predicts its own tank with the rules). Its rooms
+// start on maps[start], and each round plays the next map of the list, round and round. bots
+// fill each room up to that many tanks; seed gives each new room's random seed.
+func NewRotationGame(cfg Config, maps []*Map, start, bots int, seed func() uint64) (*Game, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("tanks: config: %w", err)
 	}
+	if start < 0 || start >= len(maps) {
+		return nil, fmt.Errorf("tanks: rotation of %d maps has no map %d", len(maps), start)
+	}
+	// "map" is the room's first map; "maps" the rotation, which snapshots index (RoundState.Map)
+	// so the browser switches maps between rounds without asking for them.
 	welcome, err := json.Marshal(struct {
 		Map    *Map   `json:"map"`
+		Maps   []*Map `json:"maps"`
 		Config Config `json:"config"`
-	}{m, cfg})
+	}{maps[start], maps, cfg})
 	if err != nil {
 		return nil, fmt.Errorf("tanks: welcome: %w", err)
 	}
-	return &Game{cfg: cfg, m: m, bots: bots, seed: seed, welcome: welcome}, nil
+	return &Game{cfg: cfg, maps: maps, start: start, bots: bots, seed: seed, welcome: welcome}, nil
 }
 
 // NewRoom builds one room's world, with its bots.
 func (g *Game) NewRoom() (*Room, error) {
-	w, err := NewWorld(g.cfg, g.m, g.seed())
+	w, err := NewWorld(g.cfg, g.maps[g.start], g.seed())
 	if err != nil {
+		return nil, err
+	}
+	if err := w.SetRotation(g.maps, g.start); err != nil {
 		return nil, err
 	}
 	w.SetBotFill(g.bots, BotNormal)

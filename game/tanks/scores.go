@@ -8,6 +8,9 @@ type Score struct {
 	Kills  int      `json:"kills"`
 	Deaths int      `json:"deaths"`
 	Streak int      `json:"streak"` // kills since this tank last died
+	Best   int      `json:"best"`   // the longest streak of the round
+	Shots  int      `json:"shots"`  // shells fired this round
+	Hits   int      `json:"hits"`   // of those, the ones that hit another tank (accuracy: hits/shots)
 }
 
 // Leaderboard appends every tank's score to dst, best first: most kills, then fewest deaths,
@@ -16,7 +19,7 @@ func (w *World) Leaderboard(dst []Score) []Score {
 	start := len(dst)
 	for i := range w.tanks {
 		t := &w.tanks[i]
-		dst = append(dst, Score{ID: t.id, Kills: t.kills, Deaths: t.deaths, Streak: t.streak})
+		dst = append(dst, t.score())
 	}
 	SortLeaderboard(dst[start:])
 	return dst
@@ -34,4 +37,8 @@ func SortLeaderboard(s []Score) {
 		}
 		return int(a.ID) - int(b.ID)
 	})
+}
+
+func (t *tank) score() Score {
+	return Score{ID: t.id, Kills: t.kills, Deaths: t.deaths, Streak: t.streak, Best: t.best, Shots: t.shots, Hits: t.hits}
 }

@@ -21,6 +21,7 @@ func (w *World) fire(t *tank) {
 	dx, dy := math.Cos(t.Turret), math.Sin(t.Turret)
 	s := shell{id: w.nextShell, owner: t.id, x: t.X, y: t.Y, vx: dx * w.cfg.ShellSpeed, vy: dy * w.cfg.ShellSpeed, rewind: t.lag}
 	t.reloadTicks = w.cfg.ticks(w.cfg.ReloadTime)
+	t.shots++
 	t.shieldTicks = 0 // attacking ends spawn protection
 	if t.lag > 0 {
 		w.lagStats.count(t.lag, t.lagClamped)

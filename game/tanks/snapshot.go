@@ -15,6 +15,7 @@ type Snapshot struct {
 	Shells     []ShellState `json:"shells"`
 	Scores     []Score      `json:"scores"`
 	Events     []Event      `json:"events"`
+	Round      RoundState   `json:"round"`
 }
 
 // TankState is one tank as clients see it. Velocity is included because a predicting client
@@ -53,6 +54,7 @@ func (w *World) Snapshot(dst *Snapshot) {
 	dst.Tick = w.tick
 	dst.TickRate = w.cfg.TickRate
 	dst.ShellSpeed = w.cfg.ShellSpeed
+	dst.Round = w.round
 	dst.Tanks = dst.Tanks[:0]
 	dst.Scores = dst.Scores[:0]
 	for i := range w.tanks {
@@ -61,7 +63,7 @@ func (w *World) Snapshot(dst *Snapshot) {
 			ID: t.id, X: t.X, Y: t.Y, VX: t.VX, VY: t.VY, Hull: t.Hull, Turret: t.Turret,
 			Health: t.health, Alive: t.alive, Shielded: t.alive && t.shieldTicks > 0, Offline: t.offline, Seq: t.applied,
 		})
-		dst.Scores = append(dst.Scores, Score{ID: t.id, Kills: t.kills, Deaths: t.deaths, Streak: t.streak})
+		dst.Scores = append(dst.Scores, t.score())
 	}
 	dst.Shells = dst.Shells[:0]
 	for i := range w.shells {

@@ -122,6 +122,18 @@ func DecodeSnapshot(dst *Snapshot, data []byte, base *Snapshot) error {
 		dst.TickRate = int(min(r.uv("tick rate"), 1000))
 		dst.ShellSpeed = float64(min(r.uv("shell speed"), 1<<32)) / shellSpeedScale
 	}
+	dst.Round = base.Round
+	if flags&flagRound != 0 {
+		dst.Round = RoundState{
+			Phase:  RoundPhase(r.byte("round phase")),
+			Number: int(r.id(0, math.MaxInt32, "round number")),
+			Map:    int(r.id(0, math.MaxInt32, "round map")),
+			Ends:   r.uv("round end"),
+		}
+		if dst.Round.Phase > RoundOver {
+			r.fail("round phase")
+		}
+	}
 
 	// Tanks: start from the base minus removed ones, then apply records.
 	dst.Tanks = append(dst.Tanks[:0], base.Tanks...)
@@ -260,6 +272,15 @@ func readTankFields(r *snapReader, t *TankState, s *Score) {
 	if mask&fStreak != 0 {
 		q.streak += r.sv("streak")
 	}
+	if mask&fBest != 0 {
+		q.best += r.sv("best")
+	}
+	if mask&fShots != 0 {
+		q.shots += r.sv("shots")
+	}
+	if mask&fHits != 0 {
+		q.hits += r.sv("hits")
+	}
 	*t = TankState{
 		ID: t.ID,
 		X:  float64(q.x) / posScale, Y: float64(q.y) / posScale,
@@ -267,7 +288,10 @@ func readTankFields(r *snapReader, t *TankState, s *Score) {
 		Hull: dequantAngle(q.hull), Turret: dequantAngle(q.turret),
 		Health: int(q.health), Alive: q.flags&1 != 0, Shielded: q.flags&2 != 0, Offline: q.flags&4 != 0, Seq: q.seq,
 	}
-	*s = Score{ID: t.ID, Kills: int(q.kills), Deaths: int(q.deaths), Streak: int(q.streak)}
+	*s = Score{
+		ID: t.ID, Kills: int(q.kills), Deaths: int(q.deaths), Streak: int(q.streak),
+		Best: int(q.best), Shots: int(q.shots), Hits: int(q.hits),
+	}
 }
 
 // dequantAngle maps 0..4095 to [-π, π).

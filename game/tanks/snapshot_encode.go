@@ -12,6 +12,7 @@ const snapshotVersion = 3
 const (
 	flagDelta = 1
 	flagRates = 2 // tick rate and shell speed follow (keyframes, and deltas where one changed)
+	flagRound = 4 // the round state follows (keyframes, and deltas where it changed)
 )
 
 // Event head byte: the type in the low bits, a flag for events placed relative to a shell
@@ -37,6 +38,9 @@ const (
 	fKills
 	fDeaths
 	fStreak
+	fBest
+	fShots
+	fHits
 )
 
 // Event field bits, in wire order, and which fields each event type carries.
@@ -72,6 +76,7 @@ type quantTank struct {
 	health                     int64
 	flags                      uint64
 	kills, deaths, streak      int64
+	best, shots, hits          int64
 }
 
 func quantPos(v float64) int64 { return int64(math.Round(v * posScale)) }
@@ -98,6 +103,7 @@ func quantizeTank(t *TankState, s *Score) quantTank {
 	}
 	if s != nil {
 		q.kills, q.deaths, q.streak = int64(s.Kills), int64(s.Deaths), int64(s.Streak)
+		q.best, q.shots, q.hits = int64(s.Best), int64(s.Shots), int64(s.Hits)
 	}
 	return q
 }
@@ -129,6 +135,9 @@ func EncodeSnapshot(dst []byte, cur, base *Snapshot) []byte {
 	if base == &empty || speed != quantShellSpeed(base.ShellSpeed) || cur.TickRate != base.TickRate {
 		flags |= flagRates
 	}
+	if base == &empty || cur.Round != base.Round {
+		flags |= flagRound
+	}
 	dst = append(dst, snapshotVersion, flags)
 	dst = binary.AppendUvarint(dst, cur.Tick)
 	if flags&flagDelta != 0 {
@@ -137,6 +146,12 @@ func EncodeSnapshot(dst []byte, cur, base *Snapshot) []byte {
 	if flags&flagRates != 0 {
 		dst = binary.AppendUvarint(dst, uint64(max(cur.TickRate, 0)))
 		dst = binary.AppendUvarint(dst, speed)
+	}
+	if flags&flagRound != 0 {
+		dst = append(dst, byte(cur.Round.Phase))
+		dst = binary.AppendUvarint(dst, uint64(max(cur.Round.Number, 0)))
+		dst = binary.AppendUvarint(dst, uint64(max(cur.Round.Map, 0)))
+		dst = binary.AppendUvarint(dst, cur.Round.Ends)
 	}
 	dst = encodeTanks(dst, cur, base)
 	dst, lastShell := encodeShells(dst, cur, base)
@@ -228,6 +243,9 @@ func tankMask(q, b *quantTank) uint64 {
 	set(fKills, q.kills != b.kills)
 	set(fDeaths, q.deaths != b.deaths)
 	set(fStreak, q.streak != b.streak)
+	set(fBest, q.best != b.best)
+	set(fShots, q.shots != b.shots)
+	set(fHits, q.hits != b.hits)
 	return m
 }
 
@@ -251,7 +269,10 @@ func appendTankFields(dst []byte, mask uint64, q, b *quantTank) []byte {
 	for _, f := range [...]struct {
 		bit  uint64
 		diff int64
-	}{{fKills, q.kills - b.kills}, {fDeaths, q.deaths - b.deaths}, {fStreak, q.streak - b.streak}} {
+	}{
+		{fKills, q.kills - b.kills}, {fDeaths, q.deaths - b.deaths}, {fStreak, q.streak - b.streak},
+		{fBest, q.best - b.best}, {fShots, q.shots - b.shots}, {fHits, q.hits - b.hits},
+	} {
 		if mask&f.bit != 0 {
 			dst = binary.AppendVarint(dst, f.diff)
 		}

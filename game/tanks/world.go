@@ -50,6 +50,8 @@ type tank struct {
 	past    []pastPos // positions of the last Config.MaxRewind, by tick modulo its length
 
 	kills, deaths, streak int
+	best                  int // the longest streak of the round
+	shots, hits           int // shells fired this round, and those that hit another tank
 }
 
 // World is one arena match. It is not safe for concurrent use: the host owns it and calls
@@ -57,6 +59,7 @@ type tank struct {
 type World struct {
 	cfg  Config
 	m    *Map
+	maps []*Map // the rotation m is part of (rounds.go)
 	dt   float64
 	rng  rng
 	tick uint64
@@ -79,6 +82,8 @@ type World struct {
 
 	maxRewind int       // Config.MaxRewind in ticks
 	lagStats  *LagStats // nil outside a Game
+
+	round RoundState
 }
 
 // NewWorld creates an empty world on map m. Equal seeds give equal matches for equal inputs.
@@ -89,13 +94,13 @@ func NewWorld(cfg Config, m *Map, seed uint64) (*World, error) {
 	if m == nil || len(m.Spawns) == 0 {
 		return nil, errors.New("game: map with at least one spawn required")
 	}
-	w := &World{cfg: cfg, m: m, dt: cfg.Dt(), rng: rng{s: seed}, botFill: -1, maxRewind: cfg.rewindTicks()}
+	w := &World{cfg: cfg, m: m, maps: []*Map{m}, dt: cfg.Dt(), rng: rng{s: seed}, botFill: -1, maxRewind: cfg.rewindTicks()}
 	w.tanks = make([]tank, 0, cfg.MaxPlayers)
 	w.shells = make([]shell, 0, min(cfg.MaxShells, 4096))
 	w.events = make([]Event, 0, 64)
 	w.pending = make([]Event, 0, 256)
-	w.grid.init(m, 2*cfg.TankRadius+cfg.ShellSpeed*w.dt+cfg.ShellRadius+cfg.MuzzleOffset)
-	w.nav.init(m)
+	w.useMap(m)
+	w.startRounds()
 	return w, nil
 }
 
@@ -222,6 +227,7 @@ func (w *World) addTank(name string, brain *botBrain) PlayerID {
 func (w *World) Step() []Event {
 	w.tick++
 	w.events = w.events[:0]
+	w.stepRound()
 	w.fillBots()
 	w.thinkBots()
 	for i := range w.tanks {
@@ -251,7 +257,7 @@ func (w *World) stepTank(t *tank) {
 	if t.reloadTicks > 0 {
 		t.reloadTicks--
 	}
-	if t.input.Fire && !t.offline && t.reloadTicks == 0 && len(w.shells) < w.cfg.MaxShells {
+	if t.input.Fire && !t.offline && t.reloadTicks == 0 && len(w.shells) < w.cfg.MaxShells && w.armed() {
 		w.fire(t)
 	}
 }

@@ -176,7 +176,7 @@ func TestShellDamageKillScoreAndRespawn(t *testing.T) {
 		t.Fatalf("respawned at %v,%v, want the farthest spawn %v", respawns[0].X, respawns[0].Y, far)
 	}
 	board := w.Leaderboard(nil)
-	if board[0] != (Score{ID: aID, Kills: 1, Streak: 1}) || board[1] != (Score{ID: bID, Deaths: 1}) {
+	if board[0] != (Score{ID: aID, Kills: 1, Streak: 1, Best: 1, Shots: 3, Hits: 3}) || board[1] != (Score{ID: bID, Deaths: 1}) {
 		t.Fatalf("leaderboard = %+v", board)
 	}
 	b = tankOf(t, w, bID)

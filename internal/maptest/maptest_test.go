@@ -1,14 +1,24 @@
 package maptest
 
 import (
+	"io/fs"
+	"path"
 	"runtime"
+	"strings"
 	"testing"
 
+	"tankarena/assets"
 	"tankarena/game/tanks"
 )
 
+// TestShippedMapsMakeWorlds loads every map in assets/maps: the rotation may name any of them.
 func TestShippedMapsMakeWorlds(t *testing.T) {
-	for _, name := range []string{"arena", "bunkers"} {
+	files, err := fs.Glob(assets.Maps, "maps/*.txt")
+	if err != nil || len(files) < 3 {
+		t.Fatalf("shipped maps %v (%v), want at least arena, bunkers and fortress", files, err)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(path.Base(file), ".txt")
 		if _, err := tanks.NewWorld(tanks.DefaultConfig(), Shipped(t, name), 1); err != nil {
 			t.Errorf("the shipped map %s makes no world: %v", name, err)
 		}

@@ -20,6 +20,7 @@ import { Renderer } from './render.js';
 import { Effects } from './effects.js';
 import { Sound } from './audio.js';
 import { Hud } from './hud.js';
+import { Rounds } from './rounds.js';
 import { clientConfig } from './config.js';
 import { encodeInput, decodeInput } from './protocol.js';
 
@@ -37,6 +38,7 @@ const touch = new TouchSticks($('#touch'));
 const effects = new Effects();
 const sound = new Sound();
 const hud = new Hud($('#hud'));
+const rounds = new Rounds($('#hud'));
 const netgraph = new NetGraph($('#netgraph'));
 
 const game = {
@@ -82,6 +84,7 @@ net.on('joined', (ack) => {
   game.gun = new Gun(game.config.reloadTime, game.tickRate);
   game.shots = new OwnShots();
   game.events = []; game.deadSince = null; game.death = null;
+  rounds.welcome(ack.game);
   $('#join').hidden = true;
   hud.show(); hud.message('');
   touch.setPlaying(true);
@@ -93,6 +96,8 @@ net.on('snapshot', (snap) => {
   const time = snap.tick * 1000 / game.tickRate;
   for (const e of snap.events || []) { feedback(e); game.events.push({ time, e }); }
   hud.scoreboard(snap.scores || [], nameOf, game.me);
+  const next = rounds.update(snap, game.tickRate, nameOf, game.me);
+  if (next) game.map = game.predictor.map = next; // a new round on the rotation's next map
 });
 net.on('roster', (list) => {
   game.names = new Map(list.map((p) => [p.id, String(p.name)]));
@@ -172,7 +177,7 @@ function tankInput(seq, raw, now) {
   const input = decodeInput(payload);
   game.predictor.apply(input.seq, input, game.config.dt);
   const me = ownServerTank();
-  if (input.fire && me?.alive && game.gun.trigger(input.seq)) {
+  if (input.fire && me?.alive && rounds.armed() && game.gun.trigger(input.seq)) {
     const s = game.predictor.state, c = game.config;
     const mx = s.x + Math.cos(s.turret) * c.barrelLength, my = s.y + Math.sin(s.turret) * c.barrelLength;
     game.shots.fire(mx, my, s.turret, c.shellSpeed, now);
@@ -293,7 +298,7 @@ runFrames(frame);
 // Read-only view for the end-to-end test and for debugging from the console.
 globalThis.tankArena = {
   view: () => ({
-    me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState, screen: game.ownScreen,
+    me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState, screen: game.ownScreen, round: rounds.state, map: game.map?.name,
     correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
     snapshots: net.totals.snaps, resyncs: net.totals.resyncs, acked: net.stream.acked, now: performance.now(),
     corrections: game.predictor?.errors.length ?? 0,

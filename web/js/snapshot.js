@@ -2,13 +2,16 @@
 // The byte layout is documented in game/tanks/SNAPSHOT.md; keep both in step.
 //
 // decodeSnapshot(arrayBuffer, base) returns
-//   { tick, tickRate, shellSpeed, delta,
+//   { tick, tickRate, shellSpeed, delta, round: {phase, number, map, ends},
 //     tanks:  [{id, x, y, vx, vy, hull, turret, health, alive, shielded, offline, seq}],
 //     shells: [{id, owner, x, y, vx, vy}],
-//     scores: [{id, kills, deaths, streak}]   (scores[i] belongs to tanks[i]),
+//     scores: [{id, kills, deaths, streak, best, shots, hits}]   (scores[i] belongs to tanks[i]),
 //     events: [...] }
 // Pass the previously decoded snapshot as base. A delta whose base you do not hold decodes to
 // null: keep drawing what you have and wait for the next keyframe. Corrupt data throws.
+//
+// round.phase is 'endless' (no rounds), 'playing' or 'over' (the intermission's end screen);
+// round.ends is the tick the phase ends at, round.map the index in the welcome's map rotation.
 //
 // Events (positions in world units):
 //   {type:'fire',    tank, shell, x, y}                 tank fired shell from the muzzle at x,y
@@ -25,7 +28,8 @@ const TANK_VEL = 4;
 const SHELL_SPEED = 16;
 const ANGLE_STEPS = 4096;
 const SHELL_ANGLE_STEPS = 65536;
-const FLAG_DELTA = 1, FLAG_RATES = 2;
+const FLAG_DELTA = 1, FLAG_RATES = 2, FLAG_ROUND = 4;
+const PHASES = ['endless', 'playing', 'over'];
 const EVENT_TYPE_MASK = 7, EVENT_VIA_SHELL = 8, EVENT_RICOCHET = 16;
 
 const EV_TANK = 1, EV_VICTIM = 2, EV_SHELL = 4, EV_DAMAGE = 8, EV_POS = 16;
@@ -92,7 +96,7 @@ function readTank(r, t, s) {
   let hull = quantAngle(t.hull), turret = quantAngle(t.turret);
   let seq = t.seq, health = t.health;
   let flags = (t.alive ? 1 : 0) | (t.shielded ? 2 : 0) | (t.offline ? 4 : 0);
-  let kills = s.kills, deaths = s.deaths, streak = s.streak;
+  let { kills, deaths, streak, best, shots, hits } = s;
   const mask = r.uv();
   if (mask & 1) x += r.sv();
   if (mask & 2) y += r.sv();
@@ -106,16 +110,20 @@ function readTank(r, t, s) {
   if (mask & 512) kills += r.sv();
   if (mask & 1024) deaths += r.sv();
   if (mask & 2048) streak += r.sv();
+  if (mask & 4096) best += r.sv();
+  if (mask & 8192) shots += r.sv();
+  if (mask & 16384) hits += r.sv();
   return [
     {
       id: t.id, x: x / POS, y: y / POS, vx: vx / TANK_VEL, vy: vy / TANK_VEL,
       hull: dequantAngle(hull), turret: dequantAngle(turret),
       health, alive: (flags & 1) !== 0, shielded: (flags & 2) !== 0, offline: (flags & 4) !== 0, seq,
     },
-    { id: t.id, kills, deaths, streak },
+    { id: t.id, kills, deaths, streak, best, shots, hits },
   ];
 }
 
+const blankScore = (id) => ({ id, kills: 0, deaths: 0, streak: 0, best: 0, shots: 0, hits: 0 });
 const blankTank = (id) => ({ id, x: 0, y: 0, vx: 0, vy: 0, hull: 0, turret: 0, health: 0, alive: false, shielded: false, offline: false, seq: 0 });
 
 export function decodeSnapshot(arrayBuffer, base) {
@@ -125,7 +133,7 @@ export function decodeSnapshot(arrayBuffer, base) {
   const flags = r.byte();
   const delta = (flags & FLAG_DELTA) !== 0;
   const tick = r.uv();
-  let from = { tick: 0, tickRate: 0, shellSpeed: 0, tanks: [], shells: [], scores: [] };
+  let from = { tick: 0, tickRate: 0, shellSpeed: 0, tanks: [], shells: [], scores: [], round: { phase: 'endless', number: 0, map: 0, ends: 0 } };
   if (delta) {
     const back = r.uv();
     if (!base || back > tick || base.tick !== tick - back) return null;
@@ -136,9 +144,15 @@ export function decodeSnapshot(arrayBuffer, base) {
     tickRate = r.uv();
     shellSpeed = r.uv() / SHELL_SPEED;
   }
+  let { round } = from;
+  if (flags & FLAG_ROUND) {
+    const phase = PHASES[r.byte()];
+    if (!phase) throw new Error('snapshot: unknown round phase');
+    round = { phase, number: r.uv(), map: r.uv(), ends: r.uv() };
+  }
 
   const tanks = from.tanks.slice();
-  const scores = tanks.map((t, i) => from.scores[i] || { id: t.id, kills: 0, deaths: 0, streak: 0 });
+  const scores = tanks.map((t, i) => from.scores[i] || blankScore(t.id));
   let prev = 0;
   for (let n = r.count(); n > 0; n--) {
     prev += r.uv();
@@ -155,7 +169,7 @@ export function decodeSnapshot(arrayBuffer, base) {
     let i = findIndex(tanks, prev);
     if (i >= tanks.length || tanks[i].id !== prev) {
       tanks.splice(i, 0, blankTank(prev));
-      scores.splice(i, 0, { id: prev, kills: 0, deaths: 0, streak: 0 });
+      scores.splice(i, 0, blankScore(prev));
     }
     [tanks[i], scores[i]] = readTank(r, tanks[i], scores[i]);
   }
@@ -219,5 +233,5 @@ export function decodeSnapshot(arrayBuffer, base) {
     events.push(e);
   }
   if (r.i !== bytes.length) throw new Error('snapshot: trailing bytes');
-  return { tick, tickRate, shellSpeed, delta, tanks, shells, scores, events };
+  return { tick, tickRate, shellSpeed, delta, round, tanks, shells, scores, events };
 }

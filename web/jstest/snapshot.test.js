@@ -9,9 +9,9 @@ const RATE = 60;
 // Empty snapshots in the wire layout of game/tanks/SNAPSHOT.md (all values below 128, one byte each),
 // in the runtime's frames (the number, how many back the base is, then the tank encoding);
 // snapshots are numbered by their tick here. A keyframe carries the rates (tick rate, shell
-// speed 0); a delta keeps its base's.
+// speed 0) and the round (endless: phase, number, map and end all 0); a delta keeps its base's.
 const V = 3; // the snapshot version
-const keyframe = (tick) => new Uint8Array([tick, 0, V, 2, tick, RATE, 0, 0, 0, 0, 0, 0]).buffer;
+const keyframe = (tick) => new Uint8Array([tick, 0, V, 6, tick, RATE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).buffer;
 const delta = (tick, base) => new Uint8Array([tick, tick - base, V, 1, tick, tick - base, 0, 0, 0, 0, 0]).buffer;
 
 test('deltas apply on the snapshot their frame names', () => {
@@ -32,6 +32,6 @@ test('a delta on a base not held, a delta before any keyframe or damaged data as
   assert.equal(s.receive(delta(10, 8)), null, 'the snapshot of tick 8 was never decoded');
   assert.equal(asked, 2);
   assert.equal(s.receive(keyframe(12)).delta, false);
-  assert.equal(s.receive(new Uint8Array([14, 0, V, 2, 14]).buffer), null);
+  assert.equal(s.receive(new Uint8Array([14, 0, V, 6, 14]).buffer), null);
   assert.equal(asked, 3);
 });
