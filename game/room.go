@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -77,6 +78,10 @@ type room[In Input[In]] struct {
 	crashes    int // panics recovered in this room's loop
 	stream     snapshotStream[In]
 
+	// tickCost is the smoothed duration of a tick (smoothTick), for admission; written by
+	// the loop only.
+	tickCost atomic.Int64
+
 	mu      sync.Mutex
 	players map[int]*player[In]
 	latest  uint32 // the number of the latest snapshot sent (stream.n, for acknowledge)
@@ -134,6 +139,7 @@ func (r *room[In]) run(ctx context.Context) {
 		case now := <-ticker.C:
 			acc += now.Sub(last)
 			last = now
+			ran, skipped := 0, 0
 			for steps := 0; acc >= tick && steps < maxCatchUpTicks; steps++ {
 				// Snapshots go out snapshotRate times per tickRate ticks, spread evenly.
 				snapAcc += r.opts.SnapshotRate
@@ -149,15 +155,19 @@ func (r *room[In]) run(ctx context.Context) {
 				}
 				took := time.Since(begin)
 				r.opts.Metrics.observeTick(took)
+				r.tickCost.Store(int64(smoothTick(time.Duration(r.tickCost.Load()), took)))
 				if h := hooks.Load(); h != nil && h.afterTick != nil {
 					h.afterTick(r.ID, took)
 				}
 				acc -= tick
+				ran++
 			}
 			if acc >= tick {
-				r.opts.Metrics.skippedTicks.Add(uint64(acc / tick))
+				skipped = int(acc / tick)
+				r.opts.Metrics.skippedTicks.Add(uint64(skipped))
 				acc %= tick
 			}
+			r.opts.meter.ticked(now, ran, skipped)
 		}
 	}
 }

@@ -71,15 +71,19 @@ func (r *room[In]) sendSnapshot() {
 	// The frames leave this goroutine (queued in connections, held by lag timers): each gets
 	// its own copy, so the next send can reuse the encoding buffers.
 	st.encoded = st.encoded[:0]
-	bytes := 0
+	bytes, dropped := 0, 0
 	for i := range st.targets {
 		t := &st.targets[i]
 		frame := r.frameFor(t.base)
 		t.took = r.deliverSnapshot(t, frame)
 		if t.took {
 			bytes += len(frame)
+		} else {
+			dropped++
 		}
 	}
+	r.opts.meter.sent(time.Now(), len(st.targets), dropped)
+	r.opts.Metrics.snapshotsDropped.Add(uint64(dropped))
 
 	r.mu.Lock()
 	for _, t := range st.targets {
