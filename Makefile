@@ -8,7 +8,7 @@
 GO       ?= go
 GOFILES  := $(shell find . -name '*.go' -not -path './compat/node_modules/*' -not -path './.git/*')
 
-.PHONY: test deps fmt-check vet compat-deps gotest fuzz-short fuzz soak run bench
+.PHONY: test deps fmt-check vet compat-deps gotest fuzz-short fuzz soak run cluster bench
 
 ## test: format check, vet, and every Go test of both modules under the race detector (incl. the npm compatibility tests)
 test: deps fmt-check vet compat-deps gotest fuzz-short
@@ -49,6 +49,10 @@ soak:
 ## run: start the game server on :8080
 run:
 	$(GO) run .
+
+## cluster: redis-server and three nodes on it, on :8080-:8082, until Ctrl-C (README "Several machines")
+cluster:
+	scripts/cluster.sh $(CLUSTERFLAGS)
 
 ## bench: our server against the official Node socket.io server, one run, table of ratios
 ## (a few minutes on 2 cores; BENCHFLAGS="-reps 3 -window 30s ..." for bigger runs, see `bench/out/benchrun -h`)

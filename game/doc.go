@@ -46,7 +46,9 @@
 //	          players from your address: N at most" when Options.MaxSeatsPerAddress connected
 //	          players share the client's address (an IPv6 /64); "too many joins, slow down"
 //	          beyond Options.ConnJoinRate joins a second from the connection or Options.JoinRate
-//	          from the address.
+//	          from the address; "server busy, try again in a moment (why)" for a new player
+//	          while the node's measured load is near what it can serve (capacity.go; a
+//	          token's own seat is given back all the same).
 //	          token: the reconnect token (a UUID) from an earlier JoinAck ("" for a new player);
 //	          within ReconnectWindow of a disconnect it gives back the same place, name, score
 //	          and room (meanwhile the player acts Input.Idle, and a simulation that implements

@@ -14,3 +14,19 @@ func SetTickObserver(fn func(roomID string, took time.Duration)) (remove func())
 	hooks.Store(&testHooks{afterTick: fn})
 	return func() { hooks.Store(nil) }
 }
+
+// SetLoad makes the lobby judge admission by what fn returns instead of what its rooms measure.
+func SetLoad[In Input[In]](l *Lobby[In], fn func() Load) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.loadProbe = fn
+}
+
+// DecayedShare exposes the decaying share admission reads its skipped ticks and dropped
+// snapshots from, with the times given.
+type DecayedShare struct{ d decayedShare }
+
+func (s *DecayedShare) Add(now time.Time, part, all float64) { s.d.add(now, part, all) }
+func (s *DecayedShare) Share(now time.Time) (share, volume float64) {
+	return s.d.share(now)
+}

@@ -84,6 +84,8 @@ type Options[In Input[In]] struct {
 
 	Metrics *Metrics     // default: a new one (see Lobby.Metrics)
 	Logger  *slog.Logger // default slog.Default()
+
+	meter *loadMeter // what the rooms measure for admission (capacity.go); set by NewLobby
 }
 
 // Lobby places players into rooms, keeps reconnect tokens, and opens and stops rooms.
@@ -105,6 +107,8 @@ type Lobby[In Input[In]] struct {
 	perAddr     map[string]int       // seats, held ones included, by address key
 	joinsByConn keyedBuckets
 	joinsByAddr keyedBuckets
+	// loadProbe, when set (by tests), replaces the measured load.
+	loadProbe func() Load
 }
 
 // Seat is a player's place in a room, held by its connection between join and leave.
@@ -151,6 +155,7 @@ func NewLobby[In Input[In]](ctx context.Context, opts Options[In]) (*Lobby[In], 
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	opts.meter = &loadMeter{}
 	return &Lobby[In]{
 		ctx: ctx, opts: opts,
 		seats: make(map[string]*Seat[In]), byConn: make(map[string]*Seat[In]), perAddr: make(map[string]int),
@@ -204,6 +209,11 @@ func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, er
 	if !slices.Contains(l.opts.Kinds, kind) {
 		l.opts.Metrics.refusedBadReq.Add(1)
 		return nil, JoinAck{}, fmt.Errorf("%w: %.40q", ErrUnknownKind, req.Kind)
+	}
+	// A new player adds load; one coming back with its token (above) has its seat already.
+	if busy, why := l.load(now).Busy(); busy {
+		l.opts.Metrics.refusedBusy.Add(1)
+		return nil, JoinAck{}, fmt.Errorf("%w (%s)", ErrServerBusy, why)
 	}
 	if !l.roomAt(c.addr) {
 		return nil, JoinAck{}, l.refuseAddress()

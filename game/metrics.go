@@ -36,6 +36,8 @@ type Metrics struct {
 	refusedBadReq    atomic.Uint64
 	refusedRate      atomic.Uint64 // over the join rate of the connection or the address
 	refusedAddr      atomic.Uint64 // the address holds Options.MaxSeatsPerAddress live seats
+	refusedBusy      atomic.Uint64 // new players while the node was busy (capacity.go)
+	snapshotsDropped atomic.Uint64 // snapshot deliveries a connection could not take
 	evictedFull      atomic.Uint64 // held seats given up early to seat a new player on a full server
 	evictedAddr      atomic.Uint64 // held seats given up early to seat a new player of the same address
 	replaced         atomic.Uint64 // seats taken over by a join with their token from another connection
@@ -113,6 +115,7 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 		tickHistogram{m: m, desc: prometheus.NewDesc(ns+"tick_duration_seconds", "Time one simulation tick took (inputs, step, snapshot).", nil, nil)},
 		counterFunc(ns+"ticks_skipped_total", "Ticks dropped because a room fell too far behind.", nil, m.skippedTicks.Load),
 		counterFunc(ns+"snapshots_total", "Snapshots encoded (one per room per send).", nil, m.snapshots.Load),
+		counterFunc(ns+"snapshot_deliveries_dropped_total", "Snapshots a player's connection could not take at once (its send queue backed up), so it skipped them; many of them make the node refuse new players (busy).", nil, m.snapshotsDropped.Load),
 		counterFunc(ns+"snapshot_bytes_sent_total", "Snapshot bytes handed to connections (size times recipients).", nil, m.bytesSent.Load),
 		counterFunc(ns+"inputs_total", "Inputs accepted.", nil, m.inputs.Load),
 		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "rate"}, m.droppedRate.Load),
@@ -126,6 +129,7 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_request"}, m.refusedBadReq.Load),
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "join_rate"}, m.refusedRate.Load),
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.refusedAddr.Load),
+		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "busy"}, m.refusedBusy.Load),
 		counterFunc(ns+"held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "server_full"}, m.evictedFull.Load),
 		counterFunc(ns+"held_seats_evicted_total", evictedHelp, prometheus.Labels{"reason": "seats_per_address"}, m.evictedAddr.Load),
 		counterFunc(ns+"seats_replaced_total", "Seats taken over by a join with their token from another connection (the old one is told \"replaced\").", nil, m.replaced.Load),

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -78,6 +79,10 @@ type room[In Input[In]] struct {
 	crashes    int // panics recovered in this room's loop
 	stream     snapshotStream[In]
 
+	// tickCost is the smoothed duration of a tick (smoothTick), for admission; written by
+	// the loop only.
+	tickCost atomic.Int64
+
 	mu      sync.Mutex
 	players map[int]*player[In]
 	latest  uint32 // the number of the latest snapshot sent (stream.n, for acknowledge)
@@ -135,6 +140,7 @@ func (r *room[In]) run(ctx context.Context) {
 		case now := <-ticker.C:
 			acc += now.Sub(last)
 			last = now
+			ran, skipped := 0, 0
 			for steps := 0; acc >= tick && steps < maxCatchUpTicks; steps++ {
 				// Snapshots go out snapshotRate times per tickRate ticks, spread evenly.
 				snapAcc += r.opts.SnapshotRate
@@ -150,15 +156,19 @@ func (r *room[In]) run(ctx context.Context) {
 				}
 				took := time.Since(begin)
 				r.opts.Metrics.observeTick(took)
+				r.tickCost.Store(int64(smoothTick(time.Duration(r.tickCost.Load()), took)))
 				if h := hooks.Load(); h != nil && h.afterTick != nil {
 					h.afterTick(r.ID, took)
 				}
 				acc -= tick
+				ran++
 			}
 			if acc >= tick {
-				r.opts.Metrics.skippedTicks.Add(uint64(acc / tick))
+				skipped = int(acc / tick)
+				r.opts.Metrics.skippedTicks.Add(uint64(skipped))
 				acc %= tick
 			}
+			r.opts.meter.ticked(now, ran, skipped)
 		}
 	}
 }

@@ -77,15 +77,19 @@ func (r *room[In]) sendSnapshot() {
 	// emit's argument are the only allocations of a send, per distinct base, whatever the
 	// number of players.
 	st.encoded = st.encoded[:0]
-	bytes := 0
+	bytes, dropped := 0, 0
 	for i := range st.targets {
 		t := &st.targets[i]
 		args := r.frameFor(t.base)
 		t.took = r.deliverSnapshot(t, args)
 		if t.took {
 			bytes += len(args[0].([]byte))
+		} else {
+			dropped++
 		}
 	}
+	r.opts.meter.sent(time.Now(), len(st.targets), dropped)
+	r.opts.Metrics.snapshotsDropped.Add(uint64(dropped))
 
 	r.mu.Lock()
 	for _, t := range st.targets {

@@ -121,8 +121,10 @@ func (p socketPeer) EmitVolatile(event string, args ...any) bool {
 }
 
 // roomBroadcaster sends to a namespace's rooms; the realtime server encodes each event once.
+// Rooms live on one node, and other nodes on the same Redis may run rooms of the same name:
+// their broadcasts stay local.
 type roomBroadcaster struct{ ns *realtime.Namespace }
 
 func (b roomBroadcaster) Broadcast(room, event string, args ...any) {
-	_ = b.ns.To(room).Emit(event, args...)
+	_ = b.ns.Local().To(room).Emit(event, args...)
 }

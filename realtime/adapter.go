@@ -30,6 +30,7 @@ type BroadcastOptions struct {
 	Rooms    []string // recipients are in at least one of these; none means everyone
 	Except   []string // recipients are in none of these (socket ids are rooms too)
 	Volatile bool     // drop rather than queue for a socket that cannot take it right now
+	Local    bool     // this node's sockets only: an adapter relaying to other nodes keeps it here
 	// OnAck, when set, is called once for every recipient reached: with its answer, or with
 	// nil when the recipient disconnected before answering. pkt then carries an ack id.
 	OnAck func(*Args)

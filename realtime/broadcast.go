@@ -16,6 +16,7 @@ type BroadcastOperator struct {
 	rooms    []string
 	except   []string
 	volatile bool
+	local    bool
 	timeout  time.Duration
 }
 
@@ -38,11 +39,16 @@ func (b BroadcastOperator) Except(rooms ...string) BroadcastOperator {
 // for state that the next update replaces anyway.
 func (b BroadcastOperator) Volatile() BroadcastOperator { b.volatile = true; return b }
 
+// Local keeps the broadcast on this node: an adapter that relays broadcasts to other nodes
+// (realtime/redisadapter) delivers it to the local sockets only, as the reference's local
+// flag does. For state that is this node's own, such as a game room that exists only here.
+func (b BroadcastOperator) Local() BroadcastOperator { b.local = true; return b }
+
 // Timeout bounds how long EmitWithAck waits for the answers.
 func (b BroadcastOperator) Timeout(d time.Duration) BroadcastOperator { b.timeout = d; return b }
 
 func (b BroadcastOperator) options() BroadcastOptions {
-	return BroadcastOptions{Rooms: b.rooms, Except: b.except, Volatile: b.volatile}
+	return BroadcastOptions{Rooms: b.rooms, Except: b.except, Volatile: b.volatile, Local: b.local}
 }
 
 // Emit sends an event to the selected sockets. []byte values in args travel as binary.

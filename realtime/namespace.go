@@ -96,6 +96,9 @@ func (n *Namespace) Except(rooms ...string) BroadcastOperator { return n.all().E
 // Volatile drops the broadcast for sockets that cannot take it right now.
 func (n *Namespace) Volatile() BroadcastOperator { return n.all().Volatile() }
 
+// Local keeps the broadcast on this node, whatever the adapter relays to other nodes.
+func (n *Namespace) Local() BroadcastOperator { return n.all().Local() }
+
 // Timeout bounds how long a broadcast's EmitWithAck waits for the answers.
 func (n *Namespace) Timeout(d time.Duration) BroadcastOperator { return n.all().Timeout(d) }
 

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // ErrInvalidConfig is what Config.Validate's errors wrap.
@@ -65,6 +67,11 @@ type Config struct {
 	// rebinding).
 	AllowedHosts []string
 
+	// Redis, if not empty, is the URL of the Redis server (redis://host:6379/0) that this
+	// node shares with the other nodes of a cluster: broadcasts reach the players of every
+	// node (realtime/redisadapter). Empty: everything stays in this process.
+	Redis string
+
 	// envPrefix is ParseFlags', for the messages that name a flag's environment variable;
 	// flags tells that RegisterFlags made the flags those messages name.
 	envPrefix string
@@ -95,6 +102,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.HandshakeRate, "handshake-rate", c.HandshakeRate, "connections one address may open a second, in bursts of twice that; beyond it HTTP 429 with Retry-After; 0: no limit")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from the last X-Forwarded-For entry; only behind exactly one reverse proxy")
 	fs.Var((*listFlag)(&c.AllowedOrigins), "allowed-origins", "comma `list` of other origins whose pages may connect, e.g. http://game.lan:3000, or * for any; the server's own pages always may")
+	fs.StringVar(&c.Redis, "redis", c.Redis, "`URL` of the Redis server shared by the nodes of a cluster, e.g. redis://localhost:6379/0; empty: one node, nothing shared")
 	fs.Var((*listFlag)(&c.AllowedHosts), "allowed-hosts", "comma `list` of other host names this server is reached by, e.g. game.lan, or * for any; IP addresses, localhost and this machine's name always are")
 }
 
@@ -173,6 +181,11 @@ func (c *Config) Validate() error {
 	for _, o := range c.AllowedOrigins {
 		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "") {
 			bad("allowed-origins %q: need scheme://host[:port], as a browser sends it (e.g. http://game.lan:3000), or *", o)
+		}
+	}
+	if c.Redis != "" {
+		if _, err := redis.ParseURL(c.Redis); err != nil {
+			bad("redis %q: need redis://[user:password@]host[:port][/db] (%v)", c.Redis, err)
 		}
 	}
 	if len(problems) > 0 {

@@ -53,6 +53,12 @@
 //     per address (Config), and the TCP connections themselves: per address, and within the
 //     process's open-file limit, closing the oldest idle ones to make room; deadlines for a
 //     request's headers and body and for idle connections; a bound on header size.
+//   - A cluster with Config.Redis (-redis): the realtime server runs on a Redis adapter
+//     (tankarena/realtime/redisadapter), so broadcasts reach the players of every node on that
+//     Redis. New fails, naming the address, when Redis does not answer; later outages leave
+//     the games running, /healthz answering 200 "degraded: redis unreachable at …" and
+//     /metrics <MetricsNamespace>_redis_up 0 beside the adapter's message counters. The
+//     game's room broadcasts and the shutdown notice stay local (BroadcastOperator.Local).
 //   - Run prints the addresses to open, this machine's and the LAN's, and a QR code for phones.
 //   - Graceful shutdown when the context ends: the players get the event "shutdown"
 //     {"message": …} in the namespace "/", a grace of 300 ms later the game stops

@@ -14,10 +14,10 @@ import (
 // metricsHandler serves /metrics: the game's series (registered by registerGame, if not nil)
 // and the connection layer's, so one scrape shows players and ticks next to refused connections
 // and slow clients, and the standard Go runtime and process collectors (goroutines, GC, resident
-// memory, open files) that operators' dashboards expect. The connection layer's series are
-// named namespace_…. They live in a registry of this server's own rather than the library's
+// memory, open files) that operators' dashboards expect, and more (the cluster's, with
+// -redis). The connection layer's series are named namespace_…. They live in a registry of this server's own rather than the library's
 // global one, so nothing else linked into the binary adds to or clashes with them.
-func metricsHandler(namespace string, registerGame func(prometheus.Registerer) error, engine func() engineio.Stats, conns func() httpStats) (http.Handler, error) {
+func metricsHandler(namespace string, registerGame func(prometheus.Registerer) error, engine func() engineio.Stats, conns func() httpStats, more ...prometheus.Collector) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if registerGame != nil {
@@ -25,7 +25,7 @@ func metricsHandler(namespace string, registerGame func(prometheus.Registerer) e
 			return nil, fmt.Errorf("host: the game's metrics: %w", err)
 		}
 	}
-	for _, c := range append(engineMetrics(namespace, engine), httpMetrics(namespace, conns)...) {
+	for _, c := range append(append(engineMetrics(namespace, engine), httpMetrics(namespace, conns)...), more...) {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("host: the connection metrics (a name the game's metrics use too?): %w", err)
 		}

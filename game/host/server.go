@@ -94,9 +94,10 @@ type Server struct {
 	log        *slog.Logger
 	onShutdown func()
 
-	http  *http.Server
-	rt    *realtime.Server
-	conns *connTracker
+	http    *http.Server
+	rt      *realtime.Server
+	cluster *redisLink // nil without -redis
+	conns   *connTracker
 
 	bodyTimeout  time.Duration
 	badHosts     atomic.Int64 // requests refused for their Host
@@ -132,7 +133,16 @@ func New(cfg Config, opts Options) (*Server, error) {
 		kitFiles = os.DirFS(opts.KitDevDir)
 	}
 	origins := newOriginPolicy(cfg.AllowedOrigins)
-	rt := realtime.NewServer(realtime.Options{Engine: engineio.Options{
+	var cluster *redisLink
+	var newAdapter func(realtime.Local) realtime.Adapter
+	if cfg.Redis != "" {
+		var err error
+		if cluster, err = dialRedis(cfg.Redis, opts.Logger); err != nil {
+			return nil, err
+		}
+		newAdapter = cluster.node.NewAdapter
+	}
+	rt := realtime.NewServer(realtime.Options{NewAdapter: newAdapter, Engine: engineio.Options{
 		MaxPayload:          cfg.MaxPayload,
 		MaxConnections:      cfg.MaxConnections,
 		MaxConnectionsPerIP: cfg.MaxConnectionsPerIP,
@@ -151,19 +161,28 @@ func New(cfg Config, opts Options) (*Server, error) {
 	}
 	s := &Server{
 		name: opts.Name, addr: cfg.Addr, log: opts.Logger, onShutdown: opts.OnShutdown,
-		rt: rt, conns: newConnTracker(perAddress, connectionBudget(openFileLimit())), bodyTimeout: bodyTimeout,
+		rt: rt, cluster: cluster, conns: newConnTracker(perAddress, connectionBudget(openFileLimit())), bodyTimeout: bodyTimeout,
 	}
-	metrics, err := metricsHandler(opts.MetricsNamespace, opts.RegisterMetrics, rt.EngineStats, s.httpStats)
+	var clusterMetrics []prometheus.Collector
+	if cluster != nil {
+		clusterMetrics = cluster.metrics(opts.MetricsNamespace)
+	}
+	metrics, err := metricsHandler(opts.MetricsNamespace, opts.RegisterMetrics, rt.EngineStats, s.httpStats, clusterMetrics...)
 	if err != nil {
 		rt.Close()
+		if cluster != nil {
+			cluster.close()
+		}
 		return nil, err
 	}
 	hosts := newHostPolicy(cfg.AllowedHosts, cfg.howToAllowHost)
 	r := chi.NewRouter()
 	r.Use(s.limitBodyTime)
 	// Health checks and scrapes come from machines, often by a service name, and show a
-	// rebinding page nothing it could use: they are served whatever the Host.
-	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	// rebinding page nothing it could use: they are served whatever the Host. A node that
+	// lost Redis still answers 200: it serves its players, and a proxy that dropped it would
+	// cut them off; the body says it is degraded (and /metrics has redis_up 0).
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(s.cluster.health() + "\n")) })
 	r.Method(http.MethodGet, "/metrics", metrics)
 	r.Handle("/socket.io/*", hosts.require(rt, &s.badHosts))
 	// The kit is every game's, served before the game's files: a page imports
@@ -265,12 +284,16 @@ func (s *Server) httpStats() httpStats {
 
 // shutdown tells the players, stops the game and closes every connection.
 func (s *Server) shutdown() error {
-	_ = s.rt.Of("/").Emit("shutdown", map[string]string{"message": "The server is shutting down."})
+	// Local: with -redis the other nodes' players stay.
+	_ = s.rt.Of("/").Local().Emit("shutdown", map[string]string{"message": "The server is shutting down."})
 	time.Sleep(shutdownGrace)
 	if s.onShutdown != nil {
 		s.onShutdown()
 	}
 	s.rt.Close()
+	if s.cluster != nil {
+		s.cluster.close()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	err := s.http.Shutdown(ctx)

@@ -28,8 +28,11 @@ func Of(ns *realtime.Namespace) *Adapter {
 }
 
 // Broadcast implements realtime.Adapter: local delivery, plus the same broadcast for the
-// other nodes. Publishing is queued, so Broadcast never waits for Redis.
+// other nodes (unless opts.Local). Publishing is queued, so Broadcast never waits for Redis.
 func (a *Adapter) Broadcast(pkt *parser.Packet, opts realtime.BroadcastOptions) int {
+	if opts.Local {
+		return a.Adapter.Broadcast(pkt, opts)
+	}
 	if opts.OnAck != nil {
 		return a.broadcastWithAck(pkt, opts)
 	}

@@ -1,0 +1,91 @@
+package game_test
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"tankarena/game"
+)
+
+// TestABusyNodeSeatsNoNewPlayers: while the node's load says busy, a new player is refused
+// with "server busy" (and counted), while a player already in keeps its snapshots and gets its
+// seat back with its token on a new connection; once the load falls, new players are seated
+// again. The load is injected: what it is measured from is TestLoadBusy's.
+func TestABusyNodeSeatsNoNewPlayers(t *testing.T) {
+	h := newHarness(t, noJoinLimits)
+	var busy atomic.Bool
+	budget := time.Second / 60
+	game.SetLoad(h.lobby, func() game.Load {
+		if busy.Load() {
+			return game.Load{BusiestTick: budget * 3 / 4, TickBudget: budget}
+		}
+		return game.Load{BusiestTick: budget / 10, TickBudget: budget}
+	})
+	alice := h.join(t, "Alice", "")
+
+	busy.Store(true)
+	if msg := h.connect(t, nil).refusal("Bob"); !strings.Contains(msg, "server busy") {
+		t.Fatalf("a new player on a busy node: %q, want a \"server busy\" refusal", msg)
+	}
+	if got := metric(t, h.lobby, `tankarena_joins_refused_total{reason="busy"}`); got != 1 {
+		t.Errorf("joins refused as busy: %v, want 1", got)
+	}
+	before := alice.snapshotCount()
+	eventually(t, "Alice's snapshots to go on", func() bool { return alice.snapshotCount() > before+5 })
+	back := h.join(t, "Alice", alice.ack.Token)
+	if back.ack.ID != alice.ack.ID || back.ack.Room != alice.ack.Room {
+		t.Errorf("Alice back with her token on a busy node: tank %d in %s, want tank %d in %s", back.ack.ID, back.ack.Room, alice.ack.ID, alice.ack.Room)
+	}
+
+	busy.Store(false)
+	if msg := h.connect(t, nil).refusal("Carol"); msg != "" {
+		t.Fatalf("a new player once the load fell: refused with %q", msg)
+	}
+}
+
+// TestLoadBusy: each measure makes a node busy past its bound, and a share measured over too
+// few ticks or snapshots says nothing.
+func TestLoadBusy(t *testing.T) {
+	budget := time.Second / 60
+	for _, c := range []struct {
+		name string
+		load game.Load
+		busy string // what the reason names; "" for not busy
+	}{
+		{"idle", game.Load{TickBudget: budget}, ""},
+		{"a room at 40% of its budget", game.Load{BusiestTick: budget * 4 / 10, TickBudget: budget, NodeShare: 0.4}, ""},
+		{"a room at 60% of its budget", game.Load{BusiestTick: budget * 6 / 10, TickBudget: budget}, "a room's tick"},
+		{"rooms at 80% of the CPUs", game.Load{BusiestTick: budget / 10, TickBudget: budget, NodeShare: 0.8}, "of the CPUs"},
+		{"ticks skipped now and then", game.Load{TickBudget: budget, SkipShare: 0.01, Ticks: 5000}, ""},
+		{"ticks skipped often", game.Load{TickBudget: budget, SkipShare: 0.2, Ticks: 5000}, "ticks skipped"},
+		{"few ticks, skipped", game.Load{TickBudget: budget, SkipShare: 0.5, Ticks: 100}, ""},
+		{"snapshots dropped for a few", game.Load{TickBudget: budget, DropShare: 0.02, Snapshots: 30000}, ""},
+		{"snapshots dropped for many", game.Load{TickBudget: budget, DropShare: 0.5, Snapshots: 30000}, "snapshots dropped"},
+		{"few players, one on a bad link", game.Load{TickBudget: budget, DropShare: 0.3, Snapshots: 300}, ""},
+	} {
+		busy, why := c.load.Busy()
+		if busy != (c.busy != "") || !strings.Contains(why, c.busy) {
+			t.Errorf("%s: busy %v (%q), want busy %v naming %q", c.name, busy, why, c.busy != "", c.busy)
+		}
+	}
+}
+
+// TestLoadSharesDecay: what the rooms measured counts for a few seconds; a burst of skipped
+// ticks long ago neither counts now nor keeps enough volume to be judged.
+func TestLoadSharesDecay(t *testing.T) {
+	var s game.DecayedShare
+	t0 := time.Unix(1000, 0)
+	s.Add(t0, 500, 5000)
+	if share, volume := s.Share(t0); share != 0.1 || volume != 5000 {
+		t.Fatalf("at once: share %v of %v, want 0.1 of 5000", share, volume)
+	}
+	s.Add(t0.Add(time.Second), 0, 5000)
+	if share, _ := s.Share(t0.Add(time.Second)); share >= 0.1 || share <= 0.03 {
+		t.Errorf("a second later, with as many good ticks: share %v, want between 0.03 and 0.1", share)
+	}
+	if _, volume := s.Share(t0.Add(time.Minute)); volume >= 1 {
+		t.Errorf("a minute later the volume is %v, want nearly none", volume)
+	}
+}
