@@ -11,6 +11,7 @@ import (
 
 	"tankarena/game"
 	"tankarena/game/host"
+	"tankarena/internal/gametest"
 	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
@@ -18,25 +19,7 @@ import (
 // startNode is startServer that also returns the server, for a test to broadcast from it.
 func startNode(t *testing.T, flags ...string) (*host.Server, string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := host.NewGame(ctx, tankArena(), flags)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return srv, "http://" + ln.Addr().String()
+	return gametest.Serve(t, tankArena(), flags...)
 }
 
 // player is a client seated on a node, recording what it hears.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 
 	"tankarena/game"
 	"tankarena/game/host"
+	"tankarena/internal/gametest"
 	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
@@ -27,24 +27,8 @@ var waitLong = testenv.Patience(30 * time.Second)
 // and returns its URL. It shuts down when the test ends.
 func startServer(t *testing.T, flags ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := host.NewGame(ctx, tankArena(), flags)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	_, url := gametest.Serve(t, tankArena(), flags...)
+	return url
 }
 
 func TestHealthAndMetricsRoutes(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,7 +13,7 @@ import (
 	"time"
 
 	"tankarena/game"
-	"tankarena/game/host"
+	"tankarena/internal/gametest"
 	"tankarena/internal/testenv"
 	"tankarena/realtime/client"
 )
@@ -26,24 +25,8 @@ var waitFor = testenv.Patience(30 * time.Second)
 // returns its URL.
 func startServer(t *testing.T, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := host.NewGame(ctx, pirates, args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	_, url := gametest.Serve(t, pirates, args...)
+	return url
 }
 
 // pirate is a test player on a real Socket.IO connection (the Go client). It decodes every

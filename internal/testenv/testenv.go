@@ -81,3 +81,20 @@ func OutDir(t testing.TB) string {
 	}
 	return dir
 }
+
+// NodeTests runs the JavaScript unit tests in dir (dir/*.test.js, plain ES modules) with Node's
+// built-in test runner and fails t with its report when one fails.
+func NodeTests(t testing.TB, dir string) {
+	t.Helper()
+	node := Node(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.test.js"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no JavaScript tests found in %s: %v", dir, err)
+	}
+	args := append([]string{"--experimental-default-type=module", "--test"}, files...)
+	out, err := exec.Command(node, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
