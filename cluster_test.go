@@ -19,7 +19,7 @@ import (
 // startNode is startServer that also returns the server, for a test to broadcast from it.
 func startNode(t *testing.T, flags ...string) (*host.Server, string) {
 	t.Helper()
-	return gametest.Serve(t, tankArena(), flags...)
+	return gametest.Serve(t, tankArena(), append([]string{"-admit-when-busy"}, flags...)...)
 }
 
 // player is a client seated on a node, recording what it hears.

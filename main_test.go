@@ -27,7 +27,9 @@ var waitLong = testenv.Patience(30 * time.Second)
 // and returns its URL. It shuts down when the test ends.
 func startServer(t *testing.T, flags ...string) string {
 	t.Helper()
-	_, url := gametest.Serve(t, tankArena(), flags...)
+	// A loaded test machine's stalls would make the node refuse joins as busy
+	// (game/capacity_test.go tests admission).
+	_, url := gametest.Serve(t, tankArena(), append([]string{"-admit-when-busy"}, flags...)...)
 	return url
 }
 
@@ -71,7 +73,7 @@ func TestRunAsAProcess(t *testing.T) {
 	if os.Getenv("TANKARENA_TEST_MAIN") != "1" {
 		t.Skip("only the server process of TestSIGTERMTellsThePlayersAndExitsZero")
 	}
-	os.Args = []string{os.Args[0], "-addr", "127.0.0.1:0"}
+	os.Args = []string{os.Args[0], "-addr", "127.0.0.1:0", "-admit-when-busy"}
 	main() // exits 1 if run fails
 	os.Exit(0)
 }

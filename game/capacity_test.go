@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tankarena/game"
+	"tankarena/game/tanks"
 )
 
 // TestABusyNodeSeatsNoNewPlayers: while the node's load says busy, a new player is refused
@@ -14,7 +15,7 @@ import (
 // seat back with its token on a new connection; once the load falls, new players are seated
 // again. The load is injected: what it is measured from is TestLoadBusy's.
 func TestABusyNodeSeatsNoNewPlayers(t *testing.T) {
-	h := newHarness(t, noJoinLimits)
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { noJoinLimits(o); o.AdmitWhenBusy = false })
 	var busy atomic.Bool
 	budget := time.Second / 60
 	game.SetLoad(h.lobby, func() game.Load {

@@ -211,7 +211,7 @@ func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, er
 		return nil, JoinAck{}, fmt.Errorf("%w: %.40q", ErrUnknownKind, req.Kind)
 	}
 	// A new player adds load; one coming back with its token (above) has its seat already.
-	if busy, why := l.load(now).Busy(); busy {
+	if busy, why := l.load(now).Busy(); busy && !l.opts.AdmitWhenBusy {
 		l.opts.Metrics.refusedBusy.Add(1)
 		return nil, JoinAck{}, fmt.Errorf("%w (%s)", ErrServerBusy, why)
 	}

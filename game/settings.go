@@ -42,6 +42,10 @@ type Settings struct {
 	// ReconnectWindow is how long a disconnected player's seat is kept for its token. Default
 	// ReconnectWindow.
 	ReconnectWindow time.Duration
+	// AdmitWhenBusy seats new players even while the node measures itself busy (capacity.go):
+	// for a LAN party that would rather lag than wait, and for tests on a shared machine whose
+	// stalls are not the subject.
+	AdmitWhenBusy bool
 }
 
 // RegisterFlags defines the settings as flags in fs, in the words of a game that calls a room
@@ -65,6 +69,7 @@ func RegisterFlags(fs *flag.FlagSet, room string, defaults Settings) func() (Set
 	// keeps its order, jitter bunches messages, and a loss is a stall, not a missing message.
 	lag := fs.Int("lag", int(def.Lag.Lag.Milliseconds()), "simulated one-way delay in ms for every player, for netcode testing; each direction keeps its order, as on TCP (per player: ?lag=)")
 	jitter := fs.Int("jitter", int(def.Lag.Jitter.Milliseconds()), "simulated delay jitter in ms: each message's delay is lag ± up to this, but never shorter than what keeps it behind the message before (per player: ?jitter=)")
+	fs.BoolVar(&s.AdmitWhenBusy, "admit-when-busy", def.AdmitWhenBusy, "seat new players even when this node measures itself busy (its ticks or its connections falling behind); off: they are told \"server busy, try again\"")
 	fs.Float64Var(&s.Lag.Loss, "loss", def.Lag.Loss, "simulated TCP loss, 0..1: a lost message is retransmitted after 2×lag + max(200, 8×jitter/3) ms and the later ones wait for it; nothing is dropped (per player: ?loss=)")
 	return func() (Settings, error) {
 		if s.TickRate < 1 || s.TickRate > 240 || s.SnapshotRate < 1 || s.MaxPlayers < 1 || s.MaxRooms < 1 {

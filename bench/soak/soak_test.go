@@ -76,7 +76,7 @@ func newLobby(t *testing.T, ctx context.Context, spread bool) *game.Lobby[tanks.
 	}
 	opts := game.Options[tanks.Input]{
 		RoomName: "arena", MetricsNamespace: "tankarena",
-		Settings: game.Settings{SnapshotRate: snapshotRate},
+		Settings: game.Settings{SnapshotRate: snapshotRate, AdmitWhenBusy: true}, // the soak's subject is the attacks
 		Logger:   slog.New(slog.DiscardHandler),
 		NewSimulation: func(string) (game.Simulation[tanks.Input], error) {
 			room, err := tankGame.NewRoom()

@@ -25,7 +25,7 @@ var waitFor = testenv.Patience(30 * time.Second)
 // returns its URL.
 func startServer(t *testing.T, args ...string) string {
 	t.Helper()
-	_, url := gametest.Serve(t, pirates, args...)
+	_, url := gametest.Serve(t, pirates, append([]string{"-admit-when-busy"}, args...)...)
 	return url
 }
 
