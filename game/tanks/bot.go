@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // BotLevel sets how well a bot aims and reacts.
@@ -91,7 +92,7 @@ func (w *World) AddBot(level BotLevel) (PlayerID, error) {
 func (w *World) botName() string {
 	taken := func(name string) bool {
 		for i := range w.tanks {
-			if w.tanks[i].name == name {
+			if strings.EqualFold(w.tanks[i].name, name) {
 				return true
 			}
 		}

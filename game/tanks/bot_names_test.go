@@ -1,6 +1,9 @@
 package tanks
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestBotNamesAreUnique(t *testing.T) {
 	cfg := DefaultConfig()
@@ -26,5 +29,32 @@ func TestBotNamesAreUnique(t *testing.T) {
 			t.Fatalf("players %d and %d are both called %q", other, p.ID, p.Name)
 		}
 		seen[p.Name] = p.ID
+	}
+}
+
+func TestHumanTakingABotsNameRenamesTheBot(t *testing.T) {
+	cfg := DefaultConfig()
+	w := mustWorld(t, cfg, shippedMap(t, "arena"), 1)
+	w.SetBotFill(4, BotEasy)
+	w.Step()
+	bots := w.Players(nil)
+	if len(bots) == 0 {
+		t.Fatal("no bots")
+	}
+	taken := bots[0].Name
+	human, err := w.AddPlayer(strings.ToLower(taken)) // the runtime compares names ignoring case
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]PlayerID{}
+	for _, p := range w.Players(nil) {
+		key := strings.ToLower(p.Name)
+		if other, dup := seen[key]; dup {
+			t.Fatalf("players %d and %d are both called %q", other, p.ID, p.Name)
+		}
+		seen[key] = p.ID
+	}
+	if seen[strings.ToLower(taken)] != human {
+		t.Fatalf("the name %q went to %d, want the human %d", taken, seen[strings.ToLower(taken)], human)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // PlayerID names a tank (human or bot) in one world. IDs are handed out by the world, never 0,
@@ -139,7 +140,21 @@ func (w *World) AddPlayer(name string) (PlayerID, error) {
 	if len(w.tanks) >= w.cfg.MaxPlayers && !w.removeNewestBot() {
 		return 0, ErrFull
 	}
-	return w.addTank(name, nil), nil
+	id := w.addTank(name, nil)
+	w.renameBotCalled(name)
+	return id, nil
+}
+
+// renameBotCalled gives a bot called name (ignoring case, as the runtime compares players'
+// names) a fresh call sign, so that a human who picks a bot's name is the only one with it:
+// the runtime keeps humans' names unique but does not know the bots'.
+func (w *World) renameBotCalled(name string) {
+	for i := range w.tanks {
+		if t := &w.tanks[i]; t.bot != nil && strings.EqualFold(t.name, name) {
+			t.name = w.botName()
+			w.roster++
+		}
+	}
 }
 
 // RemovePlayer removes a tank (human or bot); its shells keep flying but score for nobody.
