@@ -81,7 +81,7 @@ type cluster struct {
 // startCluster starts a redis-server and n nodes of kind, each given the Redis URL by
 // withRedis, all placed by cfg.serverPlacement.
 func startCluster(ctx context.Context, cfg config, redisPath string, n int, withRedis func(url string) serverKind, log io.Writer) (*cluster, error) {
-	r, err := startRedis(ctx, redisPath, cfg.serverPlacement())
+	r, err := startRedis(ctx, redisPath, cfg.serverPlacement(), prefixed(log, "redis-server: "))
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -19,8 +20,8 @@ type redisProc struct {
 }
 
 // startRedis starts the redis-server binary at path, placed by p, and waits until it answers
-// PING.
-func startRedis(ctx context.Context, path string, p placement) (*redisProc, error) {
+// PING. Its output (warnings only) goes to log.
+func startRedis(ctx context.Context, path string, p placement, log io.Writer) (*redisProc, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("benchrun: a free port for redis-server: %w", err)
@@ -34,7 +35,7 @@ func startRedis(ctx context.Context, path string, p placement) (*redisProc, erro
 	argv := p.wrap([]string{path, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
 		"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"})
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("benchrun: start redis-server: %w", err)
