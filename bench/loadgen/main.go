@@ -36,7 +36,10 @@
 // ticks, and the snapshots and bytes each player received. It stops after the first step
 // with p99 over -max-tick-p99, a skipped tick, arenas ticking under -min-tick-share of the
 // rate, or a player that did not join or was dropped (unless -keep-going); a step gets up to
-// -attempts windows to pass.
+// -attempts windows to pass. Joins the server refuses "server busy" (admission by measured
+// capacity) are counted apart, beside the server's own count of them from its /metrics.
+// With several comma-separated -url (the nodes of a cluster), player i joins on node i mod n
+// and each window adds up the nodes' /metrics; -other-pids adds their CPU.
 //
 // Each measured step is a JSON line on stdout (package tankarena/bench/record); a
 // human summary goes to stderr.
