@@ -23,6 +23,10 @@ const (
 	admissionMinSnapshots = 27.0
 )
 
+// admissionSkipped says why the scenario did not run: a machine too busy to hold even the
+// game scenario's first step leaves it no capacity to push past.
+const admissionSkipped = "the game scenario held no step, so there is no capacity to push past (-admission-capacity N gives one)"
+
 // admissionSteps are the player counts of the scenario: the capacity, then past it.
 func admissionSteps(capacity int, over float64) []int {
 	push := int(math.Ceil(float64(capacity) * (1 + over)))
@@ -86,7 +90,7 @@ func pushed(r run) (record.Record, bool) {
 func admissionRows(cfg config, runs []run) []row {
 	runs = runsOf(runs, "go", scenarioAdmission)
 	if len(runs) == 0 {
-		return nil
+		return []row{{metric: "admission: not measured: " + admissionSkipped, oursOnly: true}}
 	}
 	at := func(get func(record.Record) float64) func(run) (float64, bool) {
 		return func(r run) (float64, bool) {

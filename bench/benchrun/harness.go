@@ -112,14 +112,14 @@ func runAll(ctx context.Context, cfg config, log io.Writer) ([]run, error) {
 		}
 	}
 	if cfg.scenarios[scenarioAdmission] {
-		capacity := admissionCapacity(cfg, runs)
-		if capacity == 0 {
-			return runs, fmt.Errorf("%s: no capacity to push past: the game scenario held no step (or give -admission-capacity)", scenarioAdmission)
-		}
-		more, err := runAdmission(ctx, cfg, capacity, log)
-		runs = append(runs, more...)
-		if err != nil {
-			return runs, err
+		if capacity := admissionCapacity(cfg, runs); capacity == 0 {
+			fmt.Fprintf(log, "== %s: skipped: %s\n", scenarioAdmission, admissionSkipped)
+		} else {
+			more, err := runAdmission(ctx, cfg, capacity, log)
+			runs = append(runs, more...)
+			if err != nil {
+				return runs, err
+			}
 		}
 	}
 	if cfg.scenarios[scenarioCluster] {
