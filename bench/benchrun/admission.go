@@ -68,13 +68,18 @@ func admissionOn(server string, args []string) []string {
 }
 
 // admissionCapacity is the player count the scenario fills the node to: -admission-capacity,
-// or the lowest the game scenario of this run held. Zero means there is none to go by.
+// or the most the game scenario of this run held in any of its runs (not the lowest, which its
+// table reports): a run cut short by a stall of the machine would set the push under what the
+// node serves, and the scenario must go past it. Zero means there is none to go by.
 func admissionCapacity(cfg config, runs []run) int {
 	if cfg.admissionCapacity > 0 {
 		return cfg.admissionCapacity
 	}
-	held, _ := lowestHeld(runsOf(runs, "go", scenarioGame))
-	return int(held)
+	most := 0
+	for _, r := range runsOf(runs, "go", scenarioGame) {
+		most = max(most, capacityOf(r).held.Clients)
+	}
+	return most
 }
 
 // pushed is the record of the step past capacity; false when the run did not get there.

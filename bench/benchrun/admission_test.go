@@ -59,3 +59,23 @@ func metOf(r row) string {
 	}
 	return "no"
 }
+
+// TestAdmissionCapacity: the push starts from the most any game run held, or the configured
+// figure.
+func TestAdmissionCapacity(t *testing.T) {
+	held := func(n ...int) run {
+		r := run{Server: "go", Scenario: scenarioGame}
+		for _, c := range n {
+			r.Records = append(r.Records, record.Record{Clients: c, Sustained: true})
+		}
+		r.Records = append(r.Records, record.Record{Clients: n[len(n)-1] + 100})
+		return r
+	}
+	runs := []run{held(16), held(16, 100, 200, 300, 400)}
+	if got := admissionCapacity(config{}, runs); got != 400 {
+		t.Errorf("capacity from the game runs = %d, want 400 (the most held)", got)
+	}
+	if got := admissionCapacity(config{admissionCapacity: 250}, runs); got != 250 {
+		t.Errorf("configured capacity = %d, want 250", got)
+	}
+}
