@@ -119,7 +119,7 @@ func parseFlags(args []string) (config, string, error) {
 	fs.IntVar(&cfg.attempts, "game-attempts", 2, "game: windows a step may take to pass (1: strict; 2 forgives one stall of a shared machine)")
 	fs.IntVar(&cfg.maxSkipped, "game-max-skipped", 0, "game: skipped ticks a passing window may have (0 on a quiet machine; an arena skips only after a 100 ms stall of the whole process)")
 	fs.IntVar(&cfg.gameBytesAt, "game-bytes-at", 16, "game: the player count whose snapshot bytes per client are reported (one of -game-steps)")
-	fs.IntVar(&cfg.admissionCapacity, "admission-capacity", 0, "admission: the players to fill the node to before pushing past it (0: the capacity the game scenario of this run found)")
+	fs.IntVar(&cfg.admissionCapacity, "admission-capacity", 0, "admission: the players to fill the node to before pushing past it (0: the most the game scenario of this run held in any of its runs)")
 	fs.Float64Var(&cfg.admissionOver, "admission-over", 0.2, "admission: how far past the capacity to push, as a share of it")
 	fs.StringVar(&cfg.redisServer, "redis-server", "redis-server", "cluster: the redis-server binary (the scenario is skipped, saying so, when it is missing)")
 	fs.IntVar(&cfg.clusterClients, "cluster-clients", 1000, "cluster: clients receiving the cross-node broadcasts")
