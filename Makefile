@@ -54,8 +54,9 @@ run:
 cluster:
 	scripts/cluster.sh $(CLUSTERFLAGS)
 
-## bench: our server against the official Node socket.io server, one run, table of ratios
-## (a few minutes on 2 cores; BENCHFLAGS="-reps 3 -window 30s ..." for bigger runs, see `bench/out/benchrun -h`)
+## bench: our server against the official Node socket.io server, one run, table of ratios; then the game's
+## capacity, admission past it, and two nodes on a redis-server of its own against one (README "Performance")
+## (several minutes on 2 cores; BENCHFLAGS="-reps 3 -window 30s ..." for bigger runs, see `bench/out/benchrun -h`)
 bench: compat-deps
 	$(GO) build -o bench/out/ .
 	cd bench && $(GO) build -o out/ ./fanoutserver ./loadgen ./benchrun

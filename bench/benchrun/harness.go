@@ -43,6 +43,14 @@ type config struct {
 	keepGoing    bool // measure every game step, even after one fails (the smoke test)
 	attempts     int  // windows a game step may take to pass
 	maxSkipped   int  // skipped ticks a passing game window may have
+
+	// admission scenario
+	admissionCapacity int     // players the node is filled to; 0: what the game scenario held
+	admissionOver     float64 // then this share more try to join
+
+	// cluster scenario
+	redisServer    string // the redis-server binary
+	clusterClients int    // broadcast: clients on node B
 }
 
 // Scenario names, as given to -scenarios.
@@ -91,6 +99,9 @@ func runAll(ctx context.Context, cfg config, log io.Writer) ([]run, error) {
 		}
 		for rep := 1; rep <= cfg.reps; rep++ {
 			for _, kind := range cfg.kindsFor(scenario) {
+				if err := ctx.Err(); err != nil {
+					return runs, err
+				}
 				fmt.Fprintf(log, "== %s, %s server, run %d/%d\n", scenario, kind.name, rep, cfg.reps)
 				recs, err := runOne(ctx, cfg, kind, scenario, log)
 				if err != nil {
@@ -100,22 +111,36 @@ func runAll(ctx context.Context, cfg config, log io.Writer) ([]run, error) {
 			}
 		}
 	}
+	if cfg.scenarios[scenarioAdmission] {
+		if capacity := admissionCapacity(cfg, runs); capacity == 0 {
+			fmt.Fprintf(log, "== %s: skipped: %s\n", scenarioAdmission, admissionSkipped)
+		} else {
+			more, err := runAdmission(ctx, cfg, capacity, log)
+			runs = append(runs, more...)
+			if err != nil {
+				return runs, err
+			}
+		}
+	}
+	if cfg.scenarios[scenarioCluster] {
+		more, err := runCluster(ctx, cfg, log)
+		runs = append(runs, more...)
+		if err != nil {
+			return runs, err
+		}
+	}
 	return runs, nil
 }
 
 // runOne starts a fresh server, runs the loadgen for one scenario against it and stops it.
 func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, log io.Writer) ([]record.Record, error) {
-	serverAt, loadgenAt := placement{nice: cfg.nice}, placement{nice: cfg.nice}
-	if cfg.pin {
-		serverAt.cpu, loadgenAt.cpu = "0", "1"
-	}
-	srv, err := startServer(ctx, kind, serverAt, 0, cfg.payload, prefixed(log, kind.name+" server: "))
+	srv, err := startServer(ctx, kind, cfg.serverPlacement(), 0, cfg.payload, prefixed(log, kind.name+" server: "))
 	if err != nil {
 		return nil, err
 	}
 	defer srv.stop()
 
-	args := []string{cfg.loadgen, "-url", srv.url(), "-pid", strconv.Itoa(srv.pid()),
+	args := []string{"-url", srv.url(), "-pid", strconv.Itoa(srv.pid()),
 		"-connect-concurrency", strconv.Itoa(cfg.connectConcurrency), "-warmup", cfg.warmup.String()}
 	switch scenario {
 	case scenarioIdle:
@@ -126,12 +151,27 @@ func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, l
 			"-search", counts.Join(cfg.search), "-search-window", cfg.searchWindow.String(),
 			"-max-p99", cfg.maxP99.String())
 	case scenarioGame:
-		args = append(args, "-mode", "game", "-steps", counts.Join(cfg.gameSteps), "-tick-rate", strconv.Itoa(gameTickRate), "-snapshot-rate", strconv.Itoa(gameSnapshotRate),
-			"-window", cfg.gameWindow.String(), "-max-tick-p99", cfg.maxTickP99.String(),
-			"-keep-going="+strconv.FormatBool(cfg.keepGoing), "-attempts", strconv.Itoa(max(cfg.attempts, 1)),
-			"-max-skipped", strconv.Itoa(cfg.maxSkipped))
+		args = append(args, gameLoadgenArgs(cfg, cfg.gameSteps)...)
 	}
-	args = loadgenAt.wrap(args)
+	return runLoadgen(ctx, cfg, args, log)
+}
+
+// gameLoadgenArgs are the load generator's game-mode flags for these player counts.
+func gameLoadgenArgs(cfg config, steps []int) []string {
+	return []string{"-mode", "game", "-steps", counts.Join(steps), "-tick-rate", strconv.Itoa(gameTickRate), "-snapshot-rate", strconv.Itoa(gameSnapshotRate),
+		"-window", cfg.gameWindow.String(), "-max-tick-p99", cfg.maxTickP99.String(),
+		"-keep-going=" + strconv.FormatBool(cfg.keepGoing), "-attempts", strconv.Itoa(max(cfg.attempts, 1)),
+		"-max-skipped", strconv.Itoa(cfg.maxSkipped)}
+}
+
+// runLoadgen runs the load generator with args (after its binary), on its own CPU, and
+// returns the records it printed.
+func runLoadgen(ctx context.Context, cfg config, args []string, log io.Writer) ([]record.Record, error) {
+	loadgenAt := placement{nice: cfg.nice}
+	if cfg.pin {
+		loadgenAt.cpu = "1"
+	}
+	args = loadgenAt.wrap(append([]string{cfg.loadgen}, args...))
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdout = &stdout
@@ -147,6 +187,15 @@ func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, l
 		return nil, fmt.Errorf("loadgen printed no records")
 	}
 	return recs, nil
+}
+
+// serverPlacement is where the servers run: CPU 0 when pinned (the load generator has CPU 1).
+func (c config) serverPlacement() placement {
+	p := placement{nice: c.nice}
+	if c.pin {
+		p.cpu = "0"
+	}
+	return p
 }
 
 // lockedWriter lets several processes' output copiers share one writer.

@@ -19,6 +19,13 @@
 //     Snapshot bytes per client per second are quoted at 16 players (one full arena). With
 //     -game-baseline, a second game server build (before a change, say) takes turns with it,
 //     A B A B, and a second table gives both builds' figures and their ratio.
+//   - admission (ours only): a fresh game server with admission by measured capacity on is
+//     filled to its capacity (the game scenario's, or -admission-capacity), then pushed
+//     -admission-over past it; the players it seats must keep 27 snapshots/s on average, and
+//     each join it refuses must be a "server busy" answer counted in its /metrics (admission.go);
+//   - cluster (ours only, on a redis-server of its own; skipped, saying so, without one):
+//     cross-node broadcast latency and CPU, and the players two game nodes on Redis hold,
+//     each against one node in the same run, in a table of its own (cluster.go).
 //
 // Raw records go to -out as JSON lines; the table, in Markdown, to stdout.
 package main
@@ -67,7 +74,12 @@ func main() {
 		}
 	}
 	fmt.Printf("\n%s; %d runs each, A B A B; %s in all\n\n", machine(), cfg.reps, time.Since(started).Round(time.Second))
-	printTable(os.Stdout, summarize(cfg, runs), labelsOf(cfg))
+	if rows := summarize(cfg, runs); len(rows) > 0 {
+		printTable(os.Stdout, rows, labelsOf(cfg))
+	}
+	if cfg.scenarios[scenarioCluster] {
+		printClusterTable(os.Stdout, cfg, runs)
+	}
 	if cfg.gameBaseline != "" && cfg.scenarios[scenarioGame] {
 		fmt.Printf("\nThe game server (%s) against the baseline (%s):\n\n", cfg.gameServer, cfg.gameBaseline)
 		printTable(os.Stdout, baselineRows(cfg, runs), baselineLabels)
@@ -85,7 +97,7 @@ func parseFlags(args []string) (config, string, error) {
 	fs.BoolVar(&cfg.pin, "pin", runtime.NumCPU() >= 2, "pin the server to CPU 0 and the load generator to CPU 1")
 	fs.IntVar(&cfg.nice, "nice", -10, "niceness of the servers and the load generator: on a shared machine, other work then takes less of their CPUs (0: unchanged)")
 	fs.IntVar(&cfg.reps, "reps", 2, "runs per server and scenario")
-	fs.StringVar(&scenarios, "scenarios", "idle,fanout,game", "which scenarios to run")
+	fs.StringVar(&scenarios, "scenarios", "idle,fanout,game,admission,cluster", "which scenarios to run")
 	fs.StringVar(&steps, "idle-steps", "1000,5000,10000", "idle: connected-client counts")
 	fs.IntVar(&cfg.clients, "clients", 2000, "fanout: clients")
 	fs.IntVar(&cfg.rate, "rate", 20, "fanout: broadcasts per second for the CPU and latency comparison")
@@ -107,6 +119,10 @@ func parseFlags(args []string) (config, string, error) {
 	fs.IntVar(&cfg.attempts, "game-attempts", 2, "game: windows a step may take to pass (1: strict; 2 forgives one stall of a shared machine)")
 	fs.IntVar(&cfg.maxSkipped, "game-max-skipped", 0, "game: skipped ticks a passing window may have (0 on a quiet machine; an arena skips only after a 100 ms stall of the whole process)")
 	fs.IntVar(&cfg.gameBytesAt, "game-bytes-at", 16, "game: the player count whose snapshot bytes per client are reported (one of -game-steps)")
+	fs.IntVar(&cfg.admissionCapacity, "admission-capacity", 0, "admission: the players to fill the node to before pushing past it (0: the most the game scenario of this run held in any of its runs)")
+	fs.Float64Var(&cfg.admissionOver, "admission-over", 0.2, "admission: how far past the capacity to push, as a share of it")
+	fs.StringVar(&cfg.redisServer, "redis-server", "redis-server", "cluster: the redis-server binary (the scenario is skipped, saying so, when it is missing)")
+	fs.IntVar(&cfg.clusterClients, "cluster-clients", 1000, "cluster: clients receiving the cross-node broadcasts")
 	fs.StringVar(&out, "out", "bench/out/results.jsonl", "file for the raw records (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, "", err
@@ -125,12 +141,18 @@ func parseFlags(args []string) (config, string, error) {
 	cfg.scenarios = map[string]bool{}
 	for name := range strings.SplitSeq(scenarios, ",") {
 		switch name = strings.TrimSpace(name); name {
-		case scenarioIdle, scenarioFanout, scenarioGame:
+		case scenarioIdle, scenarioFanout, scenarioGame, scenarioAdmission, scenarioCluster:
 			cfg.scenarios[name] = true
 		case "":
 		default:
-			return cfg, "", fmt.Errorf("-scenarios: unknown %q (want idle, fanout, game)", name)
+			return cfg, "", fmt.Errorf("-scenarios: unknown %q (want idle, fanout, game, admission, cluster)", name)
 		}
+	}
+	if cfg.scenarios[scenarioAdmission] && !cfg.scenarios[scenarioGame] && cfg.admissionCapacity <= 0 {
+		return cfg, "", errors.New("-scenarios admission needs the game scenario in the same run, or -admission-capacity")
+	}
+	if cfg.admissionOver <= 0 || cfg.clusterClients < 1 {
+		return cfg, "", errors.New("-admission-over must be above 0 and -cluster-clients at least 1")
 	}
 	if cfg.reps < 1 {
 		return cfg, "", errors.New("-reps must be at least 1")
@@ -139,7 +161,10 @@ func parseFlags(args []string) (config, string, error) {
 	if cfg.scenarios[scenarioIdle] || cfg.scenarios[scenarioFanout] {
 		bins = append(bins, cfg.goServer, cfg.node)
 	}
-	if cfg.scenarios[scenarioGame] {
+	if cfg.scenarios[scenarioCluster] {
+		bins = append(bins, cfg.goServer)
+	}
+	if cfg.scenarios[scenarioGame] || cfg.scenarios[scenarioAdmission] || cfg.scenarios[scenarioCluster] {
 		bins = append(bins, cfg.gameServer)
 		if cfg.gameBaseline != "" {
 			bins = append(bins, cfg.gameBaseline)

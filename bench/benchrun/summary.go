@@ -38,6 +38,9 @@ func summarize(cfg config, runs []run) []row {
 	if cfg.scenarios[scenarioGame] {
 		rows = append(rows, gameRows(cfg, runs)...)
 	}
+	if cfg.scenarios[scenarioAdmission] {
+		rows = append(rows, admissionRows(cfg, runs)...)
+	}
 	return rows
 }
 

@@ -39,8 +39,11 @@ type broadcaster struct {
 	stopped chan struct{} // closed by the loop once it has ended
 }
 
-func newBroadcaster(logger *slog.Logger, payloadBytes int) *broadcaster {
+// newBroadcaster builds the server; with a Redis adapter's newAdapter (nil: in memory) its
+// broadcasts also reach the clients of the other nodes on that Redis.
+func newBroadcaster(logger *slog.Logger, payloadBytes int, newAdapter func(realtime.Local) realtime.Adapter) *broadcaster {
 	io := realtime.NewServer(realtime.Options{
+		NewAdapter: newAdapter,
 		Engine: engineio.Options{
 			Transports: []string{engineio.TransportWebSocket},
 			// The reference server has no connection limits, and every load-generator

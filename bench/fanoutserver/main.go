@@ -2,7 +2,7 @@
 // the reference Node server bench/node/fanout-server.mjs does, so the two can be measured
 // against each other in one run.
 //
-//	fanoutserver <port> <broadcasts-per-second> <payload-bytes>
+//	fanoutserver <port> <broadcasts-per-second> <payload-bytes> [<redis-url>]
 //
 // Behaviour (kept in step with the Node server):
 //   - websocket transport only, no per-message deflate, the client script is not served;
@@ -14,6 +14,11 @@
 //     answers "ok" (idle-memory scenario);
 //   - GET /bench/rate?hz=N changes the broadcast rate (0 stops broadcasting);
 //   - it prints "listening <port>" once ready, and stops on SIGINT or SIGTERM.
+//
+// With a Redis URL (redis://127.0.0.1:6379/0) it is one node of a cluster on the Redis
+// adapter (tankarena/realtime/redisadapter): its broadcasts also reach the clients of the
+// other nodes, and theirs its clients. The Node server has no such mode: `make bench` uses it
+// to compare a broadcast crossing two Go nodes with one node's.
 package main
 
 import (
@@ -28,6 +33,9 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+
+	"tankarena/realtime"
+	"tankarena/realtime/redisadapter"
 )
 
 func main() {
@@ -39,13 +47,17 @@ func main() {
 
 func run(args []string) error {
 	port, rate, payloadBytes := 0, 0, 260
+	const usage = "usage: fanoutserver <port> <broadcasts-per-second> <payload-bytes> [<redis-url>]"
+	if len(args) > 4 {
+		return errors.New(usage)
+	}
 	for i, dst := range []*int{&port, &rate, &payloadBytes} {
 		if i >= len(args) {
 			break
 		}
 		n, err := strconv.Atoi(args[i])
 		if err != nil || n < 0 {
-			return fmt.Errorf("usage: fanoutserver <port> <broadcasts-per-second> <payload-bytes>: bad argument %q", args[i])
+			return fmt.Errorf("%s: bad argument %q", usage, args[i])
 		}
 		*dst = n
 	}
@@ -54,7 +66,17 @@ func run(args []string) error {
 	defer stop()
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	b := newBroadcaster(logger, payloadBytes)
+	var newAdapter func(realtime.Local) realtime.Adapter
+	if len(args) == 4 {
+		redisadapter.SetRedisLogger(logger)
+		node, err := redisadapter.New(ctx, redisadapter.Options{URL: args[3], Logger: logger})
+		if err != nil {
+			return err // it names the address
+		}
+		defer node.Close()
+		newAdapter = node.NewAdapter
+	}
+	b := newBroadcaster(logger, payloadBytes, newAdapter)
 	defer b.close()
 	b.setRate(rate)
 

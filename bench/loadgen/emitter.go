@@ -30,9 +30,9 @@ func (e *emitter) emit(r record.Record) {
 			verdict = "NOT sustained"
 		}
 		fmt.Fprintf(e.human, "fanout %s %d Hz (saw %.1f) to %d/%d clients: %.0f msg/s, lost %d, p50 %.2f ms, p99 %.2f ms, max %.1f ms, "+
-			"server CPU %.1f%%, RSS %.1f MiB, %.0f B/client/s, loadgen CPU %.1f%%: %s\n",
+			"server CPU %.1f%% (others %.1f%%), RSS %.1f MiB, %.0f B/client/s, loadgen CPU %.1f%%: %s\n",
 			r.Phase, r.TargetHz, r.AchievedHz, r.Connected, r.Clients, r.DeliveredPerSecond, r.Lost, r.P50Ms, r.P99Ms, r.MaxMs,
-			r.ServerCPUPercent, float64(r.ServerRSSKB)/1024, r.BytesPerClientPerSecond, r.LoadgenCPUPercent, verdict)
+			r.ServerCPUPercent, r.OthersCPUPercent, float64(r.ServerRSSKB)/1024, r.BytesPerClientPerSecond, r.LoadgenCPUPercent, verdict)
 	case record.KindGame:
 		verdict := "sustained"
 		if !r.Sustained {
@@ -45,12 +45,12 @@ func (e *emitter) emit(r record.Record) {
 		if r.TickP99Capped {
 			capped = ">"
 		}
-		fmt.Fprintf(e.human, "game %d players (%d joined, %d connected, %d failed) in %d arenas: tick p99 %s%.2f ms, %.1f ticks/arena/s, "+
+		fmt.Fprintf(e.human, "game %d players (%d joined, %d connected, %d failed, %d of them \"server busy\" (the server counted %d)) in %d arenas: tick p99 %s%.2f ms, %.1f ticks/arena/s, "+
 			"%d skipped; per client %.1f snapshots/s (least %.1f), %.0f snapshot B/s, %.0f B/s in all; %.1f inputs/player/s accepted, "+
-			"%d dropped, %d not sent; server CPU %.1f%%, RSS %.1f MiB, loadgen CPU %.1f%%, loadgen timer late by up to %.0f ms: %s\n",
-			r.Clients, r.Joined, r.Connected, r.ConnectFailed, r.Arenas, capped, r.TickP99Ms, r.TicksPerArenaPerSecond,
+			"%d dropped, %d not sent; server CPU %.1f%% (others %.1f%%), RSS %.1f MiB, loadgen CPU %.1f%%, loadgen timer late by up to %.0f ms: %s\n",
+			r.Clients, r.Joined, r.Connected, r.ConnectFailed, r.JoinsRefusedBusy, r.ServerRefusedBusy, r.Arenas, capped, r.TickP99Ms, r.TicksPerArenaPerSecond,
 			r.TicksSkipped, r.SnapshotsPerClientPerSecond, r.MinSnapshotsPerClientPerSecond, r.SnapshotBytesPerClientPerSecond,
 			r.BytesPerClientPerSecond, r.InputsPerPlayerPerSecond, r.InputsDropped, r.InputsNotSent,
-			r.ServerCPUPercent, float64(r.ServerRSSKB)/1024, r.LoadgenCPUPercent, r.LoadgenStallMs, verdict)
+			r.ServerCPUPercent, r.OthersCPUPercent, float64(r.ServerRSSKB)/1024, r.LoadgenCPUPercent, r.LoadgenStallMs, verdict)
 	}
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
+	"strings"
 	"time"
 
 	"tankarena/bench/procstat"
@@ -19,8 +21,19 @@ const inputSenders = 8
 // to cfg.attempts windows: on a shared machine one stall of the whole process (another
 // program, the hypervisor) skips ticks at any load, and one such window should not end the
 // search. It stops after the first step that is not sustained, unless cfg.keepGoing.
-func runGame(ctx context.Context, cfg config, ctl control, out *emitter) error {
-	t, err := newTeam(cfg.url, cfg.readBuffer, cfg.perSource)
+//
+// With several URLs (the nodes of a cluster) the players are dealt out to them in turn and
+// each window adds up their /metrics: the tick p99 is over every node's ticks.
+func runGame(ctx context.Context, cfg config, out *emitter) error {
+	var nodes []control
+	var urls []string
+	for u := range strings.SplitSeq(cfg.url, ",") {
+		if u = strings.TrimSuffix(strings.TrimSpace(u), "/"); u != "" {
+			urls = append(urls, u)
+			nodes = append(nodes, control{base: u})
+		}
+	}
+	t, err := newTeam(urls, cfg.readBuffer, cfg.perSource)
 	if err != nil {
 		return err
 	}
@@ -38,7 +51,7 @@ func runGame(ctx context.Context, cfg config, ctl control, out *emitter) error {
 		var rec record.Record
 		for attempt := 1; attempt <= cfg.attempts; attempt++ {
 			var err error
-			if rec, err = measureGame(ctx, cfg, t, ctl); err != nil {
+			if rec, err = measureGame(ctx, cfg, t, nodes); err != nil {
 				return err
 			}
 			rec.Clients, rec.ConnectFailed, rec.Attempts = n, failed, attempt
@@ -55,44 +68,89 @@ func runGame(ctx context.Context, cfg config, ctl control, out *emitter) error {
 	return nil
 }
 
+// seriesRefusedBusy counts the joins a game server refused because it measured itself busy
+// (game/capacity.go).
+const seriesRefusedBusy = `tankarena_joins_refused_total{reason="busy"}`
+
 // gameCounters is what a game measurement window is computed from, read at both ends.
 type gameCounters struct {
 	at                 time.Time
-	metrics            serverMetrics
-	ticks              []bucket
+	metrics            []serverMetrics // one per node
+	ticks              [][]bucket      // one histogram per node
 	snapshots, bytes   uint64
 	each               []uint64
 	bytesIn            uint64
 	notSent            uint64
 	serverCPU, selfCPU time.Duration
+	othersCPU          time.Duration
 }
 
-func readGame(ctx context.Context, pid int, t *team, ctl control) (gameCounters, error) {
-	m, err := ctl.metrics(ctx)
-	if err != nil {
+func readGame(ctx context.Context, cfg config, t *team, nodes []control) (gameCounters, error) {
+	var c gameCounters
+	for _, node := range nodes {
+		m, err := node.metrics(ctx)
+		if err != nil {
+			return gameCounters{}, err
+		}
+		ticks, err := m.histogram(seriesTickBucket)
+		if err != nil {
+			return gameCounters{}, err
+		}
+		c.metrics, c.ticks = append(c.metrics, m), append(c.ticks, ticks)
+	}
+	var err error
+	if c.serverCPU, err = procstat.CPU(cfg.pid); err != nil {
 		return gameCounters{}, err
 	}
-	ticks, err := m.histogram(seriesTickBucket)
-	if err != nil {
+	if c.othersCPU, err = cpuOf(cfg.otherPIDs); err != nil {
 		return gameCounters{}, err
 	}
-	serverCPU, err := procstat.CPU(pid)
-	if err != nil {
+	if c.selfCPU, err = procstat.CPU(os.Getpid()); err != nil {
 		return gameCounters{}, err
 	}
-	selfCPU, err := procstat.CPU(os.Getpid())
-	if err != nil {
-		return gameCounters{}, err
-	}
-	c := gameCounters{at: time.Now(), metrics: m, ticks: ticks, bytesIn: t.bytesIn(), notSent: t.notSent.Load(),
-		serverCPU: serverCPU, selfCPU: selfCPU}
+	c.at, c.bytesIn, c.notSent = time.Now(), t.bytesIn(), t.notSent.Load()
 	c.snapshots, c.bytes, c.each = t.received()
 	return c, nil
 }
 
+// sum adds a series over the nodes.
+func (c gameCounters) sum(series string) float64 {
+	var total float64
+	for _, m := range c.metrics {
+		total += m.sum(series)
+	}
+	return total
+}
+
+// tickDelta is the tick durations every node observed between two readings, in one
+// histogram: the nodes' bucket deltas added up (they share the bounds).
+func tickDelta(start, end gameCounters) ([]bucket, error) {
+	var all []bucket
+	for i := range end.ticks {
+		d, err := histogramDelta(start.ticks[i], end.ticks[i])
+		if err != nil {
+			return nil, err
+		}
+		if all == nil {
+			all = d
+			continue
+		}
+		if len(d) != len(all) {
+			return nil, fmt.Errorf("loadgen: the nodes' tick histograms have different buckets")
+		}
+		for j := range all {
+			if all[j].le != d[j].le {
+				return nil, fmt.Errorf("loadgen: the nodes' tick histograms have different bounds")
+			}
+			all[j].count += d[j].count
+		}
+	}
+	return all, nil
+}
+
 // measureGame records one window with the team as it is.
-func measureGame(ctx context.Context, cfg config, t *team, ctl control) (record.Record, error) {
-	start, err := readGame(ctx, cfg.pid, t, ctl)
+func measureGame(ctx context.Context, cfg config, t *team, nodes []control) (record.Record, error) {
+	start, err := readGame(ctx, cfg, t, nodes)
 	if err != nil {
 		return record.Record{}, err
 	}
@@ -101,7 +159,7 @@ func measureGame(ctx context.Context, cfg config, t *team, ctl control) (record.
 		return record.Record{}, err
 	}
 	stall := t.takeStall()
-	end, err := readGame(ctx, cfg.pid, t, ctl)
+	end, err := readGame(ctx, cfg, t, nodes)
 	if err != nil {
 		return record.Record{}, err
 	}
@@ -109,7 +167,7 @@ func measureGame(ctx context.Context, cfg config, t *team, ctl control) (record.
 	if err != nil {
 		return record.Record{}, err
 	}
-	ticks, err := histogramDelta(start.ticks, end.ticks)
+	ticks, err := tickDelta(start, end)
 	if err != nil {
 		return record.Record{}, err
 	}
@@ -117,13 +175,15 @@ func measureGame(ctx context.Context, cfg config, t *team, ctl control) (record.
 	secs := wall.Seconds()
 	joined := len(start.each) // players added during the window would skew per-client rates
 	p99, capped := quantile(0.99, ticks)
-	arenas := int(end.metrics.sum(seriesArenas))
-	delta := func(series string) float64 { return end.metrics.sum(series) - start.metrics.sum(series) }
+	arenas := int(end.sum(seriesArenas))
+	delta := func(series string) float64 { return end.sum(series) - start.sum(series) }
 	rec := record.Record{
 		Kind:                     record.KindGame,
 		Joined:                   t.size(),
 		Connected:                t.connected(),
 		ConnectFailed:            int(t.joinFailed.Load()),
+		JoinsRefusedBusy:         int(t.refusedBusy.Load()),
+		ServerRefusedBusy:        int(end.sum(seriesRefusedBusy)),
 		ServerRSSKB:              rss,
 		TargetHz:                 cfg.tickRate,
 		Seconds:                  secs,
@@ -137,6 +197,7 @@ func measureGame(ctx context.Context, cfg config, t *team, ctl control) (record.
 		InputsNotSent:            end.notSent - start.notSent,
 		ServerCPUPercent:         100 * float64(end.serverCPU-start.serverCPU) / float64(wall),
 		LoadgenCPUPercent:        100 * float64(end.selfCPU-start.selfCPU) / float64(wall),
+		OthersCPUPercent:         100 * float64(end.othersCPU-start.othersCPU) / float64(wall),
 		LoadgenStallMs:           ms(stall),
 	}
 	if joined > 0 {

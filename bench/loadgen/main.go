@@ -36,13 +36,17 @@
 // ticks, and the snapshots and bytes each player received. It stops after the first step
 // with p99 over -max-tick-p99, a skipped tick, arenas ticking under -min-tick-share of the
 // rate, or a player that did not join or was dropped (unless -keep-going); a step gets up to
-// -attempts windows to pass.
+// -attempts windows to pass. Joins the server refuses "server busy" (admission by measured
+// capacity) are counted apart, beside the server's own count of them from its /metrics.
+// With several comma-separated -url (the nodes of a cluster), player i joins on node i mod n
+// and each window adds up the nodes' /metrics; -other-pids adds their CPU.
 //
 // Each measured step is a JSON line on stdout (package tankarena/bench/record); a
 // human summary goes to stderr.
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -59,7 +63,9 @@ import (
 
 type config struct {
 	url, mode          string
+	controlURL         string // where the fan-out's /bench endpoints are called; empty: url
 	pid                int
+	otherPIDs          []int // processes whose CPU is reported beside the server's
 	steps              []int
 	clients            int
 	rates, search      []int
@@ -123,10 +129,14 @@ func profiled(path string, f func() error) error {
 
 func parseFlags(args []string) (config, error) {
 	var cfg config
-	var steps, rates, search string
+	var steps, rates, search, otherPIDs string
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
-	fs.StringVar(&cfg.url, "url", "", "server base URL, e.g. http://127.0.0.1:3000")
+	fs.StringVar(&cfg.url, "url", "", "server base URL, e.g. http://127.0.0.1:3000; "+
+		"game: several, comma-separated, spread the players over the nodes of a cluster (player i on node i mod n) and add up their /metrics")
+	fs.StringVar(&cfg.controlURL, "control-url", "", "fanout: the server whose /bench/rate sets the broadcast rate (the emitting node of a cluster, "+
+		"while the clients are on another); empty: -url")
 	fs.IntVar(&cfg.pid, "pid", 0, "server process id, for CPU and RSS")
+	fs.StringVar(&otherPIDs, "other-pids", "", "more process ids (comma-separated: the other nodes of a cluster, its Redis) whose CPU is reported, summed, beside the server's")
 	fs.StringVar(&cfg.mode, "mode", "fanout", "idle, fanout or game")
 	fs.StringVar(&steps, "steps", "1000,5000,10000", "idle: connected-client counts to measure RSS at; game: player counts")
 	fs.IntVar(&cfg.clients, "clients", 2000, "fanout: number of clients")
@@ -172,6 +182,12 @@ func parseFlags(args []string) (config, error) {
 	if cfg.search, err = counts.Parse(search); err != nil {
 		return cfg, fmt.Errorf("-search: %w", err)
 	}
+	if cfg.otherPIDs, err = counts.Parse(otherPIDs); err != nil {
+		return cfg, fmt.Errorf("-other-pids: %w", err)
+	}
+	if cfg.mode != "game" && strings.Contains(cfg.url, ",") {
+		return cfg, errors.New("-url: several servers only in game mode")
+	}
 	if cfg.receiver != receiverGoroutines && cfg.receiver != receiverEpoll {
 		return cfg, fmt.Errorf("-receiver %q: want %s or %s", cfg.receiver, receiverGoroutines, receiverEpoll)
 	}
@@ -188,10 +204,10 @@ func parseFlags(args []string) (config, error) {
 }
 
 func run(ctx context.Context, cfg config, out *emitter) error {
-	ctl := control{base: strings.TrimSuffix(cfg.url, "/")}
 	if cfg.mode == "game" {
-		return runGame(ctx, cfg, ctl, out)
+		return runGame(ctx, cfg, out)
 	}
+	ctl := control{base: strings.TrimSuffix(cmp.Or(cfg.controlURL, cfg.url), "/")}
 	kind := cfg.receiver
 	if cfg.mode == "idle" {
 		// The idle mode measures the server's memory per connection of the real client.

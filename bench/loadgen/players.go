@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,13 +26,14 @@ import (
 // the players, rather than one timer per player: a thousand timers firing 60 times a second
 // would cost the load generator more than the server spends on the inputs.
 type team struct {
-	url       string
+	urls      []string // player i joins on urls[i % len(urls)]
 	base      websocket.Dialer
 	perSource int // players per loopback source address; 0: the system's choice
 
 	players connections[*player]
 
 	joinFailed   atomic.Int64
+	refusedBusy  atomic.Int64 // joins refused "server busy" (among joinFailed)
 	disconnected atomic.Int64
 	notSent      atomic.Uint64 // inputs the client's send queue refused
 	// worstStall is the longest a sender's tick came late since it was last taken, in
@@ -54,20 +56,26 @@ type player struct {
 	rng      *rand.Rand
 }
 
-// newTeam prepares players for the server at rawURL. When the server is on a loopback IPv4
-// address and perSource > 0, players connect from 127.0.0.2, 127.0.0.3, … with at most
-// perSource on each, as players on a LAN come from their own machines: the server's
-// per-address connection limit then counts them as it would count real players.
-func newTeam(rawURL string, readBuffer, perSource int) (*team, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("loadgen: %w", err)
+// newTeam prepares players for the servers at rawURLs (one, or the nodes of a cluster). When
+// the servers are on loopback IPv4 addresses and perSource > 0, players connect from
+// 127.0.0.2, 127.0.0.3, … with at most perSource on each, as players on a LAN come from their
+// own machines: the server's per-address connection limit then counts them as it would count
+// real players.
+func newTeam(rawURLs []string, readBuffer, perSource int) (*team, error) {
+	if len(rawURLs) == 0 {
+		return nil, errors.New("loadgen: no server URL")
 	}
-	if ip := net.ParseIP(u.Hostname()); ip == nil || ip.To4() == nil || !ip.IsLoopback() {
-		perSource = 0
+	for _, rawURL := range rawURLs {
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("loadgen: %w", err)
+		}
+		if ip := net.ParseIP(u.Hostname()); ip == nil || ip.To4() == nil || !ip.IsLoopback() {
+			perSource = 0
+		}
 	}
 	return &team{
-		url:       rawURL,
+		urls:      rawURLs,
 		perSource: max(perSource, 0),
 		base:      websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: readBuffer, WriteBufferPool: &sync.Pool{}},
 	}, nil
@@ -127,7 +135,7 @@ func (t *team) joinOne(ctx context.Context, i int, timeout time.Duration) error 
 	if err != nil {
 		return err
 	}
-	m, err := client.NewManager(t.url, client.Options{Dialer: d})
+	m, err := client.NewManager(t.urls[i%len(t.urls)], client.Options{Dialer: d})
 	if err != nil {
 		return fmt.Errorf("loadgen: %w", err)
 	}
@@ -168,6 +176,9 @@ func (t *team) joinOne(ctx context.Context, i int, timeout time.Duration) error 
 	}
 	if ack.Error != "" || ack.ID == nil {
 		m.Close()
+		if strings.Contains(ack.Error, busyRefusal) {
+			t.refusedBusy.Add(1)
+		}
 		return fmt.Errorf("loadgen: join refused: %q", ack.Error)
 	}
 	p.seq = ack.Seq
@@ -175,6 +186,10 @@ func (t *team) joinOne(ctx context.Context, i int, timeout time.Duration) error 
 	t.players.add(p)
 	return nil
 }
+
+// busyRefusal is in the join answer of a game server that measures itself busy
+// (game.ErrServerBusy).
+const busyRefusal = "server busy"
 
 // steer picks new controls: mostly driving, turning a little, aiming somewhere, firing a
 // third of the time, so that tanks move, collide and fight as in a real match.

@@ -85,10 +85,15 @@ type counters struct {
 	bytesIn            uint64
 	maxSeq             int64
 	serverCPU, selfCPU time.Duration
+	othersCPU          time.Duration
 }
 
-func (f *fleet) read(pid int) (counters, error) {
+func (f *fleet) read(pid int, others []int) (counters, error) {
 	serverCPU, err := procstat.CPU(pid)
+	if err != nil {
+		return counters{}, err
+	}
+	othersCPU, err := cpuOf(others)
 	if err != nil {
 		return counters{}, err
 	}
@@ -104,6 +109,7 @@ func (f *fleet) read(pid int) (counters, error) {
 		maxSeq:    f.maxSeq.Load(),
 		serverCPU: serverCPU,
 		selfCPU:   selfCPU,
+		othersCPU: othersCPU,
 	}, nil
 }
 
@@ -118,14 +124,14 @@ func measure(ctx context.Context, cfg config, f *fleet, ctl control, hz int, win
 	}
 	hist := new(latency.Histogram)
 	f.latencies.Store(hist)
-	start, err := f.read(cfg.pid)
+	start, err := f.read(cfg.pid, cfg.otherPIDs)
 	if err != nil {
 		return record.Record{}, err
 	}
 	if err := sleep(ctx, window); err != nil {
 		return record.Record{}, err
 	}
-	end, err := f.read(cfg.pid)
+	end, err := f.read(cfg.pid, cfg.otherPIDs)
 	if err != nil {
 		return record.Record{}, err
 	}
@@ -153,6 +159,7 @@ func measure(ctx context.Context, cfg config, f *fleet, ctl control, hz int, win
 		MaxMs:                   ms(hist.Max()),
 		ServerCPUPercent:        100 * float64(end.serverCPU-start.serverCPU) / float64(wall),
 		LoadgenCPUPercent:       100 * float64(end.selfCPU-start.selfCPU) / float64(wall),
+		OthersCPUPercent:        100 * float64(end.othersCPU-start.othersCPU) / float64(wall),
 	}
 	rec.Sustained = rec.P99Ms < ms(cfg.maxP99) && rec.Lost == 0 && rec.Connected == cfg.clients &&
 		f.malformed.Load() == 0

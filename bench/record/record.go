@@ -58,6 +58,9 @@ type Record struct {
 	// ServerCPUPercent and LoadgenCPUPercent are CPU time over wall time; 100 is one core.
 	ServerCPUPercent  float64 `json:"server_cpu_pct,omitempty"`
 	LoadgenCPUPercent float64 `json:"loadgen_cpu_pct,omitempty"`
+	// OthersCPUPercent is the CPU time over wall time of the other processes the load
+	// generator was told to watch (-other-pids: the other nodes of a cluster, its Redis).
+	OthersCPUPercent float64 `json:"others_cpu_pct,omitempty"`
 	// Sustained: p99 under the limit, nothing lost, no client dropped. The rate it was
 	// sustained at is AchievedHz. For KindGame: tick p99 under the limit, no tick skipped or
 	// late, every player joined and still connected.
@@ -90,6 +93,11 @@ type Record struct {
 	InputsPerPlayerPerSecond float64 `json:"inputs_per_player_per_s,omitempty"`
 	InputsDropped            uint64  `json:"inputs_dropped"`
 	InputsNotSent            uint64  `json:"inputs_not_sent"`
+	// JoinsRefusedBusy counts the joins the load generator saw refused with "server busy"
+	// since it started; ServerRefusedBusy is the server's own count of them at the end of the
+	// window (tankarena_joins_refused_total{reason="busy"}, summed over the nodes).
+	JoinsRefusedBusy  int `json:"joins_refused_busy"`
+	ServerRefusedBusy int `json:"server_refused_busy"`
 	// LoadgenStallMs is the longest the load generator's input timer fired late in the window
 	// (on its own CPU): tens of milliseconds there mean the machine stalled, not the server.
 	LoadgenStallMs float64 `json:"loadgen_stall_ms"`
