@@ -20,7 +20,7 @@ const cam = new FollowCam();
 let effects = new Effects();
 
 const view = {
-  state: 'loading', error: '', warning: '', t: 0, playing: false, speed: 1, index: -1, drawn: 0,
+  state: 'loading', error: '', warning: '', t: 0, playing: false, speed: 1, index: -1, drawn: 0, inView: 0, scoreKey: '',
   replay: null, timeline: null, config: null, world: null,
 };
 
@@ -104,7 +104,7 @@ function frame(now, dt) {
   if (view.index >= 0 && index > view.index && index - view.index < 30) {
     for (let i = view.index + 1; i <= index; i++) play(tl.snapshot(i)?.events || [], world, nameOf, now);
   }
-  if (index !== view.index) scores(snap, nameOf);
+  if (`${index}|${cam.id}` !== view.scoreKey) { view.scoreKey = `${index}|${cam.id}`; scores(snap, nameOf); }
   view.index = index;
 
   const tanks = [...world.tanks.values()];
@@ -117,6 +117,8 @@ function frame(now, dt) {
   renderer.draw({ map, me: cam.id ?? -1, focus, tanks, shells: [...world.shells.values()], effects, config: view.config });
   view.world = world;
   view.drawn = tanks.filter((t) => t.alive).length;
+  const c = renderer.camera, halfW = renderer.width / 2 / c.zoom, halfH = renderer.height / 2 / c.zoom;
+  view.inView = tanks.filter((t) => t.alive && Math.abs(t.x - c.x) < halfW && Math.abs(t.y - c.y) < halfH).length;
   feedTick(now);
 
   $('#play').textContent = view.playing ? '❚❚' : '▶';
@@ -194,7 +196,7 @@ globalThis.tankReplay = {
     state: view.state, error: view.error, warning: view.warning, playing: view.playing, speed: view.speed,
     seconds: view.timeline ? (view.t - view.timeline.start) / 1000 : 0,
     length: view.timeline ? (view.timeline.end - view.timeline.start) / 1000 : 0,
-    frames: view.replay?.frames.length ?? 0, index: view.index, following: cam.id, tanksDrawn: view.drawn,
+    frames: view.replay?.frames.length ?? 0, index: view.index, following: cam.id, tanksDrawn: view.drawn, tanksInView: view.inView,
   }),
   seek: (seconds) => { if (view.timeline) seekTo(view.timeline.start + seconds * 1000); },
 };
