@@ -250,3 +250,32 @@ func TestReplayIDsNeverNameAPath(t *testing.T) {
 		}
 	}
 }
+
+// TestARestartedRoomRecordsOnInAFileOfItsOwn: a room restarted after a panic records the new
+// world in a new file, even within the second its last one started.
+func TestARestartedRoomRecordsOnInAFileOfItsOwn(t *testing.T) {
+	a, rec, _ := recordingArena(t, 30, 64<<20, 50)
+	a.opts.NewSimulation = func(string) (Simulation[tanks.Input], error) {
+		g, err := tanks.NewGame(tanks.DefaultConfig(), tankRoom(a).Map(), 2, func() uint64 { return 2 })
+		if err != nil {
+			return nil, err
+		}
+		return g.NewRoom()
+	}
+	play(a, 60)
+	if err := a.restart(); err != nil {
+		t.Fatal(err)
+	}
+	play(a, 60)
+	if err := a.restart(); err != nil {
+		t.Fatal(err)
+	}
+	play(a, 60)
+	rec.Close()
+	if n := a.opts.Metrics.replayWriteErrors.Load(); n != 0 {
+		t.Fatalf("%d write errors", n)
+	}
+	if reps := decodeAll(t, rec.store); len(reps) != 3 {
+		t.Fatalf("%d replays of a room restarted twice, want 3", len(reps))
+	}
+}

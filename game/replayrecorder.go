@@ -3,8 +3,10 @@ package game
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -220,8 +222,23 @@ func (rec *Recorder) open(room string, h ReplayHeader, welcome, roster []byte) *
 	} else {
 		rec.metrics.replaysRemoved.Add(uint64(n))
 	}
-	path := filepath.Join(rec.store.dir, replayName(h)+replayExt+partExt)
-	out, err := rec.create(path)
+	// Two files of one room may start within a second (a restart after a panic): the second
+	// takes a suffix, rather than replacing the first when renamed or failing as a disk error.
+	name := replayName(h)
+	var out io.WriteCloser
+	var path string
+	err := fs.ErrExist
+	for n := 1; errors.Is(err, fs.ErrExist) && n < 10; n++ {
+		id := name
+		if n > 1 {
+			id = fmt.Sprintf("%s-%d", name, n)
+		}
+		path = filepath.Join(rec.store.dir, id+replayExt+partExt)
+		if _, statErr := os.Stat(filepath.Join(rec.store.dir, id+replayExt)); statErr == nil {
+			continue // err stays ErrExist
+		}
+		out, err = rec.create(path)
+	}
 	if err != nil {
 		rec.fail(room, nil, err)
 		return nil
