@@ -32,9 +32,11 @@ const (
 	// replayIdle finishes a file whose room sent nothing for this long (it stopped, and its
 	// last message was dropped).
 	replayIdle = 10 * time.Second
-	// replayBuffer is the writer's buffer per file; it is flushed at each keyframe too, so
-	// what is on disk is at most a keyframe interval behind, and a full disk shows at once.
+	// replayBuffer is the writer's buffer per file; it is also flushed at the first keyframe
+	// a second after the last flush, so what is on disk is a few seconds behind at most and a
+	// full disk shows at once (a game that sends keyframes only is not flushed at every one).
 	replayBuffer = 32 << 10
+	replayFlush  = time.Second
 	// minPartBytes is the least a file may grow to before it is split.
 	minPartBytes = 16 << 10
 )
@@ -87,6 +89,7 @@ type replayFile struct {
 	header          ReplayHeader
 	welcome, roster []byte
 	written         time.Time // the last write
+	flushed         time.Time // the last flush at a keyframe
 	split           bool      // over its size: the next keyframe starts the next part
 }
 
@@ -203,7 +206,8 @@ func (rec *Recorder) handle(m replayMsg) {
 			}
 		}
 		rec.write(m.room, f, recordSnapshot, m.tick, m.data)
-		if m.key && !rec.stopped.Load() {
+		if m.key && !rec.stopped.Load() && time.Since(f.flushed) >= replayFlush {
+			f.flushed = time.Now()
 			if err := f.w.Flush(); err != nil {
 				rec.fail(m.room, f, err)
 			}

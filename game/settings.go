@@ -54,7 +54,7 @@ type Settings struct {
 	ReplayMaxFiles int
 }
 
-// Replay folder defaults: a 5-minute round of 16 tanks is about 2.5 MB.
+// Replay folder defaults: a 5-minute round of 16 bots is about 1 MB, of the busiest fights 2.5.
 const (
 	DefaultReplayMaxBytes = 256 << 20
 	DefaultReplayMaxFiles = 200
