@@ -230,6 +230,19 @@ func TestABrowserWatchesAReplay(t *testing.T) {
 	waitReplayView(t, ctx, "a frame drawn after choosing the camera", func(replayView) bool { return true })
 	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "replay.png"))
 
+	// The file runs on through the end screen, which the viewer shows as the players saw it.
+	if _, err := browsertest.Eval[any](ctx, fmt.Sprintf(`tankReplay.seek(%f)`, v.Length-0.2)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(waitLong)
+	for end := ""; !strings.Contains(end, "Round 1 over"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("end screen %q at the replay's end, want the round's ranking", end)
+		}
+		end, _ = browsertest.Eval[string](ctx, `(() => { const e = document.querySelector('#round-end'); return e.hidden ? '' : e.innerText; })()`)
+		time.Sleep(30 * time.Millisecond)
+	}
+
 	for _, c := range []struct {
 		id, want string
 		playable bool

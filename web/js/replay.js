@@ -11,12 +11,13 @@ import { FollowCam } from './followcam.js';
 import { Renderer } from './render.js';
 import { Effects } from './effects.js';
 import { clientConfig } from './config.js';
-import { rank } from './rounds.js';
+import { Rounds, rank } from './rounds.js';
 
 const $ = (sel) => document.querySelector(sel);
 const id = new URLSearchParams(location.search).get('id') || '';
 const renderer = new Renderer($('#view'));
 const cam = new FollowCam();
+const rounds = new Rounds($('#replay-hud')); // the round clock and the end screen, as the players saw them
 let effects = new Effects();
 
 const view = {
@@ -54,6 +55,7 @@ async function load() {
   const h = replay.header;
   view.replay = replay;
   view.config = clientConfig(replay.welcome?.config, h.tickRate, h.snapshotRate);
+  rounds.welcome(replay.welcome);
   view.timeline = new Timeline(replay.frames, h.tickRate, (i, prev) => decodeSnapshot(replay.frames[i].bytes, prev));
   view.t = view.timeline.start;
   view.state = 'ready';
@@ -104,7 +106,11 @@ function frame(now, dt) {
   if (view.index >= 0 && index > view.index && index - view.index < 30) {
     for (let i = view.index + 1; i <= index; i++) play(tl.snapshot(i)?.events || [], world, nameOf, now);
   }
-  if (`${index}|${cam.id}` !== view.scoreKey) { view.scoreKey = `${index}|${cam.id}`; scores(snap, nameOf); }
+  if (`${index}|${cam.id}` !== view.scoreKey) {
+    view.scoreKey = `${index}|${cam.id}`;
+    scores(snap, nameOf);
+    rounds.update(snap, snap.tickRate || view.replay.header.tickRate, nameOf, cam.id);
+  }
   view.index = index;
 
   const tanks = [...world.tanks.values()];
