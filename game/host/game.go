@@ -62,6 +62,8 @@ func NewGame[In game.Input[In]](ctx context.Context, g Game[In], args []string) 
 	if g.RoomName == "" {
 		g.RoomName = "room"
 	}
+	// Every game records its replays unless told not to (-replays ""): an empty Settings.Replays
+	// is the default folder here, not "off".
 	if g.Settings.Replays == "" {
 		g.Settings.Replays = DefaultReplayDir(g.Namespace)
 	}
