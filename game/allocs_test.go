@@ -1,6 +1,7 @@
 package game
 
 import (
+	"log/slog"
 	"math"
 	"strconv"
 	"testing"
@@ -13,10 +14,25 @@ import (
 // tick that sends a snapshot allocates twice whatever the number of players: the delta's copy,
 // which the connections keep, and its boxing into the emit's argument.
 func TestSteadyTickAllocations(t *testing.T) {
+	t.Run("plain", func(t *testing.T) { steadyTickAllocations(t, false) })
+	// Recording the room's replay adds nothing: the tick hands the writer the frame the
+	// players got (the writer's own work, on its goroutine, counts here too).
+	t.Run("recording", func(t *testing.T) { steadyTickAllocations(t, true) })
+}
+
+func steadyTickAllocations(t *testing.T, recording bool) {
 	cfg := tanks.DefaultConfig()
 	cfg.ReloadTime = 0.2
 	cfg.ShellDamage = 0 // every tank stays alive: no respawn, no roster change
 	a := testArenaWith(t, 0, cfg)
+	if recording {
+		rec, err := newRecorder(&ReplayStore{dir: t.TempDir(), maxBytes: 64 << 20, maxFiles: 10}, a.opts.Metrics, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(rec.Close)
+		a.opts.recorder = rec
+	}
 	peers := make([]*countingPeer, 16)
 	seats := make([]*player[tanks.Input], len(peers))
 	for i := range peers {

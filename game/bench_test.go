@@ -1,6 +1,7 @@
 package game
 
 import (
+	"log/slog"
 	"math"
 	"strconv"
 	"testing"
@@ -22,6 +23,23 @@ func BenchmarkArenaTick(b *testing.B) {
 			b.Fatal(err)
 		}
 		benchArenaTick(b, a, peer, func(int) {})
+	})
+	// The same with the room recording its replay: what recording adds to a tick (a channel
+	// send, and at times an encoding no player shared), the disk being the writer's.
+	b.Run("bots-recording", func(b *testing.B) {
+		a := testArena(b, 16)
+		rec, err := newRecorder(&ReplayStore{dir: b.TempDir(), maxBytes: 64 << 20, maxFiles: 50}, a.opts.Metrics, slog.New(slog.DiscardHandler))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(rec.Close)
+		a.opts.recorder = rec
+		peer := &recordingPeer{}
+		if _, err := a.join("Watcher", "token", peer, lagOf(LagProfile{})); err != nil {
+			b.Fatal(err)
+		}
+		benchArenaTick(b, a, peer, func(int) {})
+		b.ReportMetric(float64(a.opts.Metrics.replayDropped.Load()), "records-dropped")
 	})
 	b.Run("stress", func(b *testing.B) {
 		cfg := tanks.DefaultConfig()

@@ -120,4 +120,13 @@
 //	                        a fresh simulation: the client sends "join" with its token again and
 //	                        gets its new id in the ack (if the room could not restart, the token
 //	                        is unknown and the join places the player in another room)
+//
+// # Replays
+//
+// With Settings.Replays set, every room records what it sends into replay files, one per
+// round of a simulation that implements Rounds (in bounded parts otherwise): the header, the
+// welcome, each roster and each snapshot frame above, with its tick (replayformat.go; the
+// layout in game/tanks/REPLAY.md). The tick hands them to one writer goroutine over a bounded
+// queue and never waits for it (replayrecorder.go); ReplayStore is the folder, kept within
+// its size and file count, that game/host serves at /replays.
 package game

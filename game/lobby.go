@@ -86,6 +86,8 @@ type Options[In Input[In]] struct {
 	Logger  *slog.Logger // default slog.Default()
 
 	meter *loadMeter // what the rooms measure for admission (capacity.go); set by NewLobby
+	// recorder writes the rooms' replays (Settings.Replays); nil: not recording.
+	recorder *Recorder
 }
 
 // Lobby places players into rooms, keeps reconnect tokens, and opens and stops rooms.
@@ -156,12 +158,30 @@ func NewLobby[In Input[In]](ctx context.Context, opts Options[In]) (*Lobby[In], 
 		opts.Logger = slog.Default()
 	}
 	opts.meter = &loadMeter{}
+	if opts.Replays != "" {
+		store := &ReplayStore{dir: opts.Replays, maxBytes: opts.ReplayMaxBytes, maxFiles: opts.ReplayMaxFiles}
+		rec, err := newRecorder(store, opts.Metrics, opts.Logger)
+		if err != nil {
+			return nil, err
+		}
+		opts.recorder = rec
+		opts.Logger.Info("recording replays", "dir", store.dir, "max_bytes", store.maxBytes, "max_files", store.maxFiles)
+	}
 	return &Lobby[In]{
 		ctx: ctx, opts: opts,
 		seats: make(map[string]*Seat[In]), byConn: make(map[string]*Seat[In]), perAddr: make(map[string]int),
 		joinsByConn: newKeyedBuckets(opts.ConnJoinRate, connJoinBurst),
 		joinsByAddr: newKeyedBuckets(opts.JoinRate, DefaultJoinBurst),
 	}, nil
+}
+
+// Replays is the folder the rooms record their replays into, or nil when they do not
+// (Settings.Replays is empty).
+func (l *Lobby[In]) Replays() *ReplayStore {
+	if l.opts.recorder == nil {
+		return nil
+	}
+	return l.opts.recorder.store
 }
 
 // Metrics returns the counters the lobby's rooms update.
@@ -482,5 +502,8 @@ func (l *Lobby[In]) Close() {
 	l.mu.Unlock()
 	for _, r := range rooms {
 		r.stop()
+	}
+	if l.opts.recorder != nil {
+		l.opts.recorder.Close()
 	}
 }

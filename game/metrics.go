@@ -48,6 +48,12 @@ type Metrics struct {
 	namesCut         atomic.Uint64
 	panics           atomic.Uint64
 	restarts         atomic.Uint64
+	// Replays (replayrecorder.go).
+	replaysWritten    atomic.Uint64
+	replaysRemoved    atomic.Uint64
+	replayBytes       atomic.Uint64
+	replayDropped     atomic.Uint64 // messages the writer's queue could not take
+	replayWriteErrors atomic.Uint64
 }
 
 // NewMetrics returns counters whose series are named <namespace>_… and call a room what the
@@ -139,6 +145,11 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 		counterFunc(ns+"client_lag_limited_total", "Connections that asked for more simulated lag than -max-client-lag allows (cut, or ignored when it is off).", nil, m.clientLagLimited.Load),
 		counterFunc(ns+"names_cut_total", "Names cut to the maximum name length.", nil, m.namesCut.Load),
 		counterFunc(room+"_panics_total", "Panics recovered in room loops (logged with their stack).", nil, m.panics.Load),
+		counterFunc(ns+"replays_written_total", "Replay files finished (a round each, or a part of one).", nil, m.replaysWritten.Load),
+		counterFunc(ns+"replays_removed_total", "Old replay files removed to keep the folder within -replays-max-mb and -replays-max-files.", nil, m.replaysRemoved.Load),
+		counterFunc(ns+"replay_bytes_written_total", "Bytes written to replay files.", nil, m.replayBytes.Load),
+		counterFunc(ns+"replay_records_dropped_total", "Replay records dropped because the writer fell behind (the tick never waits for it); the room's next snapshot is recorded as a keyframe.", nil, m.replayDropped.Load),
+		counterFunc(ns+"replay_write_errors_total", "Replay writes that failed (a full disk): recording stops until a restart, the game carries on.", nil, m.replayWriteErrors.Load),
 		counterFunc(room+"_restarts_total", "Rooms restarted with a fresh simulation after a panic.", nil, m.restarts.Load),
 	} {
 		if err := reg.Register(c); err != nil {

@@ -102,6 +102,7 @@ func (r *room[In]) restart() (err error) {
 	r.sim = sim
 	r.rosterSent = false // the next tick broadcasts the new roster
 	r.stream.sent = 0    // and sends everyone a keyframe: no client holds a base from the new world
+	r.rec.open = false   // and records the new world in a file of its own
 	r.mu.Unlock()
 	r.tellRestart(r.peers())
 	return nil

@@ -78,6 +78,8 @@ type room[In Input[In]] struct {
 	rosterSent bool
 	crashes    int // panics recovered in this room's loop
 	stream     snapshotStream[In]
+	ticks      uint64 // steps taken since the room opened: replays time their records by it
+	rec        replayState
 
 	// tickCost is the smoothed duration of a tick (smoothTick), for admission; written by
 	// the loop only.
@@ -122,6 +124,7 @@ func (r *room[In]) start(ctx context.Context) {
 func (r *room[In]) stop() {
 	r.cancel()
 	<-r.done
+	r.endReplay()
 }
 
 // run is the fixed-timestep loop: a ticker wakes it, and an accumulator of real (monotonic)
@@ -183,6 +186,7 @@ func (r *room[In]) tick(sendSnapshot bool) {
 		h.beforeStep(r.ID)
 	}
 	r.sim.Step()
+	r.ticks++
 	if !sendSnapshot {
 		return
 	}
@@ -193,7 +197,9 @@ func (r *room[In]) tick(sendSnapshot bool) {
 	// a bot making way) would cost everyone in the room that tick's snapshot.
 	if v := r.sim.RosterVersion(); v != r.roster || !r.rosterSent {
 		r.roster, r.rosterSent = v, true
-		r.sendRoster(r.sim.Roster())
+		roster := r.sim.Roster()
+		r.sendRoster(roster)
+		r.recordRoster(roster)
 	}
 }
 

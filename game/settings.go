@@ -46,7 +46,19 @@ type Settings struct {
 	// for a LAN party that would rather lag than wait, and for tests on a shared machine whose
 	// stalls are not the subject.
 	AdmitWhenBusy bool
+	// Replays is the folder each room records its rounds into (replay files, see
+	// ReplayStore); empty: nothing is recorded. ReplayMaxBytes and ReplayMaxFiles bound the
+	// folder: past either, the oldest replays are removed. Defaults 256 MiB and 200 files.
+	Replays        string
+	ReplayMaxBytes int64
+	ReplayMaxFiles int
 }
+
+// Replay folder defaults: a 5-minute round of 16 bots is about 1 MB, of the busiest fights 2.5.
+const (
+	DefaultReplayMaxBytes = 256 << 20
+	DefaultReplayMaxFiles = 200
+)
 
 // RegisterFlags defines the settings as flags in fs, in the words of a game that calls a room
 // room ("arena" gives -max-arenas), with defaults' non-zero fields as their defaults (the
@@ -70,6 +82,9 @@ func RegisterFlags(fs *flag.FlagSet, room string, defaults Settings) func() (Set
 	lag := fs.Int("lag", int(def.Lag.Lag.Milliseconds()), "simulated one-way delay in ms for every player, for netcode testing; each direction keeps its order, as on TCP (per player: ?lag=)")
 	jitter := fs.Int("jitter", int(def.Lag.Jitter.Milliseconds()), "simulated delay jitter in ms: each message's delay is lag ± up to this, but never shorter than what keeps it behind the message before (per player: ?jitter=)")
 	fs.BoolVar(&s.AdmitWhenBusy, "admit-when-busy", def.AdmitWhenBusy, "seat new players even when this node measures itself busy (its ticks or its connections falling behind); off: they are told \"server busy, try again\"")
+	fs.StringVar(&s.Replays, "replays", def.Replays, "`folder` each "+room+" records its rounds into, served at /replays; empty (-replays \"\"): no recording")
+	replayMB := fs.Int("replays-max-mb", int(def.ReplayMaxBytes>>20), "most megabytes of replays kept; past it the oldest are removed")
+	fs.IntVar(&s.ReplayMaxFiles, "replays-max-files", def.ReplayMaxFiles, "most replay files kept; past it the oldest are removed")
 	fs.Float64Var(&s.Lag.Loss, "loss", def.Lag.Loss, "simulated TCP loss, 0..1: a lost message is retransmitted after 2×lag + max(200, 8×jitter/3) ms and the later ones wait for it; nothing is dropped (per player: ?loss=)")
 	return func() (Settings, error) {
 		if s.TickRate < 1 || s.TickRate > 240 || s.SnapshotRate < 1 || s.MaxPlayers < 1 || s.MaxRooms < 1 {
@@ -81,6 +96,10 @@ func RegisterFlags(fs *flag.FlagSet, room string, defaults Settings) func() (Set
 		if *lag < 0 || *jitter < 0 || s.Lag.Loss < 0 || s.Lag.Loss > 1 {
 			return s, errors.New("flags: need lag >= 0, jitter >= 0, 0 <= loss <= 1")
 		}
+		if *replayMB < 1 || s.ReplayMaxFiles < 1 {
+			return s, errors.New("flags: need replays-max-mb >= 1, replays-max-files >= 1")
+		}
+		s.ReplayMaxBytes = int64(*replayMB) << 20
 		s.JoinRate = float64(*joinRate) // ConnJoinRate 0: DefaultConnJoinRate
 		if *joinRate == 0 {
 			s.JoinRate, s.ConnJoinRate = -1, -1
@@ -127,6 +146,12 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.MaxClientLag == 0 {
 		s.MaxClientLag = DefaultMaxClientLag
+	}
+	if s.ReplayMaxBytes <= 0 {
+		s.ReplayMaxBytes = DefaultReplayMaxBytes
+	}
+	if s.ReplayMaxFiles <= 0 {
+		s.ReplayMaxFiles = DefaultReplayMaxFiles
 	}
 	if s.ReconnectWindow <= 0 {
 		s.ReconnectWindow = ReconnectWindow

@@ -25,13 +25,19 @@ func TestRuntimeFlagsHaveDefaultsAndBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Settings{TickRate: 60, SnapshotRate: 30, MaxPlayers: 16, MaxRooms: DefaultMaxRooms, MaxNameLength: DefaultMaxNameLength,
-		MaxSeatsPerAddress: DefaultMaxSeatsPerAddress, JoinRate: DefaultJoinRate, MaxClientLag: DefaultMaxClientLag}
+		MaxSeatsPerAddress: DefaultMaxSeatsPerAddress, JoinRate: DefaultJoinRate, MaxClientLag: DefaultMaxClientLag,
+		ReplayMaxBytes: DefaultReplayMaxBytes, ReplayMaxFiles: DefaultReplayMaxFiles}
 	if s != want {
 		t.Fatalf("defaults:\n got %+v\nwant %+v", s, want)
 	}
 	// A game's own defaults; the room's name in the flag's.
 	if s, err = parseSettings(t, "room", Settings{MaxPlayers: 8, TickRate: 30}, "-max-rooms", "3"); err != nil || s.MaxPlayers != 8 || s.TickRate != 30 || s.MaxRooms != 3 {
 		t.Fatalf("a game's defaults and -max-rooms: %+v (%v)", s, err)
+	}
+	// Replays: a folder and its bounds; none by default (host.NewGame offers one).
+	if s, err = parseSettings(t, "arena", Settings{}, "-replays", "/tmp/r", "-replays-max-mb", "10", "-replays-max-files", "5"); err != nil ||
+		s.Replays != "/tmp/r" || s.ReplayMaxBytes != 10<<20 || s.ReplayMaxFiles != 5 {
+		t.Fatalf("the replay flags: %+v (%v)", s, err)
 	}
 	// A flag's 0 is an option's "none".
 	s, err = parseSettings(t, "arena", Settings{}, "-join-rate", "0", "-max-client-lag", "0", "-lag", "150", "-jitter", "30", "-loss", "0.25")
@@ -44,7 +50,7 @@ func TestRuntimeFlagsHaveDefaultsAndBounds(t *testing.T) {
 	}
 	for _, bad := range [][]string{{"-max-arenas", "0"}, {"-max-name-length", "0"}, {"-input-rate", "-1"}, {"-max-seats-per-ip", "0"},
 		{"-join-rate", "-1"}, {"-max-client-lag", "-1"}, {"-tick-rate", "0"}, {"-tick-rate", "241"}, {"-snapshot-rate", "0"},
-		{"-max-players", "0"}, {"-loss", "2"}, {"-lag", "-5"}} {
+		{"-max-players", "0"}, {"-loss", "2"}, {"-lag", "-5"}, {"-replays-max-mb", "0"}, {"-replays-max-files", "0"}} {
 		if s, err := parseSettings(t, "arena", Settings{}, bad...); err == nil {
 			t.Errorf("%v accepted: %+v", bad, s)
 		}

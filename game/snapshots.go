@@ -105,6 +105,7 @@ func (r *room[In]) sendSnapshot() {
 		}
 	}
 	r.mu.Unlock()
+	r.record(everyone)
 	r.opts.Metrics.snapshots.Add(1)
 	r.opts.Metrics.bytesSent.Add(uint64(bytes))
 }

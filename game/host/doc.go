@@ -39,7 +39,9 @@
 //     connection with reconnect tokens, the input clock, snapshot stream and interpolation,
 //     the net graph; with Config.Dev, Options.KitDevDir from disk), and Options.Static at /
 //     without directory listings (with Config.Dev, Options.DevDir from disk), /favicon.ico
-//     leading to its favicon.svg.
+//     leading to its favicon.svg; /replays, the game's replays (Options.Replays: a page or
+//     JSON listing them, /replays/{id} the file, linking to the game's replay.html if it has
+//     one).
 //   - /metrics: a Prometheus registry of the server's own with the Go runtime and process
 //     collectors, the game's series (Options.RegisterMetrics) and the connection layer's,
 //     named <MetricsNamespace>_…: Engine.IO sessions, handshakes, refusals by cause, messages

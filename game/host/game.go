@@ -62,6 +62,11 @@ func NewGame[In game.Input[In]](ctx context.Context, g Game[In], args []string) 
 	if g.RoomName == "" {
 		g.RoomName = "room"
 	}
+	// Every game records its replays unless told not to (-replays ""): an empty Settings.Replays
+	// is the default folder here, not "off".
+	if g.Settings.Replays == "" {
+		g.Settings.Replays = DefaultReplayDir(g.Namespace)
+	}
 	flags := flag.NewFlagSet(g.Namespace, flag.ContinueOnError)
 	cfg.RegisterFlags(flags)
 	settings := game.RegisterFlags(flags, g.RoomName, g.Settings)
@@ -99,7 +104,7 @@ func NewGame[In game.Input[In]](ctx context.Context, g Game[In], args []string) 
 			}
 			return nil
 		},
-		OnShutdown: lobby.Close,
+		OnShutdown: lobby.Close, Replays: lobby.Replays(),
 	})
 	if err != nil {
 		lobby.Close()

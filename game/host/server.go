@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"tankarena/game"
 	"tankarena/realtime"
 	"tankarena/realtime/engineio"
 	"tankarena/web/kit"
@@ -81,6 +82,9 @@ type Options struct {
 	OnShutdown func()
 	// Logger logs the server's life and the connection layer's trouble; nil: slog.Default().
 	Logger *slog.Logger
+	// Replays is the folder of the game's replays, served at /replays (see replayRoutes);
+	// nil: the list says recording is off.
+	Replays *game.ReplayStore
 }
 
 // metricsNamespaceSyntax is what Prometheus allows at the start of a series name.
@@ -188,6 +192,10 @@ func New(cfg Config, opts Options) (*Server, error) {
 	// The kit is every game's, served before the game's files: a page imports
 	// /kit/connection.js whatever its own folder holds.
 	r.Handle("/kit/*", hosts.require(http.StripPrefix("/kit", staticHandler(kitFiles)), &s.badHosts))
+	r.Group(func(r chi.Router) {
+		r.Use(func(next http.Handler) http.Handler { return hosts.require(next, &s.badHosts) })
+		replayRoutes(r, opts.Replays, viewerOf(static), opts.Logger)
+	})
 	if static != nil {
 		// Browsers ask for /favicon.ico on pages that name no icon (/metrics, /healthz); every
 		// browser that shows an SVG favicon follows this to the one the game page links.

@@ -97,7 +97,11 @@ func (r *Room) Step()                     { r.World.Step() }
 func (r *Room) SetConnected(id int, connected bool) {
 	_ = r.World.SetConnected(PlayerID(id), connected)
 }
-func (r *Room) Roster() any              { return r.World.Players(nil) }
+func (r *Room) Roster() any { return r.World.Players(nil) }
+
+// RoundNumber is the round under way (game.Rounds): each round is recorded to a replay of its
+// own.
+func (r *Room) RoundNumber() int         { return r.World.Round().Number }
 func (r *Room) Welcome() json.RawMessage { return r.welcome }
 
 // LastSnapshot is the latest captured snapshot.

@@ -17,7 +17,9 @@ import (
 func Serve[In game.Input[In]](t testing.TB, g host.Game[In], args ...string) (*host.Server, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := host.NewGame(ctx, g, args)
+	// Tests record no replays unless they ask (a later -replays wins): the default folder is
+	// the user's cache.
+	srv, err := host.NewGame(ctx, g, append([]string{"-replays="}, args...))
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import { Effects } from './effects.js';
 import { Sound } from './audio.js';
 import { Hud } from './hud.js';
 import { Rounds } from './rounds.js';
+import { KillCam } from './killcam.js';
 import { clientConfig } from './config.js';
 import { encodeInput, decodeInput } from './protocol.js';
 
@@ -40,6 +41,8 @@ const sound = new Sound();
 const hud = new Hud($('#hud'));
 const rounds = new Rounds($('#hud'));
 const netgraph = new NetGraph($('#netgraph'));
+const killcam = new KillCam();
+let killcamEffects = new Effects();
 
 const game = {
   me: null, room: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
@@ -84,6 +87,7 @@ net.on('joined', (ack) => {
   game.gun = new Gun(game.config.reloadTime, game.tickRate);
   game.shots = new OwnShots();
   game.events = []; game.deadSince = null; game.death = null;
+  killcam.reset(game.tickRate);
   rounds.welcome(ack.game);
   $('#join').hidden = true;
   hud.show(); hud.message('');
@@ -94,7 +98,12 @@ net.on('snapshot', (snap) => {
   const mine = snap.tanks.find((t) => t.id === game.me);
   if (mine) game.predictor.reconcile(mine);
   const time = snap.tick * 1000 / game.tickRate;
-  for (const e of snap.events || []) { feedback(e); game.events.push({ time, e }); }
+  killcam.push(snap);
+  for (const e of snap.events || []) {
+    feedback(e);
+    game.events.push({ time, e });
+    if (e.type === 'kill' && e.victim === game.me && e.tank !== game.me) killcam.offerKill(e.tank, snap.tick);
+  }
   hud.scoreboard(snap.scores || [], nameOf, game.me);
   const next = rounds.update(snap, game.tickRate, nameOf, game.me);
   if (next) game.map = game.predictor.map = next; // a new round on the rotation's next map
@@ -171,6 +180,14 @@ controls.onToggle = (what) => {
 };
 controls.onBoard = (shown) => hud.showBoard(shown);
 
+/** Starts the kill-cam on offer, or leaves the one playing. */
+function toggleKillcam() {
+  if (killcam.playing) { killcam.stop(); return; }
+  if (killcam.start()) killcamEffects = new Effects();
+}
+$('#killcam').addEventListener('click', toggleKillcam);
+addEventListener('keydown', (e) => { if (e.code === 'KeyK' && !e.repeat && game.predictor) toggleKillcam(); });
+
 /** Builds one tick's input payload and applies it to the own tank at once; the input clock sends it. */
 function tankInput(seq, raw, now) {
   const payload = encodeInput(seq, raw);
@@ -234,14 +251,16 @@ function frame(now, frameDt) {
   effects.update(frameDt);
 
   renderer.insets.bottom = touch.root.hidden ? 0 : STICKS_PX; // the map's edge stays above the sticks
-  renderer.draw({ map: game.map, me: game.me, focus: own, tanks, shells, effects, config: c });
+  if (!drawKillcam(frameDt)) renderer.draw({ map: game.map, me: game.me, focus: own, tanks, shells, effects, config: c });
   game.ownScreen = renderer.toScreen(own.x, own.y);
 
   // HUD
   const alive = server?.alive ?? false;
   if (!alive && game.deadSince === null) game.deadSince = now;
-  if (alive && game.deadSince !== null) { game.deadSince = null; game.gun.reload(); game.death = null; }
+  if (alive && game.deadSince !== null) { game.deadSince = null; game.gun.reload(); game.death = null; killcam.clearOffer(); }
+  $('#killcam').hidden = alive || !killcam.available();
   hud.countdown(alive ? null : c.respawnTime - (now - game.deadSince) / 1000, game.death);
+  if (killcam.playing) $('#respawn').hidden = true; // the kill-cam's view stays clear
   hud.bars(server?.health ?? 0, c.maxHealth, game.gun.ready(inputs.seq));
   hud.tick(now);
   netgraph.update(now, net, [
@@ -251,6 +270,28 @@ function frame(now, frameDt) {
     `tick        ${game.buffer.latest().tick}  arena ${game.room ? game.room.slice(0, 8) : '-'}`,
   ]);
   game.lastView = { tanks, shells };
+}
+
+/**
+ * Draws the kill-cam instead of the live view while it plays: the killer's view of the 5 s
+ * before the kill (killcam.js), the same renderer and effects. Returns whether it drew.
+ */
+function drawKillcam(frameDt) {
+  const kc = killcam.frame(frameDt, game.map);
+  $('#killcam-label').hidden = !kc;
+  if (!kc) return false;
+  for (const e of kc.events) {
+    const x = e.x ?? 0, y = e.y ?? 0;
+    if (e.type === 'fire') killcamEffects.muzzle(x, y, kc.world.tanks.get(e.tank)?.turret ?? 0);
+    if (e.type === 'hit') { killcamEffects.spark(x, y); killcamEffects.explosion(x, y, false); }
+    if (e.type === 'kill') killcamEffects.explosion(x, y, true);
+  }
+  killcamEffects.update(frameDt);
+  const tanks = [...kc.world.tanks.values()].map((t) => ({ ...t, name: nameOf(t.id) }));
+  renderer.draw({ map: game.map, me: kc.killer, focus: kc.focus, tanks, shells: [...kc.world.shells.values()], effects: killcamEffects, config: game.config });
+  const label = `KILL-CAM · ${nameOf(kc.killer)} · ${Math.max(0, Math.ceil(5 - kc.seconds))} · K to leave`;
+  if ($('#killcam-label').textContent !== label) $('#killcam-label').textContent = label; // names stay text
+  return true;
 }
 
 /** Plays snapshot events once the interpolated view reaches them, so effects line up with what is drawn. */
@@ -299,6 +340,7 @@ runFrames(frame);
 globalThis.tankArena = {
   view: () => ({
     me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState, screen: game.ownScreen, round: rounds.state, map: game.map?.name,
+    killcam: { offered: killcam.available(), playing: !!killcam.playing, killer: killcam.playing?.killer ?? killcam.offer?.killer ?? null },
     correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
     snapshots: net.totals.snaps, resyncs: net.totals.resyncs, acked: net.stream.acked, now: performance.now(),
     corrections: game.predictor?.errors.length ?? 0,
