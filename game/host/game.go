@@ -99,12 +99,14 @@ func NewGame[In game.Input[In]](ctx context.Context, g Game[In], args []string) 
 			}
 			return nil
 		},
-		OnShutdown: lobby.Close,
+		OnShutdown:   lobby.Close,
+		Registration: lobby.Registration,
 	})
 	if err != nil {
 		lobby.Close()
 		return nil, err
 	}
+	lobby.UseDirectory(srv.Directory())
 	lobby.Serve(srv.Realtime().Of("/"))
 	return srv, nil
 }
