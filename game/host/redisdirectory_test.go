@@ -1,0 +1,134 @@
+package host
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"tankarena/game"
+	"tankarena/internal/testenv"
+)
+
+// testDirectory is a node's directory on the Redis r, registering one room of kind "arena".
+func testDirectory(t *testing.T, r *testenv.RedisServer, id string, players int) *redisDirectory {
+	t.Helper()
+	opts, err := redis.ParseURL(r.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := redis.NewClient(opts)
+	t.Cleanup(func() { _ = client.Close() })
+	register := func(url string) game.NodeInfo {
+		return game.NodeInfo{URL: url, Open: true, Rooms: []game.RoomInfo{{ID: id + "-room", Node: url, Kind: "arena", Players: players, Capacity: 16}}}
+	}
+	d := newRedisDirectory(client, "test", id, register, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d.start("http://" + id + ".example:8080")
+	t.Cleanup(d.close)
+	return d
+}
+
+// TestReservationIsClaimedOnceByItsNode: a seat reservation made by one node for another is
+// taken once, by that node only; unknown and made-up tokens are refused alike.
+func TestReservationIsClaimedOnceByItsNode(t *testing.T) {
+	r := testenv.Redis(t)
+	a, b := testDirectory(t, r, "a", 1), testDirectory(t, r, "b", 2)
+	ctx := t.Context()
+	token, err := a.Reserve(ctx, game.Reservation{Node: b.Self(), Room: "b-room", Kind: "arena"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Claim(ctx, token); !errors.Is(err, game.ErrNoReservation) {
+		t.Errorf("node A claimed a reservation made for node B: %v", err)
+	}
+	token, err = a.Reserve(ctx, game.Reservation{Node: b.Self(), Room: "b-room", Kind: "arena"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Claim(ctx, token)
+	if err != nil || res.Room != "b-room" || res.Kind != "arena" {
+		t.Fatalf("node B's claim = %+v, %v; want its room", res, err)
+	}
+	if _, err := b.Claim(ctx, token); !errors.Is(err, game.ErrNoReservation) {
+		t.Errorf("a reservation claimed twice: %v", err)
+	}
+	for _, bad := range []string{"", "nonsense", "00000000-0000-4000-8000-000000000000"} {
+		if _, err := b.Claim(ctx, bad); !errors.Is(err, game.ErrNoReservation) {
+			t.Errorf("Claim(%q) = %v, want ErrNoReservation", bad, err)
+		}
+	}
+}
+
+// TestDirectoryListsLiveNodesAndIgnoresMalformedEntries: each node lists both registrations
+// after a beat, ignores (and counts) entries that are not well-formed registrations, and
+// drops a node that closed.
+func TestDirectoryListsLiveNodesAndIgnoresMalformedEntries(t *testing.T) {
+	r := testenv.Redis(t)
+	a, b := testDirectory(t, r, "a", 1), testDirectory(t, r, "b", 2)
+	for key, value := range map[string]string{
+		"test:directory:node:garbage": "{",
+		"test:directory:node:script":  `{"url":"javascript:alert(1)","open":true,"rooms":[]}`,
+		"test:directory:node:room":    `{"url":"http://c.example","open":true,"rooms":[{"id":"","players":-1}]}`,
+	} {
+		if err := a.client.Set(t.Context(), key, value, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.beat()
+	nodes := a.Nodes()
+	if len(nodes) != 2 || nodes[0].URL != a.Self() || nodes[1].URL != b.Self() || nodes[1].Rooms[0].Players != 2 {
+		t.Fatalf("node A's directory = %+v, want A and B", nodes)
+	}
+	if got := a.stats.malformed.Load(); got != 3 {
+		t.Errorf("%d malformed entries counted, want 3", got)
+	}
+	if !a.allowsOrigin("http://b.example:8080") || a.allowsOrigin("http://c.example") {
+		t.Error("node A's origins are not exactly the nodes'")
+	}
+	b.close()
+	a.beat()
+	if nodes := a.Nodes(); len(nodes) != 1 {
+		t.Errorf("node A's directory after B closed = %+v, want A alone", nodes)
+	}
+}
+
+// FuzzDecodeNodeInfo: whatever a Redis key holds, decoding it never panics, and what it
+// accepts sends browsers only to an http(s) node URL.
+func FuzzDecodeNodeInfo(f *testing.F) {
+	f.Add([]byte(`{"url":"http://a.example:8080","open":true,"rooms":[{"id":"r","node":"http://evil","kind":"arena","players":3,"capacity":16,"leaders":[{"name":"x","score":2}]}]}`))
+	f.Add([]byte(`{"url":"javascript:alert(1)"}`))
+	f.Add([]byte(`{"url":"http://a","rooms":[{"id":"r","players":-1}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := decodeNodeInfo(data)
+		if err != nil {
+			return
+		}
+		if !validNodeURL(n.URL) {
+			t.Fatalf("accepted node URL %q", n.URL)
+		}
+		for _, r := range n.Rooms {
+			if r.Node != n.URL || r.Players < 0 || r.ID == "" {
+				t.Fatalf("accepted room %+v of node %q", r, n.URL)
+			}
+		}
+	})
+}
+
+// TestPublicURL: the configured URL wins; else the listen address, or a LAN (or loopback)
+// address when listening on all.
+func TestPublicURL(t *testing.T) {
+	if got := publicURL("https://game1.example.com", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}); got != "https://game1.example.com" {
+		t.Errorf("configured: %q", got)
+	}
+	if got := publicURL("", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8081}); got != "http://127.0.0.1:8081" {
+		t.Errorf("on loopback: %q", got)
+	}
+	if got := publicURL("", &net.TCPAddr{IP: net.IPv4zero, Port: 8082}); !validNodeURL(got) || !strings.HasSuffix(got, ":8082") {
+		t.Errorf("on all addresses: %q", got)
+	}
+}
