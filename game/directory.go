@@ -3,6 +3,8 @@ package game
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -80,20 +82,41 @@ type Leaderboard interface {
 	Leaders(n int) (names []string, scores []int)
 }
 
-// localDirectory is the directory of a node alone: its lobby's rooms.
-type localDirectory struct{ register func(url string) NodeInfo }
+// localRefresh is how old the local directory's listing may be: a page polls it (GET /rooms),
+// and each listing takes the lobby's lock and waits for every room's tick.
+const localRefresh = time.Second
 
-// LocalDirectory is the directory without a cluster: register's rooms (Lobby.Registration).
-func LocalDirectory(register func(url string) NodeInfo) Directory {
-	return localDirectory{register}
+// localDirectory is the directory of a node alone: its lobby's rooms.
+type localDirectory struct {
+	register func(url string) NodeInfo
+
+	mu   sync.Mutex
+	last NodeInfo
+	at   time.Time
 }
 
-func (d localDirectory) Self() string      { return "" }
-func (d localDirectory) Nodes() []NodeInfo { return []NodeInfo{d.register("")} }
-func (d localDirectory) Reserve(context.Context, Reservation) (string, error) {
+// LocalDirectory is the directory without a cluster: register's rooms (Lobby.Registration),
+// listed again at most once a second.
+func LocalDirectory(register func(url string) NodeInfo) Directory {
+	return &localDirectory{register: register}
+}
+
+func (d *localDirectory) Self() string { return "" }
+
+func (d *localDirectory) Nodes() []NodeInfo {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if now := time.Now(); now.Sub(d.at) >= localRefresh {
+		d.last, d.at = d.register(""), now
+	}
+	return []NodeInfo{d.last}
+}
+
+func (d *localDirectory) Reserve(context.Context, Reservation) (string, error) {
 	return "", errors.New("game: no other node to reserve a seat on")
 }
-func (d localDirectory) Claim(context.Context, string) (Reservation, error) {
+
+func (d *localDirectory) Claim(context.Context, string) (Reservation, error) {
 	return Reservation{}, ErrNoReservation
 }
 
@@ -115,10 +138,12 @@ func (l *Lobby[In]) directory() Directory {
 // their players and leaders, and whether it seats new players.
 func (l *Lobby[In]) Registration(url string) NodeInfo {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	busy, _ := l.load(time.Now()).Busy()
-	info := NodeInfo{URL: url, Open: (!busy || l.opts.AdmitWhenBusy) && len(l.rooms) < l.opts.MaxRooms, Rooms: []RoomInfo{}}
-	for _, r := range l.rooms {
+	rooms := slices.Clone(l.rooms)
+	info := NodeInfo{URL: url, Open: (!busy || l.opts.AdmitWhenBusy) && len(rooms) < l.opts.MaxRooms, Rooms: []RoomInfo{}}
+	l.mu.Unlock()
+	// Each room's leaders wait for its tick to end: not under the lobby's lock, which joins need.
+	for _, r := range rooms {
 		info.Rooms = append(info.Rooms, RoomInfo{
 			ID: r.ID, Node: url, Kind: r.kind, Players: r.humans(), Capacity: l.opts.MaxPlayers,
 			Leaders: r.leaders(leadersPerRoom),

@@ -131,4 +131,10 @@ func TestPublicURL(t *testing.T) {
 	if got := publicURL("", &net.TCPAddr{IP: net.IPv4zero, Port: 8082}); !validNodeURL(got) || !strings.HasSuffix(got, ":8082") {
 		t.Errorf("on all addresses: %q", got)
 	}
+	if got := publicHost("https://game2.example.org:8443"); len(got) != 1 || got[0] != "game2.example.org" {
+		t.Errorf("publicHost = %q, want the name the node answers to", got)
+	}
+	if got := publicHost(""); got != nil {
+		t.Errorf("publicHost without a URL = %q", got)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,15 @@ func publicURL(configured string, addr net.Addr) string {
 		return "http://localhost:" + port
 	}
 	return "http://" + net.JoinHostPort(tcp.IP.String(), port)
+}
+
+// publicHost is the host name of a -public-url, which the node answers to: the other nodes
+// send players there. None without one.
+func publicHost(configured string) []string {
+	if u, err := url.Parse(configured); err == nil && configured != "" && u.Hostname() != "" {
+		return []string{u.Hostname()}
+	}
+	return nil
 }
 
 // roomList is the answer of GET /rooms.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -198,7 +199,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 		}
 		return nil, err
 	}
-	hosts := newHostPolicy(cfg.AllowedHosts, cfg.howToAllowHost)
+	hosts := newHostPolicy(append(slices.Clip(cfg.AllowedHosts), publicHost(cfg.PublicURL)...), cfg.howToAllowHost)
 	r := chi.NewRouter()
 	r.Use(s.limitBodyTime)
 	// Health checks and scrapes come from machines, often by a service name, and show a
