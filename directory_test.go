@@ -167,6 +167,7 @@ func TestPlayersOnThreeNodesMeetInOneRoom(t *testing.T) {
 
 	_, alone := startNode(t)
 	solo := joinCluster(t, alone, "solo", "")
+	waitFor(t, "the lone node to list solo's room", func() bool { return listsRoomOn(t, alone, "", 1) })
 	rooms, nodes := directoryRooms(t, alone)
 	if len(rooms) != 1 || rooms[0].ID != solo.ack.Room || rooms[0].Node != "" || len(nodes) != 1 || solo.ack.Node != "" {
 		t.Errorf("alone, /rooms = %+v nodes %q, ack node %q; want solo's room, on no node URL", rooms, nodes, solo.ack.Node)

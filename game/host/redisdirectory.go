@@ -21,7 +21,9 @@ import (
 
 // The room directory in Redis (-redis). Each node writes its registration (game.NodeInfo, as
 // JSON) under <namespace>:directory:node:<node id> every directoryBeat, to expire after
-// directoryExpiry: a node that stops or dies leaves the directory by itself within that, and
+// directoryExpiry, and its id into the set <namespace>:directory:nodes, the index readers
+// list (no SCAN of a keyspace other programs may share; an id whose entry expired is taken
+// out by the next reader): a node that stops or dies leaves the directory by itself within that, and
 // the other nodes, which read every registration at each beat, stop sending players to it
 // within directoryExpiry+directoryBeat (under 5 s). A seat reservation is a key
 // <namespace>:directory:seat:<token> holding a game.Reservation, which the node it names
@@ -56,6 +58,8 @@ type redisDirectory struct {
 	client   *redis.Client
 	prefix   string // <namespace>:directory:
 	key      string // this node's registration
+	index    string // the set of the nodes' ids
+	id       string
 	register func(url string) game.NodeInfo
 	log      *slog.Logger
 	stats    directoryStats
@@ -75,7 +79,8 @@ type redisDirectory struct {
 func newRedisDirectory(client *redis.Client, namespace, nodeID string, register func(string) game.NodeInfo, log *slog.Logger) *redisDirectory {
 	prefix := namespace + ":directory:"
 	return &redisDirectory{
-		client: client, prefix: prefix, key: prefix + "node:" + nodeID, register: register, log: log,
+		client: client, prefix: prefix, key: prefix + "node:" + nodeID, index: prefix + "nodes", id: nodeID,
+		register: register, log: log,
 		origins: map[string]bool{}, stop: make(chan struct{}),
 	}
 }
@@ -113,7 +118,12 @@ func (d *redisDirectory) close() {
 	d.done.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), directoryOpTime)
 	defer cancel()
-	_ = d.client.Del(ctx, d.key).Err() // if Redis is away the entry expires by itself
+	// If Redis is away the entry expires by itself, and a reader takes its id out.
+	_, _ = d.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, d.key)
+		p.SRem(ctx, d.index, d.id)
+		return nil
+	})
 }
 
 // beat writes this node's registration and reads everyone's.
@@ -160,18 +170,21 @@ func (d *redisDirectory) exchange(own game.NodeInfo) ([]game.NodeInfo, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), directoryOpTime)
 	defer cancel()
-	if err := d.client.Set(ctx, d.key, data, directoryExpiry).Err(); err != nil {
+	var members *redis.StringSliceCmd
+	_, err = d.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, d.key, data, directoryExpiry)
+		p.SAdd(ctx, d.index, d.id)
+		members = p.SMembers(ctx, d.index)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
-	var keys []string
-	iter := d.client.Scan(ctx, 0, d.prefix+"node:*", 256).Iterator()
-	for iter.Next(ctx) {
-		if k := iter.Val(); k != d.key {
-			keys = append(keys, k)
+	var ids, keys []string
+	for _, id := range members.Val() {
+		if id != d.id && len(id) <= maxField {
+			ids, keys = append(ids, id), append(keys, d.prefix+"node:"+id)
 		}
-	}
-	if err := iter.Err(); err != nil {
-		return nil, fmt.Errorf("list nodes: %w", err)
 	}
 	nodes := []game.NodeInfo{own}
 	if len(keys) == 0 {
@@ -181,10 +194,12 @@ func (d *redisDirectory) exchange(own game.NodeInfo) ([]game.NodeInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read nodes: %w", err)
 	}
+	var gone []any
 	for i, v := range values {
 		s, ok := v.(string)
 		if !ok {
-			continue // expired between the scan and the read
+			gone = append(gone, ids[i]) // stopped beating: its entry expired
+			continue
 		}
 		n, err := decodeNodeInfo([]byte(s))
 		if err != nil {
@@ -194,6 +209,12 @@ func (d *redisDirectory) exchange(own game.NodeInfo) ([]game.NodeInfo, error) {
 			continue
 		}
 		nodes = append(nodes, n)
+	}
+	if len(gone) > 0 {
+		// A node that beats again adds itself back; missing it for a beat is no harm.
+		if err := d.client.SRem(ctx, d.index, gone...).Err(); err != nil {
+			return nil, fmt.Errorf("drop expired nodes: %w", err)
+		}
 	}
 	return nodes, nil
 }

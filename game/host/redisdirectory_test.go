@@ -69,12 +69,18 @@ func TestReservationIsClaimedOnceByItsNode(t *testing.T) {
 func TestDirectoryListsLiveNodesAndIgnoresMalformedEntries(t *testing.T) {
 	r := testenv.Redis(t)
 	a, b := testDirectory(t, r, "a", 1), testDirectory(t, r, "b", 2)
-	for key, value := range map[string]string{
-		"test:directory:node:garbage": "{",
-		"test:directory:node:script":  `{"url":"javascript:alert(1)","open":true,"rooms":[]}`,
-		"test:directory:node:room":    `{"url":"http://c.example","open":true,"rooms":[{"id":"","players":-1}]}`,
+	for id, value := range map[string]string{
+		"garbage": "{",
+		"script":  `{"url":"javascript:alert(1)","open":true,"rooms":[]}`,
+		"room":    `{"url":"http://c.example","open":true,"rooms":[{"id":"","players":-1}]}`,
+		"gone":    "",
 	} {
-		if err := a.client.Set(t.Context(), key, value, 0).Err(); err != nil {
+		if value != "" {
+			if err := a.client.Set(t.Context(), "test:directory:node:"+id, value, 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := a.client.SAdd(t.Context(), "test:directory:nodes", id).Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,6 +91,9 @@ func TestDirectoryListsLiveNodesAndIgnoresMalformedEntries(t *testing.T) {
 	}
 	if got := a.stats.malformed.Load(); got != 3 {
 		t.Errorf("%d malformed entries counted, want 3", got)
+	}
+	if a.client.SIsMember(t.Context(), "test:directory:nodes", "gone").Val() {
+		t.Error("a node whose entry expired is still in the index")
 	}
 	if !a.allowsOrigin("http://b.example:8080") || a.allowsOrigin("http://c.example") {
 		t.Error("node A's origins are not exactly the nodes'")
