@@ -1,10 +1,12 @@
 package host
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -145,5 +147,63 @@ func TestPublicURL(t *testing.T) {
 	}
 	if got := publicHost(""); got != nil {
 		t.Errorf("publicHost without a URL = %q", got)
+	}
+}
+
+// TestPagesOfClusterNodesMayConnect: with -redis, a page served by another node of the
+// directory may open a session (polling with CORS, and websocket): the other nodes send their
+// players here. A foreign site still may not.
+func TestPagesOfClusterNodesMayConnect(t *testing.T) {
+	r := testenv.Redis(t)
+	opts := testOptions()
+	opts.Registration = func(url string) game.NodeInfo { return game.NodeInfo{URL: url, Open: true, Rooms: []game.RoomInfo{}} }
+	srv := newTestServer(t, opts, "-redis", r.URL())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	go func() { _ = srv.serve(ln) }()
+	t.Cleanup(func() { _ = srv.shutdown() })
+	srv.redisDir.start(base)
+
+	peerRooms := func(url string) game.NodeInfo {
+		return game.NodeInfo{URL: url, Open: true, Rooms: []game.RoomInfo{
+			{ID: "r1", Kind: "arena", Players: 2, Capacity: 16, Leaders: []game.Leader{{Name: "ann", Score: 3}, {Name: "bob", Score: 1}}},
+			{ID: "r2", Kind: "bunkers", Players: 1, Capacity: 16, Leaders: []game.Leader{{Name: "cid", Score: 7}}},
+		}}
+	}
+	peer := newRedisDirectory(srv.cluster.node.Client(), "tankarena", "peer", peerRooms, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	const peerURL = "http://node2.example:8081"
+	peer.start(peerURL)
+	t.Cleanup(peer.close)
+	srv.redisDir.beat()
+	if !srv.redisDir.allowsOrigin(peerURL) {
+		t.Fatalf("the directory does not list the peer: %+v", srv.redisDir.Nodes())
+	}
+	resp, body := pollingHandshake(t, base, peerURL)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Access-Control-Allow-Origin") != peerURL {
+		t.Errorf("polling handshake from the peer's page: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	if _, err := dialWebSocket(base, "", peerURL); err != nil {
+		t.Errorf("websocket from the peer's page refused: %v", err)
+	}
+	if resp, body := pollingHandshake(t, base, foreignOrigin); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("polling handshake from %s: %d %q, want 403", foreignOrigin, resp.StatusCode, body)
+	}
+	rooms := getBody(t, base+"/rooms")
+	if !strings.Contains(rooms, peerURL) || !strings.Contains(rooms, base) || !strings.Contains(rooms, `"id":"r1"`) || strings.Contains(rooms, "ann") {
+		t.Errorf("GET /rooms = %s, want both nodes and the peer's rooms, without leaders", rooms)
+	}
+	var board struct{ Leaders []leader }
+	if err := json.Unmarshal([]byte(getBody(t, base+"/leaderboard")), &board); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, l := range board.Leaders {
+		order = append(order, l.Name+"@"+l.Room)
+	}
+	if strings.Join(order, " ") != "cid@r2 ann@r1 bob@r1" || board.Leaders[0].Node != peerURL {
+		t.Errorf("GET /leaderboard = %+v, want cid, ann, bob on the peer", board.Leaders)
 	}
 }
