@@ -31,9 +31,13 @@ func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, 
 			if req.Kind == "" {
 				req.Kind = res.Kind
 			}
-			return l.joinHere(dir, c, req)
-		}
-		if !errors.Is(err, ErrNoReservation) {
+			seat, ack, err := l.joinHere(dir, c, req)
+			if !errors.Is(err, ErrServerBusy) && !errors.Is(err, ErrServerFull) {
+				return seat, ack, err
+			}
+			// This node filled up or turned busy since the other read its registration: the
+			// player is placed again, elsewhere.
+		} else if !errors.Is(err, ErrNoReservation) {
 			l.opts.Logger.Warn("cluster: claiming a seat reservation", "err", err)
 		}
 		// Expired or unknown: the player is placed afresh, perhaps here.

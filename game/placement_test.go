@@ -127,6 +127,13 @@ func TestPlacementAcrossNodes(t *testing.T) {
 	if dan.Redirect.URL != other || dan.Redirect.Room != "" {
 		t.Fatalf("dan, joining a busy node, was answered %+v; want a new room on the open node", dan)
 	}
+	// A reservation for this node, which turned busy since: the player is placed again.
+	dir.mu.Lock()
+	dir.reserved["late"] = game.Reservation{Node: dir.self}
+	dir.mu.Unlock()
+	if late := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "late", Seat: "late"}); late.Redirect.URL != other {
+		t.Errorf("a reserved join on a node turned busy was answered %+v; want it sent to the open node", late)
+	}
 	dir.mu.Lock()
 	dir.others[0].Open = false
 	dir.mu.Unlock()

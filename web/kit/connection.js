@@ -24,6 +24,7 @@ const PING_HISTORY = 20; // round trips the net graph draws
 const PING_SMOOTHING = 0.3; // weight of a new round trip in the smoothed ping
 const FAILOVER_AFTER = 3; // failed connection attempts to a node before joining through another
 const RECONNECT_DELAY_MAX_MS = 2000; // so a dead node is given up within about 5 s
+const MAX_REDIRECTS = 3; // redirects in a row before a join gives up (nodes' views a second old)
 
 export class Connection {
   /**
@@ -46,6 +47,7 @@ export class Connection {
     this.nodes = []; // the cluster's other nodes, to join through when the current one is gone
     this.failures = 0; // failed connection attempts since the last connect
     this.givenUp = new Set(); // the servers failed over from since the last connect
+    this.redirects = 0; // followed since the last seat
     this.replaced = false; // another tab joined with our token: stay out until the player says otherwise
     this.stream = new SnapshotStream(decode, () => { this.totals.resyncs++; this.socket?.emit('resync'); });
     // From the latest join ack: the player's id in its room, the room, the rates, the game's own data.
@@ -172,6 +174,7 @@ export class Connection {
   /** The join answer sends us to another node: follow it, with the seat it reserved there. */
   follow({ url, seat }) {
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) { this.notify('failed', 'join redirected nowhere'); return; }
+    if (++this.redirects > MAX_REDIRECTS) { this.redirects = 0; this.notify('failed', 'every server is busy, try again in a moment'); return; }
     this.close();
     this.open(url, typeof seat === 'string' ? seat : '');
   }
@@ -196,7 +199,8 @@ export class Connection {
     socket.emit('join', join, (ack) => {
       if (socket !== this.socket) return; // answered on a node we left meanwhile
       if (ack?.redirect) { this.follow(ack.redirect); return; }
-      if (!ack || ack.error) { this.notify('failed', ack?.error || 'join refused'); return; }
+      if (!ack || ack.error) { this.redirects = 0; this.notify('failed', ack?.error || 'join refused'); return; }
+      this.redirects = 0;
       this.token = ack.token;
       this.tokens.keep(ack.token, this.node);
       Object.assign(this, { id: ack.id, room: ack.room, tickRate: ack.tickRate, snapshotRate: ack.snapshotRate, game: ack.game });

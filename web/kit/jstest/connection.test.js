@@ -277,3 +277,14 @@ test('a redirect to a non-http URL is refused', () => {
   assert.equal(sockets.length, before);
   assert.deepEqual(seen.failed, ['join redirected nowhere']);
 });
+
+test('redirects in a row give up after three', () => {
+  const { seen } = joined();
+  for (let i = 0; i < 4; i++) {
+    socket.fire('restart');
+    socket.ack({ redirect: { url: `http://node${i}:8081`, seat: 's' } });
+    socket.fire('connect');
+  }
+  assert.equal(socket.url, 'http://node2:8081', 'the fourth redirect is not followed');
+  assert.deepEqual(seen.failed, ['every server is busy, try again in a moment']);
+});
