@@ -152,19 +152,29 @@ func (l *Lobby[In]) Registration(url string) NodeInfo {
 	return info
 }
 
-// leaders is the room's best n players, if its simulation ranks them.
+// leaders is the room's best n players, if its simulation ranks them. A simulation that
+// panics in Leaders lists none: the heartbeat that asks must go on.
 func (r *room[In]) leaders(n int) []Leader {
-	r.simMu.Lock() // a restart after a panic replaces the simulation under it
-	board, ok := r.sim.(Leaderboard)
-	var names []string
-	var scores []int
-	if ok {
-		names, scores = board.Leaders(n)
-	}
-	r.simMu.Unlock()
+	names, scores := r.ranking(n)
 	out := make([]Leader, 0, min(len(names), len(scores), n))
 	for i := range min(len(names), len(scores), n) {
 		out = append(out, Leader{Name: names[i], Score: scores[i]})
 	}
 	return out
+}
+
+// ranking asks the simulation for its best n players, between ticks.
+func (r *room[In]) ranking(n int) (names []string, scores []int) {
+	r.simMu.Lock() // a restart after a panic replaces the simulation under it
+	defer r.simMu.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("Leaders panicked; the room lists no leaders", "panic", p)
+			names, scores = nil, nil
+		}
+	}()
+	if board, ok := r.sim.(Leaderboard); ok {
+		return board.Leaders(n)
+	}
+	return nil, nil
 }
