@@ -20,8 +20,8 @@ const claimTimeout = 2 * time.Second
 // JoinRedirect.
 func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, error) {
 	dir := l.directory()
-	if dir == nil {
-		return l.join(c, req)
+	if dir == nil || dir.Self() == "" {
+		return l.join(c, req) // alone: nowhere else to go
 	}
 	ctx, cancel := context.WithTimeout(l.ctx, claimTimeout)
 	defer cancel()
