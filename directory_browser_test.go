@@ -2,7 +2,10 @@ package main
 
 import (
 	"math"
+	"runtime"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -58,4 +61,49 @@ func TestBrowserSentToAnotherNode(t *testing.T) {
 	})
 	release(t, page, "KeyD", "d")
 	release(t, page, "KeyW", "w")
+}
+
+// TestBrowserRejoinsWhenItsNodeDies: a page opened on node A plays in a room of node B (a
+// process of its own), where A sent it. B is killed with SIGKILL: the page's reconnects to B
+// fail, and it joins again through A by itself, and plays there.
+func TestBrowserRejoinsWhenItsNodeDies(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGKILL on Windows")
+	}
+	r := testenv.Redis(t)
+	doomed, cmd := startProcessNode(t, r.URL())
+	_, a := startNode(t, "-redis", r.URL())
+	host := joinCluster(t, doomed, "host", "")
+	waitFor(t, "node A to list the doomed node's room", func() bool { return listsRoomOn(t, a, doomed, 1) })
+
+	page := browsertest.New(t)
+	err := chromedp.Do(page,
+		chromedp.EmulateViewport(1000, 700),
+		chromedp.Navigate(a+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+	)
+	if err == nil {
+		_, err = browsertest.Eval[string](page, `document.querySelector('#name').value = ''`)
+	}
+	if err == nil {
+		err = chromedp.Do(page, chromedp.SendKeys(chromedp.CSS("#name"), "Survivor"), chromedp.Click(chromedp.CSS("#join button")))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitView(t, page, "the survivor in the doomed node's arena", func(v pageView) bool {
+		_, _, ok := v.tank(v.Me)
+		return ok && v.Arena == host.ack.Room
+	})
+
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	v := waitView(t, page, "the survivor playing again on node A", func(v pageView) bool {
+		_, _, ok := v.tank(v.Me)
+		return ok && v.Conn == "connected" && v.Arena != host.ack.Room && v.Arena != ""
+	})
+	t.Logf("the page played again %v after its node was killed", time.Since(killed).Round(100*time.Millisecond))
+	waitFor(t, "node A to list the survivor's new room "+v.Arena, func() bool { return listsRoomOn(t, a, a, 1) })
 }
