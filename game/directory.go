@@ -120,12 +120,32 @@ func (d *localDirectory) Claim(context.Context, string) (Reservation, error) {
 	return Reservation{}, ErrNoReservation
 }
 
-// directorySlot holds the lobby's directory, nil until UseDirectory.
-type directorySlot struct{ dir atomic.Pointer[Directory] }
+// directorySlot holds the lobby's directory, nil until UseDirectory, and what bounds the
+// directory's work for one connection.
+type directorySlot struct {
+	dir atomic.Pointer[Directory]
+
+	mu sync.Mutex
+	// claims bounds the seat reservations one connection may present: each is a round trip to
+	// the directory's store, made before the join's own rate limit is read (a player needs one).
+	claims keyedBuckets
+}
 
 // UseDirectory places new players across the nodes of d (call it before serving); without it
 // every player plays on this node.
-func (l *Lobby[In]) UseDirectory(d Directory) { l.cluster.dir.Store(&d) }
+func (l *Lobby[In]) UseDirectory(d Directory) {
+	l.cluster.mu.Lock()
+	l.cluster.claims = newKeyedBuckets(l.opts.ConnJoinRate, connJoinBurst)
+	l.cluster.mu.Unlock()
+	l.cluster.dir.Store(&d)
+}
+
+// mayClaim spends one of the connection's claims and reports whether it had one.
+func (s *directorySlot) mayClaim(conn string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.claims.take(conn, time.Now())
+}
 
 func (l *Lobby[In]) directory() Directory {
 	if d := l.cluster.dir.Load(); d != nil {

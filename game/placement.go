@@ -26,6 +26,10 @@ func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, 
 	ctx, cancel := context.WithTimeout(l.ctx, claimTimeout)
 	defer cancel()
 	if req.Seat != "" {
+		if !l.cluster.mayClaim(c.id) {
+			l.opts.Metrics.refusedRate.Add(1)
+			return nil, nil, ErrJoinRate
+		}
 		res, err := dir.Claim(ctx, req.Seat)
 		if err == nil {
 			if req.Kind == "" {
@@ -51,6 +55,11 @@ func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, 
 		return l.joinHere(dir, c, req)
 	}
 	if to, ok := elsewhere(dir.Nodes(), dir.Self(), kind, mayOpen); ok {
+		// Sent away, the player joins nowhere here: the redirect takes the join's rate tokens,
+		// and bounds the reservations a client can make.
+		if !l.takeJoin(c) {
+			return nil, nil, ErrJoinRate
+		}
 		token, err := dir.Reserve(ctx, Reservation{Node: to.Node, Room: to.ID, Kind: kind})
 		if err == nil {
 			l.opts.Logger.Debug("cluster: player sent to another node", "node", to.Node, l.opts.RoomName, to.ID)
@@ -69,6 +78,19 @@ func (l *Lobby[In]) joinHere(dir Directory, c *connection, req JoinRequest) (*Se
 	}
 	ack.Node = dir.Self()
 	return seat, ack, nil
+}
+
+// takeJoin spends a join of the connection's and its address's rates, as join does, and
+// reports whether both had one (a refusal is counted).
+func (l *Lobby[In]) takeJoin(c *connection) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if !l.joinsByConn.take(c.id, now) || !l.joinsByAddr.take(c.addr, now) {
+		l.opts.Metrics.refusedRate.Add(1)
+		return false
+	}
+	return true
 }
 
 // fit reports whether the token holds a seat here, whether a room of the kind here has a

@@ -22,6 +22,7 @@ type fakeDirectory struct {
 	mu       sync.Mutex
 	others   []game.NodeInfo
 	reserved map[string]game.Reservation
+	claims   int
 }
 
 func (d *fakeDirectory) Self() string { return d.self }
@@ -40,6 +41,7 @@ func (d *fakeDirectory) Reserve(_ context.Context, r game.Reservation) (string, 
 func (d *fakeDirectory) Claim(_ context.Context, token string) (game.Reservation, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.claims++
 	r, ok := d.reserved[token]
 	delete(d.reserved, token)
 	if !ok || r.Node != d.self {
@@ -139,5 +141,26 @@ func TestPlacementAcrossNodes(t *testing.T) {
 	dir.mu.Unlock()
 	if eve := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "eve"}); !strings.Contains(eve.Error, "busy") {
 		t.Errorf("eve, with every node busy, was answered %+v; want \"server busy\"", eve)
+	}
+}
+
+// TestSeatClaimsAreRateLimited: a client presenting seat reservations over and over on one
+// connection reaches the directory's store at the connection's join rate, not at its own.
+func TestSeatClaimsAreRateLimited(t *testing.T) {
+	h := newHarness(t, nil)
+	dir := &fakeDirectory{self: "http://me:1", local: h.lobby.Registration, reserved: map[string]game.Reservation{}}
+	h.lobby.UseDirectory(dir)
+	p := h.connect(t, nil)
+	refused := 0
+	for range 15 {
+		if a := p.tryJoin(game.JoinRequest{Name: "spam", Seat: "00000000-0000-4000-8000-000000000000"}); strings.Contains(a.Error, "too many joins") {
+			refused++
+		}
+	}
+	dir.mu.Lock()
+	claims := dir.claims
+	dir.mu.Unlock()
+	if claims > 10 || refused < 5 {
+		t.Errorf("15 joins with a seat on one connection: %d claims reached the directory, %d refused; want at most 10 (the burst), the rest refused", claims, refused)
 	}
 }
