@@ -57,6 +57,14 @@
 //	          token whose seat another connection holds takes it over, and that connection gets
 //	          "replaced". A connection holds one seat: a join (not refused for its rate) gives up
 //	          the seat the connection held, unless it asks for that one with its token.
+//	          kind (optional): the kind of room (Options.Kinds). seat (optional): a seat
+//	          reservation from another node's JoinRedirect.
+//	          In a cluster (Lobby.UseDirectory, directory.go) the ack may instead be a
+//	          JoinRedirect {"redirect": {"url", "seat", "room"}}: the player was placed in a
+//	          room of the node at url; the client connects there and joins with {name, token,
+//	          seat}, which that node honours once within ReservationTTL (10 s) without placing
+//	          the player again (placement.go). A JoinAck then names the node holding the seat
+//	          ("node": its public URL), where its token works.
 //	"input"   payload[, acked]                             no ack, sent once per simulation tick
 //	          payload is the game's; acked (optional) the newest snapshot number the client
 //	          decoded, the base the server encodes its next delta against: a number sent to

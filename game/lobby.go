@@ -111,6 +111,8 @@ type Lobby[In Input[In]] struct {
 	joinsByAddr keyedBuckets
 	// loadProbe, when set (by tests), replaces the measured load.
 	loadProbe func() Load
+
+	cluster directorySlot // where the rooms of other nodes are (directory.go)
 }
 
 // Seat is a player's place in a room, held by its connection between join and leave.

@@ -8,6 +8,9 @@ type JoinRequest struct {
 	Token string `json:"token"`
 	// Kind asks for a room of one kind (Options.Kinds: a map, a mode); "" is the first kind.
 	Kind string `json:"kind,omitempty"`
+	// Seat is a seat reservation from another node of the cluster (JoinRedirect): this node
+	// seats the player without placing it again.
+	Seat string `json:"seat,omitempty"`
 }
 
 // JoinAck answers "join": the player's seat, and everything the client needs to predict and
@@ -26,6 +29,22 @@ type JoinAck struct {
 	// numbers its inputs on from here (a simulation may ignore inputs that are not newer).
 	Seq  uint32          `json:"seq"`
 	Game json.RawMessage `json:"game"`
+	// Node is the public URL of the node holding the seat, in a cluster: its token works
+	// there. Empty alone.
+	Node string `json:"node,omitempty"`
+}
+
+// JoinRedirect answers a "join" placed in a room of another node of the cluster: the client
+// connects to Redirect.URL and joins there with Redirect.Seat (JoinRequest.Seat).
+type JoinRedirect struct {
+	Redirect Redirect `json:"redirect"`
+}
+
+// Redirect is where a player is sent, and the seat reservation that node accepts once.
+type Redirect struct {
+	URL  string `json:"url"`
+	Seat string `json:"seat"`
+	Room string `json:"room,omitempty"`
 }
 
 // JoinError answers a refused "join" (and a refused "latency" request).

@@ -48,7 +48,7 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		}
 		joining.Lock()
 		defer joining.Unlock()
-		joined, ack, err := l.join(c, req)
+		joined, ack, err := l.joinPlaced(c, req)
 		if err != nil {
 			if !errors.Is(err, ErrJoinRate) {
 				seat.Store(nil) // the lobby gave up the connection's seat before refusing

@@ -4,6 +4,8 @@
 # every node, e.g. scripts/cluster.sh -bots 4.
 #   REDIS_PORT=6380 scripts/cluster.sh          # another port for the cluster's own redis-server
 #   REDIS_URL=redis://db.lan:6379/0 scripts/cluster.sh   # a Redis that already runs: none started
+#   PUBLIC_HOST=192.168.1.5 scripts/cluster.sh   # the name browsers use for this machine (default
+#                                                # localhost: players on other machines need this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,8 +38,9 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 
 for port in 8080 8081 8082; do
-  bench/out/tankarena -addr ":$port" -redis "$REDIS_URL" "$@" &
+  # Each node's public URL: where the others send the players they place in its rooms.
+  bench/out/tankarena -addr ":$port" -redis "$REDIS_URL" -public-url "http://${PUBLIC_HOST:-localhost}:$port" "$@" &
   pids+=($!)
 done
-echo "cluster: three nodes on Redis $REDIS_URL: http://localhost:8080, :8081, :8082 (Ctrl-C stops them)"
+echo "cluster: three nodes on Redis $REDIS_URL: http://${PUBLIC_HOST:-localhost}:8080, :8081, :8082 (Ctrl-C stops them)"
 wait -n "${pids[@]}" # one of them stopped (a bad flag, a port in use): stop the others too

@@ -71,6 +71,10 @@ type Config struct {
 	// node shares with the other nodes of a cluster: broadcasts reach the players of every
 	// node (realtime/redisadapter). Empty: everything stays in this process.
 	Redis string
+	// PublicURL is where browsers reach this node (http://game1.example.com), when it is one
+	// of a cluster (Redis): players placed in its rooms by the other nodes are sent there.
+	// Empty: the listen address, or this machine's first LAN address when it listens on all.
+	PublicURL string
 
 	// envPrefix is ParseFlags', for the messages that name a flag's environment variable;
 	// flags tells that RegisterFlags made the flags those messages name.
@@ -103,6 +107,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from the last X-Forwarded-For entry; only behind exactly one reverse proxy")
 	fs.Var((*listFlag)(&c.AllowedOrigins), "allowed-origins", "comma `list` of other origins whose pages may connect, e.g. http://game.lan:3000, or * for any; the server's own pages always may")
 	fs.StringVar(&c.Redis, "redis", c.Redis, "`URL` of the Redis server shared by the nodes of a cluster, e.g. redis://localhost:6379/0; empty: one node, nothing shared")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "`URL` where browsers reach this node, e.g. https://game1.example.com, for the other nodes of a cluster (-redis) to send players to; empty: the listen address, or this machine's first LAN address")
 	fs.Var((*listFlag)(&c.AllowedHosts), "allowed-hosts", "comma `list` of other host names this server is reached by, e.g. game.lan, or * for any; IP addresses, localhost and this machine's name always are")
 }
 
@@ -187,6 +192,9 @@ func (c *Config) Validate() error {
 		if _, err := redis.ParseURL(c.Redis); err != nil {
 			bad("redis %q: need redis://[user:password@]host[:port][/db] (%v)", c.Redis, err)
 		}
+	}
+	if c.PublicURL != "" && !validNodeURL(c.PublicURL) {
+		bad("public-url %q: need http(s)://host[:port], where browsers reach this node", c.PublicURL)
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalidConfig, strings.Join(problems, "; "))

@@ -61,6 +61,12 @@
 //     the games running, /healthz answering 200 "degraded: redis unreachable at …" and
 //     /metrics <MetricsNamespace>_redis_up 0 beside the adapter's message counters. The
 //     game's room broadcasts and the shutdown notice stay local (BroadcastOperator.Local).
+//   - The room directory (with Options.Registration): GET /rooms and GET /leaderboard list
+//     the rooms and the best players, as JSON, of this server alone or, with Config.Redis, of
+//     every node (redisdirectory.go: each node's registration in Redis, refreshed every second,
+//     expiring in 3 s; seat reservations for the players one node sends to another; the
+//     cluster's pages pass the origin checks). Server.Directory is what the game places its
+//     players with (game.Lobby.UseDirectory); Config.PublicURL is where the others send them.
 //   - Run prints the addresses to open, this machine's and the LAN's, and a QR code for phones.
 //   - Graceful shutdown when the context ends: the players get the event "shutdown"
 //     {"message": …} in the namespace "/", a grace of 300 ms later the game stops

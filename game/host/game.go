@@ -104,12 +104,15 @@ func NewGame[In game.Input[In]](ctx context.Context, g Game[In], args []string) 
 			}
 			return nil
 		},
-		OnShutdown: lobby.Close, Replays: lobby.Replays(),
+		OnShutdown:   lobby.Close,
+		Replays:      lobby.Replays(),
+		Registration: lobby.Registration,
 	})
 	if err != nil {
 		lobby.Close()
 		return nil, err
 	}
+	lobby.UseDirectory(srv.Directory())
 	lobby.Serve(srv.Realtime().Of("/"))
 	return srv, nil
 }

@@ -25,6 +25,9 @@ var errNotAScript = errors.New("a browser request without Origin that no script 
 // connections from its visitors' browsers (using up slots, joining as players).
 type originPolicy struct {
 	allowed []string // exact origins from -allowed-origins; "*" allows every origin
+	// also, if not nil, allows more origins: with -redis, the pages of the cluster's other
+	// nodes, which send their players here (redisDirectory.allowsOrigin).
+	also func(origin string) bool
 }
 
 // newOriginPolicy allows the origins of Config.AllowedOrigins, without a trailing slash
@@ -47,7 +50,8 @@ func (p originPolicy) allows(r *http.Request) bool {
 	if u, err := url.Parse(origin); err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) {
 		return true
 	}
-	return slices.Contains(p.allowed, "*") || slices.ContainsFunc(p.allowed, func(a string) bool { return strings.EqualFold(a, origin) })
+	return slices.Contains(p.allowed, "*") || slices.ContainsFunc(p.allowed, func(a string) bool { return strings.EqualFold(a, origin) }) ||
+		(p.also != nil && p.also(origin))
 }
 
 // allowRequest vets Engine.IO handshakes (polling and websocket) with the policy; the engine

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -85,6 +87,10 @@ type Options struct {
 	// Replays is the folder of the game's replays, served at /replays (see replayRoutes);
 	// nil: the list says recording is off.
 	Replays *game.ReplayStore
+	// Registration, if not nil, is the game's entry in the room directory
+	// (game.Lobby.Registration): /rooms and /leaderboard list it, and with Config.Redis the
+	// node registers it in Redis for the other nodes (see Directory).
+	Registration func(url string) game.NodeInfo
 }
 
 // metricsNamespaceSyntax is what Prometheus allows at the start of a series name.
@@ -102,6 +108,10 @@ type Server struct {
 	rt      *realtime.Server
 	cluster *redisLink // nil without -redis
 	conns   *connTracker
+
+	dir       game.Directory  // nil without Options.Registration
+	redisDir  *redisDirectory // dir with -redis, beating from Serve on
+	publicURL string          // Config.PublicURL
 
 	bodyTimeout  time.Duration
 	badHosts     atomic.Int64 // requests refused for their Host
@@ -139,12 +149,21 @@ func New(cfg Config, opts Options) (*Server, error) {
 	origins := newOriginPolicy(cfg.AllowedOrigins)
 	var cluster *redisLink
 	var newAdapter func(realtime.Local) realtime.Adapter
+	var dir game.Directory
+	var redisDir *redisDirectory
+	if opts.Registration != nil {
+		dir = game.LocalDirectory(opts.Registration)
+	}
 	if cfg.Redis != "" {
 		var err error
 		if cluster, err = dialRedis(cfg.Redis, opts.Logger); err != nil {
 			return nil, err
 		}
 		newAdapter = cluster.node.NewAdapter
+		if opts.Registration != nil {
+			redisDir = newRedisDirectory(cluster.node.Client(), opts.MetricsNamespace, cluster.node.UID(), opts.Registration, opts.Logger)
+			dir, origins.also = redisDir, redisDir.allowsOrigin
+		}
 	}
 	rt := realtime.NewServer(realtime.Options{NewAdapter: newAdapter, Engine: engineio.Options{
 		MaxPayload:          cfg.MaxPayload,
@@ -154,7 +173,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 		TrustProxyHeaders:   cfg.TrustProxy,
 		AllowRequest:        origins.allowRequest,
 		CheckOrigin:         origins.allows,
-		CORS:                engineio.CORSOptions{AllowedOrigins: origins.allowed},
+		CORS:                engineio.CORSOptions{AllowedOrigins: origins.allowed, AllowOrigin: origins.also},
 		Logger:              opts.Logger,
 	}})
 
@@ -166,10 +185,14 @@ func New(cfg Config, opts Options) (*Server, error) {
 	s := &Server{
 		name: opts.Name, addr: cfg.Addr, log: opts.Logger, onShutdown: opts.OnShutdown,
 		rt: rt, cluster: cluster, conns: newConnTracker(perAddress, connectionBudget(openFileLimit())), bodyTimeout: bodyTimeout,
+		dir: dir, redisDir: redisDir, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 	}
 	var clusterMetrics []prometheus.Collector
 	if cluster != nil {
 		clusterMetrics = cluster.metrics(opts.MetricsNamespace)
+	}
+	if redisDir != nil {
+		clusterMetrics = append(clusterMetrics, redisDir.metrics(opts.MetricsNamespace)...)
 	}
 	metrics, err := metricsHandler(opts.MetricsNamespace, opts.RegisterMetrics, rt.EngineStats, s.httpStats, clusterMetrics...)
 	if err != nil {
@@ -179,7 +202,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 		}
 		return nil, err
 	}
-	hosts := newHostPolicy(cfg.AllowedHosts, cfg.howToAllowHost)
+	hosts := newHostPolicy(append(slices.Clip(cfg.AllowedHosts), publicHost(cfg.PublicURL)...), cfg.howToAllowHost)
 	r := chi.NewRouter()
 	r.Use(s.limitBodyTime)
 	// Health checks and scrapes come from machines, often by a service name, and show a
@@ -189,6 +212,10 @@ func New(cfg Config, opts Options) (*Server, error) {
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(s.cluster.health() + "\n")) })
 	r.Method(http.MethodGet, "/metrics", metrics)
 	r.Handle("/socket.io/*", hosts.require(rt, &s.badHosts))
+	if dir != nil {
+		r.Get("/rooms", s.serveRooms)
+		r.Get("/leaderboard", s.serveLeaderboard)
+	}
 	// The kit is every game's, served before the game's files: a page imports
 	// /kit/connection.js whatever its own folder holds.
 	r.Handle("/kit/*", hosts.require(http.StripPrefix("/kit", staticHandler(kitFiles)), &s.badHosts))
@@ -217,6 +244,11 @@ func New(cfg Config, opts Options) (*Server, error) {
 // Realtime is the Socket.IO server the game serves its players on, e.g. Realtime().Of("/").
 func (s *Server) Realtime() *realtime.Server { return s.rt }
 
+// Directory is the room directory the game places its players with (game.Lobby.UseDirectory):
+// the cluster's in Redis with Config.Redis, else the game's own rooms; nil without
+// Options.Registration.
+func (s *Server) Directory() game.Directory { return s.dir }
+
 // Run listens on Config.Addr, prints where to point browsers (this machine's and its LAN
 // addresses, and a QR code for phones) and serves until ctx ends, as Serve does. A main
 // passes the context of signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM), so that
@@ -240,6 +272,11 @@ func (s *Server) Run(ctx context.Context) error {
 // flight get 4 s to finish before they are cut. That is no error: Serve returns nil. It
 // returns an error only if serving fails. A Server serves once.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.redisDir != nil {
+		url := publicURL(s.publicURL, ln.Addr())
+		s.log.Info("cluster: this node's public URL, where the other nodes send players", "url", url)
+		s.redisDir.start(url)
+	}
 	served := make(chan error, 1)
 	go func() { served <- s.serve(ln) }()
 	select {
@@ -292,6 +329,9 @@ func (s *Server) httpStats() httpStats {
 
 // shutdown tells the players, stops the game and closes every connection.
 func (s *Server) shutdown() error {
+	if s.redisDir != nil {
+		s.redisDir.close() // first: the other nodes stop sending players here
+	}
 	// Local: with -redis the other nodes' players stay.
 	_ = s.rt.Of("/").Local().Emit("shutdown", map[string]string{"message": "The server is shutting down."})
 	time.Sleep(shutdownGrace)

@@ -17,7 +17,7 @@ func (c CORSOptions) allowedOrigin(origin string) string {
 	if origin == "" {
 		return ""
 	}
-	if slices.Contains(c.AllowedOrigins, origin) {
+	if slices.Contains(c.AllowedOrigins, origin) || (c.AllowOrigin != nil && c.AllowOrigin(origin)) {
 		return origin
 	}
 	if slices.Contains(c.AllowedOrigins, "*") {

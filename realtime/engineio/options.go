@@ -80,6 +80,9 @@ const DefaultSendQueueBytes = 4 << 20
 type CORSOptions struct {
 	// AllowedOrigins lists exact origins ("http://192.168.1.5:3000"); "*" allows any origin.
 	AllowedOrigins []string
+	// AllowOrigin, if not nil, allows the origins it reports true for besides AllowedOrigins:
+	// a list that changes while the server runs (the nodes of a cluster, say).
+	AllowOrigin func(origin string) bool
 	// AllowCredentials lets browsers send cookies; the request's origin is then echoed
 	// instead of "*", as browsers demand.
 	AllowCredentials bool

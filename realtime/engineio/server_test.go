@@ -188,6 +188,20 @@ func TestCORSWildcard(t *testing.T) {
 	}
 }
 
+// TestCORSAllowOrigin: origins CORSOptions.AllowOrigin reports true for are allowed, with
+// their own origin echoed, as the list's are; the others are not.
+func TestCORSAllowOrigin(t *testing.T) {
+	ts := startServer(t, Options{CORS: CORSOptions{AllowOrigin: func(o string) bool { return o == "http://node2:8081" }}}, false)
+	resp := doResponse(t, "GET", ts.url("EIO=4&transport=polling"), "", http.Header{"Origin": {"http://node2:8081"}})
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "http://node2:8081" {
+		t.Errorf("Access-Control-Allow-Origin = %q for an origin AllowOrigin allows", got)
+	}
+	resp = doResponse(t, "GET", ts.url("EIO=4&transport=polling"), "", http.Header{"Origin": {"http://evil.example"}})
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("Access-Control-Allow-Origin = %q for another origin", got)
+	}
+}
+
 func TestServerCloseEndsSessions(t *testing.T) {
 	ts := startServer(t, Options{}, false)
 	open := pollingHandshake(t, ts)

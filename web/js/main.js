@@ -23,6 +23,7 @@ import { Hud } from './hud.js';
 import { Rounds } from './rounds.js';
 import { KillCam } from './killcam.js';
 import { clientConfig } from './config.js';
+import { ServerBrowser } from './servers.js';
 import { encodeInput, decodeInput } from './protocol.js';
 
 const INTERP_DELAY_MS = Number(new URLSearchParams(location.search).get('interp')) || 100;
@@ -161,6 +162,8 @@ $('#join').addEventListener('submit', (e) => {
   if (!name) { $('#join-status').textContent = 'Pick a name first.'; return; }
   play(name);
 });
+// The rooms of the server (or cluster), while the join form shows.
+new ServerBrowser($('#servers'), net).start(() => !$('#join').hidden);
 $('#name').value = localStorage.getItem('tankarena.name') || '';
 $('#name').addEventListener('change', () => localStorage.setItem('tankarena.name', cleanName($('#name').value)));
 // A reload within the reconnect window goes straight back into the game with

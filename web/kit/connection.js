@@ -5,7 +5,13 @@
 // per-second counters the net graph shows. It knows no game: the join ack's `game` field and
 // the snapshots' contents are the game's.
 //
-// Events it sends: "join" {name, token, kind?} with ack, "input" (the game's payload, its seq first),
+// In a cluster (several servers on one Redis) the join answer may send the page to another
+// node ({redirect: {url, seat}}): it connects there and joins with the seat reservation, and
+// keeps that node with its token, for reconnects and reloads. When its node stays unreachable
+// (FAILOVER_AFTER failed attempts) it joins afresh through the page's own server, or another
+// node it knows (knownNodes).
+//
+// Events it sends: "join" {name, token, kind?, seat?} with ack, "input" (the game's payload, its seq first),
 // "resync" (a delta did not fit), "latency" (a timestamp, echoed by the ack: the ping).
 // Events it handles: "snapshot" (binary), "roster", "replaced", "shutdown", "restart".
 // The server's protocol reference (the Go room runtime's package doc) documents every payload.
@@ -16,6 +22,9 @@ import { lagQuery } from './lagquery.js';
 
 const PING_HISTORY = 20; // round trips the net graph draws
 const PING_SMOOTHING = 0.3; // weight of a new round trip in the smoothed ping
+const FAILOVER_AFTER = 3; // failed connection attempts to a node before joining through another
+const RECONNECT_DELAY_MAX_MS = 2000; // so a dead node is given up within about 5 s
+const MAX_REDIRECTS = 3; // redirects in a row before a join gives up (nodes' views a second old)
 
 export class Connection {
   /**
@@ -34,6 +43,11 @@ export class Connection {
     this.tokens = new TokenStore(storageKey);
     this.lag = query ?? lagQuery(globalThis.location?.search ?? '');
     this.socket = null;
+    this.node = ''; // the server this page plays on: '' its own, else another node's URL
+    this.nodes = []; // the cluster's other nodes, to join through when the current one is gone
+    this.failures = 0; // failed connection attempts since the last connect
+    this.givenUp = new Set(); // the servers failed over from since the last connect
+    this.redirects = 0; // followed since the last seat
     this.replaced = false; // another tab joined with our token: stay out until the player says otherwise
     this.stream = new SnapshotStream(decode, () => { this.totals.resyncs++; this.socket?.emit('resync'); });
     // From the latest join ack: the player's id in its room, the room, the rates, the game's own data.
@@ -88,22 +102,81 @@ export class Connection {
     if (this.socket) { this.sendJoin(); return; } // a refused join, tried again with another name
     if (typeof globalThis.io !== 'function') { this.notify('failed', 'the realtime client did not load'); return; }
     this.notify('state', 'connecting');
+    this.open(this.tokens.saved() ? this.tokens.node() : '');
+    this.windowStart = performance.now();
+    setInterval(() => this.everySecond(), BEAT_EVERY_MS);
+    // Closing or reloading the tab: let the next tab take the token over at once.
+    addEventListener('pagehide', () => { if (this.token && !this.replaced) this.tokens.release(); });
+  }
+
+  /**
+   * Connects to the node at url ('' the page's own server) and joins there once connected,
+   * with the seat reservation seat if another node sent us.
+   */
+  open(url, seat = '') {
+    this.node = url;
+    this.failures = 0;
     // Websocket first, not the client's default polling-then-upgrade: a game wants its final
     // transport from the first snapshot; polling is the fallback when a websocket cannot open.
-    const s = globalThis.io({ query: this.lag, transports: ['websocket', 'polling'] });
+    // A new manager for every node: the client would otherwise reuse the last one's.
+    const options = { query: this.lag, transports: ['websocket', 'polling'], forceNew: true, reconnectionDelayMax: RECONNECT_DELAY_MAX_MS };
+    const s = url ? globalThis.io(url, options) : globalThis.io(options);
     this.socket = s;
-    s.on('connect', () => { this.stream.reset(); if (!this.replaced) this.sendJoin(); }); // also after every reconnect: the token brings the seat back
+    s.on('connect', () => { // also after every reconnect: the token brings the seat back
+      this.failures = 0;
+      this.givenUp.clear();
+      this.stream.reset();
+      if (!this.replaced) this.sendJoin(seat);
+      seat = ''; // good once
+    });
     s.on('disconnect', (reason) => this.notify('state', reason === 'io client disconnect' ? 'offline' : 'reconnecting'));
-    s.on('connect_error', () => this.notify('state', 'reconnecting'));
+    s.on('connect_error', () => {
+      this.notify('state', 'reconnecting');
+      if (++this.failures >= FAILOVER_AFTER) this.failover();
+    });
     s.on('snapshot', (data) => this.onSnapshot(data));
     s.on('roster', (list) => { if (Array.isArray(list)) this.notify('roster', list); });
     s.on('shutdown', (msg) => this.notify('shutdown', messageOf(msg, 'The server is shutting down.')));
     s.on('restart', () => { if (!this.replaced) this.sendJoin(); }); // the room was rebuilt after an error: the token re-seats us
     s.on('replaced', (msg) => this.onReplaced(msg));
-    this.windowStart = performance.now();
-    setInterval(() => this.everySecond(), BEAT_EVERY_MS);
-    // Closing or reloading the tab: let the next tab take the token over at once.
-    addEventListener('pagehide', () => { if (this.token && !this.replaced) this.tokens.release(); });
+  }
+
+  /** Leaves the current node's connection for good (a redirect, a failover). */
+  close() {
+    const s = this.socket;
+    s.off();
+    s.io.off?.();
+    s.disconnect();
+  }
+
+  /** The cluster's nodes, from the server's /rooms: where to join when the current node is gone. */
+  knownNodes(urls) { this.nodes = (urls || []).filter((u) => typeof u === 'string' && /^https?:\/\//.test(u)); }
+
+  /**
+   * The node we play on stays unreachable: join through the next server we know, the page's
+   * own first. The old token comes along: a node that holds it gives the seat back, another
+   * seats us afresh (and may send us on to a room with space).
+   */
+  failover() {
+    this.givenUp.add(this.node);
+    let servers = ['', ...this.nodes].filter((u) => !this.givenUp.has(u));
+    if (servers.length === 0) { // all gone: start the round again
+      this.givenUp = new Set([this.node]);
+      servers = ['', ...this.nodes].filter((u) => u !== this.node);
+    }
+    const next = servers[0] ?? '';
+    this.close();
+    this.tokens.keep(this.token || this.tokens.saved(), next);
+    this.notify('state', 'connecting');
+    this.open(next);
+  }
+
+  /** The join answer sends us to another node: follow it, with the seat it reserved there. */
+  follow({ url, seat }) {
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) { this.notify('failed', 'join redirected nowhere'); return; }
+    if (++this.redirects > MAX_REDIRECTS) { this.redirects = 0; this.notify('failed', 'every server is busy, try again in a moment'); return; }
+    this.close();
+    this.open(url, typeof seat === 'string' ? seat : '');
   }
 
   /**
@@ -118,13 +191,18 @@ export class Connection {
     this.notify('replaced', messageOf(msg, 'You joined from another tab.'));
   }
 
-  sendJoin() {
+  sendJoin(seat = '') {
     const token = this.token || this.tokens.saved();
     const join = this.kind ? { name: this.name, token, kind: this.kind } : { name: this.name, token };
-    this.socket.emit('join', join, (ack) => {
-      if (!ack || ack.error) { this.notify('failed', ack?.error || 'join refused'); return; }
+    if (seat) join.seat = seat;
+    const socket = this.socket;
+    socket.emit('join', join, (ack) => {
+      if (socket !== this.socket) return; // answered on a node we left meanwhile
+      if (ack?.redirect) { this.follow(ack.redirect); return; }
+      if (!ack || ack.error) { this.redirects = 0; this.notify('failed', ack?.error || 'join refused'); return; }
+      this.redirects = 0;
       this.token = ack.token;
-      this.tokens.keep(ack.token);
+      this.tokens.keep(ack.token, this.node);
       Object.assign(this, { id: ack.id, room: ack.room, tickRate: ack.tickRate, snapshotRate: ack.snapshotRate, game: ack.game });
       this.notify('state', 'connected');
       this.notify('joined', ack);
@@ -144,7 +222,7 @@ export class Connection {
   everySecond() {
     this.measurePing();
     this.rollRates(performance.now());
-    if (this.token && !this.replaced) this.tokens.keep(this.token);
+    if (this.token && !this.replaced) this.tokens.keep(this.token, this.node);
   }
 
   measurePing() {

@@ -17,6 +17,12 @@ export class TokenStore {
     this.tokenKey = `${key}.token`;
     this.beatKey = `${key}.tokenBeat`;
     this.keptKey = `${key}.tokenKept`;
+    this.nodeKey = `${key}.node`;
+  }
+
+  /** The node the saved token's seat is on (a cluster's other node's URL), '' the page's own. */
+  node() {
+    return (sessionStorage.getItem(this.tokenKey) ? sessionStorage : localStorage).getItem(this.nodeKey) || '';
   }
 
   /** The token to join with: this tab's own, else one no other open tab keeps alive, else ''. */
@@ -38,13 +44,18 @@ export class TokenStore {
     return !!own && Date.now() - (Number(sessionStorage.getItem(this.keptKey)) || 0) <= withinMs;
   }
 
-  /** Stores token as this tab's and beats its heartbeat; call every BEAT_EVERY_MS while playing. */
-  keep(token) {
+  /**
+   * Stores token as this tab's, with the node its seat is on ('' the page's own), and beats its
+   * heartbeat; call every BEAT_EVERY_MS while playing.
+   */
+  keep(token, node = '') {
     const now = String(Date.now());
     sessionStorage.setItem(this.tokenKey, token);
     sessionStorage.setItem(this.keptKey, now);
+    sessionStorage.setItem(this.nodeKey, node);
     localStorage.setItem(this.tokenKey, token);
     localStorage.setItem(this.beatKey, now);
+    localStorage.setItem(this.nodeKey, node);
   }
 
   /**

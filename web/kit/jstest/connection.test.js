@@ -18,8 +18,9 @@ Object.defineProperty(globalThis, 'performance', { value: { now: () => clock }, 
 
 /** A socket.io-client stand-in: records emits, and the test fires the server's events. */
 class FakeSocket {
-  constructor(options) { this.options = options; this.handlers = {}; this.emits = []; this.connected = true; this.connects = 0; }
+  constructor(url, options) { this.url = url; this.options = options; this.handlers = {}; this.emits = []; this.connected = true; this.connects = 0; this.io = { off() {} }; }
   on(event, fn) { this.handlers[event] = fn; }
+  off() { this.handlers = {}; }
   emit(event, ...args) { this.emits.push({ event, args }); }
   fire(event, ...args) { this.handlers[event]?.(...args); }
   disconnect() { this.connected = false; }
@@ -30,7 +31,12 @@ class FakeSocket {
   ack(reply) { this.joins().at(-1).args[1](reply); }
 }
 let socket;
-globalThis.io = (options) => { socket = new FakeSocket(options); return socket; };
+const sockets = [];
+globalThis.io = (url, options) => {
+  socket = typeof url === 'string' ? new FakeSocket(url, options) : new FakeSocket('', url);
+  sockets.push(socket);
+  return socket;
+};
 
 const { Connection } = await import('../connection.js');
 
@@ -61,7 +67,8 @@ function joined(options = {}) {
 
 test('joins websocket first with the lag query, and tells the page the ack', () => {
   const { net, seen } = joined();
-  assert.deepEqual(socket.options, { query: { lag: '80', loss: '0.1' }, transports: ['websocket', 'polling'] });
+  assert.equal(socket.url, '', 'the page\'s own server');
+  assert.deepEqual(socket.options, { query: { lag: '80', loss: '0.1' }, transports: ['websocket', 'polling'], forceNew: true, reconnectionDelayMax: 2000 });
   assert.deepEqual(socket.joins()[0].args[0], { name: 'Ann', token: '' });
   assert.deepEqual(seen.joined, [ACK]);
   assert.deepEqual(seen.states, ['connecting', 'connected']);
@@ -223,4 +230,61 @@ test('shutdown tells the page the server\'s message', () => {
 
 test('a connection without the game\'s decoder is refused at once', () => {
   assert.throws(() => new Connection({}), /decode/);
+});
+
+test('a join sent to another node follows it with the seat, and keeps that node with the token', () => {
+  const { net, seen } = joined();
+  const home = socket;
+  socket.fire('restart');
+  socket.ack({ redirect: { url: 'http://node2:8081', seat: 'seat-1' } });
+  assert.equal(home.connected, false, 'the first node\'s connection is closed');
+  assert.equal(socket.url, 'http://node2:8081');
+  socket.fire('connect');
+  assert.deepEqual(socket.joins()[0].args[0], { name: 'Ann', token: 'tok', seat: 'seat-1' });
+  socket.ack({ ...ACK, token: 'tok2', node: 'http://node2:8081' });
+  assert.equal(net.token, 'tok2');
+  assert.equal(localStorage.getItem('pirates.node'), 'http://node2:8081');
+  socket.fire('connect'); // a reconnect to that node: the token, no seat again
+  assert.deepEqual(socket.joins()[1].args[0], { name: 'Ann', token: 'tok2' });
+  assert.equal(seen.joined.length, 2);
+
+  const reloaded = new Connection({ decode, storageKey: 'pirates' }); // the page reloads
+  reloaded.join('Ann');
+  assert.equal(socket.url, 'http://node2:8081', 'a reload goes back to the node of the seat');
+});
+
+test('a node that stays unreachable is given up for the page\'s own server, then the known nodes', () => {
+  const { net } = joined();
+  net.knownNodes(['http://node2:8081', 'javascript:alert(1)', 'http://node3:8082']);
+  net.follow({ url: 'http://node2:8081', seat: 's' });
+  socket.fire('connect');
+  socket.ack({ ...ACK, token: 'tok2' });
+  const dead = socket;
+  for (let i = 0; i < 3; i++) dead.fire('connect_error', new Error('refused'));
+  assert.equal(socket.url, '', 'back to the page\'s own server');
+  assert.equal(dead.connected, false);
+  const home = socket;
+  for (let i = 0; i < 3; i++) home.fire('connect_error', new Error('refused'));
+  assert.equal(socket.url, 'http://node3:8082', 'the page\'s own server is gone too: another known node');
+  socket.fire('connect');
+  assert.deepEqual(socket.joins()[0].args[0], { name: 'Ann', token: 'tok2' }, 'the old token: a node without it seats us afresh');
+});
+
+test('a redirect to a non-http URL is refused', () => {
+  const { net, seen } = joined();
+  const before = sockets.length;
+  net.follow({ url: 'javascript:alert(1)', seat: 's' });
+  assert.equal(sockets.length, before);
+  assert.deepEqual(seen.failed, ['join redirected nowhere']);
+});
+
+test('redirects in a row give up after three', () => {
+  const { seen } = joined();
+  for (let i = 0; i < 4; i++) {
+    socket.fire('restart');
+    socket.ack({ redirect: { url: `http://node${i}:8081`, seat: 's' } });
+    socket.fire('connect');
+  }
+  assert.equal(socket.url, 'http://node2:8081', 'the fourth redirect is not followed');
+  assert.deepEqual(seen.failed, ['every server is busy, try again in a moment']);
 });

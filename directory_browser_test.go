@@ -1,0 +1,109 @@
+package main
+
+import (
+	"math"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"tankarena/internal/browsertest"
+	"tankarena/internal/testenv"
+)
+
+// TestBrowserSentToAnotherNode: a real Chromium page opened on node A, in a cluster whose only
+// room (with space) runs on node B, is sent there by its join, follows with the seat
+// reservation (another origin: node B allows the cluster's pages) and plays in that room:
+// its tank is drawn and drives. The start page's server browser lists the room first.
+func TestBrowserSentToAnotherNode(t *testing.T) {
+	r := testenv.Redis(t)
+	_, a := startNode(t, "-redis", r.URL())
+	_, b := startNode(t, "-redis", r.URL())
+	host := joinCluster(t, b, "host", "")
+	waitFor(t, "node A to list node B's room", func() bool { return listsRoomOn(t, a, b, 1) })
+
+	page := browsertest.New(t)
+	err := chromedp.Do(page,
+		chromedp.EmulateViewport(1000, 700),
+		chromedp.Navigate(a+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.WaitVisible(chromedp.CSS("#servers")), // the server browser, filled from /rooms
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, err := browsertest.Eval[int](page, `document.querySelectorAll('#rooms tbody tr').length`)
+	if err != nil || listed != 1 {
+		t.Errorf("the server browser lists %d rooms (%v), want node B's", listed, err)
+	}
+	if _, err := browsertest.Eval[string](page, `document.querySelector('#name').value = ''`); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(page, chromedp.SendKeys(chromedp.CSS("#name"), "Visitor"), chromedp.Click(chromedp.CSS("#join button"))); err != nil {
+		t.Fatal(err)
+	}
+	v := waitView(t, page, "the visitor in node B's arena", func(v pageView) bool {
+		_, _, ok := v.tank(v.Me)
+		return v.Me != 0 && ok && v.Conn == "connected"
+	})
+	if v.Arena != host.ack.Room {
+		t.Fatalf("the visitor plays in arena %s, want node B's %s", v.Arena, host.ack.Room)
+	}
+	waitFor(t, "the host on node B to see the visitor", func() bool { in, _ := host.heard("Visitor"); return in })
+	x0, y0, _ := v.tank(v.Me)
+	hold(t, page, "KeyW", "w", "w")
+	hold(t, page, "KeyD", "d", "d")
+	waitView(t, page, "the visitor's tank driving on node B", func(v pageView) bool {
+		x, y, ok := v.tank(v.Me)
+		return ok && math.Hypot(x-x0, y-y0) > 40
+	})
+	release(t, page, "KeyD", "d")
+	release(t, page, "KeyW", "w")
+}
+
+// TestBrowserRejoinsWhenItsNodeDies: a page opened on node A plays in a room of node B (a
+// process of its own), where A sent it. B is killed with SIGKILL: the page's reconnects to B
+// fail, and it joins again through A by itself, and plays there.
+func TestBrowserRejoinsWhenItsNodeDies(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGKILL on Windows")
+	}
+	r := testenv.Redis(t)
+	doomed, cmd := startProcessNode(t, r.URL())
+	_, a := startNode(t, "-redis", r.URL())
+	host := joinCluster(t, doomed, "host", "")
+	waitFor(t, "node A to list the doomed node's room", func() bool { return listsRoomOn(t, a, doomed, 1) })
+
+	page := browsertest.New(t)
+	err := chromedp.Do(page,
+		chromedp.EmulateViewport(1000, 700),
+		chromedp.Navigate(a+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+	)
+	if err == nil {
+		_, err = browsertest.Eval[string](page, `document.querySelector('#name').value = ''`)
+	}
+	if err == nil {
+		err = chromedp.Do(page, chromedp.SendKeys(chromedp.CSS("#name"), "Survivor"), chromedp.Click(chromedp.CSS("#join button")))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitView(t, page, "the survivor in the doomed node's arena", func(v pageView) bool {
+		_, _, ok := v.tank(v.Me)
+		return ok && v.Arena == host.ack.Room
+	})
+
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	v := waitView(t, page, "the survivor playing again on node A", func(v pageView) bool {
+		_, _, ok := v.tank(v.Me)
+		return ok && v.Conn == "connected" && v.Arena != host.ack.Room && v.Arena != ""
+	})
+	t.Logf("the page played again %v after its node was killed", time.Since(killed).Round(100*time.Millisecond))
+	waitFor(t, "node A to list the survivor's new room "+v.Arena, func() bool { return listsRoomOn(t, a, a, 1) })
+}
