@@ -23,23 +23,20 @@ import (
 //     on the one CPU the single node has: on a 2-core machine the load generator needs the
 //     other, so this shows what the cluster costs on the same CPU, not what a second machine
 //     adds.
-//
-// Join latency when the room is on another node needs the room directory (issue 17 item 2,
-// not built yet): this scenario does not measure it (see clusterJoinLatencyNote).
+//   - join latency: from connecting to holding a seat, when the node joined sends the player
+//     to a room on another node (a seat reservation in Redis, a second connection, a second
+//     join) and when the room is on the node joined. The repository's BenchmarkJoinAcrossNodes
+//     measures it (its own redis-server and two in-process nodes); this runs it.
 const (
 	scenarioCluster = "cluster"
 
 	clusterBroadcast = "cluster-broadcast" // run.Scenario of the broadcast measurements
 	clusterPlayers   = "cluster-players"   // run.Scenario of the players measurements
+	clusterJoin      = "cluster-join"      // run.Scenario of the join latency measurement
 
 	sideSingle = "single" // run.Server: one node, no Redis
 	sideNodes  = "nodes"  // run.Server: two nodes on Redis
 )
-
-// clusterJoinLatencyNote is printed under the cluster table until the room directory exists;
-// the measurement belongs in runCluster, beside the other two, once a join can be sent to
-// another node.
-const clusterJoinLatencyNote = "join latency to a room on another node: not measured yet (needs the room directory, issue 17 item 2)"
 
 // runCluster measures the scenario reps times, one node and two nodes taking turns. Without
 // a redis-server it measures nothing and says why (the table says it too).
@@ -64,6 +61,15 @@ func runCluster(ctx context.Context, cfg config, log io.Writer) ([]run, error) {
 				runs = append(runs, run{Server: side, Rep: rep, Scenario: measure.scenario, Records: recs})
 			}
 		}
+		if cfg.clusterJoins == 0 {
+			continue
+		}
+		fmt.Fprintf(log, "== %s, run %d/%d\n", clusterJoin, rep, cfg.reps)
+		joins, err := clusterJoinRun(ctx, cfg, rep, log)
+		if err != nil {
+			return runs, fmt.Errorf("%s (run %d): %w", clusterJoin, rep, err)
+		}
+		runs = append(runs, joins...)
 	}
 	return runs, nil
 }

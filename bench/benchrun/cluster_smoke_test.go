@@ -28,6 +28,7 @@ func TestSmokeCluster(t *testing.T) {
 		reps:               1,
 		scenarios:          map[string]bool{scenarioCluster: true},
 		clusterClients:     20,
+		clusterJoins:       0, // its benchmark builds the game's tests: parseJoinBenchmark is tested alone
 		rate:               20,
 		payload:            260,
 		window:             1500 * time.Millisecond,
@@ -109,5 +110,24 @@ func TestSmokeAdmission(t *testing.T) {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table has no %q:\n%s", want, table.String())
 		}
+	}
+}
+
+func TestParseJoinBenchmark(t *testing.T) {
+	out := `goos: linux
+BenchmarkJoinAcrossNodes/sent-2         	      30	  14212345 ns/op	        14.21 ms/join
+BenchmarkJoinAcrossNodes/here           	      30	   3412345 ns/op	         3.412 ms/join
+BenchmarkOther/sent-2   1   1 ns/op   99 ms/join
+PASS
+`
+	got, err := parseJoinBenchmark(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["sent"] != 14.21 || got["here"] != 3.412 {
+		t.Fatalf("parsed %v, want sent 14.21 and here 3.412", got)
+	}
+	if _, err := parseJoinBenchmark(strings.NewReader("BenchmarkJoinAcrossNodes/sent-2 30 1 ns/op x ms/join\n")); err == nil {
+		t.Fatal("an unparsable figure gave no error")
 	}
 }

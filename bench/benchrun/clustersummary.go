@@ -41,6 +41,10 @@ func clusterRows(cfg config, runs []run) []row {
 			return get(c.held), c.held.Clients > 0
 		}
 	}
+	joinMs := func(r run) (float64, bool) {
+		rec, ok := headline(r)
+		return rec.JoinMs, ok
+	}
 	return []row{
 		both(at+": p50 latency (ms)", func(r record.Record) float64 { return r.P50Ms }),
 		both(at+": p99 latency (ms)", func(r record.Record) float64 { return r.P99Ms }),
@@ -51,11 +55,13 @@ func clusterRows(cfg config, runs []run) []row {
 			ours: nodesHeld, oursAtLeast: nodesAtLeast, node: singleHeld, nodeAtLeast: singleAtLeast},
 		{metric: "cluster at the players held: CPU of every process (% of one core)",
 			ours: meanOver(nodesP, atHeld(allCPU)), node: meanOver(singleP, atHeld(allCPU))},
+		{metric: "cluster: connect to seated, mean ms: sent to a room on another node (seat reservation, second connection) vs seated on the node joined",
+			ours: meanOver(runsOf(runs, sideNodes, clusterJoin), joinMs), node: meanOver(runsOf(runs, sideSingle, clusterJoin), joinMs)},
 	}
 }
 
 // printClusterTable writes the cluster table, or the line that says why there is none, and
-// what the scenario does not measure yet.
+// what the run left out.
 func printClusterTable(w io.Writer, cfg config, runs []run) {
 	rows := clusterRows(cfg, runs)
 	if rows == nil {
@@ -64,5 +70,7 @@ func printClusterTable(w io.Writer, cfg config, runs []run) {
 	}
 	fmt.Fprintf(w, "\nCluster (issue 17): two nodes on a redis-server of their own against one node, same run:\n\n")
 	printTable(w, rows, clusterLabels)
-	fmt.Fprintf(w, "\nNot measured: %s.\n", clusterJoinLatencyNote)
+	if cfg.clusterJoins == 0 {
+		fmt.Fprintf(w, "\nNot measured: join latency to a room on another node (-cluster-joins 0).\n")
+	}
 }

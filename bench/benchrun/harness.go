@@ -51,6 +51,7 @@ type config struct {
 	// cluster scenario
 	redisServer    string // the redis-server binary
 	clusterClients int    // broadcast: clients on node B
+	clusterJoins   int    // join latency: joins of each kind (0: not measured)
 }
 
 // Scenario names, as given to -scenarios.

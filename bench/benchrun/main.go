@@ -123,6 +123,7 @@ func parseFlags(args []string) (config, string, error) {
 	fs.Float64Var(&cfg.admissionOver, "admission-over", 0.2, "admission: how far past the capacity to push, as a share of it")
 	fs.StringVar(&cfg.redisServer, "redis-server", "redis-server", "cluster: the redis-server binary (the scenario is skipped, saying so, when it is missing)")
 	fs.IntVar(&cfg.clusterClients, "cluster-clients", 1000, "cluster: clients receiving the cross-node broadcasts")
+	fs.IntVar(&cfg.clusterJoins, "cluster-joins", 30, "cluster: joins of each kind for the join latency, sent to another node and seated on the node joined (go test -bench BenchmarkJoinAcrossNodes in the repository root; 0: not measured)")
 	fs.StringVar(&out, "out", "bench/out/results.jsonl", "file for the raw records (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, "", err
@@ -151,8 +152,8 @@ func parseFlags(args []string) (config, string, error) {
 	if cfg.scenarios[scenarioAdmission] && !cfg.scenarios[scenarioGame] && cfg.admissionCapacity <= 0 {
 		return cfg, "", errors.New("-scenarios admission needs the game scenario in the same run, or -admission-capacity")
 	}
-	if cfg.admissionOver <= 0 || cfg.clusterClients < 1 {
-		return cfg, "", errors.New("-admission-over must be above 0 and -cluster-clients at least 1")
+	if cfg.admissionOver <= 0 || cfg.clusterClients < 1 || cfg.clusterJoins < 0 {
+		return cfg, "", errors.New("-admission-over must be above 0, -cluster-clients at least 1 and -cluster-joins not negative")
 	}
 	if cfg.reps < 1 {
 		return cfg, "", errors.New("-reps must be at least 1")

@@ -101,6 +101,9 @@ type Record struct {
 	// LoadgenStallMs is the longest the load generator's input timer fired late in the window
 	// (on its own CPU): tens of milliseconds there mean the machine stalled, not the server.
 	LoadgenStallMs float64 `json:"loadgen_stall_ms"`
+	// JoinMs is the mean time from connecting to a node to holding a seat (the cluster
+	// scenario's join measurement).
+	JoinMs float64 `json:"join_ms,omitempty"`
 }
 
 // Read parses every record in r.
