@@ -1,0 +1,173 @@
+package game_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"tankarena/game"
+	"tankarena/game/tanks"
+	"tankarena/realtime/client"
+)
+
+// spectate asks to watch; it returns the answer, or the refusal's message.
+func (p *tester) spectate(req game.SpectateRequest) (game.SpectateAck, string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	reply, err := p.s.EmitWithAck(ctx, "spectate", req)
+	if err != nil {
+		p.t.Fatalf("spectate: %v", err)
+	}
+	var refused game.JoinError
+	if err := reply.Decode(0, &refused); err == nil && refused.Error != "" {
+		return game.SpectateAck{}, refused.Error
+	}
+	var ack game.SpectateAck
+	if err := reply.Decode(0, &ack); err != nil {
+		p.t.Fatalf("spectate ack: %v", err)
+	}
+	return ack, ""
+}
+
+// rosterNames lists the names of the last roster received.
+func (p *tester) rosterNames() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var names []string
+	for _, e := range p.roster {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+// TestSpectatorsWatchWithoutASeat: on a server whose only arena is full, spectators still get
+// in: they get its snapshots and roster, hold no seat (a second player is refused "server full"
+// all the same, and the players gauge does not move), their inputs do nothing, at most
+// MaxSpectators watch, and leaving, dropping or joining frees a spectator's place.
+func TestSpectatorsWatchWithoutASeat(t *testing.T) {
+	h := newHarness(t, func(o *game.Options[tanks.Input]) {
+		o.MaxPlayers, o.MaxRooms, o.MaxSpectators = 1, 1, 2
+	})
+	nobody := h.connect(t, nil)
+	if _, refused := nobody.spectate(game.SpectateRequest{}); !strings.Contains(refused, "nothing to watch") {
+		t.Fatalf("spectating an empty server: refused %q, want nothing to watch", refused)
+	}
+
+	ann := h.join(t, "ann", "")
+	ann.waitSnapshot("ann's tank", aliveTank(ann))
+	spec := h.connect(t, nil)
+	ack, refused := spec.spectate(game.SpectateRequest{})
+	if refused != "" || ack.Room != ann.ack.Room || len(ack.Game) == 0 || ack.TickRate != 60 {
+		t.Fatalf("spectate: %+v, refused %q; want ann's arena %s with its welcome", ack, refused, ann.ack.Room)
+	}
+	spec.waitSnapshot("ann's tank, seen by the spectator", aliveTank(ann))
+	eventually(t, "the spectator's roster", func() bool { return strings.Join(spec.rosterNames(), ",") == "ann" })
+
+	if h.lobby.Spectators() != 1 {
+		t.Fatalf("%d spectators, want 1", h.lobby.Spectators())
+	}
+	if p, s := metric(t, h.lobby, "tankarena_players"), metric(t, h.lobby, "tankarena_spectators"); p != 1 || s != 1 {
+		t.Fatalf("metrics count %v players and %v spectators, want 1 and 1", p, s)
+	}
+	bob := h.connect(t, nil)
+	if _, refused := bob.spectate(game.SpectateRequest{}); refused != "" {
+		t.Fatalf("the second spectator was refused: %s", refused)
+	}
+	if _, refused := nobody.spectate(game.SpectateRequest{}); !strings.Contains(refused, "no room for more spectators") {
+		t.Fatalf("a third spectator over -max-spectators 2: refused %q", refused)
+	}
+	if _, refused := nobody.spectate(game.SpectateRequest{Kind: "moon"}); !strings.Contains(refused, "nothing to watch") {
+		t.Fatalf("spectating a kind nobody plays: refused %q", refused)
+	}
+
+	// Inputs from a spectator are ignored: no tank of its own, nothing counted as accepted.
+	inputsBefore := metric(t, h.lobby, "tankarena_inputs_total")
+	for range 30 {
+		spec.send(1, 1, 0, true)
+	}
+	_ = spec.s.Emit("input", "junk", -5)
+	_ = spec.s.Emit("resync") // asks for a keyframe: harmless
+	from := spec.snapshotCount()
+	eventually(t, "snapshots after the spectator's inputs", func() bool { return spec.snapshotCount() > from+10 })
+	spec.mu.Lock()
+	last := spec.snaps[len(spec.snaps)-1]
+	spec.mu.Unlock()
+	if len(last.Tanks) != 1 {
+		t.Fatalf("after the spectator's inputs the arena has %d tanks, want ann's alone", len(last.Tanks))
+	}
+	// ann sends none, so nothing may have been accepted since.
+	if got := metric(t, h.lobby, "tankarena_inputs_total"); got != inputsBefore {
+		t.Fatalf("inputs accepted went from %v to %v while only the spectator sent any", inputsBefore, got)
+	}
+
+	// Spectators do not count against -max-players: the arena is still full for a player.
+	carl := h.connect(t, nil)
+	if refusal := carl.refusal("carl"); !strings.Contains(refusal, "server full") {
+		t.Fatalf("a second player with one seat taken and two spectators: refused %q, want server full", refusal)
+	}
+
+	// Leaving frees the place, as does a disconnect.
+	if err := spec.s.Emit("leave"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the spectator gone after leave", func() bool { return h.lobby.Spectators() == 1 })
+	bob.m.Close()
+	eventually(t, "the spectator gone after its disconnect", func() bool { return h.lobby.Spectators() == 0 })
+	if _, refused := nobody.spectate(game.SpectateRequest{Room: ann.ack.Room}); refused != "" {
+		t.Fatalf("spectating the named room once places are free: refused %q", refused)
+	}
+	if n := metric(t, h.lobby, `tankarena_spectates_refused_total{reason="full"}`); n != 1 {
+		t.Fatalf("%v refusals over the limit counted, want 1", n)
+	}
+
+	// The arena closing tells its spectator.
+	unwatched := make(chan string, 1)
+	nobody.s.On("unwatched", func(ev *client.Event) {
+		var notice game.UnwatchedNotice
+		_ = ev.Decode(0, &notice)
+		unwatched <- notice.Message
+	})
+	if err := ann.s.Emit("leave"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case msg := <-unwatched:
+		if !strings.Contains(msg, "closed") {
+			t.Fatalf("unwatched %q", msg)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("the spectator was not told its arena closed")
+	}
+	eventually(t, "no spectator left", func() bool { return h.lobby.Spectators() == 0 })
+	if p, s := metric(t, h.lobby, "tankarena_players"), metric(t, h.lobby, "tankarena_spectators"); p != 0 || s != 0 {
+		t.Fatalf("after everyone left the metrics count %v players and %v spectators", p, s)
+	}
+}
+
+// TestASpectatorJoinsToPlay: a spectator that joins stops watching and plays; a player that
+// spectates gives up its seat at once.
+func TestASpectatorJoinsToPlay(t *testing.T) {
+	h := newHarness(t, nil)
+	ann := h.join(t, "ann", "")
+	spec := h.connect(t, nil)
+	if _, refused := spec.spectate(game.SpectateRequest{}); refused != "" {
+		t.Fatal(refused)
+	}
+	spec.join("sam", "")
+	if h.lobby.Spectators() != 0 {
+		t.Fatalf("%d spectators after the spectator joined, want 0", h.lobby.Spectators())
+	}
+	spec.waitSnapshot("sam's tank", aliveTank(spec))
+	if spec.ack.Room != ann.ack.Room {
+		t.Fatalf("sam plays in %s, ann in %s", spec.ack.Room, ann.ack.Room)
+	}
+	if _, refused := spec.spectate(game.SpectateRequest{}); refused != "" {
+		t.Fatal(refused)
+	}
+	ann.waitSnapshot("sam's tank gone", func(s *tanks.Snapshot) bool { _, ok := tankIn(s, spec.ack.ID); return !ok })
+	if h.lobby.Spectators() != 1 {
+		t.Fatalf("%d spectators after the player chose to watch, want 1", h.lobby.Spectators())
+	}
+}
