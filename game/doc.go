@@ -131,8 +131,9 @@
 //	                        ignored. The client shows the message and must not join again by
 //	                        itself (the two would take the seat from each other in turn).
 //	"unwatched" {"message": string}                 the room a spectator watched closed (its last
-//	                        player left, or it could not restart after a panic); the client may
-//	                        send "spectate" again
+//	                        player left, or it could not restart after a panic) or restarted
+//	                        with a fresh simulation; the watch has ended, and the client may send
+//	                        "spectate" again
 //	"shutdown" {"message": string}                  the server is stopping
 //	"restart"  {"message": string}                  the room's loop panicked and was restarted with
 //	                        a fresh simulation: the client sends "join" with its token again and

@@ -104,6 +104,8 @@ func (r *room[In]) restart() (err error) {
 	r.stream.sent = 0    // and sends everyone a keyframe: no client holds a base from the new world
 	r.mu.Unlock()
 	r.tellRestart(r.peers())
+	// Spectators hold no seat to re-join with: they are let go, and watch again from scratch.
+	r.dismissWatchers("The " + r.opts.RoomName + " had an internal error and was restarted.")
 	return nil
 }
 

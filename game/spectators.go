@@ -47,7 +47,8 @@ type SpectateAck struct {
 }
 
 // UnwatchedNotice is the payload of the "unwatched" event: the watched room closed (its last
-// player left, or it could not restart after a panic). The client may spectate again.
+// player left, or it could not restart after a panic) or restarted after a panic, whose fresh
+// world counts its ticks from the start again. The client may spectate again.
 type UnwatchedNotice struct {
 	Message string `json:"message"`
 }

@@ -123,22 +123,12 @@ func TestSpectatorsWatchWithoutASeat(t *testing.T) {
 	}
 
 	// The arena closing tells its spectator.
-	unwatched := make(chan string, 1)
-	nobody.s.On("unwatched", func(ev *client.Event) {
-		var notice game.UnwatchedNotice
-		_ = ev.Decode(0, &notice)
-		unwatched <- notice.Message
-	})
+	unwatched := nobody.unwatched()
 	if err := ann.s.Emit("leave"); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case msg := <-unwatched:
-		if !strings.Contains(msg, "closed") {
-			t.Fatalf("unwatched %q", msg)
-		}
-	case <-time.After(waitFor):
-		t.Fatal("the spectator was not told its arena closed")
+	if msg := waitMessage(t, unwatched, "the spectator told its arena closed"); !strings.Contains(msg, "closed") {
+		t.Fatalf("unwatched %q", msg)
 	}
 	eventually(t, "no spectator left", func() bool { return h.lobby.Spectators() == 0 })
 	if p, s := metric(t, h.lobby, "tankarena_players"), metric(t, h.lobby, "tankarena_spectators"); p != 0 || s != 0 {
@@ -169,5 +159,73 @@ func TestASpectatorJoinsToPlay(t *testing.T) {
 	ann.waitSnapshot("sam's tank gone", func(s *tanks.Snapshot) bool { _, ok := tankIn(s, spec.ack.ID); return !ok })
 	if h.lobby.Spectators() != 1 {
 		t.Fatalf("%d spectators after the player chose to watch, want 1", h.lobby.Spectators())
+	}
+}
+
+// TestASpectatorIsLetGoWhenItsArenaRestarts: an arena restarted after a panic starts a fresh
+// world, so its spectators are told "unwatched" (they hold no seat to re-join) and may watch
+// again.
+func TestASpectatorIsLetGoWhenItsArenaRestarts(t *testing.T) {
+	h := newHarness(t, nil)
+	ann := h.join(t, "ann", "")
+	spec := h.connect(t, nil)
+	unwatched := spec.unwatched()
+	if _, refused := spec.spectate(game.SpectateRequest{Room: ann.ack.Room}); refused != "" {
+		t.Fatal(refused)
+	}
+	spec.waitSnapshot("ann's tank", aliveTank(ann))
+	injectPanics(t, ann.ack.Room, 1)
+	if msg := waitMessage(t, unwatched, "the spectator let go"); !strings.Contains(msg, "restarted") {
+		t.Fatalf("unwatched %q", msg)
+	}
+	eventually(t, "no spectator counted", func() bool { return h.lobby.Spectators() == 0 })
+	ann.rejoin()
+	if _, refused := spec.spectate(game.SpectateRequest{}); refused != "" {
+		t.Fatalf("watching the restarted arena: %s", refused)
+	}
+	spec.waitSnapshot("ann's re-seated tank", aliveTank(ann))
+}
+
+// TestAMalformedSpectateIsRefused: a spectate with a payload that is not an object is refused, and the connection may still
+// watch.
+func TestAMalformedSpectateIsRefused(t *testing.T) {
+	h := newHarness(t, nil)
+	h.join(t, "ann", "")
+	spec := h.connect(t, nil)
+	for _, bad := range []any{42, "arena", []int{1}} {
+		reply, err := spec.s.EmitWithAck(t.Context(), "spectate", bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var refused game.JoinError
+		if err := reply.Decode(0, &refused); err != nil || !strings.Contains(refused.Error, "spectate takes") {
+			t.Fatalf("spectate %v: answer %s", bad, reply.Raw(0))
+		}
+	}
+	if _, refused := spec.spectate(game.SpectateRequest{}); refused != "" || h.lobby.Spectators() != 1 {
+		t.Fatalf("after the malformed ones: refused %q, %d spectators", refused, h.lobby.Spectators())
+	}
+}
+
+// unwatched returns a channel of the messages of the "unwatched" events the tester gets.
+func (p *tester) unwatched() <-chan string {
+	ch := make(chan string, 4)
+	p.s.On("unwatched", func(ev *client.Event) {
+		var notice game.UnwatchedNotice
+		_ = ev.Decode(0, &notice)
+		ch <- notice.Message
+	})
+	return ch
+}
+
+// waitMessage waits for a message on ch, within the patience.
+func waitMessage(t *testing.T, ch <-chan string, what string) string {
+	t.Helper()
+	select {
+	case msg := <-ch:
+		return msg
+	case <-time.After(waitFor):
+		t.Fatalf("timed out waiting for %s", what)
+		return ""
 	}
 }
