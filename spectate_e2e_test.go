@@ -96,12 +96,16 @@ func TestABrowserWatchesAFullServerAndCyclesTheCamera(t *testing.T) {
 	}
 	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "spectate-follow.png"))
 
-	// A click on another tank follows that one (tanks move: aim again until it lands).
+	// O shows the whole map; a click on a tank there follows it (tanks move: aim again until
+	// the click lands on one).
+	key(t, ctx, input.DispatchKeyEventTypeKeyDown, "KeyO", "o", "o")
+	key(t, ctx, input.DispatchKeyEventTypeKeyUp, "KeyO", "o", "")
+	waitWatch(t, ctx, "the overview", func(w watchView) bool { return w.Follow == nil && strings.HasPrefix(w.Line, overviewLine) })
 	clicked := false
 	for attempt := 0; attempt < 10 && !clicked; attempt++ {
-		v = waitWatch(t, ctx, "a tank to click", func(w watchView) bool { return w.living() >= 2 })
+		v = waitWatch(t, ctx, "the overview of the tanks", func(w watchView) bool { return w.Follow == nil && w.living() >= 2 })
 		for _, tank := range v.Tanks {
-			if !tank.Alive || (v.Follow != nil && tank.ID == *v.Follow) {
+			if !tank.Alive {
 				continue
 			}
 			p, err := browsertest.Eval[struct{ X, Y float64 }](ctx, `tankArena.toScreen(`+jsNum(tank.X)+`, `+jsNum(tank.Y)+`)`)
@@ -111,8 +115,13 @@ func TestABrowserWatchesAFullServerAndCyclesTheCamera(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.MouseClickXY(p.X, p.Y)); err != nil {
 				t.Fatal(err)
 			}
+			// A click follows the tank it lands on, or else the first.
 			w := waitWatch(t, ctx, "the camera after a click", func(w watchView) bool { return w.Follow != nil })
 			clicked = *w.Follow == tank.ID
+			if !clicked { // missed: back to the overview for another try
+				key(t, ctx, input.DispatchKeyEventTypeKeyDown, "KeyO", "o", "o")
+				key(t, ctx, input.DispatchKeyEventTypeKeyUp, "KeyO", "o", "")
+			}
 			break
 		}
 	}
@@ -209,3 +218,43 @@ func poll(t *testing.T, what string, cond func() bool, describe func() string) {
 
 // jsNum is a number as JavaScript source.
 func jsNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// TestAPhoneWatchesAndTapsThroughTheTanks: on an emulated phone, Watch needs no name; the page
+// shows no sticks, the line says to tap, and a tap on the map follows the next tank.
+func TestAPhoneWatchesAndTapsThroughTheTanks(t *testing.T) {
+	base := startServer(t, "-bots", "3", "-admit-when-busy")
+	goPlayer(t, base, "Alice")
+	ctx := browsertest.New(t)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#watch")),
+		chromedp.Click(chromedp.CSS("#watch")),
+	)
+	if err != nil {
+		t.Fatalf("watch: %v", err)
+	}
+	v := waitWatch(t, ctx, "the arena's tanks, watched", func(v watchView) bool { return v.Watching && v.living() >= 3 })
+	if !strings.Contains(v.Line, "tap") {
+		t.Fatalf("the phone's line %q does not say to tap", v.Line)
+	}
+	if sticks, err := browsertest.Eval[bool](ctx, `!document.querySelector('#touch').hidden`); err != nil || sticks {
+		t.Fatalf("a spectator's phone shows the sticks (%v)", err)
+	}
+	seen := map[int]bool{}
+	for range 2 {
+		before := v.Follow
+		// A tap in the map's top left corner, where no tank starts: the next tank.
+		if err := chromedp.Do(ctx, chromedp.MouseClickXY(30, 200)); err != nil {
+			t.Fatal(err)
+		}
+		v = waitWatch(t, ctx, "the camera on the next tank after a tap", func(w watchView) bool {
+			return w.Follow != nil && (before == nil || *w.Follow != *before)
+		})
+		seen[*v.Follow] = true
+	}
+	if len(seen) != 2 {
+		t.Fatalf("two taps followed %v, want two tanks", seen)
+	}
+	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "spectate-phone.png"))
+}

@@ -32,6 +32,7 @@ const RESUME_MS = 10000; // the server's reconnect window (game.ReconnectWindow)
 const STICKS_PX = 170; // the phone's sticks cover this much of the screen's bottom (style.css)
 const TOUCH = matchMedia('(pointer: coarse)').matches; // phones: tap to follow the next tank
 const PICK_RADII = 2.5; // a click within this many tank radii of a tank follows it
+const SPECTATE_LINE_PX = 56; // the spectator's line covers this much of the screen's bottom (spectate.css)
 
 const $ = (sel) => document.querySelector(sel);
 const canvas = $('#view');
@@ -336,7 +337,7 @@ function watchFrame(now, frameDt) {
   playEvents(renderTime, world, focus || { x: game.map.width / 2, y: game.map.height / 2 });
   for (const t of tanks) if (t.alive) effects.tracks(t, c.tankRadius, Math.hypot(t.vx || 0, t.vy || 0), frameDt);
   effects.update(frameDt);
-  renderer.insets.bottom = 0;
+  renderer.insets.bottom = SPECTATE_LINE_PX; // the map's edge stays above the line
   renderer.draw({ map: game.map, me: null, focus, overview: !focus, followed: focus && camera.target, tanks, shells, effects, config: c });
   const line = camera.label(nameOf, TOUCH);
   if ($('#spectate span').textContent !== line) $('#spectate span').textContent = line;

@@ -211,7 +211,7 @@ export class Renderer {
     const size = Math.min(170, Math.min(width, height) * 0.28);
     const k = size / Math.max(map.width, map.height);
     const w = map.width * k, h = map.height * k;
-    const x0 = TOUCH ? 12 : width - w - 12, y0 = TOUCH ? 48 : height - h - 12;
+    const x0 = TOUCH ? 12 : width - w - 12, y0 = TOUCH ? 48 : height - h - 12 - this.insets.bottom; // above a spectator's line
     ctx.fillStyle = 'rgba(16, 20, 18, 0.7)'; ctx.fillRect(x0 - 4, y0 - 4, w + 8, h + 8);
     ctx.fillStyle = 'rgba(79, 91, 62, 0.8)'; ctx.fillRect(x0, y0, w, h);
     ctx.fillStyle = '#a39b89';

@@ -100,7 +100,7 @@ export class FollowCamera {
   label(nameOf, touch) {
     const who = this.overview || this.target === null ? 'Watching: overview' : `Watching ${nameOf(this.target)}`;
     return touch
-      ? `${who} · tap a tank or the screen for the next`
+      ? `${who} · tap: next tank`
       : `${who} · ←/→ or click: next tank · O: overview · Tab: scores · Enter: play`;
   }
 }
