@@ -85,6 +85,7 @@ export class Connection {
   /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
   join(name) {
     this.name = name;
+    if (this.watching) this.stream.reset(); // the room watched may not be the one joined
     this.watching = false; // the server ends a watch when the connection joins
     if (this.socket && this.replaced) { // the player chose to play here again: take the seat back
       this.replaced = false;
