@@ -1,7 +1,8 @@
-// Wires the client together: the name screen, playing or watching (spectate.js), the network, the fixed-tick input loop with
-// prediction, interpolation of everything else, effects, sound, HUD and the render loop. The
-// game-agnostic parts (connection, input clock, snapshot buffer, frame loop, net graph, name
-// cleaning) come from the kit, which the server serves at /kit/ for every game.
+// Wires the client together: the name screen, playing or watching (spectate.js), the network,
+// the fixed-tick input loop with prediction, interpolation of everything else, effects, sound,
+// HUD and the render loop. The game-agnostic parts (connection, input clock, snapshot buffer,
+// frame loop, net graph, name cleaning) come from the kit, which the server serves at /kit/ for
+// every game.
 
 import { Connection } from '../kit/connection.js';
 import { InputClock } from '../kit/inputclock.js';
@@ -133,7 +134,13 @@ net.on('state', (name) => { game.connState = name; });
 net.on('shutdown', (message) => hud.message(message));
 net.on('failed', (error) => {
   // A refused re-join (say, the arena filled up while this tab was away) needs the form back.
-  // A full or busy server still lets everyone watch.
+  // A full or busy server still lets everyone watch. A refusal also ends a watch: the server
+  // ends it before a join, and a refused spectate (the room closed, none left) starts none.
+  if (game.watching) {
+    game.watching = false;
+    $('#spectate').hidden = true;
+    hud.root.classList.remove('watching');
+  }
   $('#join').hidden = false;
   touch.setPlaying(false);
   const offer = /full|busy/.test(String(error)) && !net.watching ? ' Press Watch to look on meanwhile.' : '';

@@ -148,14 +148,17 @@ export class Connection {
     this.notify('replaced', messageOf(msg, 'You joined from another tab.'));
   }
 
-  /** Joins or watches again, as the page last asked. */
-  rejoin() { if (this.watching) this.sendSpectate(); else this.sendJoin(); }
+  /** Joins or watches again, as the page last asked (nothing when a watch was refused and no join asked). */
+  rejoin() {
+    if (this.watching) this.sendSpectate();
+    else if (this.name) this.sendJoin();
+  }
 
   sendSpectate() {
     this.stream.reset(); // another room's numbers: nothing held is a base
     this.socket.emit('spectate', this.kind ? { kind: this.kind } : {}, (ack) => {
       if (!this.watching) return; // the player chose to play meanwhile
-      if (!ack || ack.error) { this.notify('failed', ack?.error || 'watching refused'); return; }
+      if (!ack || ack.error) { this.watching = false; this.notify('failed', ack?.error || 'watching refused'); return; }
       Object.assign(this, { id: null, room: ack.room, tickRate: ack.tickRate, snapshotRate: ack.snapshotRate, game: ack.game });
       this.notify('state', 'connected');
       this.notify('watching', ack);

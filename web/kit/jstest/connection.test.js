@@ -251,6 +251,9 @@ test('watching asks to spectate, sends no inputs, and watches again after a reco
   assert.equal(asks().length, 3, 'the room closed: it asks for another');
   asks()[2].args[1]({ error: 'nothing to watch yet' });
   assert.deepEqual(seen.failed, ['nothing to watch yet']);
+  socket.fire('connect');
+  assert.equal(asks().length, 3, 'refused: no watching again by itself');
+  assert.equal(socket.joins().length, 0);
 });
 
 test('from watching to playing: join on the same connection, and a late spectate answer is ignored', () => {
