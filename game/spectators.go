@@ -92,9 +92,12 @@ func (l *Lobby[In]) spectate(c *connection, req SpectateRequest) (*Spectator[In]
 		}
 	}
 	switch {
-	case !seen:
+	case !seen && req.Kind == "" && req.Room == "":
 		m.spectatesRefusedNone.Add(1)
 		return nil, SpectateAck{}, fmt.Errorf("%w: no %s is running, press Play to start one", ErrNothingToWatch, l.opts.RoomName)
+	case !seen:
+		m.spectatesRefusedNone.Add(1)
+		return nil, SpectateAck{}, fmt.Errorf("%w: no such %s is running", ErrNothingToWatch, l.opts.RoomName)
 	case best == nil:
 		m.spectatesRefusedFull.Add(1)
 		return nil, SpectateAck{}, fmt.Errorf("%w: every %s has its %d spectators, try again later", ErrSpectatorsFull, l.opts.RoomName, l.opts.MaxSpectators)
