@@ -66,7 +66,8 @@
 //	          most seats) of the kind ("": any) with space, or the room named; it never opens one.
 //	          A seat the connection held is given up first; a later "join" ends the watch, as do
 //	          "leave" and a disconnect (nothing is kept for a reconnect). Refusals: "nothing to
-//	          watch yet: no room is running, press Play to start one"; "no room for more
+//	          watch yet: no room is running, press Play to start one" (for a kind or a room
+//	          asked for: "…: no such room is running"); "no room for more
 //	          spectators: every room has its N spectators, try again later"
 //	          (Options.MaxSpectators per room, default 32) or "…: spectating is off on this
 //	          server"; "too many joins, slow down" (the join rates count spectates too). A
