@@ -2,9 +2,13 @@ package game_test
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"tankarena/game"
 	"tankarena/game/tanks"
@@ -228,4 +232,81 @@ func waitMessage(t *testing.T, ch <-chan string, what string) string {
 		t.Fatalf("timed out waiting for %s", what)
 		return ""
 	}
+}
+
+// BenchmarkTicksWithSpectators measures an arena's ticks (one op is one tick, at 60 Hz) with 15
+// bots and a player on a real connection, alone and with 32 spectators on real connections,
+// and reports the percentiles of the time a tick takes: what spectators cost a tick is one
+// send each on the snapshot ticks, never an encoding. The player decodes its snapshots on the
+// same machine, the spectators only read and drop theirs; run it on a quiet machine:
+//
+//	go test -run '^$' -bench TicksWithSpectators -benchtime 1200x ./game/
+func BenchmarkTicksWithSpectators(b *testing.B) {
+	for _, spectators := range []int{0, game.DefaultMaxSpectators} {
+		b.Run(fmt.Sprintf("%d-spectators", spectators), func(b *testing.B) {
+			rec := &tickRecorder{}
+			b.Cleanup(game.SetTickObserver(rec.observe))
+			h := newHarness(b, func(o *game.Options[tanks.Input]) {
+				o.JoinRate = -1 // every spectator is 127.0.0.1
+				o.Logger = slog.New(slog.DiscardHandler)
+				o.NewSimulation = tankSimulations(b, tanks.DefaultConfig(), 16)
+			})
+			player := h.join(b, "Player", "")
+			for range spectators {
+				watchRaw(b, h.url)
+			}
+			player.waitSnapshot("a snapshot with every spectator in", func(*tanks.Snapshot) bool { return true })
+			rec.take()
+			b.ResetTimer()
+			for rec.count() < b.N {
+				time.Sleep(time.Millisecond)
+			}
+			b.StopTimer()
+			ticks := rec.take()
+			b.ReportMetric(float64(percentile(ticks, 0.5).Microseconds()), "p50-µs/tick")
+			b.ReportMetric(float64(percentile(ticks, 0.99).Microseconds()), "p99-µs/tick")
+		})
+	}
+}
+
+// watchRaw spectates over a bare websocket that reads and drops everything (answering pings),
+// for as long as the test runs: a spectator that costs its machine next to nothing.
+func watchRaw(tb testing.TB, base string) {
+	tb.Helper()
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/socket.io/?EIO=4&transport=websocket", nil)
+	if err != nil {
+		tb.Fatalf("dial: %v", err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	_ = c.SetReadDeadline(time.Now().Add(waitFor))
+	readUntil := func(prefix string) {
+		for {
+			_, data, err := c.ReadMessage()
+			if err != nil {
+				tb.Fatalf("waiting for %q: %v", prefix, err)
+			}
+			if strings.HasPrefix(string(data), prefix) {
+				return
+			}
+		}
+	}
+	readUntil("0{")
+	for _, step := range []struct{ send, await string }{{"40", "40"}, {`420["spectate",{}]`, "430[{\"room\""}} {
+		if err := c.WriteMessage(websocket.TextMessage, []byte(step.send)); err != nil {
+			tb.Fatal(err)
+		}
+		readUntil(step.await)
+	}
+	_ = c.SetReadDeadline(time.Time{})
+	go func() {
+		for {
+			_, data, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if string(data) == "2" {
+				_ = c.WriteMessage(websocket.TextMessage, []byte("3"))
+			}
+		}
+	}()
 }
