@@ -62,7 +62,10 @@
 //	          connection gets the room's "snapshot" frames and "roster" as its players do, and
 //	          holds no seat: it does not count against Options.MaxPlayers, sends no inputs (an
 //	          "input" from it is ignored) and does not acknowledge snapshots (its deltas are
-//	          against the last snapshot its connection took). It watches the busiest room (the
+//	          against the last snapshot its connection took: from a keyframe of its own on, the
+//	          room's spectators get each snapshot in one volatile broadcast, a delta against the
+//	          one before; one that misses a broadcast sends "resync" and gets a keyframe of its
+//	          own). It watches the busiest room (the
 //	          most seats) of the kind ("": any) with space, or the room named; it never opens one.
 //	          A seat the connection held is given up first; a later "join" ends the watch, as do
 //	          "leave" and a disconnect (nothing is kept for a reconnect). Refusals: "nothing to
@@ -71,8 +74,8 @@
 //	          spectators: every room has its N spectators, try again later"
 //	          (Options.MaxSpectators per room, default 32) or "…: spectating is off on this
 //	          server"; "too many joins, slow down" (the join rates count spectates too). A
-//	          spectator is admitted while the node measures itself busy: it costs a send, not
-//	          an encoding.
+//	          spectator is admitted while the node measures itself busy: the spectators of a
+//	          room cost it one broadcast a snapshot, and no encoding of their own.
 //	"input"   payload[, acked]                             no ack, sent once per simulation tick
 //	          payload is the game's; acked (optional) the newest snapshot number the client
 //	          decoded, the base the server encodes its next delta against: a number sent to

@@ -9,12 +9,21 @@ import (
 )
 
 // Spectators watch a room instead of playing in it: they get its snapshot stream and its
-// roster, and hold no seat, no place in the simulation and no input buffer. A room sends each
-// snapshot to them as it does to its players, each frame encoded once per distinct base
-// (snapshots.go), so a spectator costs its room one more send, never an encoding of its own:
-// a spectator does not acknowledge (it sends no inputs), so its base is the last snapshot its
-// connection took, the same for every spectator that keeps up. Spectators do not count
-// against Settings.MaxPlayers; Settings.MaxSpectators bounds them per room.
+// roster, and hold no seat, no place in the simulation and no input buffer. Spectators do not
+// count against Settings.MaxPlayers; Settings.MaxSpectators bounds them per room.
+//
+// They cost a tick one broadcast, whatever their number. A spectator sends no inputs, so no
+// acknowledgements either: its base is the last snapshot its connection took. A new spectator
+// (and one that asked for a resync) first gets its snapshots on its own, as a player does,
+// from a keyframe on; once its connection took one, it holds the room's latest snapshot and is
+// synced: it joins the room's spectator broadcast, and every later snapshot reaches all synced
+// spectators in one volatile broadcast (realtime encodes it once, with no allocation per
+// recipient), a delta against the snapshot before, which each of them holds, or the keyframe
+// every 2 s. The frame is one the players' sends share (snapshots.go), so spectators add at
+// most one encoding a send. One that cannot take a broadcast misses it, cannot decode the next
+// delta and asks for a resync: it is on its own again until it took its keyframe. A spectator
+// on the lag simulator stays on its own (its line orders its messages). Without a
+// VolatileBroadcaster (tests), every spectator stays on its own.
 
 // DefaultMaxSpectators bounds one room's spectators unless Settings.MaxSpectators says
 // otherwise: twice its players, a LAN party's worth of onlookers on the big screen and phones.
@@ -57,7 +66,15 @@ type UnwatchedNotice struct {
 // disconnects or the room closes.
 type Spectator[In Input[In]] struct {
 	room *room[In]
-	rc   *receiver
+	w    *watcher
+}
+
+// watcher is a spectator's connection as its room sees it. Guarded by room.mu.
+type watcher struct {
+	receiver
+	// synced is set while the spectator holds the room's latest snapshot, as far as the server
+	// knows, and is in the room's spectator broadcast (see the top of this file).
+	synced bool
 }
 
 // Room is the id of the watched room.
@@ -104,23 +121,23 @@ func (l *Lobby[In]) spectate(c *connection, req SpectateRequest) (*Spectator[In]
 	}
 	w := best.watch(c.peer, c.lag)
 	ack := SpectateAck{Room: best.ID, Kind: best.kind, TickRate: l.opts.TickRate, SnapshotRate: l.opts.SnapshotRate, Game: best.welcome}
-	return &Spectator[In]{room: best, rc: w}, ack, nil
+	return &Spectator[In]{room: best, w: w}, ack, nil
 }
 
 // unwatch ends a spectator's watch (the connection joined, left or dropped). It does nothing
 // for a watch that already ended.
-func (l *Lobby[In]) unwatch(s *Spectator[In]) { s.room.unwatch(s.rc) }
+func (l *Lobby[In]) unwatch(s *Spectator[In]) { s.room.unwatch(s.w) }
 
 // resyncWatch makes the spectator's next snapshot a keyframe ("resync" on connection c).
 func (l *Lobby[In]) resyncWatch(s *Spectator[In], c *connection) {
-	c.lag.up.deliver(func() { s.room.resyncReceiver(s.rc, c.peer) })
+	c.lag.up.deliver(func() { s.room.resyncWatcher(s.w, c.peer) })
 }
 
 // watch adds a spectator on peer and sends it the roster; its first snapshot is a keyframe.
-func (r *room[In]) watch(peer Peer, lag *lagLine) *receiver {
+func (r *room[In]) watch(peer Peer, lag *lagLine) *watcher {
 	r.simMu.Lock() // the roster as of a tick, and no send between adding and telling
 	defer r.simMu.Unlock()
-	w := &receiver{peer: peer, lag: lag, needKey: true}
+	w := &watcher{receiver: receiver{peer: peer, lag: lag, needKey: true}}
 	r.mu.Lock()
 	r.watchers = append(r.watchers, w)
 	r.mu.Unlock()
@@ -136,7 +153,7 @@ func (r *room[In]) watch(peer Peer, lag *lagLine) *receiver {
 }
 
 // unwatch removes the spectator w, if it still watches.
-func (r *room[In]) unwatch(w *receiver) {
+func (r *room[In]) unwatch(w *watcher) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	i := slices.Index(r.watchers, w)
@@ -146,6 +163,7 @@ func (r *room[In]) unwatch(w *receiver) {
 	r.watchers = slices.Delete(r.watchers, i, i+1)
 	r.opts.Metrics.spectators.Add(-1)
 	w.peer.Leave(r.name)
+	w.peer.Leave(r.watchName)
 }
 
 // dismissWatchers ends every watch of a room that closes and tells its spectators.
@@ -158,7 +176,51 @@ func (r *room[In]) dismissWatchers(why string) {
 	notice := UnwatchedNotice{Message: why}
 	for _, w := range gone {
 		w.peer.Leave(r.name)
+		w.peer.Leave(r.watchName)
 		_ = w.peer.Emit("unwatched", notice)
+	}
+}
+
+// resyncWatcher makes the spectator's next snapshot a keyframe of its own, if peer is still its
+// connection: it missed a broadcast (or a snapshot of its own), so it is no longer synced.
+func (r *room[In]) resyncWatcher(w *watcher, peer Peer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if w.peer != peer {
+		return
+	}
+	w.needKey = true
+	if w.synced {
+		w.synced = false
+		w.peer.Leave(r.watchName)
+	}
+}
+
+// broadcastToWatchers sends this send's snapshot to the synced spectators in one volatile
+// broadcast: the keyframe when everyone gets one, else a delta against the snapshot before,
+// which they all hold. It returns the bytes handed over. The caller holds simMu.
+func (r *room[In]) broadcastToWatchers(everyone bool, synced int) int {
+	base := r.stream.n - 1
+	if everyone {
+		base = 0
+	}
+	args := r.frameFor(base)
+	r.opts.Out.(VolatileBroadcaster).BroadcastVolatile(r.watchName, "snapshot", args...)
+	return synced * len(args[0].([]byte))
+}
+
+// syncWatchers moves the spectators whose connection took this send's snapshot of their own
+// into the spectator broadcast: they hold the latest snapshot, the base of the next broadcast.
+// The caller holds room.mu.
+func (r *room[In]) syncWatchers() {
+	if _, ok := r.opts.Out.(VolatileBroadcaster); !ok {
+		return
+	}
+	for _, w := range r.watchers {
+		if !w.synced && !w.needKey && w.delivered&1 != 0 && !w.lag.active() {
+			w.synced = true
+			w.peer.Join(r.watchName)
+		}
 	}
 }
 
