@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -164,6 +165,22 @@ func TestASpectatorJoinsToPlay(t *testing.T) {
 	if h.lobby.Spectators() != 1 {
 		t.Fatalf("%d spectators after the player chose to watch, want 1", h.lobby.Spectators())
 	}
+}
+
+// TestASpectatorOnASimulatedBadNetwork: a spectator that asks for the lag simulator gets its
+// snapshots and the roster through it, in order, as a player does.
+func TestASpectatorOnASimulatedBadNetwork(t *testing.T) {
+	h := newHarness(t, nil)
+	ann := h.join(t, "ann", "")
+	spec := h.connect(t, url.Values{"lag": {"60"}, "jitter": {"20"}})
+	if _, refused := spec.spectate(game.SpectateRequest{}); refused != "" {
+		t.Fatal(refused)
+	}
+	spec.waitSnapshot("ann's tank through the lag simulator", aliveTank(ann))
+	eventually(t, "the roster through the lag simulator", func() bool { return strings.Join(spec.rosterNames(), ",") == "ann" })
+	bob := h.join(t, "bob", "")
+	eventually(t, "the new roster through the lag simulator", func() bool { return len(spec.rosterNames()) == 2 })
+	spec.waitSnapshot("bob's tank", aliveTank(bob))
 }
 
 // TestASpectatorIsLetGoWhenItsArenaRestarts: an arena restarted after a panic starts a fresh
