@@ -50,6 +50,8 @@ func TestMetricsKeepTheirNames(t *testing.T) {
 		"tankarena_send_backlog_closes_total counter",
 		"tankarena_slow_client_closes_total counter",
 		"tankarena_snapshot_bytes_sent_total counter",
+		"tankarena_spectates_refused_total counter",
+		"tankarena_spectators gauge",
 		"tankarena_snapshots_total counter",
 		"tankarena_tick_duration_seconds histogram",
 		"tankarena_ticks_skipped_total counter",

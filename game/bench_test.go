@@ -41,6 +41,19 @@ func BenchmarkArenaTick(b *testing.B) {
 		benchArenaTick(b, a, peer, func(int) {})
 		b.ReportMetric(float64(a.opts.Metrics.replayDropped.Load()), "records-dropped")
 	})
+	// "bots+spectators": the same with 32 spectators (Settings.MaxSpectators' default), who get
+	// the watching player's encodings: the difference to "bots" is what spectators cost a tick.
+	b.Run("bots+spectators", func(b *testing.B) {
+		a := testArena(b, 16)
+		peer := &recordingPeer{}
+		if _, err := a.join("Watcher", "token", peer, lagOf(LagProfile{})); err != nil {
+			b.Fatal(err)
+		}
+		for range DefaultMaxSpectators {
+			a.watch(&countingPeer{}, lagOf(LagProfile{}))
+		}
+		benchArenaTick(b, a, peer, func(int) {})
+	})
 	b.Run("stress", func(b *testing.B) {
 		cfg := tanks.DefaultConfig()
 		cfg.ReloadTime = 0.2

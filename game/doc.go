@@ -65,6 +65,25 @@
 //	          seat}, which that node honours once within ReservationTTL (10 s) without placing
 //	          the player again (placement.go). A JoinAck then names the node holding the seat
 //	          ("node": its public URL), where its token works.
+//	"spectate" {"kind"?: string, "room"?: string}          with ack → {room, kind, tickRate, snapshotRate, game}
+//	          (or {"error": string}): watch a room instead of playing (spectators.go). The
+//	          connection gets the room's "snapshot" frames and "roster" as its players do, and
+//	          holds no seat: it does not count against Options.MaxPlayers, sends no inputs (an
+//	          "input" from it is ignored) and does not acknowledge snapshots (its deltas are
+//	          against the last snapshot its connection took: from a keyframe of its own on, the
+//	          room's spectators get each snapshot in one volatile broadcast, a delta against the
+//	          one before; one that misses a broadcast sends "resync" and gets a keyframe of its
+//	          own). It watches the busiest room (the
+//	          most seats) of the kind ("": any) with space, or the room named; it never opens one.
+//	          A seat the connection held is given up first; a later "join" ends the watch, as do
+//	          "leave" and a disconnect (nothing is kept for a reconnect). Refusals: "nothing to
+//	          watch yet: no room is running, press Play to start one" (for a kind or a room
+//	          asked for: "…: no such room is running"); "no room for more
+//	          spectators: every room has its N spectators, try again later"
+//	          (Options.MaxSpectators per room, default 32) or "…: spectating is off on this
+//	          server"; "too many joins, slow down" (the join rates count spectates too). A
+//	          spectator is admitted while the node measures itself busy: the spectators of a
+//	          room cost it one broadcast a snapshot, and no encoding of their own.
 //	"input"   payload[, acked]                             no ack, sent once per simulation tick
 //	          payload is the game's; acked (optional) the newest snapshot number the client
 //	          decoded, the base the server encodes its next delta against: a number sent to
@@ -123,6 +142,10 @@
 //	                        (a second tab) and plays the seat now; this connection's inputs are
 //	                        ignored. The client shows the message and must not join again by
 //	                        itself (the two would take the seat from each other in turn).
+//	"unwatched" {"message": string}                 the room a spectator watched closed (its last
+//	                        player left, or it could not restart after a panic) or restarted
+//	                        with a fresh simulation; the watch has ended, and the client may send
+//	                        "spectate" again
 //	"shutdown" {"message": string}                  the server is stopping
 //	"restart"  {"message": string}                  the room's loop panicked and was restarted with
 //	                        a fresh simulation: the client sends "join" with its token again and

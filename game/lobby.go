@@ -449,6 +449,7 @@ func (l *Lobby[In]) remove(s *Seat[In]) {
 	l.rooms = slices.DeleteFunc(l.rooms, func(r *room[In]) bool { return r == s.room })
 	l.opts.Metrics.rooms.Add(-1)
 	s.room.log.Info(l.opts.RoomName + " empty, stopping")
+	s.room.dismissWatchers("The " + l.opts.RoomName + " closed: its last player left.")
 	go s.room.stop()
 }
 
@@ -463,6 +464,7 @@ func (l *Lobby[In]) retire(r *room[In]) {
 			r.detach(seat.p)
 		}
 	}
+	r.dismissWatchers("The " + l.opts.RoomName + " had an internal error and closed.")
 	before := len(l.rooms)
 	l.rooms = slices.DeleteFunc(l.rooms, func(x *room[In]) bool { return x == r })
 	if len(l.rooms) < before {
@@ -494,6 +496,17 @@ func (l *Lobby[In]) Rooms() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.rooms)
+}
+
+// Spectators returns the number of connections watching a room.
+func (l *Lobby[In]) Spectators() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, r := range l.rooms {
+		n += r.spectators()
+	}
+	return n
 }
 
 // Close stops every room and waits for their goroutines.

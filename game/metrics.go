@@ -16,6 +16,7 @@ type Metrics struct {
 	namespace, room string // name parts: <namespace>_players, <namespace>_<room>s
 
 	players          atomic.Int64
+	spectators       atomic.Int64
 	rooms            atomic.Int64
 	ticks            atomic.Uint64
 	tickNanos        atomic.Uint64
@@ -54,6 +55,10 @@ type Metrics struct {
 	replayBytes       atomic.Uint64
 	replayDropped     atomic.Uint64 // messages the writer's queue could not take
 	replayWriteErrors atomic.Uint64
+
+	spectatesRefusedFull atomic.Uint64 // every room to watch had its spectators, or spectating is off
+	spectatesRefusedNone atomic.Uint64 // no room of the kind ran
+	spectatesRefusedRate atomic.Uint64 // over the join rate of the connection or the address
 }
 
 // NewMetrics returns counters whose series are named <namespace>_… and call a room what the
@@ -113,11 +118,16 @@ func (m *Metrics) InputsDropped() (rate, superseded, malformed uint64) {
 func (m *Metrics) Register(reg prometheus.Registerer) error {
 	const droppedHelp = "Inputs dropped, by reason: over the rate limit; shed by a player's input buffer to give back latency after a stall (burst; merged into the next input, a shot kept); merged on arrival at a full input buffer (queue_full); malformed."
 	const refusedHelp = "Joins refused, by reason."
+	const spectateHelp = "Requests to watch a room refused, by reason: every room had its -max-spectators (or spectating is off), no room was running, over the join rate."
 	const evictedHelp = "Seats of disconnected players given up before their reconnect window ended, to seat a new player: on a full server, or from an address at its seat limit."
 	ns, room := m.namespace+"_", m.namespace+"_"+m.room
 	for _, c := range []prometheus.Collector{
 		gaugeFunc(ns+"players", "Players in all rooms, including those inside the reconnect window.", nil, m.players.Load),
 		gaugeFunc(room+"s", "Running rooms.", nil, m.rooms.Load),
+		gaugeFunc(ns+"spectators", "Connections watching a room: no seat, not counted in players.", nil, m.spectators.Load),
+		counterFunc(ns+"spectates_refused_total", spectateHelp, prometheus.Labels{"reason": "full"}, m.spectatesRefusedFull.Load),
+		counterFunc(ns+"spectates_refused_total", spectateHelp, prometheus.Labels{"reason": "nothing_to_watch"}, m.spectatesRefusedNone.Load),
+		counterFunc(ns+"spectates_refused_total", spectateHelp, prometheus.Labels{"reason": "join_rate"}, m.spectatesRefusedRate.Load),
 		tickHistogram{m: m, desc: prometheus.NewDesc(ns+"tick_duration_seconds", "Time one simulation tick took (inputs, step, snapshot).", nil, nil)},
 		counterFunc(ns+"ticks_skipped_total", "Ticks dropped because a room fell too far behind.", nil, m.skippedTicks.Load),
 		counterFunc(ns+"snapshots_total", "Snapshots encoded (one per room per send).", nil, m.snapshots.Load),

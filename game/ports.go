@@ -20,3 +20,10 @@ type Peer interface {
 type Broadcaster interface {
 	Broadcast(room, event string, args ...any)
 }
+
+// VolatileBroadcaster is a Broadcaster that can also send an event only to the connections of a
+// room that can take it now, dropping it for the others (spectators.go): one encoding and no
+// allocation per recipient.
+type VolatileBroadcaster interface {
+	BroadcastVolatile(room, event string, args ...any)
+}

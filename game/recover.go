@@ -105,6 +105,8 @@ func (r *room[In]) restart() (err error) {
 	r.rec.open = false   // and records the new world in a file of its own
 	r.mu.Unlock()
 	r.tellRestart(r.peers())
+	// Spectators hold no seat to re-join with: they are let go, and watch again from scratch.
+	r.dismissWatchers("The " + r.opts.RoomName + " had an internal error and was restarted.")
 	return nil
 }
 

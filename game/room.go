@@ -32,27 +32,18 @@ type ReplacedNotice struct {
 
 // player is one player's seat in a room. Guarded by room.mu.
 type player[In Input[In]] struct {
-	id     int // the simulation's id; it changes when the room restarts after a panic
-	name   string
-	token  string
-	peer   Peer     // nil while the player is disconnected and may still reconnect
-	lag    *lagLine // the connection's simulated network
+	id    int // the simulation's id; it changes when the room restarts after a panic
+	name  string
+	token string
+	// receiver is the player's connection as the snapshot stream sees it; its peer is nil
+	// while the player is disconnected and may still reconnect.
+	receiver
 	inputs inputBuffer[In]
 	budget float64 // inputs the player may still send now (the rate limiter's bucket)
 	gen    int     // bumped on every (re)connect, so a stale reconnect timer does nothing
 	// last is the newest input received: the idle input queued on disconnect follows it, and a
 	// reconnecting client continues numbering after it.
 	last In
-	// needKey is set while the client holds no snapshot the server may encode against (it is
-	// new or reconnected, it asked for a resync): its next snapshot is a keyframe.
-	needKey bool
-	// acked is the newest snapshot the client acknowledged, the base of its next delta (0:
-	// none). acking is set once it acknowledges at all; until then, acked follows the
-	// snapshots its connection takes (see sendSnapshot). Bit i of delivered is set when the
-	// connection took snapshot room.latest-i: only those may be acknowledged.
-	acked     uint32
-	acking    bool
-	delivered uint64
 }
 
 // room is one running match: a simulation stepped by its own goroutine at a fixed tick rate.
@@ -64,8 +55,10 @@ type room[In Input[In]] struct {
 	ID   string // a version 4 UUID: unique across restarts of the process, and across processes
 	kind string // one of Options.Kinds
 	name string // the broadcast room of its connected players
-	opts *Options[In]
-	log  *slog.Logger
+	// watchName is the broadcast room of its synced spectators (spectators.go)
+	watchName string
+	opts      *Options[In]
+	log       *slog.Logger
 	// clock is the input buffers' timing at the room's tick rate.
 	clock bufferClock
 
@@ -85,9 +78,10 @@ type room[In Input[In]] struct {
 	// the loop only.
 	tickCost atomic.Int64
 
-	mu      sync.Mutex
-	players map[int]*player[In]
-	latest  uint32 // the number of the latest snapshot sent (stream.n, for acknowledge)
+	mu       sync.Mutex
+	players  map[int]*player[In]
+	watchers []*watcher // spectators (spectators.go): snapshots and roster, no seat
+	latest   uint32     // the number of the latest snapshot sent (stream.n, for acknowledge)
 
 	// retire removes the room and its seats from the lobby when it cannot restart.
 	retire func(*room[In])
@@ -97,17 +91,19 @@ type room[In Input[In]] struct {
 
 func newRoom[In Input[In]](id, kind string, sim Simulation[In], opts *Options[In], retire func(*room[In])) *room[In] {
 	return &room[In]{
-		retire:  retire,
-		ID:      id,
-		kind:    kind,
-		name:    opts.RoomName + "-" + id,
-		opts:    opts,
-		log:     opts.Logger.With(opts.RoomName, id),
-		clock:   newBufferClock(opts.TickRate),
-		sim:     sim,
-		welcome: sim.Welcome(),
-		players: make(map[int]*player[In]),
-		done:    make(chan struct{}),
+		retire: retire,
+		ID:     id,
+		kind:   kind,
+		name:   opts.RoomName + "-" + id,
+		// A name no client can join by itself: rooms are server-side only.
+		watchName: opts.RoomName + "-" + id + "/spectators",
+		opts:      opts,
+		log:       opts.Logger.With(opts.RoomName, id),
+		clock:     newBufferClock(opts.TickRate),
+		sim:       sim,
+		welcome:   sim.Welcome(),
+		players:   make(map[int]*player[In]),
+		done:      make(chan struct{}),
 	}
 }
 
@@ -239,6 +235,7 @@ func (r *room[In]) sendRoster(roster any) {
 			p.lag.down.deliver(func() { _ = peer.Emit("roster", roster) })
 		}
 	}
+	r.rosterToWatchers(roster)
 }
 
 // join adds a player for peer, unless the room's seats are all taken. The player gets name, or
@@ -254,7 +251,7 @@ func (r *room[In]) join(name, token string, peer Peer, lag *lagLine) (*player[In
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", r.opts.RoomName, r.ID, err)
 	}
-	p := &player[In]{id: id, name: name, token: token, lag: lag, budget: inputBurst}
+	p := &player[In]{id: id, name: name, token: token, receiver: receiver{lag: lag}, budget: inputBurst}
 	r.mu.Lock()
 	r.players[id] = p
 	r.mu.Unlock()

@@ -13,6 +13,10 @@ type Settings struct {
 	TickRate     int // simulation ticks per second; default 60
 	SnapshotRate int // snapshots per second, at most TickRate; default 30
 	MaxPlayers   int // per room; default 16
+	// MaxSpectators bounds the spectators of one room (spectators.go), who hold no seat and
+	// do not count against MaxPlayers; a spectate when every room has them is refused with
+	// ErrSpectatorsFull. Default DefaultMaxSpectators; negative: nobody may watch.
+	MaxSpectators int
 	// MaxRooms bounds the rooms running at once; a join when all are full is refused with
 	// ErrServerFull. Default DefaultMaxRooms.
 	MaxRooms int
@@ -71,6 +75,7 @@ func RegisterFlags(fs *flag.FlagSet, room string, defaults Settings) func() (Set
 	fs.IntVar(&s.TickRate, "tick-rate", def.TickRate, "simulation ticks per second")
 	fs.IntVar(&s.SnapshotRate, "snapshot-rate", def.SnapshotRate, "snapshots per second sent to each player")
 	fs.IntVar(&s.MaxPlayers, "max-players", def.MaxPlayers, "players per "+room+"; a new "+room+" opens when all are full")
+	maxSpectators := fs.Int("max-spectators", max(def.MaxSpectators, 0), "spectators per "+room+" (they hold no seat and do not count against -max-players); 0: nobody may watch")
 	fs.IntVar(&s.MaxRooms, "max-"+room+"s", def.MaxRooms, room+"s running at once; when all are full a join is refused with \"server full\"")
 	fs.IntVar(&s.InputRate, "input-rate", defaults.InputRate, "inputs per second one player may send on average, bursts of 32; more are dropped; 0: twice the tick rate")
 	fs.IntVar(&s.MaxNameLength, "max-name-length", def.MaxNameLength, "longest player name in characters; longer names are cut")
@@ -92,6 +97,13 @@ func RegisterFlags(fs *flag.FlagSet, room string, defaults Settings) func() (Set
 		}
 		if s.InputRate < 0 || s.MaxNameLength < 1 || s.MaxSeatsPerAddress < 1 || *joinRate < 0 || *maxClientLag < 0 {
 			return s, errors.New("flags: need input-rate >= 0, max-name-length >= 1, max-seats-per-ip >= 1, join-rate >= 0, max-client-lag >= 0")
+		}
+		if *maxSpectators < 0 {
+			return s, errors.New("flags: need max-spectators >= 0")
+		}
+		s.MaxSpectators = *maxSpectators
+		if *maxSpectators == 0 {
+			s.MaxSpectators = -1
 		}
 		if *lag < 0 || *jitter < 0 || s.Lag.Loss < 0 || s.Lag.Loss > 1 {
 			return s, errors.New("flags: need lag >= 0, jitter >= 0, 0 <= loss <= 1")
@@ -125,6 +137,9 @@ func (s Settings) withDefaults() Settings {
 	s.SnapshotRate = min(s.SnapshotRate, s.TickRate)
 	if s.MaxPlayers <= 0 {
 		s.MaxPlayers = 16
+	}
+	if s.MaxSpectators == 0 {
+		s.MaxSpectators = DefaultMaxSpectators
 	}
 	if s.MaxRooms <= 0 {
 		s.MaxRooms = DefaultMaxRooms

@@ -19,7 +19,7 @@ type snapshotStream[In Input[In]] struct {
 	sent    int    // snapshots sent since the room (re)started, for the periodic keyframe
 	body    []byte // reused encoding buffers
 	frame   []byte
-	targets []snapshotTarget[In]
+	targets []snapshotTarget
 	// encoded are this send's frames, one per distinct base: players whose newest
 	// acknowledged snapshot is the same share one encoding.
 	encoded []encodedFrame
@@ -32,9 +32,26 @@ type encodedFrame struct {
 	args [1]any
 }
 
-// snapshotTarget is one connected player as the tick sends it a snapshot.
-type snapshotTarget[In Input[In]] struct {
-	p    *player[In]
+// receiver is one connection that gets the room's snapshots: a player's, or a spectator's
+// (spectators.go). Guarded by room.mu.
+type receiver struct {
+	peer Peer     // nil while a player is disconnected
+	lag  *lagLine // the connection's simulated network
+	// needKey is set while the client holds no snapshot the server may encode against (it is
+	// new or reconnected, it asked for a resync): its next snapshot is a keyframe.
+	needKey bool
+	// acked is the newest snapshot the client acknowledged, the base of its next delta (0:
+	// none). acking is set once it acknowledges at all; until then, acked follows the
+	// snapshots its connection takes (see sendSnapshot). Bit i of delivered is set when the
+	// connection took snapshot room.latest-i: only those may be acknowledged.
+	acked     uint32
+	acking    bool
+	delivered uint64
+}
+
+// snapshotTarget is one connected receiver as the tick sends it a snapshot.
+type snapshotTarget struct {
+	p    *receiver
 	peer Peer
 	lag  *lagLine
 	base uint32 // the snapshot to encode against; 0: a keyframe
@@ -58,15 +75,15 @@ func (r *room[In]) sendSnapshot() {
 	r.latest = st.n
 	st.targets = st.targets[:0]
 	for _, p := range r.players {
-		if p.peer == nil {
+		st.target(&p.receiver, everyone)
+	}
+	synced := 0
+	for _, w := range r.watchers {
+		if w.synced {
+			synced++ // one broadcast for them all, below
 			continue
 		}
-		p.delivered <<= 1 // the window moves on by this snapshot; its bit is set once taken
-		base := p.acked
-		if everyone || p.needKey {
-			base = 0
-		}
-		st.targets = append(st.targets, snapshotTarget[In]{p: p, peer: p.peer, lag: p.lag, base: base})
+		st.target(&w.receiver, everyone) // on their own until synced: see spectators.go
 	}
 	r.mu.Unlock()
 
@@ -88,6 +105,9 @@ func (r *room[In]) sendSnapshot() {
 			dropped++
 		}
 	}
+	if synced > 0 {
+		bytes += r.broadcastToWatchers(everyone, synced)
+	}
 	r.opts.meter.sent(time.Now(), len(st.targets), dropped)
 	r.opts.Metrics.snapshotsDropped.Add(uint64(dropped))
 
@@ -104,10 +124,24 @@ func (r *room[In]) sendSnapshot() {
 			t.p.acked = st.n // held if it arrives: the base of its next delta
 		}
 	}
+	r.syncWatchers()
 	r.mu.Unlock()
 	r.record(everyone)
 	r.opts.Metrics.snapshots.Add(1)
 	r.opts.Metrics.bytesSent.Add(uint64(bytes))
+}
+
+// target adds a connected receiver to this send's targets. The caller holds room.mu.
+func (st *snapshotStream[In]) target(p *receiver, everyone bool) {
+	if p.peer == nil {
+		return
+	}
+	p.delivered <<= 1 // the window moves on by this snapshot; its bit is set once taken
+	base := p.acked
+	if everyone || p.needKey {
+		base = 0
+	}
+	st.targets = append(st.targets, snapshotTarget{p: p, peer: p.peer, lag: p.lag, base: base})
 }
 
 // frameFor returns this send's frame against base as the emit's arguments, encoding it on
@@ -132,14 +166,14 @@ func (r *room[In]) frameFor(base uint32) []any {
 // and in order. It arrives as TCP hands data over, several at once after a stall or in a bunch
 // of jitter, so it is sent reliably then: the real connection would drop all but the first of
 // a bunch as volatile. An error there (the connection gone) asks for a keyframe next time.
-func (r *room[In]) deliverSnapshot(t *snapshotTarget[In], args []any) bool {
+func (r *room[In]) deliverSnapshot(t *snapshotTarget, args []any) bool {
 	if !t.lag.active() {
 		return t.peer.EmitVolatile("snapshot", args...)
 	}
 	p, peer, frame := t.p, t.peer, args[0] // args is reused by the next send; its value is not
 	return t.lag.down.deliver(func() {
 		if peer.Emit("snapshot", frame) != nil {
-			r.resync(p, peer)
+			r.resyncReceiver(p, peer)
 		}
 	})
 }
@@ -169,7 +203,10 @@ func (r *room[In]) acknowledge(p *player[In], from Peer, n uint32) {
 }
 
 // resync makes the player's next snapshot a keyframe, if peer still holds the seat.
-func (r *room[In]) resync(p *player[In], peer Peer) {
+func (r *room[In]) resync(p *player[In], peer Peer) { r.resyncReceiver(&p.receiver, peer) }
+
+// resyncReceiver makes the receiver's next snapshot a keyframe, if peer is still its connection.
+func (r *room[In]) resyncReceiver(p *receiver, peer Peer) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if p.peer == peer {

@@ -36,8 +36,10 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		addr: s.ClientIP(), // the engine's per-address key: an IPv6 client counts by its /64
 		lag:  newLagLine(profile, l.opts.Metrics, realClock{}, rand.Uint64()),
 	}
-	var joining sync.Mutex // orders "join" and "leave"
+	var joining sync.Mutex // orders "join", "spectate" and "leave"
 	var seat atomic.Pointer[Seat[In]]
+	var watch atomic.Pointer[Spectator[In]] // a connection plays or watches, never both
+	closed := false                         // the connection dropped: no watch may start; guarded by joining
 
 	s.On("join", func(e *realtime.Event) {
 		var req JoinRequest
@@ -48,6 +50,9 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		}
 		joining.Lock()
 		defer joining.Unlock()
+		if w := watch.Swap(nil); w != nil {
+			l.unwatch(w) // from watching to playing
+		}
 		joined, ack, err := l.joinPlaced(c, req)
 		if err != nil {
 			if !errors.Is(err, ErrJoinRate) {
@@ -57,6 +62,31 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 			return
 		}
 		seat.Store(joined)
+		_ = e.Ack(ack)
+	})
+	s.On("spectate", func(e *realtime.Event) {
+		var req SpectateRequest
+		if e.Len() > 0 && e.Decode(0, &req) != nil {
+			_ = e.Ack(JoinError{Error: "spectate takes {kind?, room?}"})
+			return
+		}
+		joining.Lock()
+		defer joining.Unlock()
+		if st := seat.Swap(nil); st != nil {
+			l.leave(st, c.peer) // from playing to watching: the seat is given up at once
+		}
+		if w := watch.Swap(nil); w != nil {
+			l.unwatch(w)
+		}
+		if closed {
+			return
+		}
+		w, ack, err := l.spectate(c, req)
+		if err != nil {
+			_ = e.Ack(JoinError{Error: err.Error()})
+			return
+		}
+		watch.Store(w)
 		_ = e.Ack(ack)
 	})
 	// Inputs come at the tick rate, and in bursts after a network stall: they go into the
@@ -92,6 +122,9 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		if st := seat.Load(); st != nil {
 			l.resync(st, c)
 		}
+		if w := watch.Load(); w != nil {
+			l.resyncWatch(w, c)
+		}
 	})
 	s.On("leave", func(*realtime.Event) {
 		joining.Lock()
@@ -99,9 +132,19 @@ func (l *Lobby[In]) handle(s *realtime.Socket) {
 		if st := seat.Swap(nil); st != nil {
 			l.leave(st, c.peer)
 		}
+		if w := watch.Swap(nil); w != nil {
+			l.unwatch(w)
+		}
 	})
 	s.OnDisconnect(func(string) {
 		c.lag.close() // what it still holds was for this connection alone
+		joining.Lock()
+		closed = true
+		w := watch.Swap(nil)
+		joining.Unlock()
+		if w != nil {
+			l.unwatch(w) // a spectator keeps nothing for a reconnect
+		}
 		if st := seat.Load(); st != nil {
 			l.disconnected(st, c.peer)
 		}
@@ -127,4 +170,8 @@ type roomBroadcaster struct{ ns *realtime.Namespace }
 
 func (b roomBroadcaster) Broadcast(room, event string, args ...any) {
 	_ = b.ns.Local().To(room).Emit(event, args...)
+}
+
+func (b roomBroadcaster) BroadcastVolatile(room, event string, args ...any) {
+	_ = b.ns.Local().To(room).Volatile().Emit(event, args...)
 }

@@ -10,5 +10,5 @@ import "embed"
 
 // Files is the browser client, rooted at this folder.
 //
-//go:embed index.html replay.html style.css rounds.css replay.css js/*.js favicon.svg manifest.webmanifest icons/*.png
+//go:embed index.html replay.html style.css rounds.css replay.css spectate.css js/*.js favicon.svg manifest.webmanifest icons/*.png
 var Files embed.FS

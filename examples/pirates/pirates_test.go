@@ -48,6 +48,23 @@ type pirate struct {
 // join connects to url and joins as name, with a reconnect token or "".
 func join(t *testing.T, url, name, token string) *pirate {
 	t.Helper()
+	p := connect(t, url)
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	reply, err := p.s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name, Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reply.Decode(0, &p.ack); err != nil || p.ack.Token == "" {
+		t.Fatalf("join as %s: %v, ack %s", name, err, reply.Raw(0))
+	}
+	p.seq = p.ack.Seq
+	return p
+}
+
+// connect opens a connection to url that receives snapshots and rosters, without joining.
+func connect(t *testing.T, url string) *pirate {
+	t.Helper()
 	m, err := client.NewManager(url, client.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -73,14 +90,6 @@ func join(t *testing.T, url, name, token string) *pirate {
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	reply, err := s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name, Token: token})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := reply.Decode(0, &p.ack); err != nil || p.ack.Token == "" {
-		t.Fatalf("join as %s: %v, ack %s", name, err, reply.Raw(0))
-	}
-	p.seq = p.ack.Seq
 	return p
 }
 
@@ -215,6 +224,30 @@ func TestReconnectKeepsScore(t *testing.T) {
 	w := again.waitSnapshot("a snapshot after the reconnect", func(*world) bool { return true })
 	if got, want := w.score(anne.ack.ID), scored.score(anne.ack.ID); got < want || len(w.Players) != 1 {
 		t.Errorf("after the reconnect: score %d (before %d), %d players; want the score kept, one square", got, want, len(w.Players))
+	}
+}
+
+// TestASpectatorWatchesThePirates: the runtime's spectating works for this game too: a
+// spectator of a full room (-max-players 1) gets its snapshots and roster with no square of its
+// own.
+func TestASpectatorWatchesThePirates(t *testing.T) {
+	url := startServer(t, "-max-players", "1")
+	anne := join(t, url, "Anne", "")
+	watcher := connect(t, url)
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	reply, err := watcher.s.EmitWithAck(ctx, "spectate", game.SpectateRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ack game.SpectateAck
+	if err := reply.Decode(0, &ack); err != nil || ack.Room != anne.ack.Room || string(ack.Game) != `{"w":640,"h":480,"size":20}` {
+		t.Fatalf("spectate answer %s (%v), want Anne's room %s and the welcome", reply.Raw(0), err, anne.ack.Room)
+	}
+	anne.sail(true)
+	w := watcher.waitSnapshot("Anne scoring, seen by the spectator", func(w *world) bool { return w.score(anne.ack.ID) > 0 })
+	if len(w.Players) != 1 {
+		t.Fatalf("%d squares with a spectator watching, want Anne's alone", len(w.Players))
 	}
 }
 

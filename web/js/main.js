@@ -1,7 +1,8 @@
-// Wires the client together: the name screen, the network, the fixed-tick input loop with
-// prediction, interpolation of everything else, effects, sound, HUD and the render loop. The
-// game-agnostic parts (connection, input clock, snapshot buffer, frame loop, net graph, name
-// cleaning) come from the kit, which the server serves at /kit/ for every game.
+// Wires the client together: the name screen, playing or watching (spectate.js), the network,
+// the fixed-tick input loop with prediction, interpolation of everything else, effects, sound,
+// HUD and the render loop. The game-agnostic parts (connection, input clock, snapshot buffer,
+// frame loop, net graph, name cleaning) come from the kit, which the server serves at /kit/ for
+// every game.
 
 import { Connection } from '../kit/connection.js';
 import { InputClock } from '../kit/inputclock.js';
@@ -25,12 +26,16 @@ import { KillCam } from './killcam.js';
 import { clientConfig } from './config.js';
 import { ServerBrowser } from './servers.js';
 import { encodeInput, decodeInput } from './protocol.js';
+import { FollowCamera, keyAction } from './spectate.js';
 
 const INTERP_DELAY_MS = Number(new URLSearchParams(location.search).get('interp')) || 100;
 const HEARING = 1400; // world units at which a sound fades out
 const STALE_EVENT_MS = 300; // events further behind than this (a hidden tab catching up) play silently
 const RESUME_MS = 10000; // the server's reconnect window (game.ReconnectWindow): a reload within it joins at once
 const STICKS_PX = 170; // the phone's sticks cover this much of the screen's bottom (style.css)
+const TOUCH = matchMedia('(pointer: coarse)').matches; // phones: tap to follow the next tank
+const PICK_RADII = 2.5; // a click within this many tank radii of a tank follows it
+const SPECTATE_LINE_PX = 56; // the spectator's line covers this much of the screen's bottom (spectate.css)
 
 const $ = (sel) => document.querySelector(sel);
 const canvas = $('#view');
@@ -44,12 +49,14 @@ const rounds = new Rounds($('#hud'));
 const netgraph = new NetGraph($('#netgraph'));
 const killcam = new KillCam();
 let killcamEffects = new Effects();
+const camera = new FollowCamera(); // a spectator's: the tank followed, or the overview
 
 const game = {
   me: null, room: null, map: null, config: null, tickRate: 60, snapshotRate: 30,
   predictor: null, buffer: null, shots: new OwnShots(), names: new Map(),
   now: 0, gun: null, deadSince: null,
   events: [], lastView: null, connState: 'connecting', death: null, ownScreen: null,
+  watching: false, // a spectator: no tank, no inputs, the follow camera
 };
 
 // The reconnect token keeps its storage names from before the kit ('tankarena.token'), so a
@@ -76,28 +83,45 @@ const inputs = new InputClock(net, {
 });
 
 net.on('joined', (ack) => {
+  const rules = enter(ack, false);
+  // (The input clock numbers on from the ack's seq by itself.)
+  game.predictor = new Predictor(rules, game.map);
+  game.gun = new Gun(game.config.reloadTime, game.tickRate);
+  touch.setPlaying(true);
+});
+net.on('watching', (ack) => {
+  enter(ack, true);
+  game.predictor = null;
+  touch.setPlaying(false);
+});
+
+/**
+ * Starts the view of a room afresh, to play (a join's ack) or to watch (a spectate's); returns
+ * the room's rules as the welcome carries them.
+ */
+function enter(ack, watching) {
   const { map, config } = ack.game || {};
-  Object.assign(game, { me: ack.id, room: ack.room, map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30 });
+  Object.assign(game, { me: watching ? null : ack.id, room: ack.room, map, tickRate: ack.tickRate || 60, snapshotRate: ack.snapshotRate || 30, watching });
   game.config = clientConfig(config, game.tickRate, game.snapshotRate);
   // Every (re)join starts the view afresh: a restarted server or another arena counts ticks
   // from its own start (the buffer would wait for a tick it already holds, forever), and inputs
-  // lost with the old connection will never be acknowledged. (The input clock numbers on from
-  // the ack's seq by itself.)
-  game.predictor = new Predictor(config, map);
+  // lost with the old connection will never be acknowledged.
   game.buffer = new SnapshotBuffer(game.tickRate);
-  game.gun = new Gun(game.config.reloadTime, game.tickRate);
   game.shots = new OwnShots();
   game.events = []; game.deadSince = null; game.death = null;
   killcam.reset(game.tickRate);
   rounds.welcome(ack.game);
   $('#join').hidden = true;
   hud.show(); hud.message('');
-  touch.setPlaying(true);
-});
+  hud.scoreKey = ''; // the own line changes
+  hud.root.classList.toggle('watching', watching);
+  $('#spectate').hidden = !watching;
+  return config;
+}
 net.on('snapshot', (snap) => {
   if (!game.buffer || !game.buffer.push(snap, performance.now())) return;
   const mine = snap.tanks.find((t) => t.id === game.me);
-  if (mine) game.predictor.reconcile(mine);
+  if (mine && game.predictor) game.predictor.reconcile(mine);
   const time = snap.tick * 1000 / game.tickRate;
   killcam.push(snap);
   for (const e of snap.events || []) {
@@ -107,7 +131,10 @@ net.on('snapshot', (snap) => {
   }
   hud.scoreboard(snap.scores || [], nameOf, game.me);
   const next = rounds.update(snap, game.tickRate, nameOf, game.me);
-  if (next) game.map = game.predictor.map = next; // a new round on the rotation's next map
+  if (next) { // a new round on the rotation's next map
+    game.map = next;
+    if (game.predictor) game.predictor.map = next;
+  }
 });
 net.on('roster', (list) => {
   game.names = new Map(list.map((p) => [p.id, String(p.name)]));
@@ -117,15 +144,26 @@ net.on('state', (name) => { game.connState = name; });
 net.on('shutdown', (message) => hud.message(message));
 net.on('failed', (error) => {
   // A refused re-join (say, the arena filled up while this tab was away) needs the form back.
+  // A full or busy server still lets everyone watch. A refusal also ends a watch: the server
+  // ends it before a join, and a refused spectate (the room closed, none left) starts none.
+  if (game.watching) {
+    game.watching = false;
+    $('#spectate').hidden = true;
+    hud.root.classList.remove('watching');
+  }
   $('#join').hidden = false;
   touch.setPlaying(false);
-  $('#join-status').textContent = String(error); $('#join button').disabled = false;
+  const offer = /full|busy/.test(String(error)) && !net.watching ? ' Press Watch to look on meanwhile.' : '';
+  $('#join-status').textContent = String(error) + offer;
+  for (const b of $('#join').querySelectorAll('button')) b.disabled = false;
 });
+net.on('unwatched', (message) => hud.message(message)); // it asks for another room by itself
 net.on('replaced', (message) => {
   // Another tab plays this tank now. Play here takes it back, by the player's choice only.
   $('#join').hidden = false;
   touch.setPlaying(false);
-  $('#join-status').textContent = `${message} Press Play to play here instead.`; $('#join button').disabled = false;
+  $('#join-status').textContent = `${message} Press Play to play here instead.`;
+  for (const b of $('#join').querySelectorAll('button')) b.disabled = false;
 });
 
 const nameOf = (id) => game.names.get(id) || `tank ${id}`;
@@ -149,7 +187,7 @@ function feedback(e) {
 
 /** Joins as name, from the form or at once after a reload. */
 function play(name) {
-  $('#join button').disabled = true;
+  for (const b of $('#join').querySelectorAll('button')) b.disabled = true;
   $('#join-status').textContent = 'Connecting…';
   localStorage.setItem('tankarena.name', name);
   sound.start();
@@ -164,6 +202,43 @@ $('#join').addEventListener('submit', (e) => {
 });
 // The rooms of the server (or cluster), while the join form shows.
 new ServerBrowser($('#servers'), net).start(() => !$('#join').hidden);
+/** Watches instead of playing: no name needed. */
+function watch() {
+  if (game.watching) { $('#join').hidden = true; return; } // already watching: back to it
+  for (const b of $('#join').querySelectorAll('button')) b.disabled = true;
+  $('#join-status').textContent = 'Connecting…';
+  sound.start();
+  net.watch();
+}
+$('#watch').addEventListener('click', watch);
+
+/** From watching to playing: the name form over the match being watched. */
+function offerPlay() {
+  $('#join').hidden = false;
+  $('#join-status').textContent = '';
+  for (const b of $('#join').querySelectorAll('button')) b.disabled = false;
+  $('#name').focus();
+}
+$('#spectate button').addEventListener('click', offerPlay);
+
+// The follow camera: keys (spectate.js keyAction), a click or a tap on a tank follows it, a
+// click or a tap anywhere else the next one.
+addEventListener('keydown', (e) => {
+  if (!game.watching || !$('#join').hidden || e.target instanceof HTMLInputElement) return;
+  const action = keyAction(e.code);
+  if (!action) return;
+  e.preventDefault();
+  const tanks = game.lastView?.tanks || [];
+  if (action === 'play') offerPlay();
+  else if (action === 'overview') camera.toggleOverview(tanks);
+  else camera.cycle(tanks, action === 'next' ? 1 : -1);
+});
+canvas.addEventListener('click', (e) => {
+  if (!game.watching || !game.lastView) return;
+  const tanks = game.lastView.tanks, p = renderer.toWorld(e.clientX, e.clientY);
+  if (!camera.pick(tanks, p.x, p.y, game.config.tankRadius * PICK_RADII)) camera.cycle(tanks, 1);
+});
+
 $('#name').value = localStorage.getItem('tankarena.name') || '';
 $('#name').addEventListener('change', () => localStorage.setItem('tankarena.name', cleanName($('#name').value)));
 // A reload within the reconnect window goes straight back into the game with
@@ -218,6 +293,7 @@ function insideWall(x, y) {
 function frame(now, frameDt) {
   game.now = now;
   hud.connection(game.connState, net.ping);
+  if (game.watching) { if (game.buffer?.latest()) watchFrame(now, frameDt); return; }
   if (!game.predictor?.state || !game.buffer?.latest()) return;
   const c = game.config, pred = game.predictor;
 
@@ -249,7 +325,7 @@ function frame(now, frameDt) {
   game.shots.update(frameDt, now, ownShells, aheadMs, net.ping ?? 0, insideWall);
   const shells = [...world.shells.values()].filter((s) => s.owner !== game.me).concat(game.shots.list);
 
-  playEvents(renderTime, world);
+  playEvents(renderTime, world, pred.state);
   for (const t of tanks) if (t.alive) effects.tracks(t, c.tankRadius, Math.hypot(t.vx || 0, t.vy || 0), frameDt);
   effects.update(frameDt);
 
@@ -297,10 +373,39 @@ function drawKillcam(frameDt) {
   return true;
 }
 
-/** Plays snapshot events once the interpolated view reaches them, so effects line up with what is drawn. */
-function playEvents(renderTime, world) {
-  const own = game.predictor.state;
-  const volumeAt = (x, y) => Math.max(0, 1 - Math.hypot(x - own.x, y - own.y) / HEARING);
+/**
+ * A spectator's frame: everyone interpolated, the camera on the tank followed or on the whole
+ * map, sounds heard from where the camera looks.
+ */
+function watchFrame(now, frameDt) {
+  const c = game.config;
+  const renderTime = game.buffer.renderTime(now, INTERP_DELAY_MS);
+  const world = sampleWorld(game.buffer, renderTime);
+  const tanks = [...world.tanks.values()];
+  for (const t of tanks) t.name = nameOf(t.id);
+  const shells = [...world.shells.values()];
+  const focus = camera.focus(tanks);
+  playEvents(renderTime, world, focus || { x: game.map.width / 2, y: game.map.height / 2 });
+  for (const t of tanks) if (t.alive) effects.tracks(t, c.tankRadius, Math.hypot(t.vx || 0, t.vy || 0), frameDt);
+  effects.update(frameDt);
+  renderer.insets.bottom = SPECTATE_LINE_PX; // the map's edge stays above the line
+  renderer.draw({ map: game.map, me: null, focus, overview: !focus, followed: focus && camera.target, tanks, shells, effects, config: c });
+  const line = camera.label(nameOf, TOUCH);
+  if ($('#spectate span').textContent !== line) $('#spectate span').textContent = line;
+  hud.tick(now);
+  netgraph.update(now, net, [
+    `interp      ${Math.round(INTERP_DELAY_MS)} ms  buffer ${game.buffer.snaps.length}`,
+    `tick        ${game.buffer.latest().tick}  arena ${game.room ? game.room.slice(0, 8) : '-'}  watching`,
+  ]);
+  game.lastView = { tanks, shells };
+}
+
+/**
+ * Plays snapshot events once the interpolated view reaches them, so effects line up with what
+ * is drawn; sounds fade with the distance from ear (the own tank, or where a spectator looks).
+ */
+function playEvents(renderTime, world, ear) {
+  const volumeAt = (x, y) => Math.max(0, 1 - Math.hypot(x - ear.x, y - ear.y) / HEARING);
   while (game.events.length && game.events[0].time <= renderTime) {
     const { time, e } = game.events.shift();
     if (e.type === 'kill') {
@@ -309,7 +414,7 @@ function playEvents(renderTime, world) {
     }
     // A burst of old events (a hidden tab, a stall) would boom all at once: show only what is current.
     if (document.hidden || time < renderTime - STALE_EVENT_MS) continue;
-    const x = e.x ?? own.x, y = e.y ?? own.y; // game events (game/events.go): type, tank, victim, shell, x, y
+    const x = e.x ?? ear.x, y = e.y ?? ear.y; // game events (game/events.go): type, tank, victim, shell, x, y
     switch (e.type) {
       case 'fire': {
         if (e.tank === game.me) break; // already shown when the player fired
@@ -324,7 +429,7 @@ function playEvents(renderTime, world) {
         break;
       case 'bounce': effects.spark(x, y); sound.bounce(volumeAt(x, y)); break;
       case 'kill': {
-        const hull = e.victim === game.me ? own.hull : world.tanks.get(e.victim)?.hull ?? 0;
+        const hull = e.victim === game.me ? ear.hull : world.tanks.get(e.victim)?.hull ?? 0;
         effects.explosion(x, y, true); sound.explode(volumeAt(x, y));
         effects.wreck(x, y, hull, game.config.tankRadius);
         break;
@@ -342,7 +447,8 @@ runFrames(frame);
 // Read-only view for the end-to-end test and for debugging from the console.
 globalThis.tankArena = {
   view: () => ({
-    me: game.me, arena: game.room, seq: inputs.seq, conn: game.connState, screen: game.ownScreen, round: rounds.state, map: game.map?.name,
+    me: game.me, arena: game.room, seq: inputs.seq, watching: game.watching,
+    follow: game.watching && !camera.overview ? camera.target : null, spectateLine: $('#spectate span').textContent, conn: game.connState, screen: game.ownScreen, round: rounds.state, map: game.map?.name,
     killcam: { offered: killcam.available(), playing: !!killcam.playing, killer: killcam.playing?.killer ?? killcam.offer?.killer ?? null },
     correction: game.predictor?.lastError ?? 0, ping: net.ping, snapshotRate: net.rates.snaps,
     snapshots: net.totals.snaps, resyncs: net.totals.resyncs, acked: net.stream.acked, now: performance.now(),
@@ -350,6 +456,8 @@ globalThis.tankArena = {
     tanks: (game.lastView?.tanks || []).map((t) => ({ id: t.id, x: t.x, y: t.y, alive: t.alive, offline: t.offline, health: t.health, name: t.name })),
     shells: (game.lastView?.shells || []).map((s) => ({ id: s.id, x: s.x, y: s.y, owner: s.owner ?? game.me })), // own shots carry no owner
   }),
+  /** Where the world point (x, y) is drawn now, in CSS pixels: a test clicks on a tank there. */
+  toScreen: (x, y) => renderer.toScreen(x, y),
   /** The own tank's prediction corrections (units) from the index'th on (view().corrections counts them). */
   correctionsSince: (i) => game.predictor?.errors.slice(i) ?? [],
 };

@@ -39,14 +39,22 @@ export class Renderer {
     return { x: (x - c.x) * c.zoom + this.width / 2, y: (y - c.y) * c.zoom + this.height / 2 };
   }
 
+  /** The world point drawn at a screen point (CSS pixels): where a click or a tap lands. */
+  toWorld(x, y) {
+    const c = this.camera;
+    return { x: (x - this.width / 2) / c.zoom + c.x, y: (y - this.height / 2) / c.zoom + c.y };
+  }
+
   /**
-   * Draws one frame. scene: {map, me (id), focus {x,y}, tanks [{id,x,y,hull,turret,alive,shielded,health,name}],
+   * Draws one frame. scene: {map, me (id), focus {x,y}, overview (the whole map: a spectator's),
+   * followed (the id a spectator follows), tanks [{id,x,y,hull,turret,alive,shielded,health,name}],
    * shells [{x,y,own}], effects, config}.
    */
   draw(scene) {
     const { ctx, camera } = this;
-    this.fit();
-    if (scene.focus) this.follow(scene.focus, scene.map);
+    if (scene.overview) this.showAll(scene.map);
+    else this.fit();
+    if (scene.focus && !scene.overview) this.follow(scene.focus, scene.map);
     const shake = scene.effects.shake;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = '#1d2420';
@@ -65,6 +73,7 @@ export class Renderer {
       this.tank(t, scene.config, t.id === scene.me);
     }
     ctx.globalAlpha = 1;
+    this.followRing(scene.tanks.find((t) => t.alive && t.id === scene.followed), scene.config);
     this.shells(scene.shells, scene.config);
     scene.effects.draw(ctx);
     this.walls(scene.map);
@@ -77,6 +86,23 @@ export class Renderer {
   /** Sets the zoom for the window's size (see VIEW_SPAN). */
   fit() {
     this.camera.zoom = Math.max(0.45, Math.min(1.6, Math.sqrt(this.width * this.height) / (VIEW_SPAN * 0.75)));
+  }
+
+  /** Marks the tank a spectator's camera follows (none: nothing). */
+  followRing(t, config) {
+    if (!t) return;
+    const ctx = this.ctx;
+    ctx.strokeStyle = 'rgba(255, 233, 168, 0.8)'; ctx.lineWidth = 2; ctx.setLineDash([6, 5]);
+    ctx.beginPath(); ctx.arc(t.x, t.y, config.tankRadius * 1.7, 0, Math.PI * 2); ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  /** Zooms and centres the camera so the whole map shows, with the edge margin around it. */
+  showAll(map) {
+    const w = this.width - this.insets.left - this.insets.right, h = this.height - this.insets.top - this.insets.bottom;
+    this.camera.zoom = Math.max(0.05, Math.min(w / (map.width + 2 * EDGE_MARGIN), h / (map.height + 2 * EDGE_MARGIN)));
+    this.camera.x = map.width / 2;
+    this.camera.y = map.height / 2;
   }
 
   /**
@@ -185,7 +211,7 @@ export class Renderer {
     const size = Math.min(170, Math.min(width, height) * 0.28);
     const k = size / Math.max(map.width, map.height);
     const w = map.width * k, h = map.height * k;
-    const x0 = TOUCH ? 12 : width - w - 12, y0 = TOUCH ? 48 : height - h - 12;
+    const x0 = TOUCH ? 12 : width - w - 12, y0 = TOUCH ? 48 : height - h - 12 - this.insets.bottom; // above a spectator's line
     ctx.fillStyle = 'rgba(16, 20, 18, 0.7)'; ctx.fillRect(x0 - 4, y0 - 4, w + 8, h + 8);
     ctx.fillStyle = 'rgba(79, 91, 62, 0.8)'; ctx.fillRect(x0, y0, w, h);
     ctx.fillStyle = '#a39b89';

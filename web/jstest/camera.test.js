@@ -46,3 +46,14 @@ test('a map smaller than the view stays whole above the sticks', () => {
     assert.ok(top >= 0 && bottom <= 2400 - 170, `map drawn from ${top} to ${bottom}`);
   }
 });
+
+test('the overview shows the whole map, and toWorld undoes toScreen', () => {
+  const r = camera(1000, 700, 0);
+  r.showAll(map);
+  for (const [x, y] of [[0, 0], [map.width, map.height]]) {
+    const p = r.toScreen(x, y);
+    assert.ok(p.x >= 0 && p.x <= 1000 && p.y >= 0 && p.y <= 700, `map corner drawn at ${p.x},${p.y}`);
+    const w = r.toWorld(p.x, p.y);
+    assert.ok(Math.abs(w.x - x) < 1e-6 && Math.abs(w.y - y) < 1e-6);
+  }
+});

@@ -11,9 +11,11 @@
 // (FAILOVER_AFTER failed attempts) it joins afresh through the page's own server, or another
 // node it knows (knownNodes).
 //
-// Events it sends: "join" {name, token, kind?, seat?} with ack, "input" (the game's payload, its seq first),
-// "resync" (a delta did not fit), "latency" (a timestamp, echoed by the ack: the ping).
-// Events it handles: "snapshot" (binary), "roster", "replaced", "shutdown", "restart".
+// Events it sends: "join" {name, token, kind?, seat?} with ack, "spectate" {kind?} with ack
+// (watch instead of play: watch()), "input" (the game's payload, its seq first), "resync" (a
+// delta did not fit), "latency" (a timestamp, echoed by the ack: the ping).
+// Events it handles: "snapshot" (binary), "roster", "replaced", "shutdown", "restart",
+// "unwatched" (the watched room closed: it asks to watch another).
 // The server's protocol reference (the Go room runtime's package doc) documents every payload.
 
 import { SnapshotStream } from './snapstream.js';
@@ -48,6 +50,7 @@ export class Connection {
     this.failures = 0; // failed connection attempts since the last connect
     this.givenUp = new Set(); // the servers failed over from since the last connect
     this.redirects = 0; // followed since the last seat
+    this.watching = false; // a spectator (watch()) rather than a player: no seat, no inputs
     this.replaced = false; // another tab joined with our token: stay out until the player says otherwise
     this.stream = new SnapshotStream(decode, () => { this.totals.resyncs++; this.socket?.emit('resync'); });
     // From the latest join ack: the player's id in its room, the room, the rates, the game's own data.
@@ -70,9 +73,12 @@ export class Connection {
 
   /**
    * Adds a listener; returns this. Events: 'joined' (ack: {id, room, token, name, seq, tickRate,
-   * snapshotRate, game}), 'snapshot' (snap, bytes), 'roster' (list), 'state' ('connecting',
-   * 'connected', 'reconnecting' or 'offline'), 'failed' (error: a refused join, or no realtime
-   * client), 'replaced' (message: another tab plays this seat now), 'shutdown' (message).
+   * snapshotRate, game}), 'watching' (ack: {room, kind, tickRate, snapshotRate, game}: a
+   * spectator now, of that room), 'snapshot' (snap, bytes), 'roster' (list), 'state'
+   * ('connecting', 'connected', 'reconnecting' or 'offline'), 'failed' (error: a refused join
+   * or spectate, or no realtime client), 'replaced' (message: another tab plays this seat now),
+   * 'unwatched' (message: the watched room closed; it already asks for another),
+   * 'shutdown' (message).
    */
   on(event, fn) {
     (this.listeners[event] ||= []).push(fn);
@@ -93,16 +99,35 @@ export class Connection {
   /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
   join(name) {
     this.name = name;
+    if (this.watching) this.stream.reset(); // the room watched may not be the one joined
+    this.watching = false; // the server ends a watch when the connection joins
     if (this.socket && this.replaced) { // the player chose to play here again: take the seat back
       this.replaced = false;
       this.notify('state', 'connecting');
       this.socket.connect(); // its 'connect' handler joins with the token
       return;
     }
-    if (this.socket) { this.sendJoin(); return; } // a refused join, tried again with another name
+    if (this.socket) { if (this.socket.connected) this.sendJoin(); return; } // a refused join, tried again; or from watching to playing
+    this.start();
+  }
+
+  /**
+   * Watches a room instead of playing (the server's "spectate"): its snapshots and roster, no
+   * seat and no inputs. A seat this connection held is given up. On a reconnect, and when the
+   * watched room closes, it asks to watch again; join() plays instead.
+   */
+  watch() {
+    this.watching = true;
+    if (this.socket && this.replaced) { this.replaced = false; this.socket.connect(); return; }
+    if (this.socket) { if (this.socket.connected) this.sendSpectate(); return; }
+    this.start();
+  }
+
+  /** The first connection of the page: to the node holding a saved seat, else the page's own server. */
+  start() {
     if (typeof globalThis.io !== 'function') { this.notify('failed', 'the realtime client did not load'); return; }
     this.notify('state', 'connecting');
-    this.open(this.tokens.saved() ? this.tokens.node() : '');
+    this.open(this.tokens.saved() && !this.watching ? this.tokens.node() : '');
     this.windowStart = performance.now();
     setInterval(() => this.everySecond(), BEAT_EVERY_MS);
     // Closing or reloading the tab: let the next tab take the token over at once.
@@ -110,8 +135,8 @@ export class Connection {
   }
 
   /**
-   * Connects to the node at url ('' the page's own server) and joins there once connected,
-   * with the seat reservation seat if another node sent us.
+   * Connects to the node at url ('' the page's own server) and joins (or watches) there once
+   * connected, with the seat reservation seat if another node sent us.
    */
   open(url, seat = '') {
     this.node = url;
@@ -126,7 +151,7 @@ export class Connection {
       this.failures = 0;
       this.givenUp.clear();
       this.stream.reset();
-      if (!this.replaced) this.sendJoin(seat);
+      if (!this.replaced) this.rejoin(seat);
       seat = ''; // good once
     });
     s.on('disconnect', (reason) => this.notify('state', reason === 'io client disconnect' ? 'offline' : 'reconnecting'));
@@ -137,8 +162,13 @@ export class Connection {
     s.on('snapshot', (data) => this.onSnapshot(data));
     s.on('roster', (list) => { if (Array.isArray(list)) this.notify('roster', list); });
     s.on('shutdown', (msg) => this.notify('shutdown', messageOf(msg, 'The server is shutting down.')));
-    s.on('restart', () => { if (!this.replaced) this.sendJoin(); }); // the room was rebuilt after an error: the token re-seats us
+    s.on('restart', () => { if (!this.replaced && !this.watching) this.sendJoin(); }); // the room was rebuilt after an error: the token re-seats us
     s.on('replaced', (msg) => this.onReplaced(msg));
+    s.on('unwatched', (msg) => {
+      if (!this.watching) return;
+      this.notify('unwatched', messageOf(msg, 'The room closed.'));
+      this.sendSpectate(); // another room, if one runs
+    });
   }
 
   /** Leaves the current node's connection for good (a redirect, a failover). */
@@ -191,6 +221,23 @@ export class Connection {
     this.notify('replaced', messageOf(msg, 'You joined from another tab.'));
   }
 
+  /** Joins or watches again, as the page last asked (nothing when a watch was refused and no join asked). */
+  rejoin(seat = '') {
+    if (this.watching) this.sendSpectate();
+    else if (this.name) this.sendJoin(seat);
+  }
+
+  sendSpectate() {
+    this.stream.reset(); // another room's numbers: nothing held is a base
+    this.socket.emit('spectate', this.kind ? { kind: this.kind } : {}, (ack) => {
+      if (!this.watching) return; // the player chose to play meanwhile
+      if (!ack || ack.error) { this.watching = false; this.notify('failed', ack?.error || 'watching refused'); return; }
+      Object.assign(this, { id: null, room: ack.room, tickRate: ack.tickRate, snapshotRate: ack.snapshotRate, game: ack.game });
+      this.notify('state', 'connected');
+      this.notify('watching', ack);
+    });
+  }
+
   sendJoin(seat = '') {
     const token = this.token || this.tokens.saved();
     const join = this.kind ? { name: this.name, token, kind: this.kind } : { name: this.name, token };
@@ -211,7 +258,7 @@ export class Connection {
 
   /** Sends one input payload (the game's, its seq first); nothing while disconnected. */
   sendInput(payload) {
-    if (!this.socket?.connected) return;
+    if (!this.socket?.connected || this.watching) return;
     // The newest snapshot decoded rides along: the base of the next delta (snapstream.js).
     if (this.stream.acked > 0) this.socket.emit('input', payload, this.stream.acked);
     else this.socket.emit('input', payload);

@@ -288,3 +288,53 @@ test('redirects in a row give up after three', () => {
   assert.equal(socket.url, 'http://node2:8081', 'the fourth redirect is not followed');
   assert.deepEqual(seen.failed, ['every server is busy, try again in a moment']);
 });
+
+const WATCH = { room: 'r2', kind: 'arena', tickRate: 60, snapshotRate: 30, game: { map: 'w' } };
+
+test('watching asks to spectate, sends no inputs, and watches again after a reconnect or a closed room', () => {
+  const net = new Connection({ decode, kind: 'bunkers' });
+  const seen = { watching: [], unwatched: [], failed: [] };
+  for (const event of Object.keys(seen)) net.on(event, (x) => seen[event].push(x));
+  net.watch();
+  socket.fire('connect');
+  const asks = () => socket.sent('spectate');
+  assert.deepEqual(asks()[0].args[0], { kind: 'bunkers' });
+  assert.equal(socket.joins().length, 0, 'a spectator does not join');
+  asks()[0].args[1](WATCH);
+  assert.deepEqual(seen.watching, [WATCH]);
+  assert.deepEqual([net.id, net.room, net.game], [null, 'r2', { map: 'w' }]);
+  net.sendInput([1, 0, 0, 0, 0]);
+  assert.equal(socket.sent('input').length, 0);
+  socket.fire('restart', {});
+  assert.equal(socket.joins().length, 0, 'a room restart re-seats players, not spectators');
+
+  socket.fire('connect');
+  assert.equal(asks().length, 2, 'a reconnect watches again');
+  socket.fire('unwatched', { message: 'The arena closed.' });
+  assert.deepEqual(seen.unwatched, ['The arena closed.']);
+  assert.equal(asks().length, 3, 'the room closed: it asks for another');
+  asks()[2].args[1]({ error: 'nothing to watch yet' });
+  assert.deepEqual(seen.failed, ['nothing to watch yet']);
+  socket.fire('connect');
+  assert.equal(asks().length, 3, 'refused: no watching again by itself');
+  assert.equal(socket.joins().length, 0);
+});
+
+test('from watching to playing: join on the same connection, and a late spectate answer is ignored', () => {
+  const net = new Connection({ decode });
+  const watching = [];
+  net.on('watching', (a) => watching.push(a));
+  net.watch();
+  socket.fire('connect');
+  const first = socket;
+  net.join('Ann');
+  assert.equal(socket, first);
+  assert.deepEqual(socket.joins()[0].args[0], { name: 'Ann', token: '' });
+  socket.sent('spectate')[0].args[1](WATCH); // answered after the player pressed Play
+  assert.deepEqual(watching, []);
+  socket.ack(ACK);
+  socket.fire('unwatched', {});
+  assert.equal(socket.sent('spectate').length, 1, 'a player does not watch again by itself');
+  net.sendInput([1]);
+  assert.equal(socket.sent('input').length, 1);
+});
