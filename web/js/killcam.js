@@ -7,7 +7,7 @@
 // recording off.
 
 import { Timeline } from './timeline.js';
-import { FollowCam } from './followcam.js';
+import { FollowCamera } from './spectate.js';
 
 const KEEP_MS = 8000; // snapshots kept: the 5 s before a kill, and the respawn wait after it
 export const BEFORE_MS = 5000;
@@ -54,7 +54,7 @@ export class KillCam {
     const snaps = this.snaps.filter((s) => s.tick >= from && s.tick <= to);
     if (snaps.length < 2) return false;
     const timeline = new Timeline(snaps.map((s) => ({ tick: s.tick, back: 0 })), this.tickRate, (i) => snaps[i]);
-    const cam = new FollowCam();
+    const cam = new FollowCamera();
     cam.follow(killer);
     this.playing = { timeline, cam, t: timeline.start, killer, index: -1 };
     return true;
@@ -76,6 +76,6 @@ export class KillCam {
     const events = [];
     for (let i = Math.max(p.index + 1, 0); i <= at.index && p.index >= 0; i++) events.push(...(p.timeline.snapshot(i)?.events || []));
     p.index = at.index;
-    return { world: at.world, snap: at.snap, focus: p.cam.focus(at.world, map), killer: p.killer, events, seconds: (p.t - p.timeline.start) / 1000 };
+    return { world: at.world, snap: at.snap, focus: p.cam.focus([...at.world.tanks.values()]) ?? { x: map.width / 2, y: map.height / 2 }, killer: p.killer, events, seconds: (p.t - p.timeline.start) / 1000 };
   }
 }

@@ -1,13 +1,13 @@
 // The replay viewer: fetches /replays/{id} (?id= in the page's address), splits it into frames
 // (replayfile.js) and plays it in the game's renderer with play/pause, seek, speed and a follow
-// camera (followcam.js). Frames decode as the playhead reaches them; a seek decodes from the
+// camera (spectate.js). Frames decode as the playhead reaches them; a seek decodes from the
 // keyframe before (timeline.js). A damaged or cut file shows what is wrong in the page.
 
 import { runFrames } from '../kit/frames.js';
 import { decodeSnapshot } from './snapshot.js';
 import { parseReplay } from './replayfile.js';
 import { Timeline, clock } from './timeline.js';
-import { FollowCam } from './followcam.js';
+import { FollowCamera } from './spectate.js';
 import { Renderer } from './render.js';
 import { Effects } from './effects.js';
 import { clientConfig } from './config.js';
@@ -16,7 +16,7 @@ import { Rounds, rank } from './rounds.js';
 const $ = (sel) => document.querySelector(sel);
 const id = new URLSearchParams(location.search).get('id') || '';
 const renderer = new Renderer($('#view'));
-const cam = new FollowCam();
+const cam = new FollowCamera();
 const rounds = new Rounds($('#replay-hud')); // the round clock and the end screen, as the players saw them
 let effects = new Effects();
 
@@ -106,10 +106,10 @@ function frame(now, dt) {
   if (view.index >= 0 && index > view.index && index - view.index < 30) {
     for (let i = view.index + 1; i <= index; i++) play(tl.snapshot(i)?.events || [], world, nameOf, now);
   }
-  if (`${index}|${cam.id}` !== view.scoreKey) {
-    view.scoreKey = `${index}|${cam.id}`;
+  if (`${index}|${cam.following}` !== view.scoreKey) {
+    view.scoreKey = `${index}|${cam.following}`;
     scores(snap, nameOf);
-    rounds.update(snap, snap.tickRate || view.replay.header.tickRate, nameOf, cam.id);
+    rounds.update(snap, snap.tickRate || view.replay.header.tickRate, nameOf, cam.following);
   }
   view.index = index;
 
@@ -119,8 +119,8 @@ function frame(now, dt) {
     if (t.alive) effects.tracks(t, view.config.tankRadius, Math.hypot(t.vx || 0, t.vy || 0), dt);
   }
   effects.update(dt);
-  const focus = cam.focus(world, map);
-  renderer.draw({ map, me: cam.id ?? -1, focus, tanks, shells: [...world.shells.values()], effects, config: view.config });
+  const focus = cam.focus(tanks);
+  renderer.draw({ map, me: cam.following ?? -1, focus, overview: !focus, tanks, shells: [...world.shells.values()], effects, config: view.config });
   view.world = world;
   view.drawn = tanks.filter((t) => t.alive).length;
   const c = renderer.camera, halfW = renderer.width / 2 / c.zoom, halfH = renderer.height / 2 / c.zoom;
@@ -131,7 +131,7 @@ function frame(now, dt) {
   const span = tl.end - tl.start;
   if (document.activeElement !== $('#seek')) $('#seek').value = String(span > 0 ? Math.round(((view.t - tl.start) / span) * 1000) : 0);
   $('#time').textContent = `${clock(view.t - tl.start)} / ${clock(span)}`;
-  $('#following').textContent = cam.id === null ? 'overview' : nameOf(cam.id);
+  $('#following').textContent = cam.following === null ? 'overview' : nameOf(cam.following);
 }
 
 /** The events of one frame: explosions, sparks and the kill feed. */
@@ -165,7 +165,7 @@ function scores(snap, nameOf) {
   const rows = rank(snap.scores || []).slice(0, 8).map((s) => {
     const li = document.createElement('li');
     li.textContent = `${nameOf(s.id)} — ${s.kills}`;
-    if (s.id === cam.id) li.className = 'me';
+    if (s.id === cam.following) li.className = 'me';
     return li;
   });
   $('#scores').replaceChildren(...rows);
@@ -182,13 +182,14 @@ $('#seek').addEventListener('input', () => {
   seekTo(tl.start + (Number($('#seek').value) / 1000) * (tl.end - tl.start));
 });
 $('#speed').addEventListener('change', () => { view.speed = Number($('#speed').value) || 1; });
-$('#prev').addEventListener('click', () => { if (view.world) cam.cycle(view.world, -1); });
-$('#next').addEventListener('click', () => { if (view.world) cam.cycle(view.world, 1); });
+$('#prev').addEventListener('click', () => { if (view.world) cam.cycle([...view.world.tanks.values()], -1); });
+$('#next').addEventListener('click', () => { if (view.world) cam.cycle([...view.world.tanks.values()], 1); });
 addEventListener('keydown', (e) => {
   if (view.state !== 'ready' || e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
   if (e.key === ' ') { e.preventDefault(); $('#play').click(); }
-  if (e.key === '[' || e.key === 'ArrowUp') cam.cycle(view.world, -1);
-  if (e.key === ']' || e.key === 'ArrowDown') cam.cycle(view.world, 1);
+  if (e.key === '[' || e.key === 'ArrowUp') $('#prev').click();
+  if (e.key === ']' || e.key === 'ArrowDown') $('#next').click();
+  if (e.code === 'KeyO' && view.world) cam.toggleOverview([...view.world.tanks.values()]);
   if (e.key === 'ArrowLeft' && e.target === document.body) seekTo(view.t - 5000);
   if (e.key === 'ArrowRight' && e.target === document.body) seekTo(view.t + 5000);
 });
@@ -202,7 +203,7 @@ globalThis.tankReplay = {
     state: view.state, error: view.error, warning: view.warning, playing: view.playing, speed: view.speed,
     seconds: view.timeline ? (view.t - view.timeline.start) / 1000 : 0,
     length: view.timeline ? (view.timeline.end - view.timeline.start) / 1000 : 0,
-    frames: view.replay?.frames.length ?? 0, index: view.index, following: cam.id, tanksDrawn: view.drawn, tanksInView: view.inView,
+    frames: view.replay?.frames.length ?? 0, index: view.index, following: cam.following, tanksDrawn: view.drawn, tanksInView: view.inView,
   }),
   seek: (seconds) => { if (view.timeline) seekTo(view.timeline.start + seconds * 1000); },
 };

@@ -1,5 +1,5 @@
-// The follow camera of a spectator (and of anything else that watches a match without a tank of
-// its own, such as a replay): which tank the view follows, chosen among a snapshot's tanks, or
+// The follow camera of a spectator, a replay and the kill-cam (anything that watches a match
+// without a tank of its own): which tank the view follows, chosen among a snapshot's tanks, or
 // the free overview of the whole map. It knows no DOM and no network: the page feeds it the
 // tanks it draws ({id, x, y, alive}) and asks where to look.
 
@@ -46,13 +46,25 @@ export function tankAt(tanks, x, y, radius) {
 }
 
 /**
- * A spectator's camera: follows one tank (target, its id) or shows the whole map
- * (overview). It starts on the overview until asked to follow.
+ * A watcher's camera: follows one tank (target, its id) or shows the whole map (overview). It
+ * starts on the overview until asked to follow. While the tank followed is dead it stays where
+ * the tank was last seen alive.
  */
 export class FollowCamera {
   constructor() {
     this.target = null;
     this.overview = true;
+    this.last = null; // {x, y} of the target when last seen alive
+  }
+
+  /** The id followed, or null on the overview. */
+  get following() { return this.overview ? null : this.target; }
+
+  /** Follows tank id (null: the overview). */
+  follow(id) {
+    this.target = id;
+    this.overview = id === null;
+    this.last = null;
   }
 
   /** Follows the next (step +1) or previous (-1) tank; from the overview the first or the last. */
@@ -61,16 +73,14 @@ export class FollowCamera {
       ? pickTarget(tanks, null, step < 0 ? -1 : 0)
       : pickTarget(tanks, this.target, step);
     if (id === null) return;
-    this.target = id;
-    this.overview = false;
+    this.follow(id);
   }
 
   /** Follows the tank at the world point (a click or a tap on it); reports whether there was one. */
   pick(tanks, x, y, radius) {
     const id = tankAt(tanks, x, y, radius);
     if (id === null) return false;
-    this.target = id;
-    this.overview = false;
+    this.follow(id);
     return true;
   }
 
@@ -78,22 +88,22 @@ export class FollowCamera {
   toggleOverview(tanks) {
     if (!this.overview) { this.overview = true; return; }
     const id = pickTarget(tanks, this.target, 0);
-    if (id === null) return;
-    this.target = id;
-    this.overview = false;
+    if (id !== null) this.follow(id);
   }
 
   /**
-   * Where to look this frame: {x, y} of the followed tank, or null for the overview (also when
-   * nothing is left to follow). A followed tank that left hands over to the next one.
+   * Where to look this frame: {x, y} of the followed tank (where it was last seen alive while
+   * it is dead), or null for the overview (also when nothing is left to follow). A followed
+   * tank that left hands over to the next one.
    */
   focus(tanks) {
     if (this.overview) return null;
     const id = pickTarget(tanks, this.target, 0);
     if (id === null) return null;
-    this.target = id;
+    if (id !== this.target) this.follow(id);
     const t = tanks.find((x) => x.id === id);
-    return { x: t.x, y: t.y };
+    if (t.alive || !this.last) this.last = { x: t.x, y: t.y };
+    return this.last;
   }
 
   /** The on-screen line: who is followed, then the keys. */

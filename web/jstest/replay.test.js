@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseReplay } from '../js/replayfile.js';
 import { Timeline } from '../js/timeline.js';
-import { FollowCam } from '../js/followcam.js';
 import { KillCam } from '../js/killcam.js';
 import { decodeSnapshot } from '../js/snapshot.js';
 
@@ -82,25 +81,6 @@ test('a frame that does not decode ends the timeline there with the reason', () 
   assert.equal(tl.end, tl.time(5)); // it plays up to the damage
   assert.equal(tl.at(tl.time(9)).index, 5);
   assert.equal(tl.at(tl.time(3)).index, 3);
-});
-
-test('the follow camera cycles tanks and the overview, and holds a dead tank\'s place', () => {
-  const world = { tanks: new Map([[3, { id: 3, x: 10, y: 20, alive: true }], [1, { id: 1, x: 5, y: 5, alive: true }]]) };
-  const map = { width: 100, height: 80 };
-  const cam = new FollowCam();
-  assert.deepEqual(cam.focus(world, map), { x: 50, y: 40 });
-  cam.cycle(world, 1);
-  assert.equal(cam.id, 1);
-  cam.cycle(world, 1);
-  assert.equal(cam.id, 3);
-  assert.deepEqual(cam.focus(world, map), { x: 10, y: 20 });
-  world.tanks.get(3).alive = false;
-  world.tanks.get(3).x = 0;
-  assert.deepEqual(cam.focus(world, map), { x: 10, y: 20 });
-  cam.cycle(world, 1);
-  assert.equal(cam.id, null);
-  cam.cycle(world, -1);
-  assert.equal(cam.id, 3);
 });
 
 test('the kill-cam plays the 5 s before the kill from the killer, from the kept snapshots', () => {

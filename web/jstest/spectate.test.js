@@ -59,3 +59,22 @@ test('keys', () => {
   assert.equal(keyAction('Enter'), 'play');
   assert.equal(keyAction('KeyW'), null);
 });
+
+test('the camera holds a dead tank\'s last living place, and follow() picks a tank or the overview', () => {
+  const tanks = [{ id: 3, x: 10, y: 20, alive: true }, { id: 1, x: 5, y: 5, alive: true }];
+  const cam = new FollowCamera();
+  assert.equal(cam.following, null);
+  assert.equal(cam.focus(tanks), null);
+  cam.follow(3);
+  assert.equal(cam.following, 3);
+  assert.deepEqual(cam.focus(tanks), { x: 10, y: 20 });
+  tanks[0].alive = false;
+  tanks[0].x = 0; // a dead tank's place in a snapshot says nothing
+  assert.deepEqual(cam.focus(tanks), { x: 10, y: 20 });
+  assert.equal(cam.following, 3, 'a dead tank is still followed, through its respawn');
+  tanks[0].alive = true;
+  tanks[0].x = 70;
+  assert.deepEqual(cam.focus(tanks), { x: 70, y: 20 });
+  cam.follow(null);
+  assert.equal(cam.focus(tanks), null);
+});
