@@ -80,8 +80,11 @@ func TestABrowserWatchesAFullServerAndCyclesTheCamera(t *testing.T) {
 	}
 	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "spectate-overview.png"))
 
-	// The arrow keys step through the tanks; the line names the one followed.
+	// The arrow keys step through the living tanks; the line names the one followed. The bots
+	// may destroy the idle Go players meanwhile (a dead tank is skipped until it respawns), so
+	// three steps see three tanks when at least three were alive throughout.
 	seen := map[int]bool{}
+	fewestLiving := v.living()
 	for range 3 {
 		before := v.Follow
 		key(t, ctx, input.DispatchKeyEventTypeKeyDown, "ArrowRight", "ArrowRight", "")
@@ -90,9 +93,10 @@ func TestABrowserWatchesAFullServerAndCyclesTheCamera(t *testing.T) {
 			return w.Follow != nil && (before == nil || *w.Follow != *before) && strings.HasPrefix(w.Line, "Watching ") && !strings.HasPrefix(w.Line, overviewLine)
 		})
 		seen[*v.Follow] = true
+		fewestLiving = min(fewestLiving, v.living())
 	}
-	if len(seen) < 3 {
-		t.Fatalf("→ three times followed %v, want three different tanks", seen)
+	if len(seen) < min(3, fewestLiving) {
+		t.Fatalf("→ three times followed %v with at least %d tanks alive, want %d different tanks", seen, fewestLiving, min(3, fewestLiving))
 	}
 	screenshot(t, ctx, filepath.Join(testenv.OutDir(t), "spectate-follow.png"))
 
