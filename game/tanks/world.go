@@ -287,6 +287,9 @@ func (w *World) stepTank(t *tank) {
 	starved, catchingUp := t.starved, t.catchingUp
 	t.starved, t.catchingUp = false, false
 	if !t.alive {
+		// A dead tank's inputs are used up doing nothing (its client predicts nothing until
+		// the respawn), so its seq follows them, starved or not.
+		t.applied = t.input.Seq
 		if t.respawnTicks--; t.respawnTicks <= 0 {
 			w.respawn(t)
 		}
