@@ -35,8 +35,8 @@ func newBufferClock(tickRate int) bufferClock {
 //
 // The buffer's depth is the inputs waiting when a tick takes one; less one, it is the input
 // latency the buffer adds, in ticks. It grows by itself: a tick that finds the buffer empty
-// (starved) keeps the held input in force, and every later input is applied a tick later than
-// it would have been. So the buffer never waits on purpose; it only decides when depth is
+// (starved) applies no input (a paced simulation holds the player still, any other keeps the
+// held input in force), and every later input is applied a tick later than it would have been. So the buffer never waits on purpose; it only decides when depth is
 // latency to give back. For that it estimates the arrival jitter from how far the depth moves
 // within each second, and sets a target depth that covers it: 1 on a steady link, 2 when the
 // phase slips, more on a jittery link, at most maxTargetDepth. When the depth stays more than
