@@ -36,10 +36,11 @@ func newBufferClock(tickRate int) bufferClock {
 // The buffer's depth is the inputs waiting when a tick takes one; less one, it is the input
 // latency the buffer adds, in ticks. It grows by itself: a tick that finds the buffer empty
 // (starved) applies no input (a paced simulation holds the player still, any other keeps the
-// held input in force), and every later input is applied a tick later than it would have been. So the buffer never waits on purpose; it only decides when depth is
-// latency to give back. For that it estimates the arrival jitter from how far the depth moves
-// within each second, and sets a target depth that covers it: 1 on a steady link, 2 when the
-// phase slips, more on a jittery link, at most maxTargetDepth. When the depth stays more than
+// held input in force), and every later input is applied a tick later than it would have been.
+// So the buffer never waits on purpose; it only decides when depth is latency to give back. For
+// that it estimates the arrival jitter from how far the depth moves within each second, and
+// sets a target depth that covers it: 1 on a steady link, 2 when the phase slips, more on a
+// jittery link, at most maxTargetDepth. When the depth stays more than
 // one above the target for half a second (a burst after a stall, or a link that calmed down),
 // the buffer sheds: one input a tick beyond the one applied, until the depth is back at most one
 // above the target. The tick then gets the oldest input as well (older): a simulation that paces
