@@ -31,6 +31,7 @@ func TestMetricsKeepTheirNames(t *testing.T) {
 		"tankarena_http_request_timeouts_total counter",
 		"tankarena_input_buffer_depth histogram",
 		"tankarena_input_starved_ticks_total counter",
+		"tankarena_inputs_caught_up_total counter",
 		"tankarena_inputs_dropped_total counter",
 		"tankarena_inputs_total counter",
 		"tankarena_joins_refused_total counter",

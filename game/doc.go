@@ -94,22 +94,27 @@
 //	          are held state. Each player's inputs wait in an input buffer, taken as they arrive
 //	          however many come at once, and each tick applies exactly one, in the order they
 //	          arrived: every input is applied for one tick, none is skipped to catch up, so a
-//	          client predicting its own moves is not corrected. When the buffer is empty the
-//	          player keeps its last input (a starved tick, counted), which delays every later
-//	          input by a tick: the buffer's depth, the ticks an input waits, grows with the
-//	          arrival jitter by itself. The buffer estimates that jitter per player (how far its
+//	          client predicting its own moves is not corrected. When the buffer is empty (a
+//	          starved tick, counted) a game that paces its players (Pacer; the tanks) holds the
+//	          player still for that tick, so its next input is applied a tick later on the state
+//	          the client predicted it from; any other game keeps the player's last input in
+//	          force. Either way every later input is delayed by a tick: the buffer's depth, the
+//	          ticks an input waits, grows with the arrival jitter by itself. The buffer estimates that jitter per player (how far its
 //	          depth moves within a second, the second largest of the last four seconds) and sets
 //	          a target depth that covers it: 1 on a steady link, 2 when the client's and server's
 //	          clocks slip a tick, up to 8 on a jittery link. Only when the depth stays more than
 //	          one above the target for half a second (a burst after a stall, or a link that
 //	          calmed down) does it give the latency back: one input a tick beyond the one applied,
-//	          the oldest merged into the next so what must survive of it (a shot) is kept
-//	          (Input.Absorb), until the depth is one above the target. The buffer holds 48 inputs;
+//	          until the depth is one above the target. A paced game applies that input as an
+//	          extra step of the player's movement in the tick (caught up, nothing lost); for any
+//	          other it is merged into the next so what must survive of it (a shot) is kept
+//	          (Input.Absorb), and counted dropped (burst). The buffer holds 48 inputs;
 //	          one arriving at a full buffer merges the oldest away the same way. Malformed inputs
 //	          are ignored; more than Options.InputRate per second on average (default 2 per
 //	          tick, bursts of 32) are dropped. All of it is counted in /metrics: inputs dropped
-//	          by reason (rate, burst for the shed ones, queue_full, malformed), starved ticks,
-//	          and the depth of each player's buffer at each tick.
+//	          by reason (rate, burst for the shed ones of a game that is not paced, queue_full,
+//	          malformed), inputs caught up, starved ticks, and the depth of each player's buffer
+//	          at each tick.
 //	"resync"                                                no payload: the client got a delta whose base
 //	          it does not hold; its next snapshot is a keyframe. Send once per gap.
 //	"latency" value                                         with ack → the same value and the player's input

@@ -35,15 +35,17 @@ func newBufferClock(tickRate int) bufferClock {
 //
 // The buffer's depth is the inputs waiting when a tick takes one; less one, it is the input
 // latency the buffer adds, in ticks. It grows by itself: a tick that finds the buffer empty
-// (starved) keeps the held input in force, and every later input is applied a tick later than
-// it would have been. So the buffer never waits on purpose; it only decides when depth is
-// latency to give back. For that it estimates the arrival jitter from how far the depth moves
-// within each second, and sets a target depth that covers it: 1 on a steady link, 2 when the
-// phase slips, more on a jittery link, at most maxTargetDepth. When the depth stays more than
+// (starved) applies no input (a paced simulation holds the player still, any other keeps the
+// held input in force), and every later input is applied a tick later than it would have been.
+// So the buffer never waits on purpose; it only decides when depth is latency to give back. For
+// that it estimates the arrival jitter from how far the depth moves within each second, and
+// sets a target depth that covers it: 1 on a steady link, 2 when the phase slips, more on a
+// jittery link, at most maxTargetDepth. When the depth stays more than
 // one above the target for half a second (a burst after a stall, or a link that calmed down),
-// the buffer sheds: one input a tick beyond the one applied, the oldest merged into the next
-// (Input.Absorb keeps its edges, a shot), until the depth is back at most one above the
-// target.
+// the buffer sheds: one input a tick beyond the one applied, until the depth is back at most one
+// above the target. The tick then gets the oldest input as well (older): a simulation that paces
+// its players (Pacer) applies it as an extra step, so nothing the client predicted is lost; for
+// any other the oldest is merged into the next (Input.Absorb keeps its edges, a shot).
 //
 // Guarded by room.mu.
 type inputBuffer[In Input[In]] struct {
@@ -68,7 +70,7 @@ type tickResult struct {
 	depth   int  // inputs waiting when the tick came, before shedding
 	applied bool // an input was taken; else the held one stays in force
 	starved bool // nothing waited although the player sends inputs
-	shed    bool // one input was merged into the next to give back latency
+	shed    bool // one input more was taken to give back latency (take's older)
 }
 
 // reset empties the buffer and forgets its estimate: a new connection may be on another
@@ -104,12 +106,13 @@ func (b *inputBuffer[In]) mergeOldest() {
 	b.n--
 }
 
-// take is one tick: it sheds if the depth has stayed too high, updates the jitter estimate and
-// returns the input to apply (ok false: none waits, the held one stays in force).
-func (b *inputBuffer[In]) take(c bufferClock) (in In, ok bool, res tickResult) {
+// take is one tick: it updates the jitter estimate and returns the input to apply
+// (res.applied false: none waits). When the depth has stayed too high it sheds: it takes the
+// oldest input as older too (res.shed), in is the one after it.
+func (b *inputBuffer[In]) take(c bufferClock) (in, older In, res tickResult) {
 	res.depth = b.n
 	if !b.fed {
-		return in, false, res // nothing sent yet: no jitter to learn from
+		return in, older, res // nothing sent yet: no jitter to learn from
 	}
 	b.observe(b.n+b.shed, c)
 	if b.n > b.target+1 {
@@ -118,21 +121,26 @@ func (b *inputBuffer[In]) take(c bufferClock) (in In, ok bool, res tickResult) {
 		b.above = 0
 	}
 	if b.above > c.shedAfter {
-		b.mergeOldest() // n > target+1 >= 2
+		older = b.pop() // n > target+1 >= 2
 		b.shed++
 		res.shed = true
 	}
 	if b.n == 0 {
 		res.starved = true
-		return in, false, res
+		return in, older, res
 	}
-	in = b.ring[b.head]
+	res.applied = true
+	return b.pop(), older, res
+}
+
+// pop takes the oldest waiting input. It needs one waiting.
+func (b *inputBuffer[In]) pop() In {
+	in := b.ring[b.head]
 	var zero In
 	b.ring[b.head] = zero
 	b.head = (b.head + 1) % len(b.ring)
 	b.n--
-	res.applied = true
-	return in, true, res
+	return in
 }
 
 // observe counts one tick's depth into the current window and, at its end, renews the target.

@@ -18,13 +18,13 @@ func TestInputBufferAppliesOnePerTickInOrder(t *testing.T) {
 		b.push(tanks.Input{Seq: seq})
 	}
 	for want := uint32(1); want <= 5; want++ {
-		in, ok, res := b.take(c)
-		if !ok || in.Seq != want || res.shed || res.starved {
+		in, _, res := b.take(c)
+		if ok := res.applied; !ok || in.Seq != want || res.shed || res.starved {
 			t.Fatalf("tick %d: took %+v (ok %v, %+v), want seq %d", want, in, ok, res, want)
 		}
 	}
-	if _, ok, res := b.take(c); ok || !res.starved {
-		t.Fatalf("an empty buffer gave an input or was not counted starved: %v %+v", ok, res)
+	if _, _, res := b.take(c); res.applied || !res.starved {
+		t.Fatalf("an empty buffer gave an input or was not counted starved: %+v", res)
 	}
 }
 
@@ -45,8 +45,9 @@ func TestInputBufferMergesTheOldestWhenFullKeepingTheShot(t *testing.T) {
 	}
 }
 
-// A buffer left deep by a stall sheds one input a tick beyond the one it applies, only after the
-// depth stayed high for half a second, and only down to one above its target.
+// A buffer left deep by a stall sheds one input a tick beyond the one it applies (handed over as
+// older, oldest first), only after the depth stayed high for half a second, and only down to one
+// above its target.
 func TestInputBufferShedsSlowlyAndOnlyAfterASustainedExcess(t *testing.T) {
 	b, c := newTestBuffer(), newBufferClock(60)
 	seq := uint32(0)
@@ -72,18 +73,22 @@ func TestInputBufferShedsSlowlyAndOnlyAfterASustainedExcess(t *testing.T) {
 	var res tickResult
 	for tick := range 2 * c.window {
 		push(1)
-		var in tanks.Input
-		var ok bool
-		in, ok, res = b.take(c)
-		if !ok {
+		var in, older tanks.Input
+		in, older, res = b.take(c)
+		if !res.applied {
 			t.Fatalf("tick %d: starved with %d waiting", tick, b.n)
 		}
 		if in.Seq == click {
-			t.Fatalf("tick %d: the click was applied, want it merged into the next input", tick)
+			t.Fatalf("tick %d: the click was the input applied, want it shed as the older one", tick)
 		}
-		fired = fired || in.Fire
-		if res.shed && shedAt < 0 {
-			shedAt = tick
+		if res.shed {
+			if older.Seq+1 != in.Seq {
+				t.Fatalf("tick %d: shed seq %d with seq %d, want the one just before", tick, older.Seq, in.Seq)
+			}
+			fired = fired || older.Fire
+			if shedAt < 0 {
+				shedAt = tick
+			}
 		}
 		if n := len(applied); n > 0 && in.Seq-applied[n-1] > 2 {
 			t.Fatalf("tick %d: applied seq %d after %d: more than one input shed in a tick", tick, in.Seq, applied[n-1])
@@ -97,7 +102,7 @@ func TestInputBufferShedsSlowlyAndOnlyAfterASustainedExcess(t *testing.T) {
 		t.Fatalf("depth %d two seconds after the burst, want one above the target %d", res.depth, b.target)
 	}
 	if !fired {
-		t.Fatal("the shot in the input shed was lost")
+		t.Fatal("the input with the shot was not handed over as shed")
 	}
 }
 

@@ -26,7 +26,8 @@ type Metrics struct {
 	bytesSent        atomic.Uint64
 	inputs           atomic.Uint64
 	droppedRate      atomic.Uint64
-	droppedBurst     atomic.Uint64                             // shed by an input buffer to give back latency (see inputBuffer)
+	droppedBurst     atomic.Uint64                             // shed by an input buffer to give back latency, merged away (see inputBuffer)
+	inputsCaughtUp   atomic.Uint64                             // shed by an input buffer to give back latency, applied as an extra step (Pacer)
 	droppedFull      atomic.Uint64                             // merged on arrival, the input buffer full
 	inputStarved     atomic.Uint64                             // player ticks that found the input buffer empty
 	depthSum         atomic.Uint64                             // input buffer depths observed, summed
@@ -99,12 +100,16 @@ func (m *Metrics) observeInputDepth(depth int) {
 	m.depthBuckets[i].Add(1)
 }
 
-// InputBuffers returns the player ticks that found an input buffer empty (the held input
-// repeated), and the inputs shed by buffers to give back latency or merged on arrival at a
-// full one.
+// InputBuffers returns the player ticks that found an input buffer empty, the inputs shed by
+// buffers to give back latency (merged away, or applied as an extra step in a paced simulation:
+// InputsCaughtUp), and those merged on arrival at a full buffer.
 func (m *Metrics) InputBuffers() (starved, shed, full uint64) {
-	return m.inputStarved.Load(), m.droppedBurst.Load(), m.droppedFull.Load()
+	return m.inputStarved.Load(), m.droppedBurst.Load() + m.inputsCaughtUp.Load(), m.droppedFull.Load()
 }
+
+// InputsCaughtUp returns the inputs a paced simulation (Pacer) applied as an extra step of
+// their player's movement to give back latency; unlike a merged input none of them is lost.
+func (m *Metrics) InputsCaughtUp() uint64 { return m.inputsCaughtUp.Load() }
 
 // InputsDropped returns the inputs dropped so far for arriving too fast, for being superseded
 // (merged into a newer input: skipped to drain a burst, or pushed out of a full queue), and for
@@ -116,7 +121,7 @@ func (m *Metrics) InputsDropped() (rate, superseded, malformed uint64) {
 // Register adds the metrics to reg. Each series reads its counter when reg is gathered (at
 // every scrape), so nothing is counted twice; a new counter is one more line in the list.
 func (m *Metrics) Register(reg prometheus.Registerer) error {
-	const droppedHelp = "Inputs dropped, by reason: over the rate limit; shed by a player's input buffer to give back latency after a stall (burst; merged into the next input, a shot kept); merged on arrival at a full input buffer (queue_full); malformed."
+	const droppedHelp = "Inputs dropped, by reason: over the rate limit; shed by a player's input buffer to give back latency after a stall in a game that is not paced (burst; merged into the next input, a shot kept; a paced game counts inputs_caught_up_total instead); merged on arrival at a full input buffer (queue_full); malformed."
 	const refusedHelp = "Joins refused, by reason."
 	const spectateHelp = "Requests to watch a room refused, by reason: every room had its -max-spectators (or spectating is off), no room was running, over the join rate."
 	const evictedHelp = "Seats of disconnected players given up before their reconnect window ended, to seat a new player: on a full server, or from an address at its seat limit."
@@ -138,7 +143,8 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "burst"}, m.droppedBurst.Load),
 		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "queue_full"}, m.droppedFull.Load),
 		counterFunc(ns+"inputs_dropped_total", droppedHelp, prometheus.Labels{"reason": "malformed"}, m.droppedBroken.Load),
-		counterFunc(ns+"input_starved_ticks_total", "Ticks at which a connected player's input buffer was empty, so the player's last input was applied again (its client sees a correction).", nil, m.inputStarved.Load),
+		counterFunc(ns+"input_starved_ticks_total", "Ticks at which a connected player's input buffer was empty: a paced game (the tanks) holds the player still for the tick, so its next input is applied a tick later as its client predicted; any other game applies the last input again (its client sees a correction).", nil, m.inputStarved.Load),
+		counterFunc(ns+"inputs_caught_up_total", "Inputs a player's input buffer shed to give back latency after a stall, in a paced game (the tanks): applied as an extra step of the player's movement within a tick, so none is lost (a game that is not paced merges them away: inputs_dropped_total{reason=\"burst\"}).", nil, m.inputsCaughtUp.Load),
 		depthHistogram{m: m, desc: prometheus.NewDesc(ns+"input_buffer_depth", "Inputs waiting in a connected player's input buffer when a tick takes one, per player per tick: 0 is a starved tick, 1 adds no latency, each one more a tick of input latency.", nil, nil)},
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "server_full"}, m.refusedFull.Load),
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_name"}, m.refusedName.Load),

@@ -200,27 +200,40 @@ func (r *room[In]) tick(sendSnapshot bool) {
 }
 
 // applyInputs refills every player's rate budget and gives each the next input from its buffer
-// (see inputBuffer). The caller holds simMu.
+// (see inputBuffer). A simulation that paces its players (Pacer) is told of a connected
+// player's starved tick and gets a shed input as an extra step; any other keeps the held input
+// in force on a starved tick and has the shed input merged into the next. The caller holds
+// simMu.
 func (r *room[In]) applyInputs() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	perTick := float64(r.opts.InputRate) / float64(r.opts.TickRate)
 	m := r.opts.Metrics
+	pacer, paced := r.sim.(Pacer[In])
 	for _, p := range r.players {
 		p.budget = min(p.budget+perTick, inputBurst)
-		in, ok, res := p.inputs.take(r.clock)
-		if res.shed {
-			m.droppedBurst.Add(1)
-		}
-		if p.peer != nil && p.inputs.fed {
+		in, older, res := p.inputs.take(r.clock)
+		if sending := p.peer != nil && p.inputs.fed; sending {
 			m.observeInputDepth(res.depth)
 			if res.starved {
 				m.inputStarved.Add(1)
+				if paced {
+					pacer.Starve(p.id)
+				}
 			}
 		}
-		if ok {
+		if res.shed {
+			if paced {
+				m.inputsCaughtUp.Add(1)
+				pacer.CatchUp(p.id, older)
+			} else {
+				m.droppedBurst.Add(1)
+			}
+			in = in.Absorb(older)
+		}
+		if res.applied {
 			r.sim.SetInput(p.id, in)
-		} // else the simulation keeps the held input in force
+		}
 	}
 }
 

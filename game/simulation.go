@@ -53,6 +53,27 @@ type Presence interface {
 	SetConnected(id int, connected bool)
 }
 
+// Pacer is a Simulation whose players' own moves follow their inputs one for one, as a client
+// predicting them runs them: each input is one step of the player's movement, whichever tick
+// applies it. Without it the runtime keeps a player's last input in force on a tick its input
+// buffer is empty (the held input moves the player again) and merges an input away when the
+// buffer gives back latency (its move is lost); either is a tick of movement the player's client
+// did not predict, so a correction on its screen. With it:
+//
+//   - Starve(id): no input of the connected player waited for the coming Step, so the player
+//     does not act in it (no move, no shot; the world's clocks, a reload, go on). Its next input
+//     is applied a tick later, on the state the previous one left, as its client predicted it.
+//   - CatchUp(id, older): the buffer gives back latency after a stall: older, the oldest input
+//     waiting, is one extra step of the player's movement in the coming Step, before the next
+//     input's, which SetInput hands over as usual (having absorbed older's shot, Input.Absorb).
+//
+// Both are called before the Step they concern, under the same rules as the other methods, and
+// last for that Step only.
+type Pacer[In any] interface {
+	Starve(id int)
+	CatchUp(id int, older In)
+}
+
 // Input is what the runtime needs to know of a game's input type: its place in the client's
 // sequence, how to merge an input that is merged away into the one that supersedes it, and what
 // a player does while disconnected. Inputs are values (a small struct), copied into the

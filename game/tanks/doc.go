@@ -53,11 +53,15 @@
 //	"input"    [seq, throttle, turn, aim, fire, view?]   parsed by [ParseInput]
 //	           seq: uint32 counting up per input; throttle, turn: -1..1; aim: turret angle in
 //	           radians (world frame); fire: 0 or 1; view (optional, 0 or absent: none): the
-//	           server tick the client was drawing the other tanks at, for lag compensation. A
-//	           fire in an input the runtime merges away (shedding latency after a stall) is
-//	           carried into the next, with its view ([Input.Absorb]).
+//	           server tick the client was drawing the other tanks at, for lag compensation.
+//	           Each input moves the tank exactly once ([Room] is a game.Pacer): a tick no input
+//	           arrived for holds the tank still ([World.Starve]), and an input the runtime
+//	           sheds to give back latency after a stall is an extra step of the next tick
+//	           ([World.CatchUp]), its fire carried into the next input with its view
+//	           ([Input.Absorb]).
 //	"snapshot" the encoding of SNAPSHOT.md; each tank's seq is the last input seq the server
-//	           applied for it (for reconciliation)
+//	           applied for it, the state beside it that of the inputs up to it, each applied
+//	           once (for reconciliation)
 //	"roster"   [{"id": int, "name": string, "bot": bool}, ...]   ([PlayerInfo])
 //	join ack   "game": {"map": Map, "maps": [Map, ...], "config": Config}
 //	           map: the room's first map; maps: the rotation, which a snapshot's round indexes

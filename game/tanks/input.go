@@ -3,7 +3,8 @@ package tanks
 import "math"
 
 // Input is one player's held controls. The world applies the latest Input it was given on every
-// step until a newer one arrives, so a lost or late packet just repeats the last state.
+// step until a newer one arrives, so a lost or late packet just repeats the last state, unless
+// the host says no input arrived for the step (World.Starve: the tank then waits for it).
 type Input struct {
 	// Seq numbers the client's inputs; the world reports the last one applied per tank so a
 	// predicting client knows which of its inputs the server has already simulated.

@@ -93,6 +93,12 @@ func (r *Room) RemovePlayer(id int)       { _ = r.World.RemovePlayer(PlayerID(id
 func (r *Room) SetInput(id int, in Input) { _ = r.World.SetInput(PlayerID(id), in) }
 func (r *Room) Step()                     { r.World.Step() }
 
+// Starve and CatchUp pace a player's tank by its inputs (game.Pacer): a starved tick holds it
+// still, a shed input is an extra step, so every input moves it exactly once, as its client
+// predicted. See World.Starve and World.CatchUp.
+func (r *Room) Starve(id int)               { _ = r.World.Starve(PlayerID(id)) }
+func (r *Room) CatchUp(id int, older Input) { _ = r.World.CatchUp(PlayerID(id), older) }
+
 // SetConnected makes a disconnected player's tank a ghost until it is back (game.Presence).
 func (r *Room) SetConnected(id int, connected bool) {
 	_ = r.World.SetConnected(PlayerID(id), connected)

@@ -38,6 +38,12 @@ type tank struct {
 
 	input   Input  // held input, repeated until a newer one arrives
 	applied uint32 // Seq of the input simulated in the last step
+	// For the next step only (see Starve and CatchUp): starved holds the tank still, as no
+	// input of its player arrived for it; catchingUp moves it by catchUp first, an input its
+	// player's buffer gives up to shed latency.
+	starved    bool
+	catchingUp bool
+	catchUp    Input
 	// offline is set while the player's connection is down (SetConnected): the tank idles as
 	// a ghost that shells pass through, tanks drive through and bots ignore, and cannot fire,
 	// so a dropped player is nobody's free target and nobody's obstacle.
@@ -185,6 +191,40 @@ func (w *World) SetInput(id PlayerID, in Input) error {
 	return nil
 }
 
+// Starve tells the world that no input of tank id's player arrived for the next step: the tank
+// does not act in it (it neither moves, nor turns, nor fires; its reload and shield still count
+// down) and its applied seq stays. The input that arrives late is then applied on the state the
+// one before it left, which is what the player's client predicted (web/js/predict.js replays
+// every input once on top of the snapshot's state), so a late input costs its player no
+// correction; the others see the tank pause for a tick. Without Starve the held input repeats
+// (bots, and World used on its own). See game.Pacer.
+func (w *World) Starve(id PlayerID) error {
+	i, ok := w.find(id)
+	if !ok {
+		return fmt.Errorf("starve %d: %w", id, ErrUnknownPlayer)
+	}
+	w.tanks[i].starved = true
+	return nil
+}
+
+// CatchUp moves tank id by in as an extra step of its movement in the next step, before the
+// input SetInput gives it: the player's input buffer applies two inputs in one tick to give back
+// the latency a stall left, and neither is lost, so the client, which predicted both, is not
+// corrected. Only the movement: a shot of in must be carried by the next input (Input.Absorb).
+// An input not newer than the held one is ignored, as in SetInput. See game.Pacer.
+func (w *World) CatchUp(id PlayerID, in Input) error {
+	i, ok := w.find(id)
+	if !ok {
+		return fmt.Errorf("catch up %d: %w", id, ErrUnknownPlayer)
+	}
+	t := &w.tanks[i]
+	if t.input.Seq != 0 && !seqNewer(in.Seq, t.input.Seq) {
+		return nil
+	}
+	t.catchUp, t.catchingUp = in.sanitize(t.input.Aim), true
+	return nil
+}
+
 // LastInputSeq returns the Seq of the input tank id had applied in the last step.
 func (w *World) LastInputSeq(id PlayerID) (uint32, bool) {
 	i, ok := w.find(id)
@@ -256,23 +296,34 @@ func (w *World) Step() []Event {
 	return w.events
 }
 
-// stepTank applies one tank's held input, or counts down its respawn.
+// stepTank applies one tank's held input (after an input to catch up, or none on a starved
+// step), or counts down its respawn.
 func (w *World) stepTank(t *tank) {
+	starved, catchingUp := t.starved, t.catchingUp
+	t.starved, t.catchingUp = false, false
 	if !t.alive {
+		// A dead tank's inputs are used up doing nothing (its client predicts nothing until
+		// the respawn), so its seq follows them, starved or not.
+		t.applied = t.input.Seq
 		if t.respawnTicks--; t.respawnTicks <= 0 {
 			w.respawn(t)
 		}
 		return
 	}
-	t.applied = t.input.Seq
-	stepBody(&t.body, t.input, &w.cfg, w.m, w.dt)
+	if catchingUp {
+		stepBody(&t.body, t.catchUp, &w.cfg, w.m, w.dt)
+	}
+	if !starved {
+		t.applied = t.input.Seq
+		stepBody(&t.body, t.input, &w.cfg, w.m, w.dt)
+	}
 	if t.shieldTicks > 0 {
 		t.shieldTicks--
 	}
 	if t.reloadTicks > 0 {
 		t.reloadTicks--
 	}
-	if t.input.Fire && !t.offline && t.reloadTicks == 0 && len(w.shells) < w.cfg.MaxShells && w.armed() {
+	if !starved && t.input.Fire && !t.offline && t.reloadTicks == 0 && len(w.shells) < w.cfg.MaxShells && w.armed() {
 		w.fire(t)
 	}
 }

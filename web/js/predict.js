@@ -3,6 +3,13 @@
 // (the tank's `seq` in a snapshot), then replayed on top of each authoritative state. Small
 // disagreements are blended away over a few frames instead of snapping, so a clean LAN shows no
 // rubber-banding; big ones (respawn, collision with another tank) snap.
+//
+// Replaying each pending input once is exactly what the server does: it moves the tank once per
+// input, whichever tick applies it (game.Pacer). A tick its input had not arrived for holds the
+// tank still with `seq` unchanged, and the late input is applied on the next tick from there; a
+// tick that gives back latency after a stall moves it by two inputs, `seq` advancing by two. So
+// neither a late input nor a burst costs a correction here: the snapshot's state is always that
+// of the inputs up to its `seq`, each applied once.
 
 import { stepTank, wrapAngle } from './movement.js';
 import { lerpAngle } from './angle.js';

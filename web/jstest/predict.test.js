@@ -26,6 +26,24 @@ test('a server that agrees causes no correction, whatever it has not applied yet
   assert.ok(p.lastError < 1e-9);
 });
 
+test('a paced server (a starved tick holds the tank, a catch-up moves it twice) causes no correction', () => {
+  // The server of game.Pacer: each tick applies the next input that arrived, none when none
+  // did (seq unchanged, the tank still), two when it gives back latency after a stall.
+  const p = new Predictor(config, map);
+  p.reconcile(spawn());
+  const server = spawn();
+  const input = (seq) => ({ throttle: Math.sin(seq / 7), turn: Math.cos(seq / 5), aim: seq / 9 });
+  const perTick = [1, 1, 0, 0, 0, 1, 1, 2, 2, 2, 1, 0, 1, 2, 1, 1]; // inputs applied each tick
+  let sent = 0, applied = 0;
+  for (const n of perTick) {
+    for (let i = 0; i < 2 && sent < applied + 4; i++) { sent++; p.apply(sent, input(sent), dt); } // the page runs ahead
+    for (let i = 0; i < n && applied < sent; i++) { applied++; stepTank(server, input(applied), config, map, dt); server.seq = applied; }
+    p.reconcile({ ...server });
+    assert.ok(p.lastError < 1e-9, `corrected by ${p.lastError} at seq ${applied}`);
+  }
+  assert.ok(applied > 10);
+});
+
 test('a small disagreement is blended away, not snapped', () => {
   const p = new Predictor(config, map);
   p.reconcile(spawn());

@@ -1,8 +1,8 @@
 // Sends the player's input at the server's tick rate: one input per simulation tick, as the
 // room runtime applies them, whatever the frame rate. The render loop hands it each frame's
 // time; it calls the game's build(seq) once per tick that elapsed and sends the payload through
-// the connection (the "input" event). The runtime treats inputs as held state and keeps the last
-// one while none arrive, so:
+// the connection (the "input" event). The runtime applies each input for one tick; while none
+// arrive a game either keeps the last in force or holds the player still (game.Pacer), so:
 //
 //   - after a stall (a slow frame, a frozen tab) at most maxCatchUp ticks are sent at once and
 //     the rest of the time is dropped: the server applies every input for one tick, so a longer
