@@ -11,7 +11,7 @@ import (
 // Errors from DecodeSnapshot. ErrSnapshotBase means the data is a delta against a snapshot the
 // caller does not hold; wait for the next keyframe.
 var (
-	ErrSnapshotBase    = errors.New("game: snapshot delta does not match the base")
+	ErrSnapshotBase    = errors.New("game: snapshot delta without its base")
 	ErrSnapshotCorrupt = errors.New("game: corrupt snapshot")
 )
 
@@ -97,20 +97,28 @@ func DecodeSnapshot(dst *Snapshot, data []byte, base *Snapshot) error {
 		return fmt.Errorf("%w: version %d", ErrSnapshotCorrupt, v)
 	}
 	flags := r.byte("flags")
-	tick := r.uv("tick")
 	if r.err != nil {
 		return r.err
 	}
 	var empty Snapshot
+	var tick uint64
 	if flags&flagDelta != 0 {
-		back := r.uv("base tick")
+		if base == nil {
+			return ErrSnapshotBase
+		}
+		step := r.uv("ticks since the base")
 		if r.err != nil {
 			return r.err
 		}
-		if base == nil || back > tick || base.Tick != tick-back {
-			return ErrSnapshotBase
+		if step > math.MaxUint64-base.Tick {
+			return fmt.Errorf("%w: tick past the end", ErrSnapshotCorrupt)
 		}
+		tick = base.Tick + step
 	} else {
+		tick = r.uv("tick")
+		if r.err != nil {
+			return r.err
+		}
 		base = &empty
 	}
 	if base == dst {

@@ -6,7 +6,7 @@ import (
 )
 
 // snapshotVersion is the first byte of every encoded snapshot (layout in SNAPSHOT.md).
-const snapshotVersion = 3
+const snapshotVersion = 4
 
 // Header flag bits.
 const (
@@ -139,9 +139,11 @@ func EncodeSnapshot(dst []byte, cur, base *Snapshot) []byte {
 		flags |= flagRound
 	}
 	dst = append(dst, snapshotVersion, flags)
-	dst = binary.AppendUvarint(dst, cur.Tick)
+	// A delta's tick is its base's plus a step (one byte); the runtime's frame names the base.
 	if flags&flagDelta != 0 {
 		dst = binary.AppendUvarint(dst, cur.Tick-base.Tick)
+	} else {
+		dst = binary.AppendUvarint(dst, cur.Tick)
 	}
 	if flags&flagRates != 0 {
 		dst = binary.AppendUvarint(dst, uint64(max(cur.TickRate, 0)))

@@ -22,7 +22,7 @@
 // hit and kill events carry ricochet: true when the shell had bounced off a wall first (a
 // self-kill always has); offline tanks are disconnected players' ghosts.
 
-const VERSION = 3;
+const VERSION = 4;
 const POS = 4;
 const TANK_VEL = 4;
 const SHELL_SPEED = 16;
@@ -132,13 +132,10 @@ export function decodeSnapshot(arrayBuffer, base) {
   if (r.byte() !== VERSION) throw new Error('snapshot: unknown version');
   const flags = r.byte();
   const delta = (flags & FLAG_DELTA) !== 0;
-  const tick = r.uv();
   let from = { tick: 0, tickRate: 0, shellSpeed: 0, tanks: [], shells: [], scores: [], round: { phase: 'endless', number: 0, map: 0, ends: 0 } };
-  if (delta) {
-    const back = r.uv();
-    if (!base || back > tick || base.tick !== tick - back) return null;
-    from = base;
-  }
+  if (delta && !base) return null;
+  if (delta) from = base;
+  const tick = delta ? base.tick + r.uv() : r.uv(); // a delta's tick: its base's plus a step
   let { tickRate, shellSpeed } = from;
   if (flags & FLAG_RATES) {
     tickRate = r.uv();

@@ -9,11 +9,11 @@ import { KillCam } from '../js/killcam.js';
 import { decodeSnapshot } from '../js/snapshot.js';
 
 const RATE = 60;
-const V = 3;
+const V = 4;
 const enc = new TextEncoder();
 // Snapshot frames numbered n, the game's tick 2n: a keyframe, or a delta on the frame before.
 const keyBody = (tick) => [V, 6, tick, RATE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-const deltaBody = (tick) => [V, 1, tick, 2, 0, 0, 0, 0, 0];
+const deltaBody = () => [V, 1, 2, 0, 0, 0, 0, 0]; // 2 ticks after the frame before
 const record = (kind, tick, data) => [kind, tick, data.length, ...data];
 const json = (v) => [...enc.encode(JSON.stringify(v))];
 
@@ -24,7 +24,7 @@ function replayBytes(frames = 10, { keyEvery = 4 } = {}) {
   out.push(...record(3, 0, json([{ id: 1, name: 'Ann' }])));
   for (let n = 1; n <= frames; n++) {
     const key = (n - 1) % keyEvery === 0;
-    out.push(...record(4, 2 * n, [n, key ? 0 : 1, ...(key ? keyBody(2 * n) : deltaBody(2 * n))]));
+    out.push(...record(4, 2 * n, [n, key ? 0 : 1, ...(key ? keyBody(2 * n) : deltaBody())]));
   }
   return new Uint8Array(out);
 }
@@ -47,7 +47,7 @@ test('a cut replay plays what came before; junk and damage throw with a message'
   assert.throws(() => parseReplay(enc.encode('hello').buffer), /not a replay/);
   assert.throws(() => parseReplay(new Uint8Array([...enc.encode('TAREPLAY'), 9]).buffer), /version 9/);
   assert.throws(() => parseReplay(full.slice(0, 40).buffer), /cut off|empty|no snapshot/);
-  const bad = new Uint8Array([...replayBytes(0), ...record(4, 2, [1, 0, ...keyBody(2)]), ...record(4, 4, [3, 1, ...deltaBody(4)])]);
+  const bad = new Uint8Array([...replayBytes(0), ...record(4, 2, [1, 0, ...keyBody(2)]), ...record(4, 4, [3, 1, ...deltaBody()])]);
   assert.throws(() => parseReplay(bad.buffer), /does not follow/);
   // Every prefix and every single damaged byte either parses or throws an Error: never anything else.
   for (let i = 0; i < full.length; i++) {
