@@ -60,15 +60,18 @@ func gameServerPort(line string) (int, bool) {
 // connection limit needs no flag: the load generator spreads its players over loopback
 // source addresses (-per-source), under the limit, as players on a LAN would be. The
 // handshake rate limit is lifted: it is there against one client looping, and the benchmark
-// opens hundreds of connections a second.
+// opens hundreds of connections a second. Admission by measured load is lifted too: the game
+// scenario looks for the cliff that admission keeps a node away from (the admission scenario
+// turns it back on).
 func liftedGameLimits(server string) []string {
 	var out []string
 	for _, lift := range [][2]string{
 		{"-max-arenas", "100000"},
 		{"-handshake-rate", "0"},
+		{"-admit-when-busy", "true"},
 	} {
 		if hasFlag(server, lift[0]) {
-			out = append(out, lift[0], lift[1])
+			out = append(out, lift[0]+"="+lift[1]) // one argument: a boolean flag takes its value only so
 		}
 	}
 	return out
