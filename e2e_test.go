@@ -162,20 +162,7 @@ func metricValue(metrics, name string) float64 {
 // the time taken, can fail the test.
 func waitView(t *testing.T, ctx context.Context, what string, ok func(pageView) bool) pageView {
 	t.Helper()
-	deadline := time.Now().Add(waitLong)
-	var last pageView
-	for time.Now().Before(deadline) {
-		v, err := browsertest.Eval[pageView](ctx, `globalThis.tankArena ? tankArena.view() : {}`)
-		if err == nil {
-			last = v
-			if ok(v) {
-				return v
-			}
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s; last view: %+v", what, last)
-	return last
+	return browsertest.Wait(t, ctx, what, `globalThis.tankArena ? tankArena.view() : {}`, waitLong, ok)
 }
 
 // key sends one raw key event, as a keyboard would: the game reads KeyboardEvent.code.

@@ -25,20 +25,7 @@ type killcamView struct {
 
 func waitKillcam(t *testing.T, ctx context.Context, what string, patience time.Duration, ok func(killcamView) bool) killcamView {
 	t.Helper()
-	deadline := time.Now().Add(patience)
-	var last killcamView
-	for time.Now().Before(deadline) {
-		v, err := browsertest.Eval[killcamView](ctx, `globalThis.tankArena ? tankArena.view() : {}`)
-		if err == nil {
-			last = v
-			if ok(v) {
-				return v
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s; last view: %+v", what, last)
-	return last
+	return browsertest.Wait(t, ctx, what, `globalThis.tankArena ? tankArena.view() : {}`, patience, ok)
 }
 
 // TestKillcamShowsTheKillersView: a player that sits still among bots is destroyed; the page

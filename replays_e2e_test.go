@@ -141,20 +141,7 @@ type replayView struct {
 
 func waitReplayView(t *testing.T, ctx context.Context, what string, ok func(replayView) bool) replayView {
 	t.Helper()
-	deadline := time.Now().Add(waitLong)
-	var last replayView
-	for time.Now().Before(deadline) {
-		v, err := browsertest.Eval[replayView](ctx, `globalThis.tankReplay ? tankReplay.view() : {}`)
-		if err == nil {
-			last = v
-			if ok(v) {
-				return v
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s; last view: %+v", what, last)
-	return last
+	return browsertest.Wait(t, ctx, what, `globalThis.tankReplay ? tankReplay.view() : {}`, waitLong, ok)
 }
 
 // TestABrowserWatchesAReplay: after a short round against bots, the replay list in Chromium

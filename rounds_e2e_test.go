@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -81,20 +80,7 @@ func TestABrowserPlaysARoundToTheEndScreenAndTheNextMap(t *testing.T) {
 // waitRound polls the page's round until ok accepts it, within the generous overall deadline.
 func waitRound(t *testing.T, ctx context.Context, what string, ok func(roundView) bool) roundView {
 	t.Helper()
-	deadline := time.Now().Add(waitLong)
-	var last roundView
-	for time.Now().Before(deadline) {
-		r, err := browsertest.Eval[roundView](ctx, `globalThis.tankArena ? (tankArena.view().round || {}) : {}`)
-		if err == nil {
-			last = r
-			if ok(r) {
-				return r
-			}
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s; last round: %+v", what, last)
-	return last
+	return browsertest.Wait(t, ctx, what, `globalThis.tankArena ? (tankArena.view().round || {}) : {}`, waitLong, ok)
 }
 
 // TestRoundFlagsReachTheWelcome: -round (here from its environment variable), -intermission and

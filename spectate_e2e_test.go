@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -183,41 +181,13 @@ func goPlayer(t *testing.T, base, name string) *client.Socket {
 // waitWatch polls the page's view until ok accepts it.
 func waitWatch(t *testing.T, ctx context.Context, what string, ok func(watchView) bool) watchView {
 	t.Helper()
-	var last watchView
-	poll(t, what, func() bool {
-		v, err := browsertest.Eval[watchView](ctx, `globalThis.tankArena ? tankArena.view() : {}`)
-		if err != nil {
-			return false
-		}
-		last = v
-		return ok(v)
-	}, func() string { return fmt.Sprintf("%+v", last) })
-	return last
+	return browsertest.Wait(t, ctx, what, `globalThis.tankArena ? tankArena.view() : {}`, waitLong, ok)
 }
 
 // waitText polls an element's text until ok accepts it.
 func waitText(t *testing.T, ctx context.Context, sel, what string, ok func(string) bool) string {
 	t.Helper()
-	var last string
-	poll(t, what, func() bool {
-		s, err := browsertest.Eval[string](ctx, `document.querySelector('`+sel+`').textContent`)
-		last = s
-		return err == nil && ok(s)
-	}, func() string { return last })
-	return last
-}
-
-// poll checks cond until it holds, within the generous overall deadline; describe tells what
-// was last seen when it never does.
-func poll(t *testing.T, what string, cond func() bool, describe func() string) {
-	t.Helper()
-	deadline := time.Now().Add(waitLong)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s; last seen: %s", what, describe())
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	return browsertest.Wait(t, ctx, what, `document.querySelector('`+sel+`').textContent`, waitLong, ok)
 }
 
 // jsNum is a number as JavaScript source.

@@ -113,3 +113,25 @@ func (l *testLog) record(ev any) {
 		l.t.Log(line)
 	}
 }
+
+// Wait evaluates expr in the page until ok accepts its value, and returns that value. Only the
+// overall deadline, patience, can fail the test (never the time taken), with what was awaited
+// and the last value seen; an expression that throws meanwhile counts as not yet.
+func Wait[T any](t testing.TB, ctx context.Context, what, expr string, patience time.Duration, ok func(T) bool) T {
+	t.Helper()
+	deadline := time.Now().Add(patience)
+	var last T
+	for {
+		v, err := Eval[T](ctx, expr)
+		if err == nil {
+			last = v
+			if ok(v) {
+				return v
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; last seen: %+v", what, last)
+		}
+		time.Sleep(30 * time.Millisecond) // polling the page, under the deadline above
+	}
+}
