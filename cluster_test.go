@@ -32,8 +32,9 @@ type player struct {
 	notes   []string
 }
 
-// seat connects a player to base and joins the game as name.
-func seat(t *testing.T, base, name string) *player {
+// connectPlayer connects a player to the node at base, without joining: it counts the
+// snapshots and keeps the rosters and notes it gets.
+func connectPlayer(t *testing.T, base string) *player {
 	t.Helper()
 	m, err := client.NewManager(base, client.Options{})
 	if err != nil {
@@ -63,7 +64,16 @@ func seat(t *testing.T, base, name string) *player {
 	if err := s.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	reply, err := s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name})
+	return p
+}
+
+// seat connects a player to base and joins the game as name.
+func seat(t *testing.T, base, name string) *player {
+	t.Helper()
+	p := connectPlayer(t, base)
+	ctx, cancel := context.WithTimeout(t.Context(), waitLong)
+	defer cancel()
+	reply, err := p.s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,6 @@ import (
 
 	"tankarena/game"
 	"tankarena/internal/testenv"
-	"tankarena/realtime/client"
 )
 
 // clusterPlayer is a player of a cluster test: its connection to one node at a time, and
@@ -61,33 +60,6 @@ func joinCluster(t *testing.T, base, name, token string) *clusterPlayer {
 		p.s.Disconnect() // the browser leaves this node for the other
 		base, seatToken = answer.Redirect.URL, answer.Redirect.Seat
 	}
-}
-
-// connectPlayer connects a player to the node at base, without joining.
-func connectPlayer(t *testing.T, base string) *player {
-	t.Helper()
-	m, err := client.NewManager(base, client.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(m.Close)
-	s, err := m.Socket("/", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &player{s: s}
-	s.On("snapshot", func(*client.Event) { p.snapshots.Add(1) })
-	s.On("roster", func(ev *client.Event) {
-		p.mu.Lock()
-		p.rosters = append(p.rosters, string(ev.Raw(0)))
-		p.mu.Unlock()
-	})
-	ctx, cancel := context.WithTimeout(t.Context(), waitLong)
-	defer cancel()
-	if err := s.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // directoryRooms is GET /rooms of the node at base.

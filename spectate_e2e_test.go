@@ -10,10 +10,8 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
-	"tankarena/game"
 	"tankarena/internal/browsertest"
 	"tankarena/internal/testenv"
-	"tankarena/realtime/client"
 )
 
 // watchView is the part of tankArena.view() a spectator's page adds.
@@ -43,8 +41,8 @@ func (v watchView) living() int {
 // a spectator in /metrics, and once a seat is free Enter and Play make it a player.
 func TestABrowserWatchesAFullServerAndCyclesTheCamera(t *testing.T) {
 	base := startServer(t, "-bots", "4", "-max-players", "2", "-max-arenas", "1", "-admit-when-busy")
-	first := goPlayer(t, base, "Alice")
-	goPlayer(t, base, "Bob")
+	first := seat(t, base, "Alice").s // Go players send no inputs
+	seat(t, base, "Bob")
 
 	ctx := browsertest.New(t)
 	err := chromedp.Do(ctx,
@@ -150,34 +148,6 @@ func TestABrowserWatchesAFullServerAndCyclesTheCamera(t *testing.T) {
 	}
 }
 
-// goPlayer seats a player from a Go client for the rest of the test; it sends no inputs.
-func goPlayer(t *testing.T, base, name string) *client.Socket {
-	t.Helper()
-	m, err := client.NewManager(base, client.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(m.Close)
-	s, err := m.Socket("/", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), waitLong)
-	defer cancel()
-	if err := s.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
-	reply, err := s.EmitWithAck(ctx, "join", game.JoinRequest{Name: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var refused game.JoinError
-	if err := reply.Decode(0, &refused); err != nil || refused.Error != "" {
-		t.Fatalf("join %s: %s (%v)", name, reply.Raw(0), err)
-	}
-	return s
-}
-
 // waitWatch polls the page's view until ok accepts it.
 func waitWatch(t *testing.T, ctx context.Context, what string, ok func(watchView) bool) watchView {
 	t.Helper()
@@ -197,7 +167,7 @@ func jsNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 // shows no sticks, the line says to tap, and a tap on the map follows the next tank.
 func TestAPhoneWatchesAndTapsThroughTheTanks(t *testing.T) {
 	base := startServer(t, "-bots", "3", "-admit-when-busy")
-	goPlayer(t, base, "Alice")
+	seat(t, base, "Alice")
 	ctx := browsertest.New(t)
 	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
