@@ -71,7 +71,8 @@ func TestBrowserRejoinsWhenItsNodeDies(t *testing.T) {
 		t.Skip("no SIGKILL on Windows")
 	}
 	r := testenv.Redis(t)
-	doomed, cmd := startProcessNode(t, r.URL())
+	node := startProcess(t, "TANKARENA_REDIS="+r.URL()) // a process of its own, to kill
+	doomed, cmd := node.url, node.cmd
 	_, a := startNode(t, "-redis", r.URL())
 	host := joinCluster(t, doomed, "host", "")
 	waitFor(t, "node A to list the doomed node's room", func() bool { return listsRoomOn(t, a, doomed, 1) })

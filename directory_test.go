@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"syscall"
@@ -146,45 +143,6 @@ func TestPlayersOnThreeNodesMeetInOneRoom(t *testing.T) {
 	}
 }
 
-// startProcessNode runs a node in a process of its own (TestRunAsAProcess) on the Redis at
-// redisURL, and returns its URL and the process, which the test may kill.
-func startProcessNode(t *testing.T, redisURL string) (string, *exec.Cmd) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRunAsAProcess$")
-	cmd.Env = append(os.Environ(), "TANKARENA_TEST_MAIN=1", "TANKARENA_REDIS="+redisURL)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr testenv.SyncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ports := make(chan string, 1)
-	go func() {
-		scanner := bufio.NewScanner(stdout)
-		for scanner.Scan() {
-			if _, rest, ok := strings.Cut(scanner.Text(), "Tank Arena is up. Open on this machine: http://localhost:"); ok {
-				ports <- strings.TrimSuffix(rest, "/")
-			}
-		}
-		_ = cmd.Wait()
-		close(ports)
-	}()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	select {
-	case port, ok := <-ports:
-		if !ok {
-			t.Fatalf("the node exited at once:\n%s", stderr.String())
-		}
-		return "http://127.0.0.1:" + port, cmd
-	case <-time.After(waitLong):
-		t.Fatalf("the node did not start:\n%s", stderr.String())
-	}
-	return "", nil
-}
-
 // TestKilledNodeLeavesTheDirectory: a node (a process of its own) killed with SIGKILL holds
 // a room with players, one of them sent there from another node. Its room leaves the other
 // nodes' directory (within 5 s: a registration expires in 3 s, and the nodes read the
@@ -195,7 +153,8 @@ func TestKilledNodeLeavesTheDirectory(t *testing.T) {
 		t.Skip("no SIGKILL on Windows")
 	}
 	r := testenv.Redis(t)
-	doomed, cmd := startProcessNode(t, r.URL())
+	node := startProcess(t, "TANKARENA_REDIS="+r.URL()) // a process of its own, to kill
+	doomed, cmd := node.url, node.cmd
 	_, b := startNode(t, "-redis", r.URL())
 	_, c := startNode(t, "-redis", r.URL())
 	alice := joinCluster(t, doomed, "alice", "")

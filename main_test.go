@@ -78,20 +78,26 @@ func TestRunAsAProcess(t *testing.T) {
 	os.Exit(0)
 }
 
-// TestSIGTERMTellsThePlayersAndExitsZero: on SIGTERM a seated player is told the server is
-// shutting down, and the process exits 0.
-func TestSIGTERMTellsThePlayersAndExitsZero(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no SIGTERM on Windows")
-	}
+// serverProcess is the whole server run in a process of its own (TestRunAsAProcess).
+type serverProcess struct {
+	url    string
+	cmd    *exec.Cmd
+	stderr *testenv.SyncBuffer
+	exited <-chan error // the process's exit, once
+}
+
+// startProcess runs the server in a process of its own, with env added to its environment,
+// and returns it once it listens. It is killed when the test ends.
+func startProcess(t *testing.T, env ...string) *serverProcess {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRunAsAProcess$")
-	cmd.Env = append(os.Environ(), "TANKARENA_TEST_MAIN=1")
+	cmd.Env = append(append(os.Environ(), "TANKARENA_TEST_MAIN=1"), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr testenv.SyncBuffer
-	cmd.Stderr = &stderr
+	stderr := &testenv.SyncBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -108,15 +114,25 @@ func TestSIGTERMTellsThePlayersAndExitsZero(t *testing.T) {
 		exited <- cmd.Wait()
 	}()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	var base string
 	select {
 	case port := <-ports:
-		base = "http://127.0.0.1:" + port
+		return &serverProcess{url: "http://127.0.0.1:" + port, cmd: cmd, stderr: stderr, exited: exited}
 	case err := <-exited:
 		t.Fatalf("the server exited at once: %v\n%s", err, stderr.String())
 	case <-time.After(waitLong):
 		t.Fatalf("the server did not start:\n%s", stderr.String())
 	}
+	return nil
+}
+
+// TestSIGTERMTellsThePlayersAndExitsZero: on SIGTERM a seated player is told the server is
+// shutting down, and the process exits 0.
+func TestSIGTERMTellsThePlayersAndExitsZero(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGTERM on Windows")
+	}
+	p := startProcess(t)
+	base, cmd, stderr, exited := p.url, p.cmd, p.stderr, p.exited
 
 	m, err := client.NewManager(base, client.Options{})
 	if err != nil {
