@@ -21,6 +21,9 @@ import (
 //     than busyRoomShare of the tick's budget (1/TickRate): that room is a goroutine, on one
 //     core at a time, and nears the point where it runs late;
 //   - all rooms' ticks together take more than busyNodeShare of the CPUs Go may use;
+//   - the process (ticks, connections, runtime) takes more than busyCPUShare of the CPUs Go
+//     may use (GOMAXPROCS): it has no time left for the next burst of handshakes, and its
+//     players' snapshots are next (cpuMeter);
 //   - the rooms lately skipped busySkipShare or more of their ticks (they fell
 //     maxCatchUpTicks behind, again and again: one pause of the machine does not count);
 //   - the players' connections lately could not take busyDropShare or more of the snapshots
@@ -28,10 +31,17 @@ import (
 //     ticks, are out of CPU.
 //
 // "Lately" is a decay of loadDecay; with fewer than loadMinVolume ticks or snapshots in it a
-// share is not judged (a handful of players, one of them on a bad phone connection).
+// share is not judged (a handful of players, one of them on a bad phone connection). The
+// tick costs and the CPU share count the players seated lately at what the others cost
+// before the measures show them (pacing.go), so a burst of joins cannot run past the bounds.
+//
+// busyCPUShare leaves a tenth of the CPUs for what comes in bursts: handshakes, a GC cycle, a
+// room catching up. On the development machine a node pinned to one core kept 30 snapshots
+// a second up to about 600 bot players at 86% of the core; at 700 it used all of it.
 const (
 	busyRoomShare = 0.5
 	busyNodeShare = 0.7
+	busyCPUShare  = 0.9
 	busySkipShare = 0.05
 	busyDropShare = 0.1
 	loadDecay     = 3 * time.Second
@@ -51,20 +61,36 @@ type Load struct {
 	BusiestTick, TickBudget time.Duration
 	// NodeShare is the share of the CPUs (GOMAXPROCS) the rooms' ticks take, smoothed.
 	NodeShare float64
+	// CPUShare is the share of the CPUs (GOMAXPROCS) the whole process takes, smoothed over
+	// cpuDecay; zero where it cannot be read.
+	CPUShare float64
 	// SkipShare is the share of ticks skipped lately, of Ticks ticks due (decayed).
 	SkipShare, Ticks float64
 	// DropShare is the share of snapshots the players' connections could not take lately,
 	// of Snapshots sent (decayed).
 	DropShare, Snapshots float64
+	// Recent is how many players were seated too lately for the CPU share to show them:
+	// the tick costs and the CPU share above count them at what the others cost (pacing.go).
+	Recent float64
 }
 
 // Busy reports whether a node at this load should seat no new player, and why.
 func (l Load) Busy() (bool, string) {
+	busy, why := l.busy()
+	if busy && l.Recent >= 1 {
+		why += fmt.Sprintf(", counting the %.0f players seated a moment ago", l.Recent)
+	}
+	return busy, why
+}
+
+func (l Load) busy() (bool, string) {
 	switch {
 	case l.TickBudget > 0 && float64(l.BusiestTick) > busyRoomShare*float64(l.TickBudget):
 		return true, fmt.Sprintf("a room's tick takes %v of its %v", l.BusiestTick.Round(time.Microsecond), l.TickBudget.Round(time.Microsecond))
 	case l.NodeShare > busyNodeShare:
 		return true, fmt.Sprintf("ticks take %.0f%% of the CPUs", 100*l.NodeShare)
+	case l.CPUShare > busyCPUShare:
+		return true, fmt.Sprintf("the server takes %.0f%% of its CPUs", 100*l.CPUShare)
 	case l.Ticks >= loadMinVolume && l.SkipShare >= busySkipShare:
 		return true, fmt.Sprintf("%.0f%% of ticks skipped", 100*l.SkipShare)
 	case l.Snapshots >= loadMinVolume && l.DropShare >= busyDropShare:
@@ -150,19 +176,49 @@ func smoothTick(cost, took time.Duration) time.Duration {
 	return cost + time.Duration(tickCostWeight*float64(took-cost))
 }
 
-// load measures the node now. Called with l.mu held (it reads l.rooms).
+// load measures the node now, the players seated lately projected (pacing.go). Called with
+// l.mu held (it reads l.rooms).
 func (l *Lobby[In]) load(now time.Time) Load {
+	var ld Load
 	if l.loadProbe != nil {
-		return l.loadProbe()
+		ld = l.loadProbe()
+	} else {
+		ld = l.measure(now)
 	}
+	players := float64(len(l.seats))
+	ld.NodeShare = project(ld.NodeShare, busyNodeShare, players, l.recentTicks.value(now, l.tickDecay()))
+	ld.Recent = l.recentCPU.value(now, cpuDecay)
+	ld.CPUShare = project(ld.CPUShare, busyCPUShare, players, ld.Recent)
+	return ld
+}
+
+// measure reads what the rooms and the process measure. Called with l.mu held.
+func (l *Lobby[In]) measure(now time.Time) Load {
 	ld := Load{TickBudget: time.Second / time.Duration(l.opts.TickRate)}
+	tau := l.tickDecay()
 	var total time.Duration
 	for _, r := range l.rooms {
 		c := time.Duration(r.tickCost.Load())
-		ld.BusiestTick = max(ld.BusiestTick, c)
 		total += c
+		projected := project(float64(c), busyRoomShare*float64(ld.TickBudget), float64(r.humans()), r.recent.value(now, tau))
+		ld.BusiestTick = max(ld.BusiestTick, time.Duration(projected))
 	}
 	ld.NodeShare = float64(total) * float64(l.opts.TickRate) / float64(time.Second) / float64(runtime.GOMAXPROCS(0))
+	ld.CPUShare = l.cpu.read(now)
 	l.opts.meter.read(now, &ld)
 	return ld
+}
+
+// tickDecay is the time constant of the smoothed tick costs (smoothTick): 1/tickCostWeight
+// ticks.
+func (l *Lobby[In]) tickDecay() time.Duration {
+	return time.Duration(float64(time.Second) / (tickCostWeight * float64(l.opts.TickRate)))
+}
+
+// seated records a new player in room r for join pacing. Called with l.mu held.
+func (l *Lobby[In]) seated(r *room[In], now time.Time) {
+	tau := l.tickDecay()
+	r.recent.add(now, tau)
+	l.recentTicks.add(now, tau)
+	l.recentCPU.add(now, cpuDecay)
 }

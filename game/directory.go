@@ -158,7 +158,7 @@ func (l *Lobby[In]) directory() Directory {
 // their players and leaders, and whether it seats new players.
 func (l *Lobby[In]) Registration(url string) NodeInfo {
 	l.mu.Lock()
-	busy, _ := l.load(time.Now()).Busy()
+	busy, _ := l.load(l.clock()).Busy()
 	rooms := slices.Clone(l.rooms)
 	info := NodeInfo{URL: url, Open: (!busy || l.opts.AdmitWhenBusy) && len(rooms) < l.opts.MaxRooms, Rooms: []RoomInfo{}}
 	l.mu.Unlock()

@@ -30,3 +30,16 @@ func (s *DecayedShare) Add(now time.Time, part, all float64) { s.d.add(now, part
 func (s *DecayedShare) Share(now time.Time) (share, volume float64) {
 	return s.d.share(now)
 }
+
+// SetClock makes the lobby read the time from fn (join pacing, the join rates) instead of
+// time.Now.
+func SetClock[In Input[In]](l *Lobby[In], fn func() time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.clock = fn
+}
+
+// Project is join pacing's projection of a measure (pacing.go).
+func Project(measured, bound, players, unseen float64) float64 {
+	return project(measured, bound, players, unseen)
+}

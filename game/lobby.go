@@ -56,6 +56,9 @@ var (
 	// ErrTooManyFromAddress is returned by Join when the client's address holds
 	// Options.MaxSeatsPerAddress seats of connected players.
 	ErrTooManyFromAddress = errors.New("too many players from your address")
+	// ErrRoomFull is returned by Join when the room the player asked for (JoinRequest.Room)
+	// has no free seat.
+	ErrRoomFull = errors.New("that room is full")
 )
 
 // Options configures a Lobby for a game whose inputs are In. NewSimulation and ParseInput are
@@ -111,6 +114,12 @@ type Lobby[In Input[In]] struct {
 	joinsByAddr keyedBuckets
 	// loadProbe, when set (by tests), replaces the measured load.
 	loadProbe func() Load
+	// clock is time.Now; tests set another (SetClock).
+	clock func() time.Time
+	// Join pacing (pacing.go): the process's CPU share, and the seats given lately, which
+	// the tick costs (recentTicks) and the CPU share (recentCPU) do not show yet.
+	cpu                    cpuMeter
+	recentTicks, recentCPU recentCount
 
 	cluster directorySlot // where the rooms of other nodes are (directory.go)
 }
@@ -169,12 +178,14 @@ func NewLobby[In Input[In]](ctx context.Context, opts Options[In]) (*Lobby[In], 
 		opts.recorder = rec
 		opts.Logger.Info("recording replays", "dir", store.dir, "max_bytes", store.maxBytes, "max_files", store.maxFiles)
 	}
-	return &Lobby[In]{
-		ctx: ctx, opts: opts,
+	l := &Lobby[In]{
+		ctx: ctx, opts: opts, clock: time.Now,
 		seats: make(map[string]*Seat[In]), byConn: make(map[string]*Seat[In]), perAddr: make(map[string]int),
 		joinsByConn: newKeyedBuckets(opts.ConnJoinRate, connJoinBurst),
 		joinsByAddr: newKeyedBuckets(opts.JoinRate, DefaultJoinBurst),
-	}, nil
+	}
+	l.cpu.read(time.Now()) // the first sample: the share is measured from here
+	return l, nil
 }
 
 // Replays is the folder the rooms record their replays into, or nil when they do not
@@ -197,7 +208,7 @@ func (l *Lobby[In]) Metrics() *Metrics { return l.opts.Metrics }
 func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
+	now := l.clock()
 	if !l.joinsByConn.take(c.id, now) || !l.joinsByAddr.take(c.addr, now) {
 		l.opts.Metrics.refusedRate.Add(1)
 		return nil, JoinAck{}, ErrJoinRate
@@ -228,6 +239,10 @@ func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, er
 	if kind == "" {
 		kind = l.opts.Kinds[0]
 	}
+	picked := l.roomByID(req.Room) // nil: none asked for, or it closed
+	if picked != nil {
+		kind = picked.kind
+	}
 	if !slices.Contains(l.opts.Kinds, kind) {
 		l.opts.Metrics.refusedBadReq.Add(1)
 		return nil, JoinAck{}, fmt.Errorf("%w: %.40q", ErrUnknownKind, req.Kind)
@@ -242,14 +257,23 @@ func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, er
 	}
 	token := uuid.NewString() // version 4: 122 bits from crypto/rand, unguessable
 	for attempt := 0; ; attempt++ {
-		r, err := l.roomWithSpace(kind)
+		r, err := picked, error(nil)
+		switch {
+		case picked == nil:
+			r, err = l.roomWithSpace(kind)
+		case picked.humans() >= l.opts.MaxPlayers:
+			err = errRoomFull
+		}
 		if errors.Is(err, ErrServerFull) {
 			l.opts.Metrics.refusedFull.Add(1)
 		}
 		if err != nil {
-			return nil, JoinAck{}, err
+			return nil, JoinAck{}, l.refuseRoom(err)
 		}
 		p, err := r.join(name, token, c.peer, c.lag)
+		if picked != nil && errors.Is(err, errRoomFull) {
+			return nil, JoinAck{}, l.refuseRoom(err)
+		}
 		if errors.Is(err, errRoomFull) && attempt < 2 {
 			continue // filled up by the simulation's own limit; the next call opens a new room
 		}
@@ -261,8 +285,32 @@ func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, er
 		l.byConn[c.id] = seat
 		l.perAddr[c.addr]++
 		l.opts.Metrics.players.Add(1)
+		l.seated(r, now)
 		return seat, l.ack(seat), nil
 	}
+}
+
+// refuseRoom turns the room's own "full" (errRoomFull) for a room the player picked into
+// ErrRoomFull, counted; other errors pass.
+func (l *Lobby[In]) refuseRoom(err error) error {
+	if !errors.Is(err, errRoomFull) {
+		return err
+	}
+	l.opts.Metrics.refusedRoomFull.Add(1)
+	return fmt.Errorf("%w: all its %d seats are taken, watch it or pick another", ErrRoomFull, l.opts.MaxPlayers)
+}
+
+// roomByID returns the running room with the id, or nil ("" is none). Called with l.mu held.
+func (l *Lobby[In]) roomByID(id string) *room[In] {
+	if id == "" {
+		return nil
+	}
+	for _, r := range l.rooms {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
 }
 
 func (l *Lobby[In]) refuseAddress() error {

@@ -34,6 +34,7 @@ type Metrics struct {
 	depthBuckets     [len(depthBucketBounds) + 1]atomic.Uint64 // per bound, not cumulative; the last is +Inf
 	droppedBroken    atomic.Uint64
 	refusedFull      atomic.Uint64
+	refusedRoomFull  atomic.Uint64 // the room the player picked (JoinRequest.Room) is full
 	refusedName      atomic.Uint64
 	refusedBadReq    atomic.Uint64
 	refusedRate      atomic.Uint64 // over the join rate of the connection or the address
@@ -147,6 +148,7 @@ func (m *Metrics) Register(reg prometheus.Registerer) error {
 		counterFunc(ns+"inputs_caught_up_total", "Inputs a player's input buffer shed to give back latency after a stall, in a paced game (the tanks): applied as an extra step of the player's movement within a tick, so none is lost (a game that is not paced merges them away: inputs_dropped_total{reason=\"burst\"}).", nil, m.inputsCaughtUp.Load),
 		depthHistogram{m: m, desc: prometheus.NewDesc(ns+"input_buffer_depth", "Inputs waiting in a connected player's input buffer when a tick takes one, per player per tick: 0 is a starved tick, 1 adds no latency, each one more a tick of input latency.", nil, nil)},
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "server_full"}, m.refusedFull.Load),
+		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "room_full"}, m.refusedRoomFull.Load),
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_name"}, m.refusedName.Load),
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "bad_request"}, m.refusedBadReq.Load),
 		counterFunc(ns+"joins_refused_total", refusedHelp, prometheus.Labels{"reason": "join_rate"}, m.refusedRate.Load),

@@ -35,39 +35,90 @@ func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, 
 			if req.Kind == "" {
 				req.Kind = res.Kind
 			}
+			req.Room = res.Room // the room the other node placed the player in ("" a new one)
 			seat, ack, err := l.joinHere(dir, c, req)
-			if !errors.Is(err, ErrServerBusy) && !errors.Is(err, ErrServerFull) {
+			if !errors.Is(err, ErrServerBusy) && !errors.Is(err, ErrServerFull) && !errors.Is(err, ErrRoomFull) {
 				return seat, ack, err
 			}
-			// This node filled up or turned busy since the other read its registration: the
-			// player is placed again, elsewhere.
+			// This node, or the room, filled up or turned busy since the other node read its
+			// registration (a second old, and other nodes place players too): the player is
+			// placed again, elsewhere.
 		} else if !errors.Is(err, ErrNoReservation) {
 			l.opts.Logger.Warn("cluster: claiming a seat reservation", "err", err)
 		}
 		// Expired or unknown: the player is placed afresh, perhaps here.
+		req.Room = ""
 	}
 	kind := req.Kind
 	if kind == "" {
 		kind = l.opts.Kinds[0]
 	}
 	held, fits, mayOpen := l.fit(req.Token, kind)
-	if held || fits {
+	if held {
+		return l.joinHere(dir, c, req)
+	}
+	if req.Room != "" && !l.runs(req.Room) {
+		// A room of another node, picked in the server browser: the player is sent there,
+		// unless the directory already lists it full.
+		if to, ok := roomOn(dir.Nodes(), dir.Self(), req.Room); ok {
+			if to.Players >= to.Capacity {
+				return nil, nil, l.refuseRoom(errRoomFull)
+			}
+			if redirect, sent, err := l.sendTo(ctx, dir, c, to); sent || err != nil {
+				return nil, redirect, err
+			}
+		}
+		req.Room = "" // closed meanwhile, or not reserved: placed as any new player
+	}
+	if req.Room != "" || fits {
 		return l.joinHere(dir, c, req)
 	}
 	if to, ok := elsewhere(dir.Nodes(), dir.Self(), kind, mayOpen); ok {
-		// Sent away, the player joins nowhere here: the redirect takes the join's rate tokens,
-		// and bounds the reservations a client can make.
-		if !l.takeJoin(c) {
-			return nil, nil, ErrJoinRate
+		if redirect, sent, err := l.sendTo(ctx, dir, c, to); sent || err != nil {
+			return nil, redirect, err
 		}
-		token, err := dir.Reserve(ctx, Reservation{Node: to.Node, Room: to.ID, Kind: kind})
-		if err == nil {
-			l.opts.Logger.Debug("cluster: player sent to another node", "node", to.Node, l.opts.RoomName, to.ID)
-			return nil, JoinRedirect{Redirect{URL: to.Node, Seat: token, Room: to.ID}}, nil
-		}
-		l.opts.Logger.Warn("cluster: reserving a seat on another node; the player stays here", "node", to.Node, "err", err)
 	}
 	return l.joinHere(dir, c, req)
+}
+
+// sendTo reserves a seat in room to (on another node; to.ID "" a new room there) and answers
+// the join with a redirect there. Not sent (a store that failed, logged) the player stays.
+func (l *Lobby[In]) sendTo(ctx context.Context, dir Directory, c *connection, to RoomInfo) (JoinRedirect, bool, error) {
+	// Sent away, the player joins nowhere here: the redirect takes the join's rate tokens,
+	// and bounds the reservations a client can make.
+	if !l.takeJoin(c) {
+		return JoinRedirect{}, false, ErrJoinRate
+	}
+	token, err := dir.Reserve(ctx, Reservation{Node: to.Node, Room: to.ID, Kind: to.Kind})
+	if err != nil {
+		l.opts.Logger.Warn("cluster: reserving a seat on another node; the player stays here", "node", to.Node, "err", err)
+		return JoinRedirect{}, false, nil
+	}
+	l.opts.Logger.Debug("cluster: player sent to another node", "node", to.Node, l.opts.RoomName, to.ID)
+	return JoinRedirect{Redirect{URL: to.Node, Seat: token, Room: to.ID}}, true, nil
+}
+
+// runs reports whether the room with the id runs on this node.
+func (l *Lobby[In]) runs(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.roomByID(id) != nil
+}
+
+// roomOn finds the room with the id on another node than self.
+func roomOn(nodes []NodeInfo, self, id string) (RoomInfo, bool) {
+	for _, n := range nodes {
+		if n.URL == self || n.URL == "" {
+			continue
+		}
+		for _, r := range n.Rooms {
+			if r.ID == id {
+				r.Node = n.URL
+				return r, true
+			}
+		}
+	}
+	return RoomInfo{}, false
 }
 
 // joinHere seats the player on this node; the answer names the node, where its token works.
@@ -102,7 +153,7 @@ func (l *Lobby[In]) fit(token, kind string) (held, fits, mayOpen bool) {
 	if _, ok := l.seats[token]; ok && token != "" {
 		return true, false, false
 	}
-	if busy, _ := l.load(time.Now()).Busy(); busy && !l.opts.AdmitWhenBusy {
+	if busy, _ := l.load(l.clock()).Busy(); busy && !l.opts.AdmitWhenBusy {
 		return false, false, false // not even a free seat: the node takes no new player
 	}
 	fits = slices.ContainsFunc(l.rooms, func(r *room[In]) bool { return r.kind == kind && r.humans() < l.opts.MaxPlayers })

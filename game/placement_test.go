@@ -164,3 +164,66 @@ func TestSeatClaimsAreRateLimited(t *testing.T) {
 		t.Errorf("15 joins with a seat on one connection: %d claims reached the directory, %d refused; want at most 10 (the burst), the rest refused", claims, refused)
 	}
 }
+
+// TestAPickedRoom: a join naming a room (a row of the server browser) is seated in it here,
+// sent to the node running it elsewhere, and refused "full" when it is; a room closed
+// meanwhile is no refusal.
+func TestAPickedRoom(t *testing.T) {
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { noJoinLimits(o); o.MaxPlayers = 2 })
+	dir := &fakeDirectory{self: "http://me:1", local: h.lobby.Registration, reserved: map[string]game.Reservation{}}
+	h.lobby.UseDirectory(dir)
+	first := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "one"})
+	h.connect(t, nil).tryJoin(game.JoinRequest{Name: "two"})
+	if first.Room == "" || first.Node != dir.self {
+		t.Fatalf("the first player was answered %+v; want a room here", first.JoinRedirect)
+	}
+	const other = "http://other:2"
+	dir.mu.Lock()
+	dir.others = []game.NodeInfo{{URL: other, Open: true, Rooms: []game.RoomInfo{
+		{ID: "roomy", Kind: "", Players: 1, Capacity: 4}, {ID: "packed", Kind: "", Players: 4, Capacity: 4},
+	}}}
+	dir.mu.Unlock()
+	if full := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "four", Room: first.Room}); !strings.Contains(full.Error, "that room is full") {
+		t.Errorf("a pick of a full room here was answered room %q, %+v; want \"that room is full\"", full.Room, full.JoinError)
+	}
+	if got := metric(t, h.lobby, `tankarena_joins_refused_total{reason="room_full"}`); got != 1 {
+		t.Errorf("joins refused for a full room: %v, want 1", got)
+	}
+	sent := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "five", Room: "roomy"})
+	if r := sent.Redirect; r.URL != other || r.Room != "roomy" || r.Seat == "" {
+		t.Errorf("a pick of another node's room was answered room %q, %+v; want a redirect there with a seat in it", sent.Room, sent.JoinRedirect)
+	}
+	if full := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "six", Room: "packed"}); !strings.Contains(full.Error, "that room is full") {
+		t.Errorf("a pick of another node's full room was answered room %q, %+v; want \"that room is full\"", full.Room, full.JoinRedirect)
+	}
+	if gone := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "seven", Room: "closed-long-ago"}); gone.Error != "" {
+		t.Errorf("a pick of a room that closed was answered %+v; want a place anywhere", gone.JoinError)
+	}
+}
+
+// TestAReservationForARoomThatFilledUp: two nodes placed players in the same room of this node
+// from views of it a second old; the reservation that finds the room full is not refused and
+// does not overfill it: the player is placed again, elsewhere.
+func TestAReservationForARoomThatFilledUp(t *testing.T) {
+	h := newHarness(t, func(o *game.Options[tanks.Input]) { noJoinLimits(o); o.MaxPlayers = 2 })
+	dir := &fakeDirectory{self: "http://me:1", local: h.lobby.Registration, reserved: map[string]game.Reservation{}}
+	h.lobby.UseDirectory(dir)
+	host := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "host"})
+	const other = "http://other:2"
+	dir.mu.Lock()
+	dir.others = []game.NodeInfo{{URL: other, Open: true, Rooms: []game.RoomInfo{{ID: "roomy", Kind: "", Players: 1, Capacity: 4}}}}
+	dir.reserved["from-b"] = game.Reservation{Node: dir.self, Room: host.Room}
+	dir.reserved["from-c"] = game.Reservation{Node: dir.self, Room: host.Room}
+	dir.mu.Unlock()
+	b := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "b", Seat: "from-b"})
+	if b.Room != host.Room || b.Node != dir.self {
+		t.Fatalf("the first reservation for the host's room (%s) was answered room %q on %q (%+v); want a seat in it", host.Room, b.Room, b.Node, b.JoinError)
+	}
+	c := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "c", Seat: "from-c"})
+	if c.Error != "" || c.Room == host.Room || (c.Redirect.URL != other && c.Node != dir.self) {
+		t.Errorf("the second reservation for the now full room was answered room %q on %q, %+v; want a place elsewhere", c.Room, c.Node, c.JoinError)
+	}
+	if c.Redirect.Room != "roomy" {
+		t.Errorf("placed again, the player was answered room %q on %q, %+v; want the fullest room with space, the other node's", c.Room, c.Node, c.JoinRedirect)
+	}
+}

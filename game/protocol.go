@@ -11,6 +11,11 @@ type JoinRequest struct {
 	// Seat is a seat reservation from another node of the cluster (JoinRedirect): this node
 	// seats the player without placing it again.
 	Seat string `json:"seat,omitempty"`
+	// Room asks for one room by its id (a row of the server browser): the player is seated
+	// there, or, in a cluster, sent to the node running it; a full one refuses the join
+	// (ErrRoomFull). A room no longer running anywhere is no refusal: the player is placed as
+	// without it.
+	Room string `json:"room,omitempty"`
 }
 
 // JoinAck answers "join": the player's seat, and everything the client needs to predict and
