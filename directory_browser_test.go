@@ -108,3 +108,54 @@ func TestBrowserRejoinsWhenItsNodeDies(t *testing.T) {
 	t.Logf("the page played again %v after its node was killed", time.Since(killed).Round(100*time.Millisecond))
 	waitFor(t, "node A to list the survivor's new room "+v.Arena, func() bool { return listsRoomOn(t, a, a, 1) })
 }
+
+// TestBrowserJoinsTheRoomItsRowNames: both nodes of a cluster run a room with a free seat; a
+// page on node A, whose Play would seat it in A's own room, clicks the row of node B's room in
+// the server browser instead, and plays in that room: the page's node sends the join on to B
+// with a seat reservation for it.
+func TestBrowserJoinsTheRoomItsRowNames(t *testing.T) {
+	r := testenv.Redis(t)
+	_, a := startNode(t, "-redis", r.URL(), "-max-players", "2")
+	_, b := startNode(t, "-redis", r.URL(), "-max-players", "2")
+	local := joinCluster(t, a, "local", "")
+	filler := joinCluster(t, a, "filler", "")
+	waitFor(t, "node B to see node A's room full", func() bool { return listsRoomOn(t, b, a, 2) })
+	host := joinCluster(t, b, "host", "") // A's room is full: B opens one
+	if err := filler.player.s.Emit("leave"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "node A to list a free seat in each node's room", func() bool {
+		rooms, _ := directoryRooms(t, a)
+		free := 0
+		for _, r := range rooms {
+			if (r.ID == local.ack.Room || r.ID == host.ack.Room) && r.Players == 1 {
+				free++
+			}
+		}
+		return free == 2
+	})
+
+	page := browsertest.New(t)
+	row := `#rooms tr[data-room="` + host.ack.Room + `"] button`
+	err := chromedp.Do(page,
+		chromedp.EmulateViewport(1000, 800),
+		chromedp.Navigate(a+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#servers")),
+		chromedp.Click(chromedp.CSS("#servers summary")),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := browsertest.Eval[string](page, `document.querySelector('#name').value = ''`); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(page, chromedp.SendKeys(chromedp.CSS("#name"), "Picker"), chromedp.Click(chromedp.CSS(row))); err != nil {
+		t.Fatal(err)
+	}
+	v := waitView(t, page, "the picker seated", func(v pageView) bool { return v.Me != 0 && v.Conn == "connected" })
+	if v.Arena != host.ack.Room {
+		t.Fatalf("the picker plays in arena %s, want the row's, node B's %s (node A's own is %s)", v.Arena, host.ack.Room, local.ack.Room)
+	}
+	waitFor(t, "the host on node B to see the picker", func() bool { in, _ := host.heard("Picker"); return in })
+}

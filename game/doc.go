@@ -58,12 +58,18 @@
 //	          "replaced". A connection holds one seat: a join (not refused for its rate) gives up
 //	          the seat the connection held, unless it asks for that one with its token.
 //	          kind (optional): the kind of room (Options.Kinds). seat (optional): a seat
-//	          reservation from another node's JoinRedirect.
+//	          reservation from another node's JoinRedirect. room (optional): a room id (from
+//	          the directory, GET /rooms): the player is seated in that room, or in a cluster
+//	          sent to the node running it; "that room is full: all its N seats are taken, watch
+//	          it or pick another" when it has no free seat; a room no longer running is no
+//	          refusal (the player is placed as without it).
 //	          In a cluster (Lobby.UseDirectory, directory.go) the ack may instead be a
 //	          JoinRedirect {"redirect": {"url", "seat", "room"}}: the player was placed in a
 //	          room of the node at url; the client connects there and joins with {name, token,
-//	          seat}, which that node honours once within ReservationTTL (10 s) without placing
-//	          the player again (placement.go). A JoinAck then names the node holding the seat
+//	          seat}, which that node honours once within ReservationTTL (10 s) in the room
+//	          the reservation names, without placing the player again (placement.go); when
+//	          that room filled up meanwhile (other nodes place players from views a second
+//	          old) or the node turned busy, the player is placed afresh. A JoinAck then names the node holding the seat
 //	          ("node": its public URL), where its token works.
 //	"spectate" {"kind"?: string, "room"?: string}          with ack → {room, kind, tickRate, snapshotRate, game}
 //	          (or {"error": string}): watch a room instead of playing (spectators.go). The

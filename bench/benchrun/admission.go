@@ -109,7 +109,7 @@ func admissionRows(cfg config, runs []run) []row {
 	var steps []int
 	for _, r := range runs {
 		rec, ok := pushed(r)
-		accounted = accounted && ok && rec.ConnectFailed == rec.JoinsRefusedBusy && rec.ServerRefusedBusy == rec.JoinsRefusedBusy
+		accounted = accounted && ok && allBusy(r.Records) && rec.ServerRefusedBusy == rec.JoinsRefusedBusy
 		if ok && steps == nil {
 			steps = []int{r.Records[0].Clients, rec.Clients}
 		}
@@ -130,6 +130,21 @@ func admissionRows(cfg config, runs []run) []row {
 		{metric: "admission, pushed: tick p99 (ms)", oursOnly: true,
 			ours: meanOver(runs, at(func(r record.Record) float64 { return r.TickP99Ms }))},
 	}
+}
+
+// allBusy reports whether every join that failed in each step was refused "server busy". A
+// step's failed joins are its own (the players short of its count), while the load generator
+// counts the busy answers since it started: the joins the first step could not seat are
+// tried again, and counted again, in the next.
+func allBusy(recs []record.Record) bool {
+	before := 0
+	for _, rec := range recs {
+		if rec.ConnectFailed != rec.JoinsRefusedBusy-before {
+			return false
+		}
+		before = rec.JoinsRefusedBusy
+	}
+	return true
 }
 
 func stepOf(steps []int, i int) string {

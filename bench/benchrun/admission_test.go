@@ -24,16 +24,19 @@ func TestAdmissionAccounting(t *testing.T) {
 	cfg := config{admissionOver: 0.2}
 	for _, c := range []struct {
 		name                     string
+		filled                   int // refused busy while filling to the capacity
 		failed, busy, serverBusy int
 		want                     string
 	}{
-		{"all refused busy, all counted", 40, 40, 40, "yes"},
-		{"none refused", 0, 0, 0, "yes"},
-		{"a failure of another kind", 41, 40, 40, "no"},
-		{"the server counted fewer", 40, 40, 39, "no"},
+		{"all refused busy, all counted", 0, 40, 40, 40, "yes"},
+		{"none refused", 0, 0, 0, 0, "yes"},
+		{"a failure of another kind", 0, 41, 40, 40, "no"},
+		{"the server counted fewer", 0, 40, 40, 39, "no"},
+		{"refused while filling too, and tried again", 30, 40, 70, 70, "yes"},
+		{"refused while filling, another failure pushed", 30, 41, 70, 70, "no"},
 	} {
 		runs := []run{{Server: "go", Scenario: scenarioAdmission, Records: []record.Record{
-			{Clients: 1000, Joined: 1000},
+			{Clients: 1000, Joined: 1000 - c.filled, ConnectFailed: c.filled, JoinsRefusedBusy: c.filled, ServerRefusedBusy: c.filled},
 			{Clients: 1200, Joined: 1200 - c.failed, ConnectFailed: c.failed, JoinsRefusedBusy: c.busy, ServerRefusedBusy: c.serverBusy,
 				SnapshotsPerClientPerSecond: 29.5},
 		}}}

@@ -63,6 +63,8 @@ const game = {
 // player's tank survives the upgrade too.
 // ?map=name asks for a room on another of the server's maps (-map a,b,…).
 const net = new Connection({ decode: decodeSnapshot, storageKey: 'tankarena', kind: new URLSearchParams(location.search).get('map') || '' });
+// The room chosen last in the server browser ({room, node}): Watch watches it when it was full.
+let picked = null;
 
 // The server tick the others are drawn at now (frame() draws them at this render time): each
 // input carries it, and the server resolves the input's shot against the tanks as they were then.
@@ -154,6 +156,7 @@ net.on('failed', (error) => {
   $('#join').hidden = false;
   touch.setPlaying(false);
   const offer = /full|busy/.test(String(error)) && !net.watching ? ' Press Watch to look on meanwhile.' : '';
+  if (!/full/.test(String(error))) picked = null; // Watch then watches the full room picked, else any
   $('#join-status').textContent = String(error) + offer;
   for (const b of $('#join').querySelectorAll('button')) b.disabled = false;
 });
@@ -185,13 +188,13 @@ function feedback(e) {
   if (e.victim === me) game.death = { killer: e.tank === me ? '' : nameOf(e.tank) };
 }
 
-/** Joins as name, from the form or at once after a reload. */
-function play(name) {
+/** Joins as name, from the form or at once after a reload; room: the room picked in the server browser. */
+function play(name, room = '') {
   for (const b of $('#join').querySelectorAll('button')) b.disabled = true;
   $('#join-status').textContent = 'Connecting…';
   localStorage.setItem('tankarena.name', name);
   sound.start();
-  net.join(name);
+  net.join(name, room);
 }
 
 $('#join').addEventListener('submit', (e) => {
@@ -200,17 +203,27 @@ $('#join').addEventListener('submit', (e) => {
   if (!name) { $('#join-status').textContent = 'Pick a name first.'; return; }
   play(name);
 });
-// The rooms of the server (or cluster), while the join form shows.
-new ServerBrowser($('#servers'), net).start(() => !$('#join').hidden);
-/** Watches instead of playing: no name needed. */
+// The rooms of the server (or cluster), while the join form shows. A row plays in its room
+// (on whichever node runs it), or watches it when it is full; a room found full on joining
+// is the one Watch then watches.
+new ServerBrowser($('#servers'), net, (pick) => {
+  picked = { room: pick.room, node: pick.node };
+  if (pick.full) { watch(); return; }
+  const name = cleanName($('#name').value);
+  if (!name) { $('#join-status').textContent = 'Pick a name first.'; $('#name').focus(); return; }
+  play(name, pick.room);
+}).start(() => !$('#join').hidden);
+/** Watches instead of playing: no name needed. The room picked in the server browser, if any. */
 function watch() {
-  if (game.watching) { $('#join').hidden = true; return; } // already watching: back to it
+  const pick = picked;
+  picked = null;
+  if (game.watching && !pick) { $('#join').hidden = true; return; } // already watching: back to it
   for (const b of $('#join').querySelectorAll('button')) b.disabled = true;
   $('#join-status').textContent = 'Connecting…';
   sound.start();
-  net.watch();
+  net.watch(pick?.room ?? '', pick?.node ?? '');
 }
-$('#watch').addEventListener('click', watch);
+$('#watch').addEventListener('click', () => watch());
 
 /** From watching to playing: the name form over the match being watched. */
 function offerPlay() {

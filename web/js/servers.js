@@ -1,17 +1,23 @@
 // The server browser on the start page: every room of the server, or of the whole cluster
 // when it runs on several nodes (GET /rooms), with its map, its players and the ping to its
 // node as this browser measures it; and the best players of the current rounds everywhere
-// (GET /leaderboard). It also tells the connection the cluster's nodes, to join through one of
-// them when its own node is gone. Names come from other players: only ever set as text.
+// (GET /leaderboard). A row joins its room (Play), or watches it when it is full (Watch),
+// wherever it runs: the page's server sends the join on to the room's node. It also tells the
+// connection the cluster's nodes, to join through one of them when its own node is gone. Names
+// come from other players: only ever set as text.
 
 const REFRESH_MS = 3000;
 const PING_TIMEOUT_MS = 2000;
 
 export class ServerBrowser {
-  /** root: the element to fill (#servers); net: the Connection (knownNodes). */
-  constructor(root, net) {
+  /**
+   * root: the element to fill (#servers); net: the Connection (knownNodes); onPick({room,
+   * node, full}): a row was chosen, to play in that room or, full, to watch it.
+   */
+  constructor(root, net, onPick = () => {}) {
     this.root = root;
     this.net = net;
+    this.onPick = onPick;
     this.pings = new Map(); // node URL ('' this server) → ms
     this.timer = null;
   }
@@ -51,15 +57,20 @@ export class ServerBrowser {
   }
 
   draw(rooms, leaders) {
-    const rows = rooms.map((r) => [
-      String(r.id ?? '').slice(0, 8),
-      String(r.kind ?? ''),
-      `${Number(r.players) || 0}/${Number(r.capacity) || 0}`,
-      this.pings.has(r.node ?? '') ? `${this.pings.get(r.node ?? '')} ms` : '–',
-      hostOf(r.node),
-    ]);
+    const rows = rooms.filter((r) => typeof r.id === 'string' && r.id).map((r) => {
+      const players = Number(r.players) || 0, capacity = Number(r.capacity) || 0;
+      const pick = { room: r.id, node: typeof r.node === 'string' ? r.node : '', full: capacity > 0 && players >= capacity };
+      const cells = [
+        r.id.slice(0, 8),
+        String(r.kind ?? ''),
+        `${players}/${capacity}`,
+        this.pings.has(r.node ?? '') ? `${this.pings.get(r.node ?? '')} ms` : '–',
+        hostOf(r.node),
+      ];
+      return row(cells, pick, () => this.onPick(pick));
+    });
     const table = this.root.querySelector('#rooms tbody');
-    table.replaceChildren(...rows.map((cells) => row(cells)));
+    table.replaceChildren(...rows);
     this.root.querySelector('#rooms-empty').hidden = rows.length > 0;
     const list = this.root.querySelector('#leaders');
     list.replaceChildren(...leaders.slice(0, 10).map((l) => {
@@ -80,12 +91,23 @@ const hostOf = (node) => {
   try { return node ? new URL(node).host : location.host; } catch { return ''; }
 };
 
-const row = (cells) => {
+/** A room's row: its cells, and a button (Play, or Watch when full); a click anywhere on it picks it. */
+const row = (cells, pick, choose) => {
   const tr = document.createElement('tr');
+  tr.dataset.room = pick.room;
+  tr.title = pick.full ? 'Full: watch this room' : 'Play in this room';
   for (const text of cells) {
     const td = document.createElement('td');
     td.textContent = text;
     tr.append(td);
   }
+  const td = document.createElement('td');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'secondary';
+  button.textContent = pick.full ? 'Watch' : 'Play';
+  td.append(button);
+  tr.append(td);
+  tr.addEventListener('click', (e) => { e.preventDefault(); choose(); });
   return tr;
 };

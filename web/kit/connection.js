@@ -11,7 +11,7 @@
 // (FAILOVER_AFTER failed attempts) it joins afresh through the page's own server, or another
 // node it knows (knownNodes).
 //
-// Events it sends: "join" {name, token, kind?, seat?} with ack, "spectate" {kind?} with ack
+// Events it sends: "join" {name, token, kind?, seat?, room?} with ack, "spectate" {kind?, room?} with ack
 // (watch instead of play: watch()), "input" (the game's payload, its seq first), "resync" (a
 // delta did not fit), "latency" (a timestamp, echoed by the ack: the ping).
 // Events it handles: "snapshot" (binary), "roster", "replaced", "shutdown", "restart",
@@ -51,6 +51,8 @@ export class Connection {
     this.givenUp = new Set(); // the servers failed over from since the last connect
     this.redirects = 0; // followed since the last seat
     this.watching = false; // a spectator (watch()) rather than a player: no seat, no inputs
+    this.pick = ''; // the room the next join asks for (a row of the server browser), until it is answered
+    this.watchPick = ''; // the room watch() asked for, until it closes
     this.replaced = false; // another tab joined with our token: stay out until the player says otherwise
     this.stream = new SnapshotStream(decode, () => { this.totals.resyncs++; this.socket?.emit('resync'); });
     // From the latest join ack: the player's id in its room, the room, the rates, the game's own data.
@@ -96,9 +98,14 @@ export class Connection {
    */
   canResume(withinMs) { return this.tokens.resumable(withinMs); }
 
-  /** Connects and joins as name; on every reconnect it re-joins with the saved token. */
-  join(name) {
+  /**
+   * Connects and joins as name; on every reconnect it re-joins with the saved token. room, a
+   * room id from the server's /rooms, asks for that room: the server seats the player there,
+   * or sends it to the node running it, or refuses ("that room is full").
+   */
+  join(name, room = '') {
     this.name = name;
+    this.pick = typeof room === 'string' ? room : '';
     if (this.watching) this.stream.reset(); // the room watched may not be the one joined
     this.watching = false; // the server ends a watch when the connection joins
     if (this.socket && this.replaced) { // the player chose to play here again: take the seat back
@@ -114,20 +121,31 @@ export class Connection {
   /**
    * Watches a room instead of playing (the server's "spectate"): its snapshots and roster, no
    * seat and no inputs. A seat this connection held is given up. On a reconnect, and when the
-   * watched room closes, it asks to watch again; join() plays instead.
+   * watched room closes, it asks to watch again; join() plays instead. room and node (from the
+   * server's /rooms: node '' or the page's own origin is this server) watch that room there.
    */
-  watch() {
+  watch(room = '', node = '') {
     this.watching = true;
+    this.watchPick = typeof room === 'string' ? room : '';
+    const where = typeof node === 'string' && node !== globalThis.location?.origin && /^https?:\/\//.test(node) ? node : '';
+    if (this.socket && this.watchPick && where !== this.node) { // the room runs on another node: watch it there
+      this.close();
+      this.open(where);
+      return;
+    }
     if (this.socket && this.replaced) { this.replaced = false; this.socket.connect(); return; }
     if (this.socket) { if (this.socket.connected) this.sendSpectate(); return; }
-    this.start();
+    this.start(where);
   }
 
-  /** The first connection of the page: to the node holding a saved seat, else the page's own server. */
-  start() {
+  /**
+   * The first connection of the page: to the node holding a saved seat, else the page's own
+   * server (or watchNode, the node of a room picked to watch).
+   */
+  start(watchNode = '') {
     if (typeof globalThis.io !== 'function') { this.notify('failed', 'the realtime client did not load'); return; }
     this.notify('state', 'connecting');
-    this.open(this.tokens.saved() && !this.watching ? this.tokens.node() : '');
+    this.open(this.watching ? watchNode : this.tokens.saved() ? this.tokens.node() : '');
     this.windowStart = performance.now();
     setInterval(() => this.everySecond(), BEAT_EVERY_MS);
     // Closing or reloading the tab: let the next tab take the token over at once.
@@ -167,6 +185,7 @@ export class Connection {
     s.on('unwatched', (msg) => {
       if (!this.watching) return;
       this.notify('unwatched', messageOf(msg, 'The room closed.'));
+      this.watchPick = '';
       this.sendSpectate(); // another room, if one runs
     });
   }
@@ -229,7 +248,8 @@ export class Connection {
 
   sendSpectate() {
     this.stream.reset(); // another room's numbers: nothing held is a base
-    this.socket.emit('spectate', this.kind ? { kind: this.kind } : {}, (ack) => {
+    const ask = this.watchPick ? { room: this.watchPick } : this.kind ? { kind: this.kind } : {};
+    this.socket.emit('spectate', ask, (ack) => {
       if (!this.watching) return; // the player chose to play meanwhile
       if (!ack || ack.error) { this.watching = false; this.notify('failed', ack?.error || 'watching refused'); return; }
       Object.assign(this, { id: null, room: ack.room, tickRate: ack.tickRate, snapshotRate: ack.snapshotRate, game: ack.game });
@@ -242,10 +262,12 @@ export class Connection {
     const token = this.token || this.tokens.saved();
     const join = this.kind ? { name: this.name, token, kind: this.kind } : { name: this.name, token };
     if (seat) join.seat = seat;
+    if (this.pick) join.room = this.pick;
     const socket = this.socket;
     socket.emit('join', join, (ack) => {
       if (socket !== this.socket) return; // answered on a node we left meanwhile
       if (ack?.redirect) { this.follow(ack.redirect); return; }
+      this.pick = ''; // answered: a reconnect or the next Play goes by the token, or anywhere
       if (!ack || ack.error) { this.redirects = 0; this.notify('failed', ack?.error || 'join refused'); return; }
       this.redirects = 0;
       this.token = ack.token;
