@@ -112,7 +112,8 @@ func TestBrowserRejoinsWhenItsNodeDies(t *testing.T) {
 // TestBrowserJoinsTheRoomItsRowNames: both nodes of a cluster run a room with a free seat; a
 // page on node A, whose Play would seat it in A's own room, clicks the row of node B's room in
 // the server browser instead, and plays in that room: the page's node sends the join on to B
-// with a seat reservation for it.
+// with a seat reservation for it. Full then, the room's row offers Watch, and a second page
+// watches it on node B.
 func TestBrowserJoinsTheRoomItsRowNames(t *testing.T) {
 	r := testenv.Redis(t)
 	_, a := startNode(t, "-redis", r.URL(), "-max-players", "2")
@@ -158,4 +159,29 @@ func TestBrowserJoinsTheRoomItsRowNames(t *testing.T) {
 		t.Fatalf("the picker plays in arena %s, want the row's, node B's %s (node A's own is %s)", v.Arena, host.ack.Room, local.ack.Room)
 	}
 	waitFor(t, "the host on node B to see the picker", func() bool { in, _ := host.heard("Picker"); return in })
+
+	// Node B's room is full now: its row offers Watch, and watches it there.
+	waitFor(t, "node A to list node B's room full", func() bool { return listsRoomOn(t, a, b, 2) })
+	watcher := browsertest.New(t)
+	err = chromedp.Do(watcher,
+		chromedp.EmulateViewport(1000, 800),
+		chromedp.Navigate(a+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#servers")),
+		chromedp.Click(chromedp.CSS("#servers summary")),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	label, err := browsertest.Eval[string](watcher, `document.querySelector('`+row+`').textContent`)
+	if err != nil || label != "Watch" {
+		t.Fatalf("the full room's row offers %q (%v), want Watch", label, err)
+	}
+	if err := chromedp.Do(watcher, chromedp.Click(chromedp.CSS(row))); err != nil {
+		t.Fatal(err)
+	}
+	w := waitWatch(t, watcher, "the watcher watching", func(v watchView) bool { return v.Watching && v.Conn == "connected" })
+	if w.Arena != host.ack.Room {
+		t.Errorf("the watcher watches arena %s, want the full row's, node B's %s", w.Arena, host.ack.Room)
+	}
 }
