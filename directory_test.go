@@ -216,3 +216,41 @@ func TestRedisRestartedUnderTheDirectory(t *testing.T) {
 	keepsPlaying(t, "alice", alice.player)
 	keepsPlaying(t, "bob", bob.player)
 }
+
+// TestTwoNodesFillingOneRoomAtOnce: node A's room has one free seat, and nodes B and C both
+// list it so (their views are up to a second old). A player joining on B is sent there and
+// takes the seat; one joining on C right after is sent there too, with a reservation for the
+// room, which A honours without overfilling it: the player is placed again, elsewhere, and
+// plays.
+func TestTwoNodesFillingOneRoomAtOnce(t *testing.T) {
+	r := testenv.Redis(t)
+	var urls []string
+	for range 3 {
+		_, url := startNode(t, "-redis", r.URL(), "-max-players", "2")
+		urls = append(urls, url)
+	}
+	alice := joinCluster(t, urls[0], "alice", "")
+	for _, url := range urls[1:] {
+		waitFor(t, url+" to list alice's room", func() bool { return listsRoomOn(t, url, urls[0], 1) })
+	}
+	bob := joinCluster(t, urls[1], "bob", "")
+	carol := joinCluster(t, urls[2], "carol", "")
+	if bob.ack.Room != alice.ack.Room {
+		t.Fatalf("bob joined room %s on %q, want alice's %s, which had a free seat", bob.ack.Room, bob.ack.Node, alice.ack.Room)
+	}
+	if carol.ack.Room == "" || carol.ack.Room == alice.ack.Room {
+		t.Fatalf("carol, placed after bob took the last seat of alice's room, got room %q on %q (via %q); want another room", carol.ack.Room, carol.ack.Node, carol.nodes)
+	}
+	t.Logf("carol went %q (sent to alice's node by a view from before bob: %v)", carol.nodes, len(carol.nodes) > 1 && carol.nodes[1] == urls[0])
+	keepsPlaying(t, "carol", carol.player)
+	waitFor(t, "alice's roster to name bob", func() bool { in, _ := alice.heard("bob"); return in })
+	if in, _ := alice.heard("carol"); in {
+		t.Errorf("carol is in alice's room of two, with alice and bob")
+	}
+	rooms, _ := directoryRooms(t, urls[0])
+	for _, room := range rooms {
+		if room.ID == alice.ack.Room && room.Players > 2 {
+			t.Errorf("alice's room lists %d players, more than its 2 seats", room.Players)
+		}
+	}
+}
