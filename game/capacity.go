@@ -32,7 +32,7 @@ import (
 //
 // "Lately" is a decay of loadDecay; with fewer than loadMinVolume ticks or snapshots in it a
 // share is not judged (a handful of players, one of them on a bad phone connection). The
-// tick costs and the CPU share count the players seated lately at what the others cost
+// node's tick share and CPU share count the players seated lately at what the others cost
 // before the measures show them (pacing.go), so a burst of joins cannot run past the bounds.
 //
 // busyCPUShare leaves a tenth of the CPUs for what comes in bursts: handshakes, a GC cycle, a
@@ -185,23 +185,21 @@ func (l *Lobby[In]) load(now time.Time) Load {
 	} else {
 		ld = l.measure(now)
 	}
-	players := float64(len(l.seats))
-	ld.NodeShare = project(ld.NodeShare, busyNodeShare, players, l.recentTicks.value(now, l.tickDecay()))
+	players, room := float64(len(l.seats)), float64(l.opts.MaxPlayers)
+	ld.NodeShare = project(ld.NodeShare, busyNodeShare, players, l.recentTicks.value(now, l.tickDecay()), room)
 	ld.Recent = l.recentCPU.value(now, cpuDecay)
-	ld.CPUShare = project(ld.CPUShare, busyCPUShare, players, ld.Recent)
+	ld.CPUShare = project(ld.CPUShare, busyCPUShare, players, ld.Recent, room)
 	return ld
 }
 
 // measure reads what the rooms and the process measure. Called with l.mu held.
 func (l *Lobby[In]) measure(now time.Time) Load {
 	ld := Load{TickBudget: time.Second / time.Duration(l.opts.TickRate)}
-	tau := l.tickDecay()
 	var total time.Duration
 	for _, r := range l.rooms {
 		c := time.Duration(r.tickCost.Load())
+		ld.BusiestTick = max(ld.BusiestTick, c)
 		total += c
-		projected := project(float64(c), busyRoomShare*float64(ld.TickBudget), float64(r.humans()), r.recent.value(now, tau))
-		ld.BusiestTick = max(ld.BusiestTick, time.Duration(projected))
 	}
 	ld.NodeShare = float64(total) * float64(l.opts.TickRate) / float64(time.Second) / float64(runtime.GOMAXPROCS(0))
 	ld.CPUShare = l.cpu.read(now)
@@ -215,10 +213,8 @@ func (l *Lobby[In]) tickDecay() time.Duration {
 	return time.Duration(float64(time.Second) / (tickCostWeight * float64(l.opts.TickRate)))
 }
 
-// seated records a new player in room r for join pacing. Called with l.mu held.
-func (l *Lobby[In]) seated(r *room[In], now time.Time) {
-	tau := l.tickDecay()
-	r.recent.add(now, tau)
-	l.recentTicks.add(now, tau)
+// seated records a new player for join pacing. Called with l.mu held.
+func (l *Lobby[In]) seated(now time.Time) {
+	l.recentTicks.add(now, l.tickDecay())
 	l.recentCPU.add(now, cpuDecay)
 }

@@ -104,13 +104,14 @@ func TestJoinPacingProjection(t *testing.T) {
 		measured, players, unseen, want float64
 	}{
 		{"a LAN party of 16 joining an idle node", 0.05, 16, 16, 0.05},
+		{"a LAN party of 16 joining a node of one player and bots at 60%", 0.6, 17, 16, 0.6375},
 		{"a burst on a node at 40%", 0.4, 480, 80, 0.4},
 		{"a burst of 80 on a node of 400 at 80%", 0.8, 480, 80, 0.96},
 		{"nobody seated lately", 0.8, 400, 0, 0.8},
-		{"everyone seated lately: no cost per player to go by", 0.6, 10, 10, 6},
-		{"more seated lately than are left", 0.6, 4, 9, 2.4},
+		{"160 seated lately at 60%: the cost of 16 to go by", 0.6, 160, 160, 6},
+		{"more seated lately than are left", 0.6, 64, 90, 2.4},
 	} {
-		if got := game.Project(c.measured, 0.9, c.players, c.unseen); math.Abs(got-c.want) > 1e-9 {
+		if got := game.Project(c.measured, 0.9, c.players, c.unseen, 16); math.Abs(got-c.want) > 1e-9 {
 			t.Errorf("%s: projected %v, want %v", c.name, got, c.want)
 		}
 	}
@@ -118,14 +119,15 @@ func TestJoinPacingProjection(t *testing.T) {
 
 // TestABurstOfJoinsIsPaced: on a node near its bound, new players are seated only as far as
 // the measure, counting those seated a moment ago at what the others cost, stays under it;
-// the rest are told "server busy" until the measure has seen them. A lightly loaded node seats
-// a LAN party of 16 joining at once, and a player back with its token is never refused. The
+// the rest are told "server busy" until the measure has seen them. A node of few players
+// seats a LAN party of 16 joining at once (though its bots take 60% of its CPUs), and a
+// player back with its token is never refused. The
 // clock and the measured load are the test's: the measure never moves, so only the pacing
 // holds the burst back.
 func TestABurstOfJoinsIsPaced(t *testing.T) {
 	h := newHarness(t, func(o *game.Options[tanks.Input]) { noJoinLimits(o); o.AdmitWhenBusy = false })
 	var mu sync.Mutex
-	now, cpu := time.Unix(1000, 0), 0.1
+	now, cpu := time.Unix(1000, 0), 0.6
 	game.SetClock(h.lobby, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
 	game.SetLoad(h.lobby, func() game.Load {
 		mu.Lock()

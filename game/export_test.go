@@ -40,6 +40,6 @@ func SetClock[In Input[In]](l *Lobby[In], fn func() time.Time) {
 }
 
 // Project is join pacing's projection of a measure (pacing.go).
-func Project(measured, bound, players, unseen float64) float64 {
-	return project(measured, bound, players, unseen)
+func Project(measured, bound, players, unseen, minSeen float64) float64 {
+	return project(measured, bound, players, unseen, minSeen)
 }

@@ -285,7 +285,7 @@ func (l *Lobby[In]) join(c *connection, req JoinRequest) (*Seat[In], JoinAck, er
 		l.byConn[c.id] = seat
 		l.perAddr[c.addr]++
 		l.opts.Metrics.players.Add(1)
-		l.seated(r, now)
+		l.seated(now)
 		return seat, l.ack(seat), nil
 	}
 }

@@ -13,29 +13,32 @@ import (
 // an unpaced lobby seated all of a burst 20% past the node's capacity: every player then got
 // 8 snapshots a second.
 //
-// So the lobby projects: a player seated t ago shows in a measure smoothed with time
-// constant τ only by 1-e^(-t/τ) of its cost; the rest, e^(-t/τ) summed over the players
-// seated lately (recentCount), are players the measure does not show yet. Each of them is
-// taken to cost what the players it does show cost on average (the measure over the players
-// less the unseen ones), and a new player is refused "busy" when the measure so projected
-// passes its bound. The projection paces a burst to the speed at which the measures see it,
-// whatever the node's size and the game's cost per player, with no rate to tune.
+// So the lobby projects the node's measures (its rooms' ticks' share of the CPUs, the
+// process's CPU share): a player seated t ago shows in a measure smoothed with time constant
+// τ only by 1-e^(-t/τ) of its cost; the rest, e^(-t/τ) summed over the players seated lately
+// (recentCount), are players the measure does not show yet. Each of them is taken to cost
+// what the players it does show cost on average (the measure over the players less the
+// unseen ones), and a new player is refused "busy" when the measure so projected passes its
+// bound. The projection paces a burst to the speed at which the measures see it, whatever the
+// node's size and the game's cost per player, with no rate to tune. A room's own tick cost is
+// not projected: a room holds Options.MaxPlayers at most, so a burst cannot pile up in one.
 //
 // It applies only once a measure is past projectFrom of its bound. Below, a burst would have
-// to double the node's load within a measure's time constant to pass it, and the average
-// cost per player read from a few players is mostly the node's fixed cost (a room's bots,
-// the runtime), which would make a LAN party of 16 joining an idle node look like an
-// overload.
+// to double the node's load within a measure's time constant to pass it. And the cost per
+// player is read from a room's worth of players at least: from fewer it is mostly the node's
+// fixed cost (a room's bots, the runtime), which would make a LAN party of 16 joining a
+// node with a few players look like an overload.
 const projectFrom = 0.5
 
-// project returns a measure of the node (or of a room) as it will read once it has seen all
-// players: measured shows players less unseen of them.
-func project(measured, bound, players, unseen float64) float64 {
+// project returns a node's measure as it will read once it has seen all players: measured
+// shows players less unseen of them; the cost per player is taken over minSeen players at
+// least.
+func project(measured, bound, players, unseen, minSeen float64) float64 {
 	if measured < projectFrom*bound || unseen <= 0 || players <= 0 {
 		return measured
 	}
-	seen := max(players-min(unseen, players), 1)
-	return measured * players / seen
+	seen := max(players-min(unseen, players), minSeen, 1)
+	return measured * max(players/seen, 1)
 }
 
 // recentCount counts events (seats given) decaying with a time constant: how many of them a

@@ -77,9 +77,6 @@ type room[In Input[In]] struct {
 	// tickCost is the smoothed duration of a tick (smoothTick), for admission; written by
 	// the loop only.
 	tickCost atomic.Int64
-	// recent counts the players seated here lately, for join pacing (pacing.go). Guarded by
-	// Lobby.mu.
-	recent recentCount
 
 	mu       sync.Mutex
 	players  map[int]*player[In]
