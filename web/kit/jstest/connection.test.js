@@ -338,3 +338,32 @@ test('from watching to playing: join on the same connection, and a late spectate
   net.sendInput([1]);
   assert.equal(socket.sent('input').length, 1);
 });
+
+test('a join naming a room asks for it once: a reconnect or the next Play goes by the token, or anywhere', () => {
+  const net = new Connection({ decode });
+  net.join('Ann', 'r9');
+  socket.fire('connect');
+  assert.deepEqual(socket.joins()[0].args[0], { name: 'Ann', token: '', room: 'r9' });
+  socket.ack({ redirect: { url: 'http://node2:8081', seat: 'seat-9', room: 'r9' } });
+  socket.fire('connect');
+  assert.deepEqual(socket.joins()[0].args[0], { name: 'Ann', token: '', seat: 'seat-9', room: 'r9' }, 'sent on: the seat reserved in that room');
+  socket.ack({ error: 'that room is full: all its 16 seats are taken, watch it or pick another' });
+  net.join('Ann');
+  assert.deepEqual(socket.joins()[1].args[0], { name: 'Ann', token: '' }, 'the next Play asks for no room');
+});
+
+test('watching a picked room asks for it, on the node that runs it', () => {
+  const net = new Connection({ decode, kind: 'bunkers' });
+  net.watch('r7', 'http://node3:8082');
+  assert.equal(socket.url, 'http://node3:8082');
+  socket.fire('connect');
+  assert.deepEqual(socket.sent('spectate')[0].args[0], { room: 'r7' });
+  const there = socket;
+  net.watch('r1', '');
+  assert.equal(there.connected, false, 'a room of the page\'s own server: back there');
+  assert.equal(socket.url, '');
+  socket.fire('connect');
+  assert.deepEqual(socket.sent('spectate')[0].args[0], { room: 'r1' });
+  socket.fire('unwatched', { message: 'The arena closed.' });
+  assert.deepEqual(socket.sent('spectate')[1].args[0], { kind: 'bunkers' }, 'the room closed: any other');
+});
