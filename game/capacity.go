@@ -70,7 +70,7 @@ type Load struct {
 	// of Snapshots sent (decayed).
 	DropShare, Snapshots float64
 	// Recent is how many players were seated too lately for the CPU share to show them:
-	// the tick costs and the CPU share above count them at what the others cost (pacing.go).
+	// NodeShare and CPUShare above count them at what the others cost (pacing.go).
 	Recent float64
 }
 
