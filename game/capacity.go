@@ -22,8 +22,9 @@ import (
 //     core at a time, and nears the point where it runs late;
 //   - all rooms' ticks together take more than busyNodeShare of the CPUs Go may use;
 //   - the process (ticks, connections, runtime) takes more than busyCPUShare of the CPUs Go
-//     may use (GOMAXPROCS): it has no time left for the next burst of handshakes, and its
-//     players' snapshots are next (cpuMeter);
+//     may use (GOMAXPROCS), on Linux counting the time its threads wait for a CPU that other
+//     work on the machine holds: it has no time left for the next burst of handshakes, and
+//     its players' snapshots are next (cpuMeter);
 //   - the rooms lately skipped busySkipShare or more of their ticks (they fell
 //     maxCatchUpTicks behind, again and again: one pause of the machine does not count);
 //   - the players' connections lately could not take busyDropShare or more of the snapshots
@@ -61,8 +62,8 @@ type Load struct {
 	BusiestTick, TickBudget time.Duration
 	// NodeShare is the share of the CPUs (GOMAXPROCS) the rooms' ticks take, smoothed.
 	NodeShare float64
-	// CPUShare is the share of the CPUs (GOMAXPROCS) the whole process takes, smoothed over
-	// cpuDecay; zero where it cannot be read.
+	// CPUShare is the share of the CPUs (GOMAXPROCS) the whole process takes (on Linux, or
+	// waits for), smoothed over cpuDecay; zero where it cannot be read.
 	CPUShare float64
 	// SkipShare is the share of ticks skipped lately, of Ticks ticks due (decayed).
 	SkipShare, Ticks float64

@@ -4,5 +4,5 @@ package game
 
 import "time"
 
-// processCPU is not measured here: admission goes by the rooms' own measures only.
-func processCPU() (time.Duration, bool) { return 0, false }
+// cpuDemand is not measured here: admission goes by the rooms' own measures only.
+func cpuDemand() (time.Duration, bool) { return 0, false }

@@ -69,10 +69,11 @@ const (
 	cpuDecay       = time.Second
 )
 
-// cpuMeter measures the share of its CPUs (GOMAXPROCS) the process uses. The rooms' tick
-// costs miss most of a player's cost: its connection's reader and writer, the framing and
-// the system calls (at 700 bot players on one core the ticks took under a quarter of the
-// CPU the process used, and the process used all of it). Guarded by Lobby.mu.
+// cpuMeter measures the share of its CPUs (GOMAXPROCS) the process uses, and on Linux also
+// waits for (cpuDemand). The rooms' tick costs miss most of a player's cost: its
+// connection's reader and writer, the framing and the system calls (at 700 bot players on one
+// core the ticks took under a quarter of the CPU the process used, and the process used all
+// of it). Guarded by Lobby.mu.
 type cpuMeter struct {
 	at    time.Time
 	used  time.Duration
@@ -85,13 +86,13 @@ func (m *cpuMeter) read(now time.Time) float64 {
 	if !m.at.IsZero() && now.Sub(m.at) < cpuSampleEvery {
 		return m.share
 	}
-	used, ok := processCPU()
+	used, ok := cpuDemand()
 	if !ok {
 		return 0
 	}
 	if !m.at.IsZero() {
 		dt := now.Sub(m.at)
-		share := float64(used-m.used) / float64(dt) / float64(runtime.GOMAXPROCS(0))
+		share := max(float64(used-m.used), 0) / float64(dt) / float64(runtime.GOMAXPROCS(0))
 		m.share += (1 - math.Exp(-float64(dt)/float64(cpuDecay))) * (share - m.share)
 	}
 	m.at, m.used = now, used
