@@ -7,12 +7,13 @@ import (
 	"time"
 )
 
-// cpuDemand returns the CPU time this process's threads have run so far plus the time they
-// waited, runnable, for a CPU (the kernel's schedstat of each thread). The wait is what tells
-// a node whose CPU other work on the machine takes: its players' snapshots fall behind while
-// the CPU time it gets stays low, and a measure of its use alone would keep seating players.
-// A thread that exits takes its counts along; the meter takes a fall as no work.
-func cpuDemand() (time.Duration, bool) {
+// threadsDemand returns the CPU time this process's threads have run so far plus the time
+// they waited, runnable, for a CPU (the kernel's schedstat of each thread; false without
+// one). The wait is what tells a node whose CPU other work on the machine takes: its
+// players' snapshots fall behind while the CPU time it gets stays low, and a measure of its
+// use alone would keep seating players. A thread that exits takes its counts along; the
+// meter takes a fall as no work.
+func threadsDemand() (time.Duration, bool) {
 	tasks, err := os.ReadDir("/proc/self/task")
 	if err != nil {
 		return 0, false
