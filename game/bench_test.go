@@ -41,6 +41,40 @@ func BenchmarkArenaTick(b *testing.B) {
 		benchArenaTick(b, a, peer, func(int) {})
 		b.ReportMetric(float64(a.opts.Metrics.replayDropped.Load()), "records-dropped")
 	})
+	// "behind" and "behind-recording": the same, but the player holds the snapshot before the
+	// latest (it acknowledges that one), as players near a node's limit do when their
+	// connections drop snapshots: its deltas are not on the snapshot just before, and the
+	// recording must not encode one of its own for that (replay version 2).
+	for _, recording := range []bool{false, true} {
+		name := "behind"
+		if recording {
+			name = "behind-recording"
+		}
+		b.Run(name, func(b *testing.B) {
+			a := testArena(b, 16)
+			if recording {
+				rec, err := newRecorder(&ReplayStore{dir: b.TempDir(), maxBytes: 64 << 20, maxFiles: 50}, a.opts.Metrics, slog.New(slog.DiscardHandler))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(rec.Close)
+				a.opts.recorder = rec
+			}
+			peer := &recordingPeer{}
+			p, err := a.join("Watcher", "token", peer, lagOf(LagProfile{}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchArenaTick(b, a, peer, func(int) {
+				if n := a.stream.n; n > 1 {
+					a.acknowledge(p, peer, n-1)
+				}
+			})
+			if recording {
+				b.ReportMetric(float64(a.opts.Metrics.replayDropped.Load()), "records-dropped")
+			}
+		})
+	}
 	// "bots+spectators": the same with 32 spectators (Settings.MaxSpectators' default), who get
 	// the watching player's encodings: the difference to "bots" is what spectators cost a tick.
 	b.Run("bots+spectators", func(b *testing.B) {

@@ -279,3 +279,43 @@ func TestARestartedRoomRecordsOnInAFileOfItsOwn(t *testing.T) {
 		t.Fatalf("%d replays of a room restarted twice, want 3", len(reps))
 	}
 }
+
+// TestRecordingTakesAFrameThePlayersGot: when no player's base is the snapshot recorded just
+// before (near a node's limit connections drop snapshots, and their bases fall behind), the
+// recording takes the delta a player was sent, against a snapshot it recorded since its last
+// keyframe, rather than encoding one more (replay version 2); the file still decodes. Only the
+// send after each periodic keyframe encodes one: the player's base then predates it.
+func TestRecordingTakesAFrameThePlayersGot(t *testing.T) {
+	a, rec, peer := recordingArena(t, 60, 64<<20, 50)
+	var watcher *player[tanks.Input]
+	for _, p := range a.players {
+		if p.peer == Peer(peer) {
+			watcher = p
+		}
+	}
+	extra := 0
+	for i := range 60 * 6 {
+		send := i%2 == 0
+		a.tick(send)
+		if !send {
+			continue
+		}
+		// One encoding a send: the watcher's (a delta on the snapshot two back, which it
+		// acknowledges below, or the periodic keyframe). The recording adds none.
+		afterKey := a.stream.n%uint32(a.keyframeEvery()) == 2 // keyframes are the 1st, 61st, …
+		if n := len(a.stream.encoded); n != 1 && !afterKey {
+			extra++
+		}
+		if n := a.stream.n; n > 1 {
+			a.acknowledge(watcher, peer, n-1) // it holds the one before the latest, not the latest
+		}
+	}
+	if extra > 0 {
+		t.Errorf("%d sends of %d besides those after a keyframe encoded more than the player's frame", extra, 60*3)
+	}
+	rec.Close()
+	reps := decodeAll(t, rec.store)
+	if len(reps) != 1 || reps[0].Snapshots < 60*3-2 || reps[0].Keyframes < 3 {
+		t.Fatalf("replays %+v, want one of every snapshot with a keyframe each 2 s", reps)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -20,15 +21,21 @@ import (
 // The first record is the header (JSON, ReplayHeader), the second the welcome (the join
 // answer's "game" JSON); then rosters (the "roster" event's JSON) and snapshots (the
 // "snapshot" event's frame: its number, how far back its base is, the game's encoding) in the
-// order the room sent them. The first snapshot is a keyframe, every delta's base is the
-// snapshot recorded just before it, and a keyframe comes at least every keyframeInterval, so a
-// player seeks by decoding from the keyframe before the moment it wants.
+// order the room sent them. The first snapshot is a keyframe, a delta's base is a snapshot
+// recorded at or after the last keyframe before it (version 1: always the snapshot just
+// before it), and a keyframe comes at least every keyframeInterval, so a player seeks by
+// decoding from the keyframe before the moment it wants, keeping the snapshots it decoded
+// since that keyframe by number.
 
 // replayMagic opens every replay file.
 const replayMagic = "TAREPLAY"
 
-// ReplayVersion is the version of the file layout this runtime writes and reads.
-const ReplayVersion = 1
+// ReplayVersion is the version of the file layout this runtime writes. It reads version 1
+// too, whose rule for a delta's base (the snapshot just before) is a case of version 2's.
+const ReplayVersion = 2
+
+// oldestReplayVersion is the oldest version DecodeReplay reads.
+const oldestReplayVersion = 1
 
 // The record kinds.
 const (
@@ -118,8 +125,8 @@ func (rr *replayReader) start() error {
 	if err != nil {
 		return fmt.Errorf("%w: no version", ErrReplayMalformed)
 	}
-	if v != ReplayVersion {
-		return fmt.Errorf("%w: version %d, this server reads %d", ErrReplayMalformed, v, ReplayVersion)
+	if v < oldestReplayVersion || v > ReplayVersion {
+		return fmt.Errorf("%w: version %d, this server reads %d to %d", ErrReplayMalformed, v, oldestReplayVersion, ReplayVersion)
 	}
 	return nil
 }
@@ -196,7 +203,8 @@ func DecodeReplay(data []byte) (Replay, error) {
 	if err := rr.start(); err != nil {
 		return rep, err
 	}
-	var last uint32 // the number of the snapshot recorded before, the base of a delta
+	var last uint32    // the number of the snapshot recorded before
+	var since []uint32 // the snapshots since the last keyframe, ascending: a delta's possible bases
 	var lastTick uint64
 	for i := 0; ; i++ {
 		rec, err := rr.next()
@@ -226,12 +234,16 @@ func DecodeReplay(data []byte) (Replay, error) {
 			if err != nil {
 				return rep, fmt.Errorf("%w: snapshot %d: %v", ErrReplayMalformed, rep.Snapshots+1, err)
 			}
-			if base != 0 && base != last {
-				return rep, fmt.Errorf("%w: snapshot %d is a delta against %d, not the one before it (%d)", ErrReplayMalformed, n, base, last)
+			if _, held := slices.BinarySearch(since, base); base != 0 && !held {
+				return rep, fmt.Errorf("%w: snapshot %d is a delta against %d, not one recorded since the last keyframe", ErrReplayMalformed, n, base)
 			}
 			if rep.Snapshots > 0 && (n <= last || rec.tick < lastTick) {
 				return rep, fmt.Errorf("%w: snapshot %d at tick %d goes back", ErrReplayMalformed, n, rec.tick)
 			}
+			if base == 0 {
+				since = since[:0]
+			}
+			since = append(since, n)
 			if rep.Snapshots == 0 {
 				rep.FirstTick = rec.tick
 			}

@@ -15,10 +15,14 @@ const (
 // serverBaseline names the runs of the -game-baseline binary.
 const serverBaseline = "baseline"
 
-// gameKinds are the game servers the game scenario measures in turns: the game server, then
-// the baseline build when there is one.
+// gameKinds are the game servers the game scenario measures in turns: the game server, the
+// same with spectators (spectators.go) when asked for, then the baseline build when there is
+// one.
 func (c config) gameKinds() []serverKind {
 	kinds := []serverKind{gameKind("go", "ours (Go)", c.gameServer, c.gameArgs)}
+	if c.gameSpectators > 0 {
+		kinds = append(kinds, c.spectatorsKind())
+	}
 	if c.gameBaseline != "" {
 		kinds = append(kinds, gameKind(serverBaseline, "baseline", c.gameBaseline, c.gameArgs))
 	}

@@ -12,7 +12,8 @@ import (
 // TestSmokeGame runs the game scenario once, tiny: the real game server and a handful of bot
 // players for a few seconds per step. It checks that the harness measures (players join and
 // stay, arenas tick, snapshots arrive, /metrics and /proc are read, the table has its rows),
-// not how many players the server holds: that needs the quiet machine of `make bench`.
+// not how many players the server holds: that needs the quiet machine of `make bench`. A second
+// run has spectators watch (one per player), which must all be placed and decode snapshots.
 func TestSmokeGame(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the game server and the load generator")
@@ -31,10 +32,20 @@ func TestSmokeGame(t *testing.T) {
 		gameBytesAt:        3,
 		keepGoing:          true, // a loaded machine may miss 2 ms; the harness must still measure
 		connectConcurrency: 4,
+		gameSpectators:     16,
 	}
 	runs, progress := runSmoke(t, cfg)
-	if len(runs) != 1 || runs[0].Server != "go" || runs[0].Scenario != scenarioGame {
-		t.Fatalf("runs %+v, want one game run on our server", runs)
+	if len(runs) != 2 || runs[0].Server != "go" || runs[1].Server != serverSpectators || runs[0].Scenario != scenarioGame || runs[1].Scenario != scenarioGame {
+		t.Fatalf("runs %+v, want a game run on our server, then one with spectators", runs)
+	}
+	for i, rec := range runs[1].Records {
+		n := cfg.gameSteps[i]
+		if rec.Spectators != n || rec.Watching != n || rec.SpectateFailed != 0 {
+			t.Errorf("%d players: %d spectators asked for, %d watching, %d failed; want %d watching", n, rec.Spectators, rec.Watching, rec.SpectateFailed, n)
+		}
+		if rec.SpectatorSnapshotsPerSecond <= 0 || rec.MinSpectatorSnapshotsPerSecond <= 0 {
+			t.Errorf("%d players: the spectators decoded no snapshots: %+v", n, rec)
+		}
 	}
 	recs := runs[0].Records
 	if len(recs) != len(cfg.gameSteps) {
@@ -75,6 +86,13 @@ func TestSmokeGame(t *testing.T) {
 	for _, want := range []string{"bot players one process holds", "snapshot bytes per client per second", "| ≥ 1000 |"} {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table has no %q:\n%s", want, table.String())
+		}
+	}
+	table.Reset()
+	printTable(&table, spectatorRows(cfg, runs), spectatorLabels)
+	for _, want := range []string{"| scenario | with spectators | without | with ÷ without |", "game with 16 spectators per 16 players", "snapshots a spectator decoded per second"} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("spectator table has no %q:\n%s", want, table.String())
 		}
 	}
 }

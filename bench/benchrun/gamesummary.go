@@ -101,12 +101,17 @@ func atPlayers(n int, get func(record.Record) float64) func(run) (float64, bool)
 }
 
 // baselineRows compares the game server with the -game-baseline build, each figure of the
-// game table as this build's, the baseline's and their ratio. The capacity and tick p99 are
-// judged by what a change must keep: within 10% of the baseline. Tick p99 and server CPU are
-// also compared at one player count, the most that every run of both held, since at the
-// players held each side may carry a different load.
+// game table as this build's, the baseline's and their ratio.
 func baselineRows(cfg config, runs []run) []row {
-	ours, base := runsOf(runs, "go", scenarioGame), runsOf(runs, serverBaseline, scenarioGame)
+	return compareGameRows(cfg, runsOf(runs, "go", scenarioGame), runsOf(runs, serverBaseline, scenarioGame))
+}
+
+// compareGameRows sets two sides' game runs against each other, each figure of the game table
+// as this side's, the other's and their ratio. The capacity and tick p99 are judged by what a
+// change must keep: within 10% of the other side. Tick p99 and server CPU are also compared at
+// one player count, the most that every run of both held, since at the players held each side
+// may carry a different load.
+func compareGameRows(cfg config, ours, base []run) []row {
 	oursRows, baseRows := gameRowsOf(cfg, ours), gameRowsOf(cfg, base)
 	rows := make([]row, len(oursRows))
 	for i, r := range oursRows {
@@ -115,9 +120,7 @@ func baselineRows(cfg config, runs []run) []row {
 		rows[i] = r
 	}
 	rows[0].goal, rows[0].met = "≥ 0.9", func(r float64) bool { return r >= 0.9 }
-	oursHeld, _ := lowestHeld(ours)
-	baseHeld, _ := lowestHeld(base)
-	common := int(min(oursHeld, baseHeld))
+	common := mostHeldByAll(ours, base)
 	if common == 0 {
 		return rows
 	}
@@ -130,4 +133,11 @@ func baselineRows(cfg config, runs []run) []row {
 			goal: "≤ 1.1", met: func(r float64) bool { return r <= 1.1 }},
 		row{metric: fmt.Sprintf("game at %d players (the most every run of both held): server CPU (%% of one core)", common),
 			ours: meanOver(ours, at(cpu)), node: meanOver(base, at(cpu))})
+}
+
+// mostHeldByAll is the most players every run of both sides held (0: none).
+func mostHeldByAll(ours, base []run) int {
+	oursHeld, _ := lowestHeld(ours)
+	baseHeld, _ := lowestHeld(base)
+	return int(min(oursHeld, baseHeld))
 }

@@ -43,6 +43,9 @@ type config struct {
 	keepGoing    bool // measure every game step, even after one fails (the smoke test)
 	attempts     int  // windows a game step may take to pass
 	maxSkipped   int  // skipped ticks a passing game window may have
+	// gameSpectators: spectators per 16 players in the game scenario's runs with spectators
+	// (spectators.go); 0: no such runs.
+	gameSpectators int
 
 	// admission scenario
 	admissionCapacity int     // players the node is filled to; 0: what the game scenario held
@@ -153,6 +156,7 @@ func runOne(ctx context.Context, cfg config, kind serverKind, scenario string, l
 			"-max-p99", cfg.maxP99.String())
 	case scenarioGame:
 		args = append(args, gameLoadgenArgs(cfg, cfg.gameSteps)...)
+		args = append(args, kind.loadgenArgs...)
 	}
 	return runLoadgen(ctx, cfg, args, log)
 }

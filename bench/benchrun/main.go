@@ -18,7 +18,10 @@
 //     under 95% of the snapshots on average, or a player lost.
 //     Snapshot bytes per client per second are quoted at 16 players (one full arena). With
 //     -game-baseline, a second game server build (before a change, say) takes turns with it,
-//     A B A B, and a second table gives both builds' figures and their ratio.
+//     A B A B, and a second table gives both builds' figures and their ratio. With
+//     -game-spectators K (2 by default) each run is followed by one of the same build whose
+//     load generator also has K spectators per 16 players watch, and a table sets the two
+//     against each other (spectators.go).
 //   - admission (ours only): a fresh game server with admission by measured capacity on is
 //     filled to its capacity (the game scenario's, or -admission-capacity), then pushed
 //     -admission-over past it; the players it seats must keep 27 snapshots/s on average, and
@@ -80,6 +83,10 @@ func main() {
 	if cfg.scenarios[scenarioCluster] {
 		printClusterTable(os.Stdout, cfg, runs)
 	}
+	if cfg.gameSpectators > 0 && cfg.scenarios[scenarioGame] {
+		fmt.Printf("\nThe game server with %d spectators per 16 players against without (the same binary, in turns):\n\n", cfg.gameSpectators)
+		printTable(os.Stdout, spectatorRows(cfg, runs), spectatorLabels)
+	}
 	if cfg.gameBaseline != "" && cfg.scenarios[scenarioGame] {
 		fmt.Printf("\nThe game server (%s) against the baseline (%s):\n\n", cfg.gameServer, cfg.gameBaseline)
 		printTable(os.Stdout, baselineRows(cfg, runs), baselineLabels)
@@ -118,6 +125,8 @@ func parseFlags(args []string) (config, string, error) {
 	fs.DurationVar(&cfg.maxTickP99, "max-tick-p99", 2*time.Millisecond, "game: tick duration p99 limit of a held step")
 	fs.IntVar(&cfg.attempts, "game-attempts", 2, "game: windows a step may take to pass (1: strict; 2 forgives one stall of a shared machine)")
 	fs.IntVar(&cfg.maxSkipped, "game-max-skipped", 0, "game: skipped ticks a passing window may have (0 on a quiet machine; an arena skips only after a 100 ms stall of the whole process)")
+	fs.IntVar(&cfg.gameSpectators, "game-spectators", 2,
+		"game: spectators per 16 players in a second run of the game server, in turns with the first, whose steps hold only if the spectators decode 95% of the snapshots too; a table compares the two (0: no such run)")
 	fs.IntVar(&cfg.gameBytesAt, "game-bytes-at", 16, "game: the player count whose snapshot bytes per client are reported (one of -game-steps)")
 	fs.IntVar(&cfg.admissionCapacity, "admission-capacity", 0, "admission: the players to fill the node to before pushing past it (0: the most the game scenario of this run held in any of its runs)")
 	fs.Float64Var(&cfg.admissionOver, "admission-over", 0.2, "admission: how far past the capacity to push, as a share of it")
@@ -154,6 +163,9 @@ func parseFlags(args []string) (config, string, error) {
 	}
 	if cfg.admissionOver <= 0 || cfg.clusterClients < 1 || cfg.clusterJoins < 0 {
 		return cfg, "", errors.New("-admission-over must be above 0, -cluster-clients at least 1 and -cluster-joins not negative")
+	}
+	if cfg.gameSpectators < 0 {
+		return cfg, "", errors.New("-game-spectators must not be negative")
 	}
 	if cfg.reps < 1 {
 		return cfg, "", errors.New("-reps must be at least 1")

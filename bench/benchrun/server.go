@@ -20,6 +20,9 @@ type serverKind struct {
 	command func(rate, payload int) []string
 	// portFrom finds the port in a line of the server's stdout; nil reads "listening <port>".
 	portFrom func(line string) (int, bool)
+	// loadgenArgs are extra load generator flags for the runs against this side (the game
+	// scenario's spectators).
+	loadgenArgs []string
 }
 
 // listeningPort reads the fan-out servers' "listening <port>" line.

@@ -45,10 +45,15 @@ func (e *emitter) emit(r record.Record) {
 		if r.TickP99Capped {
 			capped = ">"
 		}
-		fmt.Fprintf(e.human, "game %d players (%d joined, %d connected, %d failed, %d of them \"server busy\" (the server counted %d)) in %d arenas: tick p99 %s%.2f ms, %.1f ticks/arena/s, "+
+		watchers := ""
+		if r.Spectators > 0 {
+			watchers = fmt.Sprintf(" and %d spectators (%d watching, %d failed; %.1f snapshots/s decoded, least %.1f, %d resyncs)",
+				r.Spectators, r.Watching, r.SpectateFailed, r.SpectatorSnapshotsPerSecond, r.MinSpectatorSnapshotsPerSecond, r.SpectatorResyncs)
+		}
+		fmt.Fprintf(e.human, "game %d players (%d joined, %d connected, %d failed, %d of them \"server busy\" (the server counted %d))%s in %d arenas: tick p99 %s%.2f ms, %.1f ticks/arena/s, "+
 			"%d skipped; per client %.1f snapshots/s (least %.1f), %.0f snapshot B/s, %.0f B/s in all; %.1f inputs/player/s accepted, "+
 			"%d dropped, %d not sent; server CPU %.1f%% (others %.1f%%), RSS %.1f MiB, loadgen CPU %.1f%%, loadgen timer late by up to %.0f ms: %s\n",
-			r.Clients, r.Joined, r.Connected, r.ConnectFailed, r.JoinsRefusedBusy, r.ServerRefusedBusy, r.Arenas, capped, r.TickP99Ms, r.TicksPerArenaPerSecond,
+			r.Clients, r.Joined, r.Connected, r.ConnectFailed, r.JoinsRefusedBusy, r.ServerRefusedBusy, watchers, r.Arenas, capped, r.TickP99Ms, r.TicksPerArenaPerSecond,
 			r.TicksSkipped, r.SnapshotsPerClientPerSecond, r.MinSnapshotsPerClientPerSecond, r.SnapshotBytesPerClientPerSecond,
 			r.BytesPerClientPerSecond, r.InputsPerPlayerPerSecond, r.InputsDropped, r.InputsNotSent,
 			r.ServerCPUPercent, r.OthersCPUPercent, float64(r.ServerRSSKB)/1024, r.LoadgenCPUPercent, r.LoadgenStallMs, verdict)

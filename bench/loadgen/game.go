@@ -45,6 +45,8 @@ func runGame(ctx context.Context, cfg config, out *emitter) error {
 
 	for _, n := range cfg.steps {
 		failed := t.grow(ctx, n, cfg.connectConcurrency, cfg.connectTimeout)
+		watchers := spectatorsFor(n, cfg.spectatorsPerArena)
+		spectateFailed := t.growSpectators(ctx, watchers, cfg.connectConcurrency, cfg.connectTimeout)
 		if err := sleep(ctx, cfg.warmup); err != nil {
 			return err
 		}
@@ -55,8 +57,9 @@ func runGame(ctx context.Context, cfg config, out *emitter) error {
 				return err
 			}
 			rec.Clients, rec.ConnectFailed, rec.Attempts = n, failed, attempt
-			rec.Sustained = rec.Sustained && rec.Joined == n && rec.Connected == n
-			if rec.Sustained || rec.Joined != n || rec.Connected != n {
+			rec.Spectators, rec.SpectateFailed = watchers, spectateFailed
+			rec.Sustained = rec.Sustained && rec.Joined == n && rec.Connected == n && rec.Watching == watchers
+			if rec.Sustained || rec.Joined != n || rec.Connected != n || rec.Watching != watchers {
 				break // held, or lost players that another window will not bring back
 			}
 		}
@@ -83,6 +86,7 @@ type gameCounters struct {
 	notSent            uint64
 	serverCPU, selfCPU time.Duration
 	othersCPU          time.Duration
+	spectators         spectatorCounts
 }
 
 func readGame(ctx context.Context, cfg config, t *team, nodes []control) (gameCounters, error) {
@@ -110,6 +114,7 @@ func readGame(ctx context.Context, cfg config, t *team, nodes []control) (gameCo
 	}
 	c.at, c.bytesIn, c.notSent = time.Now(), t.bytesIn(), t.notSent.Load()
 	c.snapshots, c.bytes, c.each = t.received()
+	c.spectators = t.spectatorCounts()
 	return c, nil
 }
 
@@ -211,8 +216,32 @@ func measureGame(ctx context.Context, cfg config, t *team, nodes []control) (rec
 		}
 		rec.MinSnapshotsPerClientPerSecond = float64(least) / secs
 	}
+	minSnapshots := cfg.minSnapShare * float64(cfg.snapshotRate)
+	watchersHeld := spectatorFigures(&rec, start.spectators, end.spectators, secs, minSnapshots)
 	rec.Sustained = !math.IsNaN(p99) && !capped && p99 <= cfg.maxTickP99.Seconds() &&
 		rec.TicksSkipped <= uint64(max(cfg.maxSkipped, 0)) && rec.TicksPerArenaPerSecond >= cfg.minTickShare*float64(cfg.tickRate) &&
-		rec.SnapshotsPerClientPerSecond >= cfg.minSnapShare*float64(cfg.snapshotRate)
+		rec.SnapshotsPerClientPerSecond >= minSnapshots && watchersHeld
 	return rec, nil
+}
+
+// spectatorFigures fills in the spectators' figures of a window and reports whether they got
+// what a step must give them: on average at least minSnapshots decoded a second, as the
+// players. Spectators that joined during the window are not counted (none do: they join
+// before it).
+func spectatorFigures(rec *record.Record, start, end spectatorCounts, secs, minSnapshots float64) bool {
+	rec.Watching = end.watching
+	watchers := len(start.each)
+	if watchers == 0 {
+		return true
+	}
+	rec.SpectatorResyncs = end.resyncs - start.resyncs
+	least := uint64(math.MaxUint64)
+	var decoded uint64
+	for i, before := range start.each {
+		decoded += end.each[i] - before
+		least = min(least, end.each[i]-before)
+	}
+	rec.SpectatorSnapshotsPerSecond = float64(decoded) / float64(watchers) / secs
+	rec.MinSpectatorSnapshotsPerSecond = float64(least) / secs
+	return rec.SpectatorSnapshotsPerSecond >= minSnapshots
 }

@@ -38,6 +38,8 @@
 // rate, or a player that did not join or was dropped (unless -keep-going); a step gets up to
 // -attempts windows to pass. Joins the server refuses "server busy" (admission by measured
 // capacity) are counted apart, beside the server's own count of them from its /metrics.
+// -spectators K adds K spectators per 16 players after each step's players ("spectate",
+// spectators.go); a step then also needs them all watching and decoding their snapshots.
 // With several comma-separated -url (the nodes of a cluster), player i joins on node i mod n
 // and each window adds up the nodes' /metrics; -other-pids adds their CPU.
 //
@@ -90,6 +92,8 @@ type config struct {
 	keepGoing    bool
 	attempts     int
 	maxSkipped   int
+	// spectatorsPerArena spectators watch per 16 players (spectators.go).
+	spectatorsPerArena int
 }
 
 func main() {
@@ -165,6 +169,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.perSource, "per-source", 16, "game: players per loopback source address (127.0.0.2, …), under the game server's per-address limits (64 open, bursts of 20 handshakes); 0: one address")
 	fs.IntVar(&cfg.attempts, "attempts", 2, "game: windows a step may take to be sustained (1: strict; more forgive a passing stall of a shared machine)")
 	fs.IntVar(&cfg.maxSkipped, "max-skipped", 0, "game: skipped ticks a sustained window may have (an arena skips only after a stall of 100 ms, which a shared machine has at any load)")
+	fs.IntVar(&cfg.spectatorsPerArena, "spectators", 0, "game: spectators per 16 players, joined after each step's players with \"spectate\" (the server places each on the busiest room with a free place); "+
+		"a step also needs them all watching and decoding, on average, -min-snapshot-share of -snapshot-rate")
 	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "game: measure every step, even after one is not sustained")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -196,6 +202,9 @@ func parseFlags(args []string) (config, error) {
 	}
 	if cfg.mode != "idle" && cfg.mode != "fanout" && cfg.mode != "game" {
 		return cfg, fmt.Errorf("-mode %q: want idle, fanout or game", cfg.mode)
+	}
+	if cfg.spectatorsPerArena < 0 {
+		return cfg, errors.New("-spectators must not be negative")
 	}
 	if cfg.tickRate < 1 || cfg.attempts < 1 {
 		return cfg, errors.New("-tick-rate and -attempts must be at least 1")

@@ -31,6 +31,9 @@ type team struct {
 	perSource int // players per loopback source address; 0: the system's choice
 
 	players connections[*player]
+	// spectators watch rooms without playing (spectators.go).
+	spectators     connections[*spectator]
+	spectateFailed atomic.Int64
 
 	joinFailed   atomic.Int64
 	refusedBusy  atomic.Int64 // joins refused "server busy" (among joinFailed)
@@ -278,5 +281,8 @@ func (t *team) received() (snapshots, bytes uint64, each []uint64) {
 // bytesIn sums the websocket payload bytes every player has received so far.
 func (t *team) bytesIn() uint64 { return t.players.bytesIn() }
 
-// close disconnects every player.
-func (t *team) close() { t.players.close() }
+// close disconnects every player and spectator.
+func (t *team) close() {
+	t.players.close()
+	t.spectators.close()
+}

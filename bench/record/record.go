@@ -101,6 +101,18 @@ type Record struct {
 	// LoadgenStallMs is the longest the load generator's input timer fired late in the window
 	// (on its own CPU): tens of milliseconds there mean the machine stalled, not the server.
 	LoadgenStallMs float64 `json:"loadgen_stall_ms"`
+	// Spectators is how many spectators were asked for (loadgen -spectators), Watching how
+	// many were watching when the window ended, SpectateFailed how many "spectate" attempts
+	// failed while reaching Spectators. SpectatorSnapshotsPerSecond is the snapshots a
+	// spectator decoded per second on average (a keyframe, or a delta against one it held),
+	// MinSpectatorSnapshotsPerSecond the fewest any one decoded; SpectatorResyncs counts the
+	// "resync" they sent in the window, after a missed snapshot.
+	Spectators                     int     `json:"spectators,omitempty"`
+	Watching                       int     `json:"watching,omitempty"`
+	SpectateFailed                 int     `json:"spectate_failed,omitempty"`
+	SpectatorSnapshotsPerSecond    float64 `json:"spectator_snapshots_per_s,omitempty"`
+	MinSpectatorSnapshotsPerSecond float64 `json:"min_spectator_snapshots_per_s,omitempty"`
+	SpectatorResyncs               uint64  `json:"spectator_resyncs,omitempty"`
 	// JoinMs is the mean time from connecting to a node to holding a seat (the cluster
 	// scenario's join measurement).
 	JoinMs float64 `json:"join_ms,omitempty"`

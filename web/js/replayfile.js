@@ -8,7 +8,7 @@
 import { readFrame } from '../kit/snapstream.js';
 
 const MAGIC = 'TAREPLAY';
-const VERSION = 1;
+const VERSION = 2, OLDEST = 1; // version 1's deltas are all on the snapshot just before: a case of 2
 const HEADER = 1, WELCOME = 2, ROSTER = 3, SNAPSHOT = 4;
 const MAX_RECORD = 1 << 20; // the server's bound too (maxReplayRecord)
 
@@ -18,8 +18,9 @@ class Cut extends Error {}
 
 /**
  * Parses a replay from an ArrayBuffer: {header, welcome, rosters: [{tick, list}], frames: [{tick, n,
- * back, bytes}], truncated}. frames[i].bytes is the game's encoding (a keyframe when back is 0,
- * else a delta against frames[i-1]); tick is the room's tick, in header.tickRate ticks a second.
+ * back, base, bytes}], truncated}. frames[i].bytes is the game's encoding: a keyframe when back is
+ * 0 (base -1), else a delta against frames[base], a frame at or after the keyframe before it;
+ * tick is the room's tick, in header.tickRate ticks a second.
  */
 export function parseReplay(buffer) {
   const bytes = new Uint8Array(buffer);
@@ -41,13 +42,13 @@ export function parseReplay(buffer) {
   i = MAGIC.length;
   let version;
   try { version = uv(); } catch { throw new Error('this is not a replay file'); }
-  if (version !== VERSION) throw new Error(`replay version ${version}: this page reads version ${VERSION}`);
+  if (!(version >= OLDEST && version <= VERSION)) throw new Error(`replay version ${version}: this page reads versions ${OLDEST} to ${VERSION}`);
 
   const out = { header: null, welcome: null, rosters: [], frames: [], truncated: false };
   const json = (data, what) => {
     try { return JSON.parse(text.decode(data)); } catch { throw new Error(`the ${what} is damaged`); }
   };
-  let last = 0;
+  const since = new Map(); // the frames since the last keyframe: index by snapshot number
   for (let index = 0; i < bytes.length; index++) {
     let kind, tick, data;
     try {
@@ -79,11 +80,14 @@ export function parseReplay(buffer) {
     } else if (kind === SNAPSHOT) {
       const frame = readFrame(data.slice().buffer);
       if (!frame) throw new Error(`snapshot ${out.frames.length + 1} is damaged`);
-      const base = frame.back === 0 ? 0 : frame.n - frame.back;
-      if (base !== 0 && base !== last) throw new Error(`snapshot ${frame.n} does not follow the one before it`);
-      if (out.frames.length === 0 && base !== 0) throw new Error('the first snapshot is not a keyframe');
-      out.frames.push({ tick, n: frame.n, back: frame.back, bytes: data.subarray(frame.offset) });
-      last = frame.n;
+      if (out.frames.length === 0 && frame.back !== 0) throw new Error('the first snapshot is not a keyframe');
+      const prev = out.frames[out.frames.length - 1];
+      if (prev && !(frame.n > prev.n && tick >= prev.tick)) throw new Error(`snapshot ${frame.n} goes back`);
+      if (frame.back === 0) since.clear();
+      const base = frame.back === 0 ? -1 : since.get(frame.n - frame.back);
+      if (base === undefined) throw new Error(`snapshot ${frame.n} does not follow a snapshot since the keyframe before it`);
+      since.set(frame.n, out.frames.length);
+      out.frames.push({ tick, n: frame.n, back: frame.back, base, bytes: data.subarray(frame.offset) });
     } else {
       throw new Error(`unknown record kind ${kind}`);
     }

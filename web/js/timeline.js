@@ -8,9 +8,10 @@ const CACHE = 240; // decoded snapshots kept: 8 s at 30 a second, so playing and
 
 export class Timeline {
   /**
-   * frames: [{tick, back}] ascending (back 0: a keyframe); decode(i, previous) returns the
-   * snapshot of frame i, a delta decoded against frame i-1's snapshot (previous; null for a
-   * keyframe), and throws when it cannot.
+   * frames: [{tick, back, base?}] ascending (back 0: a keyframe); a delta's base is the index of
+   * the frame it is against, frames[base] (i-1 when not given), at or after the keyframe before
+   * it. decode(i, previous) returns the snapshot of frame i, decoded against its base's snapshot
+   * (previous; null for a keyframe), and throws when it cannot.
    */
   constructor(frames, tickRate, decode) {
     this.frames = frames;
@@ -39,24 +40,33 @@ export class Timeline {
   snapshot(i) {
     if (i >= this.brokenAt) return null;
     if (this.cache.has(i)) return this.cache.get(i);
-    let k = i;
-    while (k > 0 && this.frames[k].back !== 0 && !this.cache.has(k - 1)) k--;
-    let prev = this.frames[k].back === 0 ? null : this.cache.get(k - 1);
-    for (let j = k; j <= i; j++) {
-      let snap;
+    // The chain of bases back to a keyframe or a decoded snapshot, then decoded forwards: each
+    // link's base is the link decoded just before it.
+    const chain = [i];
+    for (let j = i; this.frames[j].back !== 0;) {
+      j = this.baseOf(j);
+      if (j < 0 || this.cache.has(j)) break;
+      chain.push(j);
+    }
+    let snap = null;
+    for (let c = chain.length - 1; c >= 0; c--) {
+      const j = chain[c];
+      const base = this.frames[j].back === 0 ? -1 : this.baseOf(j);
       try {
-        snap = this.decode(j, this.frames[j].back === 0 ? null : prev);
+        snap = this.decode(j, base < 0 ? null : this.cache.get(base) ?? null);
         if (!snap) throw new Error('a delta without its base');
       } catch (err) {
-        this.brokenAt = j;
+        this.brokenAt = Math.min(this.brokenAt, j);
         this.error = `damaged at ${clock(this.time(j) - this.start)}: ${err.message}`;
         return null;
       }
       this.remember(j, snap);
-      prev = snap;
     }
-    return prev;
+    return snap;
   }
+
+  /** The index of the frame delta frame i is against (-1: none). */
+  baseOf(i) { return this.frames[i].base ?? i - 1; }
 
   remember(i, snap) {
     this.cache.set(i, snap);

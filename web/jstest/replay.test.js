@@ -17,8 +17,8 @@ const deltaBody = () => [V, 1, 2, 0, 0, 0, 0, 0]; // 2 ticks after the frame bef
 const record = (kind, tick, data) => [kind, tick, data.length, ...data];
 const json = (v) => [...enc.encode(JSON.stringify(v))];
 
-function replayBytes(frames = 10, { keyEvery = 4 } = {}) {
-  const out = [...enc.encode('TAREPLAY'), 1];
+function replayBytes(frames = 10, { keyEvery = 4, version = 1 } = {}) {
+  const out = [...enc.encode('TAREPLAY'), version];
   out.push(...record(1, 0, json({ game: 'tankarena', kind: 'arena', round: 1, part: 1, tickRate: RATE, snapshotRate: 30 })));
   out.push(...record(2, 0, json({ map: { name: 'arena', width: 100, height: 100, walls: [] }, config: {} })));
   out.push(...record(3, 0, json([{ id: 1, name: 'Ann' }])));
@@ -37,6 +37,30 @@ test('a replay splits into its header, welcome, rosters and frames', () => {
   assert.equal(r.frames.length, 10);
   assert.equal(r.truncated, false);
   assert.deepEqual(r.frames.map((f) => f.back), [0, 1, 1, 1, 0, 1, 1, 1, 0, 1]);
+  assert.deepEqual(r.frames.map((f) => f.base), [-1, 0, 1, 2, -1, 4, 5, 6, -1, 8]);
+});
+
+// Version 2: a delta may be against any frame since the keyframe before it (the recording takes
+// the delta some player was sent); the timeline decodes each on its own base.
+test('a version 2 replay decodes deltas against any frame since the keyframe', () => {
+  const out = [...replayBytes(0, { version: 2 })];
+  const delta = (n, back, ticks) => record(4, 2 * n, [n, back, V, 1, ticks, 0, 0, 0, 0, 0]); // ticks after its base
+  out.push(...record(4, 2, [1, 0, ...keyBody(2)]));
+  out.push(...delta(2, 1, 2)); // on 1
+  out.push(...delta(3, 2, 4)); // on 1 again
+  out.push(...delta(4, 1, 2)); // on 3
+  out.push(...delta(5, 3, 6)); // on 2
+  const r = parseReplay(new Uint8Array(out).buffer);
+  assert.deepEqual(r.frames.map((f) => f.base), [-1, 0, 0, 2, 1]);
+  const bases = [];
+  const tl = new Timeline(r.frames, RATE, (i, prev) => { bases.push([i, prev?.tick ?? null]); return decodeSnapshot(r.frames[i].bytes, prev); });
+  assert.equal(tl.snapshot(4).tick, 10); // 5's base is 2, whose base is 1: three decodes, not five
+  assert.deepEqual(bases, [[0, null], [1, 2], [4, 4]]);
+  assert.equal(tl.snapshot(3).tick, 8);
+  assert.deepEqual(bases.slice(3), [[2, 2], [3, 6]]);
+  // A delta against a frame before the keyframe, or one never recorded, is damage.
+  const before = [...replayBytes(0, { version: 2 }), ...record(4, 2, [1, 0, ...keyBody(2)]), ...record(4, 4, [2, 0, ...keyBody(4)]), ...delta(3, 2, 4)];
+  assert.throws(() => parseReplay(new Uint8Array(before).buffer), /does not follow/);
 });
 
 test('a cut replay plays what came before; junk and damage throw with a message', () => {
@@ -46,6 +70,7 @@ test('a cut replay plays what came before; junk and damage throw with a message'
   assert.equal(cut.frames.length, 9);
   assert.throws(() => parseReplay(enc.encode('hello').buffer), /not a replay/);
   assert.throws(() => parseReplay(new Uint8Array([...enc.encode('TAREPLAY'), 9]).buffer), /version 9/);
+  assert.throws(() => parseReplay(new Uint8Array([...enc.encode('TAREPLAY'), 3]).buffer), /version 3/);
   assert.throws(() => parseReplay(full.slice(0, 40).buffer), /cut off|empty|no snapshot/);
   const bad = new Uint8Array([...replayBytes(0), ...record(4, 2, [1, 0, ...keyBody(2)]), ...record(4, 4, [3, 1, ...deltaBody()])]);
   assert.throws(() => parseReplay(bad.buffer), /does not follow/);
