@@ -76,10 +76,9 @@
 //	          connection gets the room's "snapshot" frames and "roster" as its players do, and
 //	          holds no seat: it does not count against Options.MaxPlayers, sends no inputs (an
 //	          "input" from it is ignored) and does not acknowledge snapshots (its deltas are
-//	          against the last snapshot its connection took: from a keyframe of its own on, the
-//	          room's spectators get each snapshot in one volatile broadcast, a delta against the
-//	          one before; one that misses a broadcast sends "resync" and gets a keyframe of its
-//	          own). It watches the busiest room (the
+//	          against the last snapshot its connection took, from a keyframe on, encoded once
+//	          for every player and spectator sharing that base; "resync" asks for a keyframe).
+//	          It watches the busiest room (the
 //	          most seats) of the kind ("": any) with space, or the room named; it never opens one.
 //	          A seat the connection held is given up first; a later "join" ends the watch, as do
 //	          "leave" and a disconnect (nothing is kept for a reconnect). Refusals: "nothing to

@@ -55,10 +55,8 @@ type room[In Input[In]] struct {
 	ID   string // a version 4 UUID: unique across restarts of the process, and across processes
 	kind string // one of Options.Kinds
 	name string // the broadcast room of its connected players
-	// watchName is the broadcast room of its synced spectators (spectators.go)
-	watchName string
-	opts      *Options[In]
-	log       *slog.Logger
+	opts *Options[In]
+	log  *slog.Logger
 	// clock is the input buffers' timing at the room's tick rate.
 	clock bufferClock
 
@@ -91,19 +89,17 @@ type room[In Input[In]] struct {
 
 func newRoom[In Input[In]](id, kind string, sim Simulation[In], opts *Options[In], retire func(*room[In])) *room[In] {
 	return &room[In]{
-		retire: retire,
-		ID:     id,
-		kind:   kind,
-		name:   opts.RoomName + "-" + id,
-		// A name no client can join by itself: rooms are server-side only.
-		watchName: opts.RoomName + "-" + id + "/spectators",
-		opts:      opts,
-		log:       opts.Logger.With(opts.RoomName, id),
-		clock:     newBufferClock(opts.TickRate),
-		sim:       sim,
-		welcome:   sim.Welcome(),
-		players:   make(map[int]*player[In]),
-		done:      make(chan struct{}),
+		retire:  retire,
+		ID:      id,
+		kind:    kind,
+		name:    opts.RoomName + "-" + id,
+		opts:    opts,
+		log:     opts.Logger.With(opts.RoomName, id),
+		clock:   newBufferClock(opts.TickRate),
+		sim:     sim,
+		welcome: sim.Welcome(),
+		players: make(map[int]*player[In]),
+		done:    make(chan struct{}),
 	}
 }
 

@@ -77,13 +77,8 @@ func (r *room[In]) sendSnapshot() {
 	for _, p := range r.players {
 		st.target(&p.receiver, everyone)
 	}
-	synced := 0
 	for _, w := range r.watchers {
-		if w.synced {
-			synced++ // one broadcast for them all, below
-			continue
-		}
-		st.target(&w.receiver, everyone) // on their own until synced: see spectators.go
+		st.target(&w.receiver, everyone)
 	}
 	r.mu.Unlock()
 
@@ -105,9 +100,6 @@ func (r *room[In]) sendSnapshot() {
 			dropped++
 		}
 	}
-	if synced > 0 {
-		bytes += r.broadcastToWatchers(everyone, synced)
-	}
 	r.opts.meter.sent(time.Now(), len(st.targets), dropped)
 	r.opts.Metrics.snapshotsDropped.Add(uint64(dropped))
 
@@ -124,7 +116,6 @@ func (r *room[In]) sendSnapshot() {
 			t.p.acked = st.n // held if it arrives: the base of its next delta
 		}
 	}
-	r.syncWatchers()
 	r.mu.Unlock()
 	r.record(everyone)
 	r.opts.Metrics.snapshots.Add(1)

@@ -171,7 +171,3 @@ type roomBroadcaster struct{ ns *realtime.Namespace }
 func (b roomBroadcaster) Broadcast(room, event string, args ...any) {
 	_ = b.ns.Local().To(room).Emit(event, args...)
 }
-
-func (b roomBroadcaster) BroadcastVolatile(room, event string, args ...any) {
-	_ = b.ns.Local().To(room).Volatile().Emit(event, args...)
-}
