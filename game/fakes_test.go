@@ -22,26 +22,26 @@ type recordingPeer struct {
 func (p *recordingPeer) Emit(event string, args ...any) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.keep(event, args)
+	if b, ok := args[0].([]byte); ok && event == "snapshot" {
+		p.keep(b)
+	}
 	return nil
 }
 
-func (p *recordingPeer) EmitVolatile(event string, args ...any) bool {
+func (p *recordingPeer) SendSnapshot(f *Frame) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.busy {
 		return false
 	}
-	p.keep(event, args)
+	p.keep(f.Data)
 	return true
 }
 
 // keep records a snapshot. The caller holds mu.
-func (p *recordingPeer) keep(event string, args []any) {
-	if b, ok := args[0].([]byte); ok && event == "snapshot" {
-		p.snaps = append(p.snaps, b)
-		p.bytes += len(b)
-	}
+func (p *recordingPeer) keep(b []byte) {
+	p.snaps = append(p.snaps, b)
+	p.bytes += len(b)
 }
 func (p *recordingPeer) Join(string)  {}
 func (p *recordingPeer) Leave(string) {}

@@ -7,10 +7,11 @@ package game
 type Peer interface {
 	// Emit queues an event reliably; it never blocks on the network.
 	Emit(event string, args ...any) error
-	// EmitVolatile sends an event only if the connection can take it now; otherwise it drops it
-	// and reports false (the room then encodes the connection's next snapshot against one it took). It does not keep
-	// args: the room hands every peer the same slice and reuses it.
-	EmitVolatile(event string, args ...any) bool
+	// SendSnapshot sends a snapshot frame (the "snapshot" event) only if the connection can
+	// take it now; otherwise it drops it and reports false (the room then encodes the
+	// connection's next snapshot against one it took). The room hands the same Frame to every
+	// peer whose base it has, on the tick's goroutine.
+	SendSnapshot(f *Frame) bool
 	// Join and Leave add the connection to, or remove it from, a broadcast room.
 	Join(room string)
 	Leave(room string)
@@ -19,4 +20,14 @@ type Peer interface {
 // Broadcaster sends one event to every connection in a room, encoding it once.
 type Broadcaster interface {
 	Broadcast(room, event string, args ...any)
+}
+
+// Frame is one send's snapshot frame against one base (snapframe.go), sent to every connection
+// holding that base. Data is never written again.
+type Frame struct {
+	Data []byte
+	// Encoded is the transport's encoding of the "snapshot" event carrying Data, made by the
+	// first peer that sends the frame and reused by the others, so a frame is encoded and
+	// framed once however many connections get it. Only the tick's goroutine touches it.
+	Encoded any
 }

@@ -58,7 +58,7 @@ func (r *room[In]) record(keyframe bool) {
 func (r *room[In]) recordedFrame(keyframe bool) []byte {
 	rs := &r.rec
 	if keyframe {
-		return r.frameFor(0)[0].([]byte)
+		return r.frameFor(0).Data
 	}
 	base, keyEncoded := uint32(0), false
 	for i := range r.stream.encoded {
@@ -75,7 +75,7 @@ func (r *room[In]) recordedFrame(keyframe bool) []byte {
 	default:
 		base = rs.last
 	}
-	return r.frameFor(base)[0].([]byte)
+	return r.frameFor(base).Data
 }
 
 // beginReplay starts the round's file: its header, the welcome and the roster now.

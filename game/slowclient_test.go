@@ -174,17 +174,16 @@ func TestStalledClientsDoNotStretchTheTicksOrStarveHealthyPlayers(t *testing.T) 
 	droppedBefore := dropped()
 	r.ticks.take()
 	counts := r.snapshotCounts()
-	eventually(t, "ticks with the stalled clients", func() bool { return r.ticks.count() >= phaseTicks })
+	// The stalled get stalled: once their kernel buffers are full (how many snapshots that
+	// takes depends on their size: the stalled players' tanks stand still, so their deltas
+	// are small), their snapshots, volatile, find the connection busy and are dropped.
+	eventually(t, "ticks with the stalled clients, and their snapshots dropped", func() bool {
+		return r.ticks.count() >= phaseTicks && dropped()-droppedBefore >= rigStalled
+	})
 	for i, p := range r.healthy {
 		eventually(t, fmt.Sprintf("snapshots for healthy player %d", i), func() bool { return p.snapshotCount() >= counts[i]+30 })
 	}
-	// The stalled were stalled meanwhile: their snapshots, volatile, found the connection busy
-	// and were dropped (every stalled player misses far more than one in 180 ticks).
-	n := dropped() - droppedBefore
-	t.Logf("%d snapshots dropped for connections that were busy during %d ticks", n, phaseTicks)
-	if n < rigStalled {
-		t.Fatalf("%d snapshots dropped while %d clients did not read: the test did not stall them", n, rigStalled)
-	}
+	t.Logf("%d snapshots dropped for connections that were busy during %d ticks", dropped()-droppedBefore, r.ticks.count())
 	if n := len(r.h.rt.Of("/").Sockets()); n != rigHealthy+rigStalled {
 		t.Fatalf("%d connections while the stalled did not read, want %d", n, rigHealthy+rigStalled)
 	}

@@ -26,10 +26,8 @@ type snapshotStream[In Input[In]] struct {
 }
 
 type encodedFrame struct {
-	base uint32 // asked for; 0: a keyframe
-	// args is the frame as the emit's arguments, boxed once and handed to every peer that
-	// gets it; peers do not keep args (see Peer), so the array is reused by the next send.
-	args [1]any
+	base  uint32 // asked for; 0: a keyframe
+	frame Frame
 }
 
 // receiver is one connection that gets the room's snapshots: a player's, or a spectator's
@@ -85,17 +83,17 @@ func (r *room[In]) sendSnapshot() {
 	// The frames leave this goroutine: a connection queues the slice itself until its writer
 	// gets to it (realtime/engineio Session.SendVolatile), and the lag simulator's timers hold
 	// it for up to seconds. So each frame gets a copy of its own, which nothing writes again,
-	// and the next send can reuse the encoding buffers; that copy and its boxing into the
-	// emit's argument are the only allocations of a send, per distinct base, whatever the
-	// number of players.
+	// and the next send can reuse the encoding buffers; that copy is the only allocation of a
+	// send per distinct base, whatever the number of players, besides the transport's encoding
+	// of the frame (Frame.Encoded), also made once for every connection that gets it.
 	st.encoded = st.encoded[:0]
 	bytes, dropped := 0, 0
 	for i := range st.targets {
 		t := &st.targets[i]
-		args := r.frameFor(t.base)
-		t.took = r.deliverSnapshot(t, args)
+		f := r.frameFor(t.base)
+		t.took = r.deliverSnapshot(t, f)
 		if t.took {
-			bytes += len(args[0].([]byte))
+			bytes += len(f.Data)
 		} else {
 			dropped++
 		}
@@ -135,20 +133,20 @@ func (st *snapshotStream[In]) target(p *receiver, everyone bool) {
 	st.targets = append(st.targets, snapshotTarget{p: p, peer: p.peer, lag: p.lag, base: base})
 }
 
-// frameFor returns this send's frame against base as the emit's arguments, encoding it on
-// first use.
-func (r *room[In]) frameFor(base uint32) []any {
+// frameFor returns this send's frame against base, encoding it on first use. The pointer is
+// good until the next call.
+func (r *room[In]) frameFor(base uint32) *Frame {
 	st := &r.stream
 	for i := range st.encoded {
 		if e := &st.encoded[i]; e.base == base {
-			return e.args[:]
+			return &e.frame
 		}
 	}
 	var used uint32
 	st.body, used = r.sim.AppendSnapshot(st.body[:0], base)
 	st.frame = appendFrame(st.frame[:0], st.n, used, st.body)
-	st.encoded = append(st.encoded, encodedFrame{base: base, args: [1]any{slices.Clone(st.frame)}})
-	return st.encoded[len(st.encoded)-1].args[:]
+	st.encoded = append(st.encoded, encodedFrame{base: base, frame: Frame{Data: slices.Clone(st.frame)}})
+	return &st.encoded[len(st.encoded)-1].frame
 }
 
 // deliverSnapshot hands one snapshot to a player's connection and reports whether it was
@@ -157,11 +155,11 @@ func (r *room[In]) frameFor(base uint32) []any {
 // and in order. It arrives as TCP hands data over, several at once after a stall or in a bunch
 // of jitter, so it is sent reliably then: the real connection would drop all but the first of
 // a bunch as volatile. An error there (the connection gone) asks for a keyframe next time.
-func (r *room[In]) deliverSnapshot(t *snapshotTarget, args []any) bool {
+func (r *room[In]) deliverSnapshot(t *snapshotTarget, f *Frame) bool {
 	if !t.lag.active() {
-		return t.peer.EmitVolatile("snapshot", args...)
+		return t.peer.SendSnapshot(f)
 	}
-	p, peer, frame := t.p, t.peer, args[0] // args is reused by the next send; its value is not
+	p, peer, frame := t.p, t.peer, f.Data
 	return t.lag.down.deliver(func() {
 		if peer.Emit("snapshot", frame) != nil {
 			r.resyncReceiver(p, peer)

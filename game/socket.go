@@ -158,8 +158,18 @@ func (p socketPeer) Emit(event string, args ...any) error { return p.s.Emit(even
 func (p socketPeer) Join(room string)                     { p.s.Join(room) }
 func (p socketPeer) Leave(room string)                    { p.s.Leave(room) }
 
-func (p socketPeer) EmitVolatile(event string, args ...any) bool {
-	sent, _ := p.s.Volatile().TryEmit(event, args...) // an error is a gone socket: not sent either
+// SendSnapshot prepares the frame's event on first use (realtime.PreparedEvent: encoded and
+// framed once for every connection that gets the frame) and sends it volatile.
+func (p socketPeer) SendSnapshot(f *Frame) bool {
+	ev, _ := f.Encoded.(*realtime.PreparedEvent)
+	if ev == nil {
+		var err error
+		if ev, err = p.s.Namespace().PrepareEvent("snapshot", f.Data); err != nil {
+			return false // "snapshot" and a byte slice always encode
+		}
+		f.Encoded = ev
+	}
+	sent, _ := p.s.Volatile().TrySendPrepared(ev) // an error is a gone socket: not sent either
 	return sent
 }
 
