@@ -175,3 +175,23 @@ func ExampleArgs_Values() {
 	// []interface {} [[4 5]]
 	// nested: []uint8
 }
+
+// One frame encoded once and sent to many sockets, each saying whether it took it: a sender
+// whose next message depends on what each client got (a delta against the last snapshot it
+// received) keeps a result per socket, which a broadcast does not give.
+func ExampleNamespace_PrepareEvent() {
+	srv := realtime.NewServer(realtime.Options{})
+	lastTaken := map[string]uint32{} // socket id → the snapshot it holds
+	send := func(watchers []*realtime.Socket, n uint32, frame []byte) {
+		ev, err := srv.Of("/").PrepareEvent("snapshot", frame)
+		if err != nil {
+			return
+		}
+		for _, s := range watchers {
+			if took, _ := s.Volatile().TrySendPrepared(ev); took {
+				lastTaken[s.ID()] = n
+			}
+		}
+	}
+	send(nil, 1, []byte{1, 2, 3})
+}
