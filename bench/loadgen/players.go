@@ -132,20 +132,50 @@ func (t *team) grow(ctx context.Context, n, concurrency int, timeout time.Durati
 	return int(failures.Load())
 }
 
-// joinOne connects player number i and joins it to an arena.
+// joinOne connects player number i and joins it to an arena. A node of a cluster may place it
+// in a room of another node: then, as the page does, it connects there and joins with the
+// seat reservation it was given, at most maxRedirects times.
 func (t *team) joinOne(ctx context.Context, i int, timeout time.Duration) error {
 	d, err := t.dialerFor(i)
 	if err != nil {
 		return err
 	}
-	m, err := client.NewManager(t.urls[i%len(t.urls)], client.Options{Dialer: d})
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	join := map[string]string{"name": "bot " + strconv.Itoa(i), "token": ""}
+	node := t.urls[i%len(t.urls)]
+	for hop := 0; ; hop++ {
+		redirect, err := t.tryJoin(ctx, i, d, node, join)
+		if err != nil || redirect == nil {
+			return err
+		}
+		if hop == maxRedirects {
+			return fmt.Errorf("loadgen: join sent on more than %d times", maxRedirects)
+		}
+		node, join["seat"] = redirect.URL, redirect.Seat
+	}
+}
+
+// maxRedirects bounds the nodes a join may be sent on to, as the page bounds them.
+const maxRedirects = 3
+
+// redirect is a join answer placing the player on another node (game.Redirect).
+type redirect struct {
+	URL  string `json:"url"`
+	Seat string `json:"seat"`
+}
+
+// tryJoin connects player number i to the node at URL node and joins; a redirect answer comes
+// back, its connection closed, for the caller to follow.
+func (t *team) tryJoin(ctx context.Context, i int, d *websocket.Dialer, node string, join map[string]string) (*redirect, error) {
+	m, err := client.NewManager(node, client.Options{Dialer: d})
 	if err != nil {
-		return fmt.Errorf("loadgen: %w", err)
+		return nil, fmt.Errorf("loadgen: %w", err)
 	}
 	s, err := m.Socket("/", nil)
 	if err != nil {
 		m.Close()
-		return fmt.Errorf("loadgen: %w", err)
+		return nil, fmt.Errorf("loadgen: %w", err)
 	}
 	p := &player{m: m, s: s, rng: rand.New(rand.NewPCG(uint64(i), 0x7a4e))}
 	p.steer()
@@ -157,37 +187,40 @@ func (t *team) joinOne(ctx context.Context, i int, timeout time.Duration) error 
 		p.snapshots.Add(1)
 		p.snapshotBytes.Add(uint64(n))
 	})
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	if err := s.Connect(ctx); err != nil {
 		m.Close()
-		return fmt.Errorf("loadgen: connect: %w", err)
+		return nil, fmt.Errorf("loadgen: connect: %w", err)
 	}
-	reply, err := s.EmitWithAck(ctx, "join", map[string]string{"name": "bot " + strconv.Itoa(i), "token": ""})
+	reply, err := s.EmitWithAck(ctx, "join", join)
 	if err != nil {
 		m.Close()
-		return fmt.Errorf("loadgen: join: %w", err)
+		return nil, fmt.Errorf("loadgen: join: %w", err)
 	}
 	var ack struct {
-		ID    *int   `json:"id"`
-		Seq   uint32 `json:"seq"`
-		Error string `json:"error"`
+		ID       *int      `json:"id"`
+		Seq      uint32    `json:"seq"`
+		Error    string    `json:"error"`
+		Redirect *redirect `json:"redirect"`
 	}
 	if err := reply.Decode(0, &ack); err != nil {
 		m.Close()
-		return fmt.Errorf("loadgen: join ack: %w", err)
+		return nil, fmt.Errorf("loadgen: join ack: %w", err)
+	}
+	if ack.Redirect != nil && ack.Redirect.URL != "" {
+		m.Close()
+		return ack.Redirect, nil
 	}
 	if ack.Error != "" || ack.ID == nil {
 		m.Close()
 		if strings.Contains(ack.Error, busyRefusal) {
 			t.refusedBusy.Add(1)
 		}
-		return fmt.Errorf("loadgen: join refused: %q", ack.Error)
+		return nil, fmt.Errorf("loadgen: join refused: %q", ack.Error)
 	}
 	p.seq = ack.Seq
 	s.OnDisconnect(func(string) { t.disconnected.Add(1) })
 	t.players.add(p)
-	return nil
+	return nil, nil
 }
 
 // busyRefusal is in the join answer of a game server that measures itself busy
