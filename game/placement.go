@@ -25,6 +25,11 @@ func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, 
 	}
 	ctx, cancel := context.WithTimeout(l.ctx, claimTimeout)
 	defer cancel()
+	// arrived is set for a player another node sent here: it is seated here whenever this node
+	// can seat it, never sent on again, or two nodes whose views of each other are a second
+	// old could pass it back and forth (a burst of 100 joins on two nodes: 16 were sent on
+	// more than three times).
+	arrived := false
 	if req.Seat != "" {
 		if !l.cluster.mayClaim(c.id) {
 			l.opts.Metrics.refusedRate.Add(1)
@@ -32,6 +37,7 @@ func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, 
 		}
 		res, err := dir.Claim(ctx, req.Seat)
 		if err == nil {
+			arrived = true
 			if req.Kind == "" {
 				req.Kind = res.Kind
 			}
@@ -42,7 +48,7 @@ func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, 
 			}
 			// This node, or the room, filled up or turned busy since the other node read its
 			// registration (a second old, and other nodes place players too): the player is
-			// placed again, elsewhere.
+			// placed again, here in another room if this node can, else elsewhere.
 		} else if !errors.Is(err, ErrNoReservation) {
 			l.opts.Logger.Warn("cluster: claiming a seat reservation", "err", err)
 		}
@@ -70,7 +76,7 @@ func (l *Lobby[In]) joinPlaced(c *connection, req JoinRequest) (*Seat[In], any, 
 		}
 		req.Room = "" // closed meanwhile, or not reserved: placed as any new player
 	}
-	if req.Room != "" || fits {
+	if req.Room != "" || fits || (arrived && mayOpen) {
 		return l.joinHere(dir, c, req)
 	}
 	if to, ok := elsewhere(dir.Nodes(), dir.Self(), kind, mayOpen); ok {

@@ -203,7 +203,8 @@ func TestAPickedRoom(t *testing.T) {
 
 // TestAReservationForARoomThatFilledUp: two nodes placed players in the same room of this node
 // from views of it a second old; the reservation that finds the room full is not refused and
-// does not overfill it: the player is placed again, elsewhere.
+// does not overfill it: the player is placed again, in another room of this node, which may
+// open one: sent here once, it is not sent on (two nodes could pass it back and forth).
 func TestAReservationForARoomThatFilledUp(t *testing.T) {
 	h := newHarness(t, func(o *game.Options[tanks.Input]) { noJoinLimits(o); o.MaxPlayers = 2 })
 	dir := &fakeDirectory{self: "http://me:1", local: h.lobby.Registration, reserved: map[string]game.Reservation{}}
@@ -220,10 +221,7 @@ func TestAReservationForARoomThatFilledUp(t *testing.T) {
 		t.Fatalf("the first reservation for the host's room (%s) was answered room %q on %q (%+v); want a seat in it", host.Room, b.Room, b.Node, b.JoinError)
 	}
 	c := h.connect(t, nil).tryJoin(game.JoinRequest{Name: "c", Seat: "from-c"})
-	if c.Error != "" || c.Room == host.Room || (c.Redirect.URL != other && c.Node != dir.self) {
-		t.Errorf("the second reservation for the now full room was answered room %q on %q, %+v; want a place elsewhere", c.Room, c.Node, c.JoinError)
-	}
-	if c.Redirect.Room != "roomy" {
-		t.Errorf("placed again, the player was answered room %q on %q, %+v; want the fullest room with space, the other node's", c.Room, c.Node, c.JoinRedirect)
+	if c.Error != "" || c.Room == "" || c.Room == host.Room || c.Node != dir.self || c.Redirect.URL != "" {
+		t.Errorf("the second reservation for the now full room was answered room %q on %q, %+v %+v; want a seat in another room of this node", c.Room, c.Node, c.JoinError, c.JoinRedirect)
 	}
 }
