@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"syscall"
@@ -136,18 +137,8 @@ func TestBrowserJoinsTheRoomItsRowNames(t *testing.T) {
 		return free == 2
 	})
 
-	page := browsertest.New(t)
 	row := `#rooms tr[data-room="` + host.ack.Room + `"] button`
-	err := chromedp.Do(page,
-		chromedp.EmulateViewport(1000, 800),
-		chromedp.Navigate(a+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#servers")),
-		chromedp.Click(chromedp.CSS("#servers summary")),
-		chromedp.WaitVisible(chromedp.CSS(row)),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := openServerBrowser(t, a, row)
 	if _, err := browsertest.Eval[string](page, `document.querySelector('#name').value = ''`); err != nil {
 		t.Fatal(err)
 	}
@@ -162,17 +153,7 @@ func TestBrowserJoinsTheRoomItsRowNames(t *testing.T) {
 
 	// Node B's room is full now: its row offers Watch, and watches it there.
 	waitFor(t, "node A to list node B's room full", func() bool { return listsRoomOn(t, a, b, 2) })
-	watcher := browsertest.New(t)
-	err = chromedp.Do(watcher,
-		chromedp.EmulateViewport(1000, 800),
-		chromedp.Navigate(a+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#servers")),
-		chromedp.Click(chromedp.CSS("#servers summary")),
-		chromedp.WaitVisible(chromedp.CSS(row)),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	watcher := openServerBrowser(t, a, row)
 	label, err := browsertest.Eval[string](watcher, `document.querySelector('`+row+`').textContent`)
 	if err != nil || label != "Watch" {
 		t.Fatalf("the full room's row offers %q (%v), want Watch", label, err)
@@ -184,4 +165,22 @@ func TestBrowserJoinsTheRoomItsRowNames(t *testing.T) {
 	if w.Arena != host.ack.Room {
 		t.Errorf("the watcher watches arena %s, want the full row's, node B's %s", w.Arena, host.ack.Room)
 	}
+}
+
+// openServerBrowser opens the start page of the node at base in a new page, with its server
+// browser unfolded, once it lists the row matched by the CSS selector row.
+func openServerBrowser(t *testing.T, base, row string) context.Context {
+	t.Helper()
+	page := browsertest.New(t)
+	err := chromedp.Do(page,
+		chromedp.EmulateViewport(1000, 800),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#servers")),
+		chromedp.Click(chromedp.CSS("#servers summary")),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page
 }

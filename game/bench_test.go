@@ -28,12 +28,7 @@ func BenchmarkArenaTick(b *testing.B) {
 	// send, and at times an encoding no player shared), the disk being the writer's.
 	b.Run("bots-recording", func(b *testing.B) {
 		a := testArena(b, 16)
-		rec, err := newRecorder(&ReplayStore{dir: b.TempDir(), maxBytes: 64 << 20, maxFiles: 50}, a.opts.Metrics, slog.New(slog.DiscardHandler))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(rec.Close)
-		a.opts.recorder = rec
+		recordTo(b, a)
 		peer := &recordingPeer{}
 		if _, err := a.join("Watcher", "token", peer, lagOf(LagProfile{})); err != nil {
 			b.Fatal(err)
@@ -53,12 +48,7 @@ func BenchmarkArenaTick(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			a := testArena(b, 16)
 			if recording {
-				rec, err := newRecorder(&ReplayStore{dir: b.TempDir(), maxBytes: 64 << 20, maxFiles: 50}, a.opts.Metrics, slog.New(slog.DiscardHandler))
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.Cleanup(rec.Close)
-				a.opts.recorder = rec
+				recordTo(b, a)
 			}
 			peer := &recordingPeer{}
 			p, err := a.join("Watcher", "token", peer, lagOf(LagProfile{}))
@@ -150,4 +140,14 @@ func benchArenaTick(b *testing.B, a *room[tanks.Input], peer *recordingPeer, dri
 		b.ReportMetric(float64(peer.bytes)/float64(snapshots), "bytes/snapshot")
 		b.ReportMetric(float64(shells)/float64(snapshots), "shells")
 	}
+}
+
+// recordTo makes the arena record its replay into a folder of the benchmark's.
+func recordTo(b *testing.B, a *room[tanks.Input]) {
+	rec, err := newRecorder(&ReplayStore{dir: b.TempDir(), maxBytes: 64 << 20, maxFiles: 50}, a.opts.Metrics, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(rec.Close)
+	a.opts.recorder = rec
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
+	"tankarena/realtime/engineio"
 	"tankarena/realtime/parser"
 )
 
@@ -42,11 +44,17 @@ func (e Emitter) TryEmit(event string, args ...any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := s.write(messages(parser.Encode(pkt)), e.volatile); err != nil {
+	return e.tryWrite(messages(parser.Encode(pkt)), "emit "+strconv.Quote(event))
+}
+
+// tryWrite writes an event's messages and reports whether the connection took them: a volatile
+// drop is false without an error.
+func (e Emitter) tryWrite(msgs []engineio.Message, what string) (bool, error) {
+	if err := e.socket.write(msgs, e.volatile); err != nil {
 		if errors.Is(err, errDropped) {
 			return false, nil
 		}
-		return false, fmt.Errorf("realtime: emit %q: %w", event, err)
+		return false, fmt.Errorf("realtime: %s: %w", what, err)
 	}
 	return true, nil
 }

@@ -44,11 +44,5 @@ func (e Emitter) TrySendPrepared(p *PreparedEvent) (bool, error) {
 	if !s.Connected() {
 		return false, ErrDisconnected
 	}
-	if err := s.write(p.msgs, e.volatile); err != nil {
-		if errors.Is(err, errDropped) {
-			return false, nil
-		}
-		return false, fmt.Errorf("realtime: send prepared event: %w", err)
-	}
-	return true, nil
+	return e.tryWrite(p.msgs, "send prepared event")
 }
